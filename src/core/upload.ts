@@ -1,0 +1,160 @@
+// One upload in progress: a Writable into a hidden temp file that hashes and counts on the way.
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { NetroomError, fromSystemError } from './errors.js';
+
+/** Hidden temporary files of uploads in progress start with this; they are never listed or served. */
+export const UPLOAD_PREFIX = '.netroom-upload-';
+
+/** What a finished upload reports: where it went, its size and SHA-256 (hex). */
+export interface UploadResult {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+interface UploadInit {
+  handle: FileHandle;
+  temp: string;
+  target: string;
+  rel: string;
+  maxSize: number;
+  noOverwrite: boolean;
+}
+
+/**
+ * Bytes written here land in a hidden temp file. `commit()` ends the stream, fsyncs, and renames
+ * the file into place atomically; `abort()` (or any error) deletes it. Use with stream.pipeline.
+ */
+export class Upload extends Writable {
+  readonly path: string;
+  private readonly init: UploadInit;
+  private readonly hash: Hash = createHash('sha256');
+  private position = 0;
+  private flushed = false;
+  private removed = false;
+  private committed = false;
+
+  constructor(init: UploadInit) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.init = init;
+    this.path = init.rel;
+  }
+
+  /** Bytes received so far. */
+  get received(): number {
+    return this.position;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    const total = buffers.reduce((n, b) => n + b.length, 0);
+    if (this.position + total > this.init.maxSize) {
+      callback(
+        new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${this.init.maxSize} bytes`, {
+          max: this.init.maxSize,
+        }),
+      );
+      return;
+    }
+    for (const b of buffers) this.hash.update(b);
+    const at = this.position;
+    this.position += total;
+    this.init.handle.writev(buffers, at).then(
+      () => callback(),
+      (err: unknown) => callback(fromSystemError(err, this.init.rel)),
+    );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    // Runs once every byte is written: make the data durable before anyone may rename it.
+    const { handle, rel } = this.init;
+    handle
+      .sync()
+      .then(() => handle.close())
+      .then(
+        () => {
+          this.flushed = true;
+          callback();
+        },
+        (err: unknown) => callback(fromSystemError(err, rel)),
+      );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // A failure or a premature end removes the temp file; a clean finish leaves it for commit().
+    if (this.flushed && !error) {
+      callback(null);
+      return;
+    }
+    this.cleanup().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+
+  /** Finish: flush and fsync, then rename into place (or refuse if the name exists and overwrite is off). */
+  async commit(): Promise<UploadResult> {
+    if (this.committed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was already committed`);
+    if (!this.writableFinished) {
+      if (this.destroyed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
+      this.end();
+      await finished(this, { readable: false });
+    }
+    if (this.removed || !this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
+    this.committed = true;
+    const { temp, target, rel } = this.init;
+    try {
+      if (this.init.noOverwrite) {
+        // link() refuses an existing name atomically, where rename() would replace it.
+        await fs.link(temp, target);
+        await fs.unlink(temp);
+      } else {
+        await fs.rename(temp, target);
+      }
+      await syncDir(path.dirname(target));
+    } catch (err) {
+      await this.cleanup();
+      throw fromSystemError(err, rel);
+    }
+    return { path: rel, size: this.position, sha256: this.hash.digest('hex') };
+  }
+
+  /** Give up: the temp file is removed and nothing becomes visible. Safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.committed) return;
+    if (!this.destroyed) {
+      this.destroy();
+    }
+    if (!this.closed) await new Promise<void>((resolve) => this.once('close', () => resolve()));
+    await this.cleanup();
+  }
+
+  private async cleanup(): Promise<void> {
+    if (this.removed) return;
+    this.removed = true;
+    await this.init.handle.close().catch(() => undefined);
+    await fs.rm(this.init.temp, { force: true }).catch(() => undefined);
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // Make the rename itself durable; some file systems refuse fsync on a folder, which is harmless.
+  let handle: FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,32 @@
+// What every door is to the server: something that listens, says where, and closes cleanly.
+import type { Logger } from 'pino';
+import type { Lang } from '../core/i18n.js';
+import type { Library } from '../core/library.js';
+import type { Room } from '../core/room.js';
+
+/** What a door is given: the one room, the one library, the notice language and a logger. */
+export interface DoorContext {
+  readonly room: Room;
+  readonly library: Library;
+  readonly lang: Lang;
+  readonly log: Logger;
+}
+
+/** Where a door listens, as printed by `netroom serve`. */
+export interface DoorAddress {
+  readonly door: string;
+  readonly protocol: 'udp' | 'tcp';
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A door: turns one wire protocol into calls on the core and core events into wire messages. */
+export interface Door {
+  readonly name: string;
+  /** Bind and start serving; resolves once listening (port 0 picks a free port). */
+  listen(): Promise<void>;
+  /** Where it listens (after listen()). */
+  address(): DoorAddress;
+  /** Stop accepting, close every connection, release the port. Members left via Room.close(). */
+  close(): Promise<void>;
+}

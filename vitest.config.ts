@@ -1,0 +1,10 @@
+// Test runner configuration: TypeScript tests under test/, never the compiled copies in dist/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
