@@ -57,8 +57,11 @@ export function fromSystemError(err: unknown, path: string): NetroomError {
     case 'ENOTDIR':
       return new NetroomError('NOT_A_DIRECTORY', `not a folder: ${path}`, { path });
     case 'EEXIST':
-    case 'ENOTEMPTY':
       return new NetroomError('ALREADY_EXISTS', `already exists: ${path}`, { path });
+    case 'ENOTEMPTY':
+      // Same code (doors map it like EEXIST: a conflict), but "already exists" would be nonsense
+      // for a folder that cannot be removed because it still has something in it.
+      return new NetroomError('ALREADY_EXISTS', `folder not empty: ${path}`, { path });
     case 'ENOSPC':
     case 'EDQUOT':
       return new NetroomError('DISK_FULL', `no space left on the server's disk for ${path}`, { path });

@@ -12,7 +12,9 @@ export function formatSize(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes / 1024;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  // Compare the value as it will be printed (one decimal): 1048575 bytes is 1023.999 KiB, which
+  // toFixed(1) would show as "1024.0 KiB"; it should move up a unit and read "1.0 MiB".
+  while (Math.round(value * 10) / 10 >= 1024 && unit < units.length - 1) {
     value /= 1024;
     unit += 1;
   }

@@ -59,6 +59,9 @@ export class Library {
    * paths, `..`, hidden parts and symlinks that lead out, each with a clear error.
    */
   async resolve(input: string): Promise<Resolved> {
+    // Before init() realRoot is '': paths would resolve against the working directory and every
+    // absolute path would pass the containment test. That is a programming error, so say so.
+    if (this.realRoot === '') throw new Error('Library.init() must be awaited before the library is used');
     const rel = checkPath(input);
     const abs = rel === '' ? this.realRoot : path.join(this.realRoot, ...rel.split('/'));
     await this.assertInside(abs, input);
@@ -76,7 +79,9 @@ export class Library {
     }
     const entries: Entry[] = [];
     for (const name of names) {
-      if (name.startsWith('.') || !isValidPart(name)) continue;
+      // Only names a client can send back: a listed file that resolve() refuses (control characters
+      // in its name, say) would be a link that always fails.
+      if (!isServableName(name)) continue;
       const full = path.join(abs, name);
       try {
         const stat = await fs.stat(full);
@@ -92,10 +97,18 @@ export class Library {
 
   /** Open a file for streaming, optionally a byte range [start, end] inclusive. */
   async openRead(input: string, range: { start?: number; end?: number } = {}): Promise<OpenFile> {
+    const start = range.start ?? 0;
+    // Checked here so a bad range is the client's BAD_REQUEST, not an IO_ERROR from createReadStream.
+    if (!Number.isSafeInteger(start) || start < 0 || (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < start))) {
+      throw new NetroomError('BAD_REQUEST', `bad byte range ${start}-${range.end ?? ''}`, { start, end: range.end ?? '' });
+    }
     const { abs, rel } = await this.resolve(input);
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(abs, 'r');
+      // O_NONBLOCK: opening a named pipe for reading would otherwise block until a writer appears,
+      // tying up a libuv worker thread per request (four in all). It changes nothing for regular
+      // files, and anything that is not a regular file is refused just below.
+      handle = await fs.open(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch (err) {
       throw fromSystemError(err, rel);
     }
@@ -104,7 +117,7 @@ export class Library {
       if (!stat.isFile()) throw new NetroomError('NOT_A_FILE', `not a file: ${rel}`, { path: rel });
       const stream = createReadStream('', {
         fd: handle,
-        start: range.start ?? 0,
+        start,
         ...(range.end === undefined ? {} : { end: range.end }),
         highWaterMark: 1024 * 1024,
       });
@@ -187,27 +200,70 @@ export class Library {
     }
   }
 
-  private async isInside(abs: string): Promise<boolean> {
+  /**
+   * True when `abs`, with every symlink followed, lies inside the root. Missing trailing parts are
+   * allowed (an upload target need not exist yet), but a missing part that is itself a dangling
+   * symlink is followed by hand: realpath() reports it as ENOENT, and walking up past it would take
+   * a link to a not-yet-existing place outside the root for an ordinary new name inside.
+   */
+  private async isInside(abs: string, depth = 0): Promise<boolean> {
     let probe = abs;
-    let rest = '';
+    const rest: string[] = [];
     for (;;) {
       try {
         const real = await fs.realpath(probe);
-        const full = rest ? path.join(real, rest) : real;
-        return full === this.realRoot || full.startsWith(this.realRoot + path.sep);
+        return isWithin(this.realRoot, path.join(real, ...rest));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return false;
+        const code = (err as NodeJS.ErrnoException).code;
+        // ENOTDIR (a file used as a folder, `a.txt/b`) is a missing path, not an escape: the
+        // caller's own open/stat then reports NOT_A_DIRECTORY. Anything else (ELOOP, EACCES) is refused.
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') return false;
+        const link = code === 'ENOENT' ? await readLink(probe) : null;
+        if (link !== null) {
+          if (depth >= MAX_LINK_DEPTH) return false;
+          // The link exists, so its folder does: resolve the target against that folder's real path.
+          const dir = await fs.realpath(path.dirname(probe)).catch(() => null);
+          if (dir === null) return false; // removed meanwhile: refuse rather than guess
+          const target = path.resolve(dir, link);
+          return this.isInside(path.join(target, ...rest), depth + 1);
+        }
         const parent = path.dirname(probe);
         if (parent === probe) return false;
-        rest = rest ? path.join(path.basename(probe), rest) : path.basename(probe);
+        rest.unshift(path.basename(probe));
         probe = parent;
       }
     }
   }
 }
 
-function isValidPart(part: string): boolean {
-  return part !== '' && !part.includes('\\') && !part.includes('\0');
+/** How many dangling symlinks in a row isInside follows by hand (the kernel's own limit is 40). */
+const MAX_LINK_DEPTH = 40;
+
+/** The target of `p` if it is a symlink, else null. */
+async function readLink(p: string): Promise<string | null> {
+  try {
+    return await fs.readlink(p);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True when `full` is `root` or below it. path.relative rather than a prefix test, which needs care
+ * with the separator (`/srv/root-evil` starts with `/srv/root`) and breaks for the root `/`.
+ */
+function isWithin(root: string, full: string): boolean {
+  const rel = path.relative(root, full);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** True when `name` (one folder entry) passes checkPath unchanged: visible, and addressable as is. */
+function isServableName(name: string): boolean {
+  try {
+    return checkPath(name) === name;
+  } catch {
+    return false;
+  }
 }
 
 /** Syntactic path rules: returns the normalised relative path ('' for the root) or throws. */
@@ -217,10 +273,13 @@ export function checkPath(input: string): string {
   if (input.includes('\\')) throw new NetroomError('BAD_PATH', 'a path cannot contain backslashes');
   if (input.startsWith('/')) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
   if (/^[A-Za-z]:/u.test(input)) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
-  const parts = input.normalize('NFC').split('/').filter((p) => p !== '' && p !== '.');
+  // No Unicode normalisation: the path must name the entry exactly as the file system has it, or a
+  // file stored decomposed (as macOS clients write `é`) would be listed but never found again.
+  const parts = input.split('/').filter((p) => p !== '' && p !== '.');
   for (const part of parts) {
     if (part === '..') throw new NetroomError('OUTSIDE_ROOT', `".." is refused: ${input}`, { path: input });
     if (part.startsWith('.')) throw new NetroomError('HIDDEN_PATH', `hidden names are refused: ${input}`, { path: input });
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point here
     if (/[\u0000-\u001f\u007f]/u.test(part)) throw new NetroomError('BAD_PATH', 'a path cannot contain control characters');
     if (Buffer.byteLength(part) > 255) throw new NetroomError('BAD_PATH', 'a name is at most 255 bytes');
   }

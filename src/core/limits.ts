@@ -9,6 +9,9 @@ export interface FloodLimit {
 /** Default flood control of SPEC section 1: 10 messages a second, bursts of 20. */
 export const DEFAULT_FLOOD: FloodLimit = { rate: 10, burst: 20 };
 
+/** Tolerance for floating-point rounding in refills; far below any real fraction of a token. */
+const TOKEN_EPSILON = 1e-9;
+
 /** A token bucket; time is passed in (milliseconds) so it stays pure and testable. */
 export class TokenBucket {
   private tokens: number;
@@ -27,7 +30,9 @@ export class TokenBucket {
     const elapsed = Math.max(0, now - this.last) / 1000;
     this.last = now;
     this.tokens = Math.min(this.limit.burst, this.tokens + elapsed * this.limit.rate);
-    if (this.tokens < 1) return false;
+    // Refills are sums of floating-point fractions (e.g. three 1/3 s steps at 3/s give 0.999...),
+    // so compare with a tiny tolerance: a client sending exactly at the rate must not be refused.
+    if (this.tokens < 1 - TOKEN_EPSILON) return false;
     this.tokens -= 1;
     return true;
   }

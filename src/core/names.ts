@@ -20,6 +20,8 @@ export function foldName(name: string): string {
 
 /** Validate a proposed member name; returns it in NFC or throws BAD_NAME / RESERVED_NAME. */
 export function checkName(raw: string): string {
+  // Doors decode JSON and wire formats; a non-string must be a clear error, not a TypeError.
+  if (typeof raw !== 'string') throw new NetroomError('BAD_NAME', 'a name must be text');
   const name = raw.normalize('NFC');
   const length = [...name].length;
   if (length === 0) throw new NetroomError('BAD_NAME', 'a name is needed');

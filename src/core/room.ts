@@ -68,6 +68,9 @@ export class Room {
   private readonly now: () => number;
   private readonly onListenerError: (err: unknown) => void;
   private nextId = 1;
+  /** Events waiting for delivery while a listener is running (see emit). */
+  private readonly pending: RoomEvent[] = [];
+  private delivering = false;
 
   constructor(options: RoomOptions = {}) {
     this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
@@ -158,22 +161,38 @@ export class Room {
 
   private emit(partial: NewEvent): void {
     const event = { ...partial, id: this.nextId++, at: this.now() } as RoomEvent;
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        // One door's failure must not stop the others from hearing the event.
-        this.onListenerError(err);
+    // A listener may act on the room while hearing an event (a door whose socket just failed calls
+    // leave()). Delivering that nested event at once would give the listeners after it the leave
+    // before the join or message that caused it (and the history store ids out of order), so events
+    // raised during delivery are queued and delivered, in id order, once the current one is done.
+    this.pending.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
+        for (const listener of this.listeners) {
+          try {
+            listener(next);
+          } catch (err) {
+            // One door's failure must not stop the others from hearing the event.
+            this.onListenerError(err);
+          }
+        }
       }
+    } finally {
+      this.delivering = false;
     }
   }
 }
 
 // Control characters other than tab and newline would corrupt line-based doors.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const BAD_MESSAGE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]/u;
 
 /** Validate message text: 1 to 2000 characters, not only whitespace, no control characters. */
 export function checkMessage(text: string): string {
+  // Doors decode JSON and wire formats; a non-string must be a clear error, not a TypeError.
+  if (typeof text !== 'string') throw new NetroomError('BAD_MESSAGE', 'a message must be text');
   if (text.trim().length === 0) throw new NetroomError('EMPTY_MESSAGE', 'the message is empty');
   // UTF-16 length bounds the code point count from above, so the costly count is rarely needed.
   const length = text.length <= MAX_MESSAGE_LENGTH ? text.length : [...text].length;

@@ -1,11 +1,12 @@
 // One upload in progress: a Writable into a hidden temp file that hashes and counts on the way.
 import { createHash, type Hash } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { NetroomError, fromSystemError } from './errors.js';
+import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 
 /** Hidden temporary files of uploads in progress start with this; they are never listed or served. */
 export const UPLOAD_PREFIX = '.netroom-upload-';
@@ -29,6 +30,12 @@ interface UploadInit {
 /**
  * Bytes written here land in a hidden temp file. `commit()` ends the stream, fsyncs, and renames
  * the file into place atomically; `abort()` (or any error) deletes it. Use with stream.pipeline.
+ *
+ * Every Upload must end in `commit()` or `abort()`. To give up, call `abort()`, not `destroy()`:
+ * once the last byte is flushed the stream is auto-destroyed, so a plain destroy() after that
+ * point cannot be told apart from it and keeps the temp for a commit that never comes (it is only
+ * removed by the next `Library.init()`). After a failed pipeline the temp is already gone, and
+ * `await abort()` is still the way to be sure.
  */
 export class Upload extends Writable {
   readonly path: string;
@@ -38,6 +45,8 @@ export class Upload extends Writable {
   private flushed = false;
   private removed = false;
   private committed = false;
+  /** Set when commit() is first called, so a second call cannot race the first to the rename. */
+  private commitStarted = false;
 
   constructor(init: UploadInit) {
     super({ highWaterMark: 1024 * 1024 });
@@ -103,11 +112,21 @@ export class Upload extends Writable {
 
   /** Finish: flush and fsync, then rename into place (or refuse if the name exists and overwrite is off). */
   async commit(): Promise<UploadResult> {
-    if (this.committed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was already committed`);
+    // Checked and set before any await: two overlapping calls would otherwise both pass the check,
+    // both rename, and the second would fail with a confusing NOT_FOUND (its temp already moved).
+    if (this.commitStarted) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was already committed`);
+    this.commitStarted = true;
     if (!this.writableFinished) {
       if (this.destroyed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
       this.end();
-      await finished(this, { readable: false });
+      try {
+        await finished(this, { readable: false });
+      } catch (err) {
+        // A write or fsync error is already a clear NetroomError; anything else here is the stream
+        // being destroyed under us (abort() while commit waits: ERR_STREAM_PREMATURE_CLOSE).
+        if (isNetroomError(err)) throw err;
+        throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
+      }
     }
     if (this.removed || !this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
     this.committed = true;
@@ -141,8 +160,17 @@ export class Upload extends Writable {
   private async cleanup(): Promise<void> {
     if (this.removed) return;
     this.removed = true;
+    // The temp is unlinked synchronously, at once, not after the handle is closed: stream.pipeline
+    // rejects as soon as the source fails, without waiting for this stream's _destroy to finish, so
+    // an async removal left the temp on disk for a moment after the caller was told the upload
+    // failed (and for good if the process exited then). Unlinking a file that is still open is fine
+    // on POSIX (and on Windows, where Node opens files with FILE_SHARE_DELETE); it is one syscall.
+    try {
+      unlinkSync(this.init.temp);
+    } catch {
+      // already gone (or never renamed back): nothing to remove
+    }
     await this.init.handle.close().catch(() => undefined);
-    await fs.rm(this.init.temp, { force: true }).catch(() => undefined);
   }
 }
 

@@ -1,0 +1,170 @@
+// Server configuration: flags over NETROOM_* environment variables over defaults, validated in one place.
+import type { Lang } from './core/i18n.js';
+import { LANGS } from './core/i18n.js';
+import { parseFlood, DEFAULT_FLOOD, type FloodLimit } from './core/limits.js';
+import { LOG_LEVELS, type LogLevel } from './log.js';
+
+/** A bad flag or environment value: `serve` prints the message on one line and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Everything `netroom serve` needs, validated. A door port of null means the door is off. */
+export interface Config {
+  readonly dir: string;
+  readonly data: string;
+  readonly host: string;
+  /** The seed doors' port (UDP chat and TCP files share the number). */
+  readonly port: number | null;
+  readonly http: number | null;
+  readonly irc: number | null;
+  readonly ftp: number | null;
+  readonly lang: Lang;
+  readonly flood: FloodLimit | null;
+  readonly noOverwrite: boolean;
+  readonly maxUpload: number;
+  readonly logLevel: LogLevel;
+  /** Seed UDP heartbeat interval (ms) for clients that send `H NAME`. */
+  readonly heartbeatMs: number;
+}
+
+/** Defaults of SPEC sections 2-4: nothing here needs an external service. */
+export const DEFAULTS = {
+  dir: './netroom-files',
+  data: './netroom-data',
+  host: '127.0.0.1',
+  port: 8888,
+  http: 8080,
+  irc: 6667,
+  ftp: 2121,
+  lang: 'en',
+  flood: '10:20',
+  maxUpload: 'unlimited',
+  logLevel: 'info',
+  heartbeatMs: 10_000,
+} as const;
+
+/** Raw values as they come from the command line (commander) or the environment; all optional. */
+export interface RawOptions {
+  dir?: string;
+  data?: string;
+  host?: string;
+  port?: string;
+  http?: string;
+  irc?: string;
+  ftp?: string;
+  lang?: string;
+  flood?: string;
+  overwrite?: boolean;
+  maxUpload?: string;
+  logLevel?: string;
+  heartbeat?: string;
+}
+
+const ENV_NAMES: Record<keyof RawOptions, string> = {
+  dir: 'NETROOM_DIR',
+  data: 'NETROOM_DATA',
+  host: 'NETROOM_HOST',
+  port: 'NETROOM_PORT',
+  http: 'NETROOM_HTTP',
+  irc: 'NETROOM_IRC',
+  ftp: 'NETROOM_FTP',
+  lang: 'NETROOM_LANG',
+  flood: 'NETROOM_FLOOD',
+  overwrite: 'NETROOM_NO_OVERWRITE',
+  maxUpload: 'NETROOM_MAX_UPLOAD',
+  logLevel: 'NETROOM_LOG_LEVEL',
+  heartbeat: 'NETROOM_HEARTBEAT',
+};
+
+/** The environment variable behind each option, for help texts and the README. */
+export function envName(option: keyof RawOptions): string {
+  return ENV_NAMES[option];
+}
+
+/** Merge flags over the environment over defaults and validate; throws UsageError on any bad value. */
+export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = process.env): Config {
+  const pick = (key: Exclude<keyof RawOptions, 'overwrite'>): string | undefined => flags[key] ?? env[ENV_NAMES[key]];
+  const noOverwriteEnv = env.NETROOM_NO_OVERWRITE;
+  const noOverwrite = flags.overwrite === false || (noOverwriteEnv !== undefined && parseBool(noOverwriteEnv, 'NETROOM_NO_OVERWRITE'));
+  return {
+    dir: nonEmpty(pick('dir') ?? DEFAULTS.dir, '--dir'),
+    data: nonEmpty(pick('data') ?? DEFAULTS.data, '--data'),
+    host: parseHost(pick('host') ?? DEFAULTS.host),
+    port: parsePort(pick('port') ?? String(DEFAULTS.port), '--port'),
+    http: parsePort(pick('http') ?? String(DEFAULTS.http), '--http'),
+    irc: parsePort(pick('irc') ?? String(DEFAULTS.irc), '--irc'),
+    ftp: parsePort(pick('ftp') ?? String(DEFAULTS.ftp), '--ftp'),
+    lang: parseLang(pick('lang') ?? DEFAULTS.lang),
+    flood: parseFloodFlag(pick('flood') ?? DEFAULTS.flood),
+    noOverwrite,
+    maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),
+    logLevel: parseLogLevel(pick('logLevel') ?? DEFAULTS.logLevel),
+    heartbeatMs: parseHeartbeat(pick('heartbeat')),
+  };
+}
+
+/** `PORT` (0-65535; 0 picks a free one) or `off`. */
+export function parsePort(value: string, flag: string): number | null {
+  if (value === 'off') return null;
+  if (!/^\d{1,5}$/u.test(value) || Number(value) > 65535) {
+    throw new UsageError(`${flag} takes a port number (0-65535) or off, not "${value}"`);
+  }
+  return Number(value);
+}
+
+/** A byte size such as `1048576`, `512K`, `10M`, `2G` (powers of 1024), or `unlimited`. */
+export function parseSize(value: string, flag: string): number {
+  if (value === 'unlimited' || value === 'off') return Infinity;
+  const match = /^(\d+)([KMGT]?)(i?B)?$/iu.exec(value);
+  if (!match) throw new UsageError(`${flag} takes a size such as 100M, 2G or unlimited, not "${value}"`);
+  const power = ' KMGT'.indexOf((match[2] ?? '').toUpperCase() || ' ');
+  return Number(match[1]) * 1024 ** power;
+}
+
+function parseHost(value: string): string {
+  // An address to bind: IPv4, IPv6 or a name such as localhost; no ports, no spaces.
+  if (!/^[A-Za-z0-9.:-]+$/u.test(value) || /^\d+$/u.test(value)) {
+    throw new UsageError(`--host takes an address to listen on (e.g. 127.0.0.1, ::1, 0.0.0.0), not "${value}"`);
+  }
+  return value;
+}
+
+function parseLang(value: string): Lang {
+  if (!(LANGS as readonly string[]).includes(value)) throw new UsageError(`--lang takes en or zh, not "${value}"`);
+  return value as Lang;
+}
+
+function parseFloodFlag(value: string): FloodLimit | null {
+  try {
+    return value === DEFAULTS.flood ? DEFAULT_FLOOD : parseFlood(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function parseLogLevel(value: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new UsageError(`--log-level takes one of ${LOG_LEVELS.join(', ')}, not "${value}"`);
+  }
+  return value as LogLevel;
+}
+
+function parseHeartbeat(value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.heartbeatMs;
+  if (!/^\d+$/u.test(value) || Number(value) < 10) {
+    throw new UsageError(`--heartbeat takes milliseconds (at least 10), not "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseBool(value: string, name: string): boolean {
+  if (/^(1|true|yes|on)$/iu.test(value)) return true;
+  if (/^(0|false|no|off|)$/iu.test(value)) return false;
+  throw new UsageError(`${name} takes true or false, not "${value}"`);
+}
+
+function nonEmpty(value: string, flag: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a folder`);
+  return value;
+}

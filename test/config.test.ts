@@ -1,0 +1,73 @@
+// Unit tests of the serve configuration: defaults, environment, flags, and one-line usage errors.
+import { describe, expect, it } from 'vitest';
+import { parsePort, parseSize, resolveConfig, UsageError } from '../src/config.js';
+
+describe('resolveConfig', () => {
+  it('uses embedded defaults with no flags and no environment', () => {
+    const config = resolveConfig({}, {});
+    expect(config).toMatchObject({
+      dir: './netroom-files',
+      data: './netroom-data',
+      host: '127.0.0.1',
+      port: 8888,
+      http: 8080,
+      irc: 6667,
+      ftp: 2121,
+      lang: 'en',
+      flood: { rate: 10, burst: 20 },
+      noOverwrite: false,
+      maxUpload: Infinity,
+      logLevel: 'info',
+    });
+  });
+
+  it('takes NETROOM_* variables, and flags over them', () => {
+    const env = { NETROOM_PORT: '9000', NETROOM_LANG: 'zh', NETROOM_FLOOD: 'off', NETROOM_NO_OVERWRITE: '1', NETROOM_IRC: 'off' };
+    const fromEnv = resolveConfig({}, env);
+    expect(fromEnv).toMatchObject({ port: 9000, lang: 'zh', flood: null, noOverwrite: true, irc: null });
+    const flagged = resolveConfig({ port: 'off', lang: 'en', flood: '5:5', maxUpload: '10M' }, env);
+    expect(flagged).toMatchObject({ port: null, lang: 'en', flood: { rate: 5, burst: 5 }, maxUpload: 10 * 1024 * 1024 });
+  });
+
+  it('reads --no-overwrite from commander as overwrite: false', () => {
+    expect(resolveConfig({ overwrite: false }, {}).noOverwrite).toBe(true);
+    expect(resolveConfig({ overwrite: true }, {}).noOverwrite).toBe(false);
+  });
+
+  it.each([
+    [{ port: '70000' }, /--port takes a port number/],
+    [{ port: 'abc' }, /--port/],
+    [{ http: '-1' }, /--http/],
+    [{ lang: 'fr' }, /--lang takes en or zh/],
+    [{ flood: 'fast' }, /--flood takes RATE:BURST/],
+    [{ flood: '0:5' }, /--flood needs a rate above 0/],
+    [{ maxUpload: '12X' }, /--max-upload/],
+    [{ logLevel: 'loud' }, /--log-level/],
+    [{ host: 'a b' }, /--host/],
+    [{ heartbeat: '5' }, /--heartbeat/],
+    [{ dir: ' ' }, /--dir/],
+  ])('refuses %o with a one-line UsageError', (flags, message) => {
+    expect(() => resolveConfig(flags, {})).toThrow(UsageError);
+    expect(() => resolveConfig(flags, {})).toThrow(message);
+  });
+
+  it('refuses a bad NETROOM_NO_OVERWRITE', () => {
+    expect(() => resolveConfig({}, { NETROOM_NO_OVERWRITE: 'maybe' })).toThrow(/NETROOM_NO_OVERWRITE/);
+  });
+});
+
+describe('parsePort and parseSize', () => {
+  it('parses ports and off', () => {
+    expect(parsePort('0', '--port')).toBe(0);
+    expect(parsePort('65535', '--port')).toBe(65535);
+    expect(parsePort('off', '--port')).toBeNull();
+  });
+
+  it('parses sizes with binary suffixes', () => {
+    expect(parseSize('1024', '--max-upload')).toBe(1024);
+    expect(parseSize('512K', '--max-upload')).toBe(512 * 1024);
+    expect(parseSize('2G', '--max-upload')).toBe(2 * 1024 ** 3);
+    expect(parseSize('3MiB', '--max-upload')).toBe(3 * 1024 ** 2);
+    expect(parseSize('unlimited', '--max-upload')).toBe(Infinity);
+  });
+});
