@@ -1,0 +1,310 @@
+// The seed UDP chat door (SPEC 3.1): node:dgram onto the room, compatible with the seeds' Python client.
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
+import type { Logger } from 'pino';
+import { NetroomError, isNetroomError } from '../../core/errors.js';
+import { errorText, noticeText } from '../../core/i18n.js';
+import type { Member, RoomEvent } from '../../core/room.js';
+import type { Door, DoorAddress, DoorContext } from '../door.js';
+import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, type UdpRequest } from './codec.js';
+import { FanOut } from './fanout.js';
+import { UdpPeers, addressKey, isPeerName, type UdpPeer } from './peers.js';
+
+/** Options of the UDP door. */
+export interface UdpDoorOptions {
+  /** Address to bind; an address containing `:` selects IPv6 (udp6). */
+  readonly host: string;
+  /** Port to bind; 0 picks a free one (read it back with address()). */
+  readonly port: number;
+  /** Heartbeat interval a client is expected to keep (`H NAME`); missing three removes it. Default 10000. */
+  readonly heartbeatMs?: number;
+}
+
+const MISSED_BEATS = 3;
+// Socket buffer sizes to try, largest first: Linux clamps to net.core.[rw]mem_max silently, other
+// systems may refuse outright, and any of them is better than the small default under a burst.
+const BUFFER_SIZES = [4 * 1024 * 1024, 1024 * 1024, 256 * 1024];
+const CLOSE_DRAIN_MS = 1000;
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram resolves the destination of every send through `lookup`, and the default (dns.lookup)
+ * answers even a numeric IP on the next tick through a fresh closure. Every address we send to
+ * comes from rinfo and is numeric, so answer those synchronously and keep DNS for `bind(host)`.
+ */
+function numericFirstLookup(hostname: string, options: LookupOneOptions, callback: LookupCallback): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options, callback);
+}
+
+function enlargeBuffers(socket: Socket): void {
+  for (const set of [(n: number) => socket.setRecvBufferSize(n), (n: number) => socket.setSendBufferSize(n)]) {
+    for (const size of BUFFER_SIZES) {
+      try {
+        set(size);
+        break;
+      } catch {
+        // Not allowed at this size here: try the next smaller one, else keep the default.
+      }
+    }
+  }
+}
+
+/**
+ * The seed chat door. Wire: `L NAME` -> `OK` or an error text; `C NAME TEXT`; `Q NAME` -> `EXIT`;
+ * `H NAME` (heartbeat). A name is bound to the address that entered with it. Notices go out as the
+ * seed server sends them (leading `\n`), at most 1024 bytes per datagram, encoded once per event.
+ *
+ * Replies: `OK`/`EXIT` and replies to `L` are sent bare (the seed client compares them verbatim);
+ * any other error to an address that is in the room gets the leading `\n` of a notice, because the
+ * seed client's receiver prints it like one. `H` is answered only when it fails (NOT_IN_ROOM, so a
+ * client learns it was dropped and can enter again); a good heartbeat is silent, as it is frequent.
+ */
+export class UdpDoor implements Door {
+  readonly name = 'udp';
+  /** The door's bookkeeping (address -> member); exposed for the server's metrics and the tests. */
+  readonly peers = new UdpPeers();
+  private readonly log: Logger;
+  private readonly heartbeatMs: number;
+  private readonly fanout: FanOut;
+  private socket: Socket | null = null;
+  private port = 0;
+  private unsubscribe: (() => void) | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Settles when the last datagram of a shutdown (EXIT) has been handed to the kernel. */
+  private lastWords: Promise<void> = Promise.resolve();
+  private shutdown: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: DoorContext,
+    private readonly options: UdpDoorOptions,
+  ) {
+    this.log = ctx.log.child({ door: 'udp' });
+    this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (!(this.heartbeatMs > 0)) throw new RangeError('heartbeatMs must be above 0');
+    this.fanout = new FanOut(this.send);
+  }
+
+  /** Bind the socket and start serving; rejects if the address cannot be bound. */
+  listen(): Promise<void> {
+    if (this.socket) return Promise.reject(new Error('the UDP door is already listening'));
+    const socket = createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4', lookup: numericFirstLookup });
+    this.socket = socket;
+    return new Promise((resolve, reject) => {
+      const failed = (err: Error): void => {
+        this.socket = null;
+        socket.close();
+        reject(err);
+      };
+      socket.once('error', failed);
+      socket.once('listening', () => {
+        socket.off('error', failed);
+        // Every socket has an error listener: nothing a client does may bring the server down.
+        socket.on('error', (err) => this.log.warn({ err }, 'udp socket error'));
+        socket.on('message', this.onDatagram);
+        enlargeBuffers(socket);
+        this.port = socket.address().port;
+        this.unsubscribe = this.ctx.room.subscribe(this.onRoomEvent);
+        this.heartbeatTimer = setInterval(this.expire, this.heartbeatMs);
+        this.heartbeatTimer.unref();
+        this.log.info(
+          { host: this.options.host, port: this.port, recvBuffer: socket.getRecvBufferSize(), sendBuffer: socket.getSendBufferSize() },
+          'udp door listening',
+        );
+        resolve();
+      });
+      socket.bind(this.options.port, this.options.host);
+    });
+  }
+
+  /** Where the door listens (the real port after binding port 0). */
+  address(): DoorAddress {
+    return { door: 'udp', protocol: 'udp', host: this.options.host, port: this.port };
+  }
+
+  /** Close the socket and timers. Members still here (the room was not closed) get EXIT and leave. */
+  close(): Promise<void> {
+    // Concurrent or repeated calls share one shutdown; without a socket there is nothing to do.
+    if (!this.socket) return this.shutdown ?? Promise.resolve();
+    this.shutdown ??= this.closeSocket();
+    return this.shutdown;
+  }
+
+  private async closeSocket(): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    socket.off('message', this.onDatagram);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.fanout.flushAll();
+    if (this.peers.size > 0) this.dismiss();
+    // Let the last notices and EXITs reach the kernel before the handle goes (bounded wait).
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.lastWords, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_DRAIN_MS)))]);
+    clearTimeout(timer);
+    this.fanout.stop();
+    this.socket = null;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.shutdown = null;
+  }
+
+  /** The hot path's send: fire-and-forget; dgram reports no error for a vanished peer without a callback. */
+  private readonly send = (buf: Buffer, port: number, address: string): void => {
+    this.socket?.send(buf, port, address);
+  };
+
+  private reply(text: string, rinfo: RemoteInfo): void {
+    this.send(encodeReply(text), rinfo.port, rinfo.address);
+  }
+
+  /** Send an error: bare to a stranger or in answer to L, notice-style (leading `\n`) to a member. */
+  private refuse(err: unknown, rinfo: RemoteInfo, asNotice: boolean): void {
+    let error: NetroomError;
+    if (isNetroomError(err)) {
+      error = err;
+    } else {
+      // A bug, not the client's fault: say so in the log, keep serving.
+      this.log.error({ err }, 'udp request failed');
+      error = new NetroomError('IO_ERROR', 'internal server error');
+    }
+    const text = errorText(this.ctx.lang, error);
+    this.reply(asNotice ? '\n' + text : text, rinfo);
+  }
+
+  private readonly onDatagram = (buf: Buffer, rinfo: RemoteInfo): void => {
+    this.fanout.noteRead();
+    const key = addressKey(rinfo.address, rinfo.port);
+    const peer = this.peers.get(key);
+    const decoded = decodeRequest(buf);
+    if (!decoded.ok) {
+      this.log.debug({ from: key, code: decoded.error.code }, 'bad udp datagram');
+      this.refuse(decoded.error, rinfo, peer !== undefined);
+      return;
+    }
+    const request = decoded.request;
+    if (request.kind === 'L') {
+      this.enter(request.name, key, peer, rinfo);
+      return;
+    }
+    if (peer === undefined || !isPeerName(peer, request.name)) {
+      this.refuse(notInRoom(peer, request), rinfo, peer !== undefined);
+      return;
+    }
+    // Once a client heartbeats, anything it sends is a sign of life.
+    if (peer.lastHeartbeat !== undefined) peer.lastHeartbeat = Date.now();
+    switch (request.kind) {
+      case 'C':
+        try {
+          this.ctx.room.say(peer.member, request.text);
+        } catch (err) {
+          this.log.debug({ name: peer.member.name, code: isNetroomError(err) ? err.code : undefined }, 'udp message refused');
+          this.refuse(err, rinfo, true);
+        }
+        return;
+      case 'Q':
+        // The leave event unbinds the peer and queues the notice; EXIT follows it in the same queue,
+        // so the client sees everything said before it left and then EXIT, in order.
+        this.ctx.room.leave(peer.member, 'quit');
+        this.fanout.push([encodeReply(EXIT)], [peer]);
+        return;
+      case 'H':
+        if (peer.lastHeartbeat === undefined) {
+          peer.lastHeartbeat = Date.now();
+          this.peers.heartbeating.add(peer);
+        }
+        return;
+    }
+  };
+
+  private enter(name: string, key: string, peer: UdpPeer | undefined, rinfo: RemoteInfo): void {
+    if (peer) {
+      // Same address, same name: our OK was lost and the client asks again. Same address, another
+      // name: one address is one member (C/Q carry the name, but binding is by address).
+      if (isPeerName(peer, name)) this.reply(OK, rinfo);
+      else this.refuse(new NetroomError('ALREADY_IN_ROOM', `this address is already in the room as ${peer.member.name}`), rinfo, false);
+      return;
+    }
+    let member: Member;
+    try {
+      member = this.ctx.room.enter(name, this.name);
+    } catch (err) {
+      this.log.info({ from: key, code: isNetroomError(err) ? err.code : undefined }, 'udp enter refused');
+      this.refuse(err, rinfo, false);
+      return;
+    }
+    this.peers.add({ member, address: rinfo.address, port: rinfo.port, key, wireName: name });
+    this.reply(OK, rinfo);
+    this.log.info({ name: member.name, from: key }, 'udp member entered');
+  }
+
+  /** Room events -> datagrams: encoded once, queued with a snapshot of who should hear them. */
+  private readonly onRoomEvent = (event: RoomEvent): void => {
+    if (event.kind === 'closing') {
+      this.closing(event);
+      return;
+    }
+    if (event.kind === 'leave' && event.origin) {
+      const gone = this.peers.remove(event.origin);
+      if (gone) this.log.info({ name: event.name, reason: event.reason, from: gone.key }, 'udp member left');
+    }
+    const recipients = this.peers.list;
+    if (recipients.length === 0) return;
+    // Joins, messages and leaves are not echoed to their author; announcements and file notices reach everyone.
+    const skip = event.kind === 'join' || event.kind === 'message' || event.kind === 'leave' ? event.origin : undefined;
+    this.fanout.push(encodeNotice(noticeText(this.ctx.lang, event)), recipients, skip);
+  };
+
+  /** The room closes: everything queued, then the closing notice and EXIT to every UDP member. */
+  private closing(event: RoomEvent): void {
+    const recipients = this.peers.list;
+    this.peers.clear();
+    this.fanout.flushAll();
+    if (recipients.length === 0) return;
+    const notice = encodeNotice(noticeText(this.ctx.lang, event));
+    const exit = encodeReply(EXIT);
+    for (const peer of recipients) for (const buf of notice) this.send(buf, peer.port, peer.address);
+    this.sendLast(exit, recipients);
+  }
+
+  /** Send EXIT to each peer, the final one with a callback so close() can wait until it is out. */
+  private sendLast(buf: Buffer, recipients: readonly UdpPeer[]): void {
+    const socket = this.socket;
+    if (!socket) return;
+    recipients.forEach((peer, i) => {
+      if (i < recipients.length - 1) this.send(buf, peer.port, peer.address);
+      else this.lastWords = new Promise((resolve) => socket.send(buf, peer.port, peer.address, () => resolve()));
+    });
+  }
+
+  /** The door closes while the room goes on: its members get EXIT, then leave (other doors hear it). */
+  private dismiss(): void {
+    const recipients = this.peers.list;
+    this.peers.clear();
+    this.sendLast(encodeReply(EXIT), recipients);
+    for (const peer of recipients) this.ctx.room.leave(peer.member, 'shutdown');
+  }
+
+  /** Heartbeat check: a client that heartbeats and has been silent for three intervals is gone. */
+  private readonly expire = (): void => {
+    const deadline = Date.now() - MISSED_BEATS * this.heartbeatMs;
+    for (const peer of this.peers.heartbeating) {
+      if ((peer.lastHeartbeat ?? 0) < deadline) this.ctx.room.leave(peer.member, 'timeout');
+    }
+  };
+}
+
+function notInRoom(peer: UdpPeer | undefined, request: UdpRequest): NetroomError {
+  if (peer) {
+    return new NetroomError('NOT_IN_ROOM', `this address is in the room as ${peer.member.name}, not ${request.name}`, {
+      name: request.name,
+    });
+  }
+  return new NetroomError('NOT_IN_ROOM', `${request.name || 'that name'} is not in the room from this address: enter with L NAME first`, {
+    name: request.name,
+  });
+}

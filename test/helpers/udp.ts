@@ -1,0 +1,167 @@
+// Test helpers for the UDP door: a raw dgram client that awaits datagrams, and a room + door on port 0.
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Lang } from '../../src/core/i18n.js';
+import { Library } from '../../src/core/library.js';
+import type { FloodLimit } from '../../src/core/limits.js';
+import { Room } from '../../src/core/room.js';
+import { UdpDoor } from '../../src/doors/udp/door.js';
+import { silentLogger } from '../../src/log.js';
+
+/** Default wait for a datagram; a miss fails the test with a clear message (never a sleep). */
+export const WAIT_MS = 5000;
+
+/** A raw UDP client talking to one server address, with an inbox that tests await. */
+export class TestUdpClient {
+  private readonly inbox: Buffer[] = [];
+  private wake: (() => void) | null = null;
+
+  private constructor(
+    readonly socket: Socket,
+    private readonly port: number,
+    private readonly host: string,
+  ) {
+    // Every socket has an error listener; a test client has nothing to recover, the test fails on its own.
+    socket.on('error', () => undefined);
+    socket.on('message', (buf) => {
+      this.inbox.push(buf);
+      this.wake?.();
+    });
+  }
+
+  /** Bind a client on 127.0.0.1 (random port) that sends to `port`. */
+  static async open(port: number, host = '127.0.0.1'): Promise<TestUdpClient> {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    return new TestUdpClient(socket, port, host);
+  }
+
+  /** This client's own port (what the server sees). */
+  get localPort(): number {
+    return this.socket.address().port;
+  }
+
+  /** Send one datagram (a string is UTF-8 encoded). */
+  send(data: string | Buffer): void {
+    this.socket.send(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, this.port, this.host);
+  }
+
+  /** The next datagram in arrival order, raw. */
+  async nextBuffer(timeoutMs = WAIT_MS): Promise<Buffer> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inbox.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`port ${this.localPort}: no datagram within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    return this.inbox.shift() as Buffer;
+  }
+
+  /** The next datagram in arrival order, as UTF-8 text. */
+  async next(timeoutMs = WAIT_MS): Promise<string> {
+    return (await this.nextBuffer(timeoutMs)).toString('utf8');
+  }
+
+  /** Skip datagrams until one matches (a string means: equals it); returns that one. */
+  async waitFor(match: string | ((text: string) => boolean), timeoutMs = WAIT_MS): Promise<string> {
+    const test = typeof match === 'string' ? (text: string) => text === match : match;
+    const deadline = Date.now() + timeoutMs;
+    const seen: string[] = [];
+    for (;;) {
+      let text: string;
+      try {
+        text = await this.next(Math.max(1, deadline - Date.now()));
+      } catch {
+        throw new Error(`port ${this.localPort}: nothing matching ${String(match)} within ${timeoutMs} ms; got ${JSON.stringify(seen)}`);
+      }
+      if (test(text)) return text;
+      seen.push(text);
+    }
+  }
+
+  /** Send and return the next datagram (the reply). */
+  async request(data: string | Buffer): Promise<string> {
+    this.send(data);
+    return this.next();
+  }
+
+  /** Enter the room as `name`, failing the test unless the answer is OK. */
+  async enter(name: string): Promise<void> {
+    const reply = await this.request(`L ${name}`);
+    if (reply !== 'OK') throw new Error(`L ${name}: expected OK, got ${JSON.stringify(reply)}`);
+  }
+
+  /** Datagrams received and not yet consumed. */
+  get pending(): number {
+    return this.inbox.length;
+  }
+
+  close(): void {
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed by the test.
+    }
+  }
+}
+
+/** A room with a UDP door on 127.0.0.1 port 0, plus everything to tear it down. */
+export interface UdpRig {
+  readonly room: Room;
+  readonly door: UdpDoor;
+  readonly port: number;
+  /** Open a raw client against the door; closed by close(). */
+  client(): Promise<TestUdpClient>;
+  /** Open a raw client and enter as `name`. */
+  member(name: string): Promise<TestUdpClient>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startUdpRig}. */
+export interface UdpRigOptions {
+  lang?: Lang;
+  /** Flood control; default off so tests can speak freely. */
+  flood?: FloodLimit | null;
+  heartbeatMs?: number;
+}
+
+/** Start a room and a UDP door for one test. */
+export async function startUdpRig(options: UdpRigOptions = {}): Promise<UdpRig> {
+  const dir = await mkdtemp(join(tmpdir(), 'netroom-udp-'));
+  const room = new Room({ flood: options.flood ?? null });
+  const ctx = { room, library: new Library(dir), lang: options.lang ?? 'en', log: silentLogger() };
+  const door = new UdpDoor(ctx, { host: '127.0.0.1', port: 0, heartbeatMs: options.heartbeatMs });
+  await door.listen();
+  const port = door.address().port;
+  const clients: TestUdpClient[] = [];
+  const client = async (): Promise<TestUdpClient> => {
+    const c = await TestUdpClient.open(port);
+    clients.push(c);
+    return c;
+  };
+  return {
+    room,
+    door,
+    port,
+    client,
+    async member(name: string) {
+      const c = await client();
+      await c.enter(name);
+      return c;
+    },
+    async close() {
+      await door.close();
+      clients.forEach((c) => c.close());
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
