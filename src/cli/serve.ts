@@ -1,0 +1,89 @@
+// `netroom serve`: the server with embedded defaults; stdin lines are announcements; SIGINT/SIGTERM stop it.
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { DEFAULTS, resolveConfig, type RawOptions } from '../config.js';
+import { isNetroomError } from '../core/errors.js';
+import { createLogger } from '../log.js';
+import { NetroomServer, type DoorStatus } from '../server.js';
+
+/** Register `serve` and its flags (each also settable as a NETROOM_* environment variable). */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the server: chat room and file library behind every door')
+    .option('--dir <dir>', `library root folder, created if missing (default ${DEFAULTS.dir}; NETROOM_DIR)`)
+    .option('--data <dir>', `state folder for history (default ${DEFAULTS.data}; NETROOM_DATA)`)
+    .option('--host <addr>', `address to listen on (default ${DEFAULTS.host}; NETROOM_HOST)`)
+    .option('--port <port|off>', `seed doors: UDP chat and TCP files (default ${DEFAULTS.port}; NETROOM_PORT)`)
+    .option('--http <port|off>', `HTTP door (default ${DEFAULTS.http}; NETROOM_HTTP)`)
+    .option('--irc <port|off>', `IRC door (default ${DEFAULTS.irc}; NETROOM_IRC)`)
+    .option('--ftp <port|off>', `FTP door (default ${DEFAULTS.ftp}; NETROOM_FTP)`)
+    .option('--lang <en|zh>', `language of notices (default ${DEFAULTS.lang}; NETROOM_LANG)`)
+    .option('--flood <rate:burst|off>', `per-member flood control (default ${DEFAULTS.flood}; NETROOM_FLOOD)`)
+    .option('--no-overwrite', 'refuse uploads onto an existing name (NETROOM_NO_OVERWRITE=1)')
+    .option('--max-upload <size>', `largest upload, e.g. 100M, 2G (default ${DEFAULTS.maxUpload}; NETROOM_MAX_UPLOAD)`)
+    .option('--heartbeat <ms>', `seed UDP heartbeat interval (default ${DEFAULTS.heartbeatMs}; NETROOM_HEARTBEAT)`)
+    .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
+    .action(async (flags: RawOptions) => {
+      await serve(flags);
+    });
+}
+
+async function serve(flags: RawOptions): Promise<void> {
+  const config = resolveConfig(flags);
+  const log = createLogger(config.logLevel);
+  const server = new NetroomServer(config, log);
+  const statuses = await server.start();
+  for (const line of describeDoors(statuses)) console.log(line);
+  console.log(`library: ${server.library.root}`);
+  console.log(`type a line and press Enter to announce it to the room; Ctrl-C stops the server`);
+  log.info({ doors: statuses }, 'netroom started');
+
+  const input = createInterface({ input: process.stdin, terminal: false });
+  input.on('line', (line) => {
+    const text = line.trim();
+    if (text === '') return;
+    try {
+      server.announce(text);
+      log.info({ text }, 'announcement');
+    } catch (err) {
+      console.error(`netroom: announcement not sent: ${isNetroomError(err) ? err.message : String(err)}`);
+    }
+  });
+  // End of standard input (a service started with </dev/null) is not a reason to stop serving.
+  input.on('error', () => undefined);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      log.info({ signal }, 'stopping');
+      input.close();
+      server.stop().then(resolve, (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('netroom stopped');
+  log.flush();
+  // stdin may still hold the event loop open; the server is closed, so leave now.
+  process.exit(0);
+}
+
+/** One line per door, e.g. "udp         listening on udp://127.0.0.1:8888". */
+export function describeDoors(statuses: DoorStatus[]): string[] {
+  return statuses.map((s) => {
+    const name = s.door.padEnd(11);
+    switch (s.state) {
+      case 'listening': {
+        const host = s.address.host.includes(':') ? `[${s.address.host}]` : s.address.host;
+        return `${name} listening on ${s.address.protocol}://${host}:${s.address.port}`;
+      }
+      case 'off':
+        return `${name} off`;
+      case 'not-built':
+        return `${name} not built yet (port ${s.port} reserved for it; turn it off with --${s.door} off)`;
+    }
+  });
+}
