@@ -33,6 +33,11 @@ async function serve(flags: RawOptions): Promise<void> {
   const config = resolveConfig(flags);
   const log = createLogger(config.logLevel);
   const server = new NetroomServer(config, log);
+  // Listen for signals before anything is printed: a supervisor may signal as soon as it sees a line.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   const statuses = await server.start();
   for (const line of describeDoors(statuses)) console.log(line);
   console.log(`library: ${server.library.root}`);
@@ -53,20 +58,12 @@ async function serve(flags: RawOptions): Promise<void> {
   // End of standard input (a service started with </dev/null) is not a reason to stop serving.
   input.on('error', () => undefined);
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      log.info({ signal }, 'stopping');
-      input.close();
-      server.stop().then(resolve, (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        resolve();
-      });
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  const signal = await signalled;
+  log.info({ signal }, 'stopping');
+  input.close();
+  await server.stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
   console.log('netroom stopped');
-  log.flush();
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
   // stdin may still hold the event loop open; the server is closed, so leave now.
   process.exit(0);
 }
