@@ -12,7 +12,7 @@ export type SendFn = (buf: Buffer, port: number, address: string) => void;
  * the seeds' server loses 39-75%). A message to N members costs N sends but one read, so
  * without this the reads would get about 1/N of the time.
  */
-export const BUSY_SLICE = 32;
+export const BUSY_SLICE = 256;
 /** Datagrams per turn once a turn passed without reads: the burst is over, catch up quickly. */
 export const IDLE_SLICE = 1024;
 /**
