@@ -1,11 +1,12 @@
 // Unit tests of the library's paths, listing, reads and removal (src/core/library.ts) on real temp dirs.
+import { codeOf } from './helpers/errors.js';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NetroomError, fromSystemError, type ErrorCode } from '../src/core/errors.js';
+import { NetroomError, fromSystemError } from '../src/core/errors.js';
 import { Library, checkPath } from '../src/core/library.js';
 
 let base: string; // a fresh temp dir per test: holds the root and an "outside" folder beside it
@@ -26,17 +27,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
-
-/** The code a promise rejects with (a NetroomError), or undefined when it resolves. */
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(NetroomError);
-    return (err as NetroomError).code;
-  }
-}
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

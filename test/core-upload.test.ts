@@ -1,4 +1,5 @@
 // Unit tests of atomic uploads (Library.beginUpload and src/core/upload.ts) on real temp dirs.
+import { codeOf } from './helpers/errors.js';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -6,7 +7,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NetroomError, type ErrorCode } from '../src/core/errors.js';
+import { NetroomError } from '../src/core/errors.js';
 import { Library, type LibraryOptions } from '../src/core/library.js';
 import { UPLOAD_PREFIX, Upload } from '../src/core/upload.js';
 
@@ -28,17 +29,6 @@ async function library(options: LibraryOptions = {}): Promise<Library> {
   const lib = new Library(root, options);
   await lib.init();
   return lib;
-}
-
-/** The code a promise rejects with (a NetroomError), or undefined when it resolves. */
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(NetroomError);
-    return (err as NetroomError).code;
-  }
 }
 
 /** Every entry under the root, recursively, hidden ones included, as relative paths. */

@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UdpChatClient, UdpChatError, errorCodeOf } from '../src/client/udp.js';
-import { chatCommand, parseHostPort, registerChat, runUdpChat } from '../src/cli/chat.js';
+import { parseHostPort } from '../src/cli/args.js';
+import { chatCommand, registerChat, runUdpChat } from '../src/cli/chat.js';
 import { TestUdpClient, WAIT_MS, startUdpRig, type UdpRig } from './helpers/udp.js';
 
 let rig: UdpRig | undefined;

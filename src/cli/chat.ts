@@ -1,4 +1,5 @@
 // `netroom chat`: terminal chat; for now over the seed UDP protocol (`--udp HOST:PORT`), WebSocket later.
+import { EXIT_USAGE, seedTarget } from './args.js';
 import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -8,7 +9,6 @@ import { DEFAULT_HEARTBEAT_MS } from '../doors/udp/codec.js';
 /** Exit codes of SPEC section 4. */
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
 
 /** Options of {@link runUdpChat}: where to connect and which streams stand for the terminal. */
 export interface UdpChatOptions {
@@ -24,23 +24,6 @@ export interface UdpChatOptions {
   readonly timeoutMs?: number;
   /** Terminal mode (prompts, line redraws); default: whether `output` is a TTY. */
   readonly terminal?: boolean;
-}
-
-/** A parsed `HOST:PORT`; IPv6 hosts are written `[::1]:8888` and returned without brackets. */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number;
-}
-
-/** Parse `HOST:PORT` (`[V6]:PORT` for IPv6); throws an Error with a one-line message. */
-export function parseHostPort(value: string): HostPort {
-  const match = /^(?:\[([0-9a-fA-F:.%\w]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value);
-  const host = match?.[1] ?? match?.[2];
-  const port = Number(match?.[3]);
-  if (!match || host === undefined || !(port >= 1 && port <= 65535)) {
-    throw new Error(`expected HOST:PORT (e.g. 127.0.0.1:8888 or [::1]:8888), not "${value}"`);
-  }
-  return { host, port };
 }
 
 /** Lines from readline as a pull queue, so lines typed while we wait on the network are kept in order. */
@@ -164,14 +147,8 @@ export async function chatCommand(url: string | undefined, flags: { udp?: string
     process.stderr.write(`netroom chat: ${message}\n`);
     return EXIT_USAGE;
   };
-  if (flags.udp === undefined) return usage('WebSocket chat arrives with the HTTP door; use --udp HOST:PORT');
-  if (url !== undefined) return usage('give either a URL or --udp HOST:PORT, not both');
-  let target: HostPort;
-  try {
-    target = parseHostPort(flags.udp);
-  } catch (err) {
-    return usage(`--udp: ${(err as Error).message}`);
-  }
+  const target = seedTarget(url, 'udp', flags.udp, 'WebSocket chat arrives with the HTTP door; use --udp HOST:PORT');
+  if (typeof target === 'string') return usage(target);
   const heartbeatMs = flags.heartbeat === undefined ? DEFAULT_HEARTBEAT_MS : Number(flags.heartbeat);
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 0) {
     return usage(`--heartbeat takes a whole number of milliseconds (0: off), not "${flags.heartbeat}"`);

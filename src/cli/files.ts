@@ -5,13 +5,12 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { SeedFilesClient, type SeedFilesClientOptions, type TransferResult } from '../client/seedfiles.js';
 import { formatSize } from '../core/i18n.js';
-import { parseHostPort, type HostPort } from './chat.js';
+import { EXIT_USAGE, seedTarget } from './args.js';
 import { startProgress, type Progress } from './progress.js';
 
 /** Exit codes of SPEC section 4. */
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
 
 /** Options of {@link runSeedFiles}: where to connect, which streams stand for the terminal, and the local folder. */
 export interface SeedFilesRunOptions {
@@ -133,14 +132,8 @@ export async function filesCommand(url: string | undefined, flags: { seed?: stri
     process.stderr.write(`netroom files: ${text}\n`);
     return EXIT_USAGE;
   };
-  if (flags.seed === undefined) return usage('the HTTP file door arrives later; use --seed HOST:PORT');
-  if (url !== undefined) return usage('give either a URL or --seed HOST:PORT, not both');
-  let target: HostPort;
-  try {
-    target = parseHostPort(flags.seed);
-  } catch (err) {
-    return usage(`--seed: ${message(err)}`);
-  }
+  const target = seedTarget(url, 'seed', flags.seed, 'the HTTP file door arrives later; use --seed HOST:PORT');
+  if (typeof target === 'string') return usage(target);
   return runSeedFiles({ ...target, input: process.stdin, output: process.stdout, errorOutput: process.stderr, cwd: process.cwd() });
 }
 
