@@ -3,13 +3,19 @@ import type { Logger } from 'pino';
 import type { Lang } from '../core/i18n.js';
 import type { Library } from '../core/library.js';
 import type { Room } from '../core/room.js';
+import type { Metrics } from '../metrics.js';
+import type { HistoryStore } from '../store/history.js';
 
-/** What a door is given: the one room, the one library, the notice language and a logger. */
+/** What a door is given: the one room, the one library, the notice language, a logger, history and metrics. */
 export interface DoorContext {
   readonly room: Room;
   readonly library: Library;
   readonly lang: Lang;
   readonly log: Logger;
+  /** Recent room events, for doors that replay history on entering (absent in some unit tests). */
+  readonly history?: HistoryStore;
+  /** Prometheus counters (absent in some unit tests). */
+  readonly metrics?: Metrics;
 }
 
 /** Where a door listens, as printed by `netroom serve`. */

@@ -1,0 +1,33 @@
+// Prometheus metrics (prom-client) shared by every door: members by door, messages, bytes, uploads, errors.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Room } from './core/room.js';
+
+/** The server's metrics; doors increment the counters, /metrics renders the registry. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly messages: Counter<'door'>;
+  readonly bytesIn: Counter<'door'>;
+  readonly bytesOut: Counter<'door'>;
+  readonly uploads: Counter<'door'>;
+  readonly errors: Counter<'door' | 'code'>;
+
+  constructor(room: Room) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'netroom_process_' });
+    const registers = [this.registry];
+    new Gauge({
+      name: 'netroom_members',
+      help: 'Members in the room, by door',
+      labelNames: ['door'],
+      registers,
+      collect() {
+        this.reset();
+        for (const member of room.who()) this.inc({ door: member.door });
+      },
+    });
+    this.messages = new Counter({ name: 'netroom_messages_total', help: 'Chat messages said, by door', labelNames: ['door'], registers });
+    this.bytesIn = new Counter({ name: 'netroom_bytes_in_total', help: 'File bytes received, by door', labelNames: ['door'], registers });
+    this.bytesOut = new Counter({ name: 'netroom_bytes_out_total', help: 'File bytes sent, by door', labelNames: ['door'], registers });
+    this.uploads = new Counter({ name: 'netroom_uploads_total', help: 'Completed uploads, by door', labelNames: ['door'], registers });
+    this.errors = new Counter({ name: 'netroom_errors_total', help: 'Errors answered, by door and code', labelNames: ['door', 'code'], registers });
+  }
+}
