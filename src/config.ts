@@ -26,6 +26,14 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Seed UDP heartbeat interval (ms) for clients that send `H NAME`. */
   readonly heartbeatMs: number;
+  /** Events replayed to a member entering through a door that can show them. */
+  readonly historySize: number;
+  /** History retention: at most this many events... */
+  readonly retentionCount: number;
+  /** ...and none older than this many days. */
+  readonly retentionDays: number;
+  /** The administrator token, when given by flag or environment; otherwise kept in DATA/admin-token. */
+  readonly adminToken: string | undefined;
 }
 
 /** Defaults of SPEC sections 2-4: nothing here needs an external service. */
@@ -42,6 +50,9 @@ export const DEFAULTS = {
   maxUpload: 'unlimited',
   logLevel: 'info',
   heartbeatMs: 10_000,
+  historySize: 50,
+  retentionCount: 10_000,
+  retentionDays: 30,
 } as const;
 
 /** Raw values as they come from the command line (commander) or the environment; all optional. */
@@ -59,6 +70,10 @@ export interface RawOptions {
   maxUpload?: string;
   logLevel?: string;
   heartbeat?: string;
+  history?: string;
+  retentionCount?: string;
+  retentionDays?: string;
+  adminToken?: string;
 }
 
 const ENV_NAMES: Record<keyof RawOptions, string> = {
@@ -75,6 +90,10 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   maxUpload: 'NETROOM_MAX_UPLOAD',
   logLevel: 'NETROOM_LOG_LEVEL',
   heartbeat: 'NETROOM_HEARTBEAT',
+  history: 'NETROOM_HISTORY',
+  retentionCount: 'NETROOM_RETENTION_COUNT',
+  retentionDays: 'NETROOM_RETENTION_DAYS',
+  adminToken: 'NETROOM_ADMIN_TOKEN',
 };
 
 /** The environment variable behind each option, for help texts and the README. */
@@ -101,6 +120,10 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),
     logLevel: parseLogLevel(pick('logLevel') ?? DEFAULTS.logLevel),
     heartbeatMs: parseHeartbeat(pick('heartbeat')),
+    historySize: parseCount(pick('history') ?? String(DEFAULTS.historySize), '--history', 0, 1000),
+    retentionCount: parseCount(pick('retentionCount') ?? String(DEFAULTS.retentionCount), '--retention-count', 1, 10_000_000),
+    retentionDays: parseCount(pick('retentionDays') ?? String(DEFAULTS.retentionDays), '--retention-days', 1, 36_500),
+    adminToken: parseToken(pick('adminToken')),
   };
 }
 
@@ -156,6 +179,22 @@ function parseHeartbeat(value: string | undefined): number {
     throw new UsageError(`--heartbeat takes milliseconds (at least 10), not "${value}"`);
   }
   return Number(value);
+}
+
+function parseCount(value: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/u.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseToken(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // Sent in an Authorization header: printable ASCII without spaces, and long enough to resist guessing.
+  if (!/^[\x21-\x7e]{16,256}$/u.test(value)) {
+    throw new UsageError('--admin-token takes 16 to 256 printable characters without spaces');
+  }
+  return value;
 }
 
 function parseBool(value: string, name: string): boolean {

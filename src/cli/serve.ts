@@ -23,6 +23,10 @@ export function registerServe(program: Command): void {
     .option('--no-overwrite', 'refuse uploads onto an existing name (NETROOM_NO_OVERWRITE=1)')
     .option('--max-upload <size>', `largest upload, e.g. 100M, 2G (default ${DEFAULTS.maxUpload}; NETROOM_MAX_UPLOAD)`)
     .option('--heartbeat <ms>', `seed UDP heartbeat interval (default ${DEFAULTS.heartbeatMs}; NETROOM_HEARTBEAT)`)
+    .option('--history <n>', `events replayed on entering, web/WebSocket/IRC (default ${DEFAULTS.historySize}; NETROOM_HISTORY)`)
+    .option('--retention-count <n>', `history kept at most (default ${DEFAULTS.retentionCount}; NETROOM_RETENTION_COUNT)`)
+    .option('--retention-days <n>', `history kept no longer (default ${DEFAULTS.retentionDays}; NETROOM_RETENTION_DAYS)`)
+    .option('--admin-token <token>', 'administrator token (NETROOM_ADMIN_TOKEN; default: generated once into DATA/admin-token)')
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
     .action(async (flags: RawOptions) => {
       await serve(flags);

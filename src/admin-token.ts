@@ -1,0 +1,32 @@
+// The administrator token: from flag or environment, else generated once and kept in DATA/admin-token (0600).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Where the token came from, so `serve` can say so. */
+export interface AdminToken {
+  readonly token: string;
+  readonly source: 'config' | 'file' | 'generated';
+  /** The token file, when the token lives in one. */
+  readonly path?: string;
+}
+
+/** The token file's name inside the data folder (also read by `netroom announce`). */
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+/** Use `configured` if given; else read DATA/admin-token; else create it with a fresh random token. */
+export async function loadAdminToken(dataDir: string, configured: string | undefined): Promise<AdminToken> {
+  if (configured !== undefined) return { token: configured, source: 'config' };
+  const path = join(dataDir, ADMIN_TOKEN_FILE);
+  try {
+    const token = (await readFile(path, 'utf8')).trim();
+    if (token.length >= 16) return { token, source: 'file', path };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await mkdir(dataDir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
+  // Readable by the server's own user only: the token lets anyone announce as the administrator.
+  await writeFile(path, `${token}\n`, { mode: 0o600 });
+  return { token, source: 'generated', path };
+}
