@@ -8,6 +8,9 @@ import { seedDownload, type DownloadResult } from './seed-download.js';
 import { startServer } from './spawn-server.js';
 import { fmt, peakRss } from './stats.js';
 import { udpFanout, type FanoutResult } from './udp-fanout.js';
+import { concurrentGets, curlGet, curlPut, rss } from './http-bench.js';
+import { closeAll, enterMembers, wsFanout, type WsFanoutResult } from './ws-fanout.js';
+import { startChild } from './spawn-server.js';
 
 const FANOUT_ROUNDS: Array<[number, number]> = [
   [20, 100],
@@ -15,6 +18,12 @@ const FANOUT_ROUNDS: Array<[number, number]> = [
 ];
 const DOWNLOAD_SIZE = 256 * 1024 * 1024;
 const DOWNLOAD_TRIES = 3;
+const WS_MEMBERS = 200;
+const WS_MESSAGES = 10;
+const HTTP_BIG = 1024 * 1024 * 1024;
+const HTTP_SMALL = 10 * 1024 * 1024;
+const HTTP_CLIENTS = 300;
+const IDLE_MEMBERS = 10_000;
 
 const { values } = parseArgs({
   options: {
@@ -53,9 +62,10 @@ async function main(): Promise<void> {
 
   const dir = await mkdtemp(join(tmpdir(), 'netroom-bench-'));
   const server = await startServer(
-    ['--port', '0', '--http', 'off', '--irc', 'off', '--ftp', 'off', '--flood', 'off', '--log-level', 'warn', '--dir', dir],
-    ['udp', 'seed-files'],
+    ['--port', '0', '--http', '0', '--irc', 'off', '--ftp', 'off', '--flood', 'off', '--log-level', 'warn', '--dir', dir, '--data', join(dir, '.data')],
+    ['udp', 'seed-files', 'http'],
   );
+  const http = `http://127.0.0.1:${server.ports.http!}`;
   try {
     if (!only || only === 'udp') {
       for (const [n, m] of FANOUT_ROUNDS) {
@@ -66,6 +76,38 @@ async function main(): Promise<void> {
       await writeBigFile(join(dir, 'bench-256m.bin'), DOWNLOAD_SIZE);
       const result = await bestDownload('127.0.0.1', server.ports['seed-files']!, 'bench-256m.bin', DOWNLOAD_SIZE);
       rows.push(downloadRow(result, server.pid));
+    }
+    if (!only || only === 'ws') {
+      const ws = `ws://127.0.0.1:${server.ports.http!}/ws`;
+      rows.push(wsRow('netroom', await wsFanout(ws, WS_MEMBERS, WS_MESSAGES, server.pid)));
+      const naive = await startChild('naive-ws-room.js', ['0']);
+      try {
+        rows.push(wsRow('naive ws room', await wsFanout(`ws://127.0.0.1:${naive.port}/ws`, WS_MEMBERS, WS_MESSAGES, naive.pid)));
+      } finally {
+        await naive.stop();
+      }
+    }
+    if (!only || only === 'http') {
+      await writeBigFile(join(dir, 'bench-1g.bin'), HTTP_BIG);
+      await writeBigFile(join(dir, 'bench-10m.bin'), HTTP_SMALL);
+      const got = await curlGet(`${http}/files/bench-1g.bin`);
+      rows.push({ bench: 'http GET 1 GiB (curl)', figures: `${fmt(got.mbPerSecond)} MB/s | ${fmt(got.seconds, 2)} s` });
+      const put = await curlPut(join(dir, 'bench-1g.bin'), `${http}/files/bench-put.bin`);
+      rows.push({ bench: 'http PUT 1 GiB (curl)', figures: `${fmt(put.mbPerSecond)} MB/s with SHA-256 | ${fmt(put.seconds, 2)} s` });
+      const burst = await concurrentGets(`${http}/files/bench-10m.bin`, HTTP_CLIENTS, HTTP_SMALL, server.pid);
+      rows.push({
+        bench: `http ${HTTP_CLIENTS} concurrent GETs of 10 MiB`,
+        figures: `${fmt(burst.seconds, 2)} s total | ${burst.failures} failed | server peak RSS ${burst.peakRssBytes === null ? 'n/a' : `${fmt(burst.peakRssBytes / 1e6)} MB`}`,
+      });
+    }
+    if (!only || only === 'idle') {
+      rows.push(await idleRow('netroom', `ws://127.0.0.1:${server.ports.http!}/ws`, server.pid));
+      const naive = await startChild('naive-ws-room.js', ['0']);
+      try {
+        rows.push(await idleRow('naive ws room', `ws://127.0.0.1:${naive.port}/ws`, naive.pid));
+      } finally {
+        await naive.stop();
+      }
     }
   } finally {
     await server.stop();
@@ -86,6 +128,30 @@ function fanoutRow(r: FanoutResult): Row {
       `server CPU ${fmt(r.cpuPerDeliveryUs, 2)} us/delivery`,
     ].join(' | '),
   };
+}
+
+function wsRow(who: string, r: WsFanoutResult): Row {
+  return {
+    bench: `ws fan-out ${r.members}x${r.messages} (${who})`,
+    figures: [
+      `${fmt(r.delivered)}/${fmt(r.expected)} delivered`,
+      `${fmt(r.perSecond)} deliveries/s`,
+      `p50 ${fmt(r.p50ms, 1)} ms`,
+      `p99 ${fmt(r.p99ms, 1)} ms`,
+      `server CPU ${fmt(r.cpuPerDeliveryUs, 2)} us/delivery`,
+    ].join(' | '),
+  };
+}
+
+async function idleRow(who: string, url: string, pid: number): Promise<Row> {
+  const before = rss(pid);
+  const sockets = await enterMembers(url, IDLE_MEMBERS, `i${Date.now().toString(36).slice(-4)}m`);
+  // Let the server settle (timers, lazily grown buffers) before reading its memory.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = rss(pid);
+  await closeAll(sockets);
+  const each = before === null || after === null ? null : (after - before) / IDLE_MEMBERS / 1024;
+  return { bench: `${fmt(IDLE_MEMBERS)} idle ws members (${who})`, figures: `${fmt(each, 1)} KB of server RSS each` };
 }
 
 function downloadRow(r: DownloadResult, pid: number | undefined): Row {

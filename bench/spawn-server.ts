@@ -40,3 +40,30 @@ export async function startServer(args: string[], expectDoors: string[]): Promis
     },
   };
 }
+
+/** A bench child program from dist/bench (e.g. the naive ws room) that prints "listening PORT". */
+export async function startChild(script: string, args: string[]): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
+  const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited early with code ${String(code)}`)));
+    lines.on('line', (line) => {
+      const match = /^listening (\d+)$/u.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+  });
+  return {
+    pid: child.pid!,
+    port,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
