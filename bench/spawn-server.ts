@@ -45,7 +45,7 @@ export async function startServer(args: string[], expectDoors: string[]): Promis
 export async function startChild(script: string, args: string[]): Promise<{ pid: number; port: number; stop(): Promise<void> }> {
   const file = fileURLToPath(new URL(`./${script}`, import.meta.url));
   const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
     child.once('exit', (code) => reject(new Error(`${script} exited early with code ${String(code)}`)));
