@@ -89,10 +89,10 @@ describe('netroom files (command line)', () => {
     return () => text;
   }
 
-  it('without --seed: one line about the HTTP door, exit 2', async () => {
+  it('an empty --seed: one line, exit 2 (without --seed it is the HTTP menu, see cli-files.test.ts)', async () => {
     const stderr = captureStderr();
-    expect(await filesCommand(undefined, {})).toBe(2);
-    expect(stderr()).toBe('netroom files: the HTTP file door arrives later; use --seed HOST:PORT\n');
+    expect(await filesCommand(undefined, { seed: '' })).toBe(2);
+    expect(stderr()).toBe('netroom files: --seed: expected HOST:PORT (e.g. 127.0.0.1:8888 or [::1]:8888), not ""\n');
   });
 
   it('a bad HOST:PORT or a URL with --seed: one line, exit 2', async () => {

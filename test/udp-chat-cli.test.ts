@@ -263,8 +263,8 @@ describe('netroom chat command line', () => {
   it('exits 2 with a one-line message on bad usage', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await chatCommand(undefined, {})).toBe(2);
-      expect(stderr).toHaveBeenLastCalledWith('netroom chat: WebSocket chat arrives with the HTTP door; use --udp HOST:PORT\n');
+      expect(await chatCommand(undefined, { udp: '' })).toBe(2);
+      expect(stderr).toHaveBeenLastCalledWith('netroom chat: --udp: expected HOST:PORT (e.g. 127.0.0.1:8888 or [::1]:8888), not ""\n');
       expect(await chatCommand(undefined, { udp: 'nonsense' })).toBe(2);
       expect(await chatCommand('http://x', { udp: '127.0.0.1:8888' })).toBe(2);
       expect(await chatCommand(undefined, { udp: '127.0.0.1:8888', heartbeat: 'soon' })).toBe(2);

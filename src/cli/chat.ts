@@ -1,10 +1,14 @@
-// `netroom chat`: terminal chat; for now over the seed UDP protocol (`--udp HOST:PORT`), WebSocket later.
-import { EXIT_USAGE, seedTarget } from './args.js';
-import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+// `netroom chat`: terminal chat over WebSocket (default) or the seed UDP protocol (`--udp HOST:PORT`).
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
+import pc from 'picocolors';
+import { DEFAULT_URL, chatUrl } from '../client/http.js';
 import { UdpChatClient, UdpChatError } from '../client/udp.js';
+import { WsChatClient, WsChatError, type WsChatClientOptions } from '../client/ws.js';
 import { DEFAULT_HEARTBEAT_MS } from '../doors/udp/codec.js';
+import type { WireEvent } from '../doors/ws/messages.js';
+import { EXIT_USAGE, seedTarget } from './args.js';
+import { ChatTerminal, isTTY } from './terminal.js';
 
 /** Exit codes of SPEC section 4. */
 const EXIT_OK = 0;
@@ -26,34 +30,6 @@ export interface UdpChatOptions {
   readonly terminal?: boolean;
 }
 
-/** Lines from readline as a pull queue, so lines typed while we wait on the network are kept in order. */
-class LineQueue {
-  private readonly lines: (string | null)[] = [];
-  private wake: (() => void) | null = null;
-  private ended = false;
-
-  constructor(rl: Interface) {
-    rl.on('line', (line) => this.push(line));
-    rl.on('close', () => this.push(null));
-    // Ctrl-C at the prompt leaves like Ctrl-D rather than killing the process without a goodbye.
-    rl.on('SIGINT', () => this.push(null));
-  }
-
-  private push(line: string | null): void {
-    if (this.ended) return;
-    if (line === null) this.ended = true;
-    this.lines.push(line);
-    this.wake?.();
-  }
-
-  /** The next line, or null at end of input. */
-  async next(): Promise<string | null> {
-    while (this.lines.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-    this.wake = null;
-    return this.lines.shift() ?? null;
-  }
-}
-
 /**
  * Run an interactive UDP chat session on the given streams: ask for a name (again on refusal,
  * showing the server's reason), then send each line, show notices without clobbering the line
@@ -62,32 +38,17 @@ class LineQueue {
 export async function runUdpChat(options: UdpChatOptions): Promise<number> {
   const { input, output } = options;
   const errorOutput = options.errorOutput ?? output;
-  const terminal = options.terminal ?? (output as Writable & { isTTY?: boolean }).isTTY === true;
+  const terminal = options.terminal ?? isTTY(output);
   const client = new UdpChatClient({
     host: options.host,
     port: options.port,
     timeoutMs: options.timeoutMs ?? 3000,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
   });
-  const rl = createInterface({ input, output, terminal });
-  const lines = new LineQueue(rl);
-  // Without a terminal there is nobody to prompt: keep the output clean for scripts.
-  const prompt = (text: string): void => {
-    if (!terminal) return;
-    rl.setPrompt(text);
-    rl.prompt(true);
-  };
-  const show = (text: string): void => {
-    if (terminal) {
-      // Clear the half-typed line, print the notice, redraw the prompt and what was typed.
-      clearLine(output, 0);
-      cursorTo(output, 0);
-      output.write(text + '\n');
-      rl.prompt(true);
-    } else {
-      output.write(text + '\n');
-    }
-  };
+  const screen = new ChatTerminal(input, output, terminal);
+  const { lines } = screen;
+  const prompt = (text: string): void => screen.prompt(text);
+  const show = (text: string): void => screen.show(text);
   const fail = (reason: string): number => {
     errorOutput.write(`netroom: ${reason}\n`);
     return EXIT_FAILURE;
@@ -137,7 +98,119 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
     }
   } finally {
     client.close();
-    rl.close();
+    screen.close();
+  }
+}
+
+/** Options of {@link runWsChat}: the chat endpoint and which streams stand for the terminal. */
+export interface WsChatOptions {
+  /** The WebSocket endpoint, e.g. ws://127.0.0.1:8080/ws (see chatUrl). */
+  readonly url: URL;
+  readonly input: Readable;
+  readonly output: Writable;
+  /** Where the one-line failure reason goes; default `output`. */
+  readonly errorOutput?: Writable;
+  /** Terminal mode (prompts, line redraws, dimmed history); default: whether `output` is a TTY. */
+  readonly terminal?: boolean;
+  /** Client timings (tests shorten them). */
+  readonly client?: Omit<WsChatClientOptions, 'url'>;
+}
+
+const WS_HELP = '/who: who is here, /quit (or Ctrl-D): leave, //text: say a line that starts with /';
+
+/**
+ * Run an interactive WebSocket chat session on the given streams: ask for a name (again on
+ * refusal, with the server's reason), show recent history, then send each line and show live
+ * events without clobbering the line being typed; `/who`, `/quit` or end of input to leave. A
+ * dropped connection is re-established with backoff and the same name (resume token); events
+ * missed meanwhile are shown. Resolves to the process exit code.
+ */
+export async function runWsChat(options: WsChatOptions): Promise<number> {
+  const { input, output } = options;
+  const errorOutput = options.errorOutput ?? output;
+  const terminal = options.terminal ?? isTTY(output);
+  const client = new WsChatClient({ ...options.client, url: options.url });
+  const screen = new ChatTerminal(input, output, terminal);
+  const fail = (reason: string): number => {
+    errorOutput.write(`netroom: ${reason}\n`);
+    return EXIT_FAILURE;
+  };
+  // History is marked in plain text and also dimmed on a terminal, so it never reads as live.
+  const history = (title: string, events: readonly WireEvent[], print: (text: string) => void): void => {
+    if (events.length === 0) return;
+    const dim = pc.createColors(terminal && process.env.NO_COLOR === undefined).dim;
+    print(dim(`--- ${title} ---`));
+    for (const event of events) print(dim(`[${clock(event.at)}] ${event.notice}`));
+    print(dim('--- now ---'));
+  };
+  try {
+    screen.say(`netroom chat with ${client.target} (WebSocket)`);
+    try {
+      await client.connect();
+    } catch (err) {
+      return fail(messageOf(err));
+    }
+    let welcome;
+    for (;;) {
+      screen.prompt('name: ');
+      const line = await screen.lines.next();
+      if (line === null) return EXIT_OK;
+      const name = line.trim();
+      if (name === '') continue;
+      try {
+        welcome = await client.enter(name);
+        break;
+      } catch (err) {
+        if (err instanceof WsChatError && err.kind === 'refused') {
+          screen.say(`refused: ${err.message}`);
+          continue;
+        }
+        return fail(messageOf(err));
+      }
+    }
+    // The history ends with our own entrance, which the line below says better.
+    const recent = welcome.history.filter((e, i, all) => !(i === all.length - 1 && e.kind === 'join' && e.name === welcome.name));
+    history('recent history', recent, (text) => screen.say(text));
+    const others = welcome.members.filter((m) => m !== welcome.name);
+    screen.say(`you are in the room as ${welcome.name}${others.length > 0 ? ` with ${others.join(', ')}` : ' (nobody else is here)'}; ${WS_HELP}`);
+    const ended = new Promise<number>((resolve) => client.once('lost', (err) => resolve(fail(err.message))));
+    client.on('event', (event) => screen.show(event.notice));
+    client.on('refused', (error) => screen.show(`not sent: ${error.code}: ${error.message}`));
+    client.on('reconnecting', ({ attempt, delayMs, reason }) => {
+      const wait = delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`;
+      screen.show(`(${attempt === 1 ? reason : 'still no connection'}; reconnecting in ${wait})`);
+    });
+    client.on('reconnected', (back, missed) => {
+      history('while you were away', missed, (text) => screen.show(text));
+      screen.show(`(reconnected: you are in the room as ${back.name})`);
+    });
+    for (;;) {
+      screen.prompt('> ');
+      const next = await Promise.race([screen.lines.next(), ended]);
+      if (typeof next === 'number') return next;
+      const text = next?.trim();
+      if (next === null || text === '/quit') {
+        await client.leave();
+        return EXIT_OK;
+      }
+      try {
+        if (text === '/who') {
+          const members = await client.who();
+          screen.show(`in the room (${members.length}): ${members.join(', ')}`);
+        } else if (text === '/help') {
+          screen.show(WS_HELP);
+        } else if (text?.startsWith('/') && !text.startsWith('//')) {
+          screen.show(`(unknown command ${text.split(/\s/u, 1)[0] ?? ''}: ${WS_HELP})`);
+        } else if (text) {
+          client.say(text.startsWith('//') ? next.slice(next.indexOf('/') + 1) : next);
+        }
+      } catch (err) {
+        screen.show(`(${messageOf(err)})`);
+      }
+    }
+  } finally {
+    client.close();
+    screen.close();
   }
 }
 
@@ -147,7 +220,17 @@ export async function chatCommand(url: string | undefined, flags: { udp?: string
     process.stderr.write(`netroom chat: ${message}\n`);
     return EXIT_USAGE;
   };
-  const target = seedTarget(url, 'udp', flags.udp, 'WebSocket chat arrives with the HTTP door; use --udp HOST:PORT');
+  if (flags.udp === undefined) {
+    if (flags.heartbeat !== undefined) return usage('--heartbeat goes with --udp (WebSocket chat has its own keepalive)');
+    let endpoint: URL;
+    try {
+      endpoint = chatUrl(url);
+    } catch (err) {
+      return usage(messageOf(err));
+    }
+    return runWsChat({ url: endpoint, input: process.stdin, output: process.stdout, errorOutput: process.stderr });
+  }
+  const target = seedTarget(url, 'udp', flags.udp, '');
   if (typeof target === 'string') return usage(target);
   const heartbeatMs = flags.heartbeat === undefined ? DEFAULT_HEARTBEAT_MS : Number(flags.heartbeat);
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 0) {
@@ -160,11 +243,21 @@ export async function chatCommand(url: string | undefined, flags: { udp?: string
 export function registerChat(program: Command): void {
   program
     .command('chat')
-    .argument('[url]', 'server URL (WebSocket chat, with the HTTP door)')
-    .description('terminal chat: asks for a name; /who, /quit (Ctrl-D also leaves)')
+    .argument('[url]', `server URL: http(s)://HOST:PORT, chat at its /ws (default ${DEFAULT_URL})`)
+    .description('terminal chat over WebSocket: asks for a name, shows recent history, reconnects; /who, /quit (Ctrl-D also leaves)')
     .option('--udp <host:port>', "chat over the seed UDP protocol (also works with the seeds' Python server)")
     .option('--heartbeat <ms>', `over UDP, send a heartbeat every MS ms so a vanished client is dropped (0: off; default ${DEFAULT_HEARTBEAT_MS})`)
     .action(async (url: string | undefined, flags: { udp?: string; heartbeat?: string }) => {
       process.exitCode = await chatCommand(url, flags);
     });
+}
+
+/** HH:MM in local time, for history lines. */
+function clock(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

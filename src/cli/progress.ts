@@ -44,3 +44,18 @@ export function startProgress(output: Writable, label: string, total?: number): 
     done: () => bar.stop(),
   };
 }
+
+/** A progress display fed by `(bytes, total?)` reports, started by the first one (which knows the size). */
+export interface LazyProgress {
+  update(bytes: number, total?: number): void;
+  done(): void;
+}
+
+/** A {@link LazyProgress} on `output` (nothing at all when `output` is not a TTY). */
+export function lazyProgress(output: Writable, label: string): LazyProgress {
+  let bar: Progress | undefined;
+  return {
+    update: (bytes, total) => (bar ??= startProgress(output, label, total)).update(bytes),
+    done: () => bar?.done(),
+  };
+}

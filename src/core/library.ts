@@ -36,6 +36,14 @@ export interface OpenFile {
   readonly mtime: number;
 }
 
+/** A regular file opened for reading, with the stat taken through its own handle. */
+export interface OpenHandle {
+  readonly handle: fs.FileHandle;
+  readonly size: number;
+  readonly mtime: number;
+  readonly rel: string;
+}
+
 /** The library of files under one root folder. */
 export class Library {
   readonly root: string;
@@ -102,6 +110,27 @@ export class Library {
     if (!Number.isSafeInteger(start) || start < 0 || (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < start))) {
       throw new NetroomError('BAD_REQUEST', `bad byte range ${start}-${range.end ?? ''}`, { start, end: range.end ?? '' });
     }
+    const { handle, size, mtime, rel } = await this.openFile(input);
+    try {
+      const stream = createReadStream('', {
+        fd: handle,
+        start,
+        ...(range.end === undefined ? {} : { end: range.end }),
+        highWaterMark: 1024 * 1024,
+      });
+      return { stream, size, mtime };
+    } catch (err) {
+      await handle.close();
+      throw fromSystemError(err, rel);
+    }
+  }
+
+  /**
+   * Open a regular file and stat it through the same handle, so what a door decides from the size
+   * and mtime (ranges, ETag) is about the very bytes it will stream even if the name is replaced
+   * meanwhile. The caller owns the handle (a ReadStream given `fd: handle` closes it).
+   */
+  async openFile(input: string): Promise<OpenHandle> {
     const { abs, rel } = await this.resolve(input);
     let handle: fs.FileHandle;
     try {
@@ -115,13 +144,7 @@ export class Library {
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new NetroomError('NOT_A_FILE', `not a file: ${rel}`, { path: rel });
-      const stream = createReadStream('', {
-        fd: handle,
-        start,
-        ...(range.end === undefined ? {} : { end: range.end }),
-        highWaterMark: 1024 * 1024,
-      });
-      return { stream, size: stat.size, mtime: stat.mtimeMs };
+      return { handle, size: stat.size, mtime: stat.mtimeMs, rel };
     } catch (err) {
       await handle.close();
       throw fromSystemError(err, rel);
@@ -144,16 +167,8 @@ export class Library {
    * fsyncs and renames it into place, `abort()` removes it. Readers never see a partial file.
    */
   async beginUpload(input: string): Promise<Upload> {
-    const { abs, rel } = await this.resolve(input);
-    if (rel === '') throw new NetroomError('BAD_PATH', 'a file name is needed');
+    const { abs, rel } = await this.prepareUpload(input);
     const dir = path.dirname(abs);
-    try {
-      const parent = await fs.stat(dir);
-      if (!parent.isDirectory()) throw new NetroomError('NOT_A_DIRECTORY', `not a folder: ${path.posix.dirname(rel)}`);
-    } catch (err) {
-      throw fromSystemError(err, path.posix.dirname(rel));
-    }
-    await this.refuseExisting(abs, rel);
     const temp = path.join(dir, `${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
     let handle: fs.FileHandle;
     try {
@@ -169,6 +184,41 @@ export class Library {
       maxSize: this.options.maxUpload,
       noOverwrite: this.options.noOverwrite,
     });
+  }
+
+  /**
+   * The checks every upload makes before its first byte: a file name inside the root, an existing
+   * parent folder, no folder of that name, and (with `--no-overwrite`) no file of that name.
+   * Shared by beginUpload and other upload mechanisms (resumable partial uploads).
+   */
+  async prepareUpload(input: string): Promise<Resolved> {
+    const { abs, rel } = await this.resolve(input);
+    if (rel === '') throw new NetroomError('BAD_PATH', 'a file name is needed');
+    try {
+      const parent = await fs.stat(path.dirname(abs));
+      if (!parent.isDirectory()) throw new NetroomError('NOT_A_DIRECTORY', `not a folder: ${path.posix.dirname(rel)}`);
+    } catch (err) {
+      throw fromSystemError(err, path.posix.dirname(rel));
+    }
+    await this.refuseExisting(abs, rel);
+    return { abs, rel };
+  }
+
+  /** The upload rules in force, for upload mechanisms other than beginUpload. */
+  get uploadRules(): { readonly noOverwrite: boolean; readonly maxUpload: number } {
+    return { noOverwrite: this.options.noOverwrite, maxUpload: this.options.maxUpload };
+  }
+
+  /** Create one folder; its parent must exist. ALREADY_EXISTS when the name is taken. */
+  async mkdir(input: string): Promise<Resolved> {
+    const { abs, rel } = await this.resolve(input);
+    if (rel === '') throw new NetroomError('ALREADY_EXISTS', 'the library root already exists', { path: '' });
+    try {
+      await fs.mkdir(abs, { mode: 0o755 });
+    } catch (err) {
+      throw fromSystemError(err, rel);
+    }
+    return { abs, rel };
   }
 
   /** Delete a file (or an empty folder). */

@@ -40,3 +40,11 @@ export type ServerMessage =
 
 /** Largest frame the server accepts, in bytes (a 2000-character message is at most ~8 KB of UTF-8). */
 export const MAX_FRAME_BYTES = 16 * 1024;
+
+/**
+ * WebSocket close codes the server uses (RFC 6455 7.4.1, and 4000 from the private range):
+ * 1001 the server is closing; 1008 policy (too many invalid frames, or too slow to read);
+ * 1009 a frame over {@link MAX_FRAME_BYTES}; 4000 another connection resumed this member with
+ * its token (a client must NOT reconnect on 4000, or two tabs would take the name back and forth).
+ */
+export const CLOSE_CODES = { goingAway: 1001, policy: 1008, tooBig: 1009, takenOver: 4000 } as const;

@@ -1,0 +1,80 @@
+// Line input and notice output for the interactive clients: notices never clobber the line being typed.
+import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+/** Lines from readline as a pull queue, so lines typed while we wait on the network are kept in order. */
+export class LineQueue {
+  private readonly lines: (string | null)[] = [];
+  private wake: (() => void) | null = null;
+  private ended = false;
+
+  constructor(rl: Interface) {
+    rl.on('line', (line) => this.push(line));
+    rl.on('close', () => this.push(null));
+    // Ctrl-C at the prompt leaves like Ctrl-D rather than killing the process without a goodbye.
+    rl.on('SIGINT', () => this.push(null));
+  }
+
+  private push(line: string | null): void {
+    if (this.ended) return;
+    if (line === null) this.ended = true;
+    this.lines.push(line);
+    this.wake?.();
+  }
+
+  /** The next line, or null at end of input. */
+  async next(): Promise<string | null> {
+    while (this.lines.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+    return this.lines.shift() ?? null;
+  }
+}
+
+/** A chat terminal: a prompt, typed lines, and notices printed above the half-typed line. */
+export class ChatTerminal {
+  readonly rl: Interface;
+  readonly lines: LineQueue;
+
+  constructor(
+    input: Readable,
+    private readonly output: Writable,
+    /** Terminal mode (prompts, line redraws); otherwise plain lines for scripts. */
+    readonly terminal: boolean,
+  ) {
+    this.rl = createInterface({ input, output, terminal });
+    this.lines = new LineQueue(this.rl);
+  }
+
+  /** Show a prompt (only on a terminal: scripts get clean output). */
+  prompt(text: string): void {
+    if (!this.terminal) return;
+    this.rl.setPrompt(text);
+    this.rl.prompt(true);
+  }
+
+  /** Print a line; on a terminal, clear the half-typed line first and redraw prompt and text after. */
+  show(text: string): void {
+    if (this.terminal) {
+      clearLine(this.output, 0);
+      cursorTo(this.output, 0);
+      this.output.write(text + '\n');
+      this.rl.prompt(true);
+    } else {
+      this.output.write(text + '\n');
+    }
+  }
+
+  /** Print a line without redrawing the prompt (before the session or between prompts). */
+  say(text: string): void {
+    this.output.write(text + '\n');
+  }
+
+  close(): void {
+    this.rl.close();
+  }
+}
+
+/** Whether a stream is a terminal. */
+export function isTTY(stream: Writable): boolean {
+  return (stream as Writable & { isTTY?: boolean }).isTTY === true;
+}

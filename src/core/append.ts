@@ -1,0 +1,361 @@
+// Uploads that continue what the server has (FTP REST+STOR, APPE) and keep what a dropped upload sent, hidden.
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { constants as fsConstants, createReadStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import type { Library } from './library.js';
+import { UPLOAD_PREFIX, type UploadResult } from './upload.js';
+
+/**
+ * `.netroom-kept-KEY` (KEY: 32 hex digits of the SHA-256 of the file's name) beside the target is
+ * what a dropped upload of that file sent. It is hidden like every dot name: never listed, never
+ * served, and refused as a path. Unlike upload temps it survives a restart, until its TTL.
+ */
+export const KEPT_PREFIX = '.netroom-kept-';
+
+/** How long a dropped upload is kept after its last byte: 24 hours. */
+export const DEFAULT_KEPT_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** What a continued upload starts from: the visible file, a dropped upload's kept bytes, or nothing. */
+export interface Base {
+  readonly source: 'file' | 'kept' | 'none';
+  readonly size: number;
+}
+
+/** Where an upload starts: a byte offset into the base (`REST n` + STOR; 0 is a fresh upload) or its end (APPE). */
+export type StartAt = number | 'end';
+
+/** Options of the continuation store; every limit has a default. */
+export interface ContinuationOptions {
+  /** Keep a dropped upload this long after its last byte. Default 24 h. */
+  ttlMs?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+}
+
+/**
+ * Uploads that may start part-way. The base of a file is the visible file if there is one, else
+ * what a dropped upload of it kept, else nothing; `begin(path, n)` writes a new hidden file holding
+ * the first n bytes of the base and then the client's bytes, and `commit()` renames it into place:
+ * what was there is never truncated or zeroed, and a reader never sees a partial file.
+ */
+export class Continuations {
+  readonly ttlMs: number;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly library: Library,
+    options: ContinuationOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? DEFAULT_KEPT_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** What an upload of `input` would continue from (SIZE for a file that is only a dropped upload). */
+  async base(input: string): Promise<Base> {
+    const { abs, rel } = await this.library.resolve(input);
+    if (rel === '') throw new NetroomError('BAD_PATH', 'a file name is needed');
+    return baseOf(abs, rel);
+  }
+
+  /**
+   * Start an upload of `input` at `start`. Every check that can refuse it runs first (path rules,
+   * parent folder, a folder of that name, `--no-overwrite`); a `start` beyond the base's end is
+   * BAD_REQUEST with param `restart`.
+   */
+  async begin(input: string, start: StartAt): Promise<ContinuedUpload> {
+    const { abs, rel } = await this.library.prepareUpload(input);
+    const rules = this.library.uploadRules;
+    const base = await baseOf(abs, rel);
+    const offset = start === 'end' ? base.size : start;
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > base.size) {
+      throw new NetroomError('BAD_REQUEST', `cannot restart at ${String(offset)}: the server has ${base.size} bytes of ${rel}`, {
+        restart: String(offset),
+        size: base.size,
+      });
+    }
+    if (offset > rules.maxUpload) {
+      throw new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${rules.maxUpload} bytes`, { max: rules.maxUpload });
+    }
+    const dir = path.dirname(abs);
+    const kept = path.join(dir, keptName(abs));
+    const work = path.join(dir, `${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
+    try {
+      if (offset === 0) await (await fs.open(work, 'wx', 0o644)).close();
+      // Taken by renaming, so two continuations of one dropped upload cannot both have it.
+      else if (base.source === 'kept') await fs.rename(kept, work);
+      // A copy, not the file itself: the visible file stays whole until the new one replaces it.
+      else await fs.copyFile(abs, work, fsConstants.COPYFILE_EXCL | fsConstants.COPYFILE_FICLONE);
+    } catch (err) {
+      await fs.rm(work, { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && base.source !== 'none') {
+        throw new NetroomError('UPLOAD_ABORTED', `${rel} changed while the upload started: try again`, { path: rel });
+      }
+      throw fromSystemError(err, rel);
+    }
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(work, 'r+');
+      // The base may have shrunk since it was measured: truncate() would then pad it with zeros.
+      if ((await handle.stat()).size < offset) {
+        throw new NetroomError('UPLOAD_ABORTED', `${rel} changed while the upload started: try again`, { path: rel });
+      }
+      await handle.truncate(offset);
+      const hash = offset === 0 ? createHash('sha256') : await hashPrefix(work, offset);
+      return new ContinuedUpload({ handle, work, kept, target: abs, rel, offset, hash, maxSize: rules.maxUpload, noOverwrite: rules.noOverwrite });
+    } catch (err) {
+      await handle?.close().catch(() => undefined);
+      await fs.rm(work, { force: true });
+      throw fromSystemError(err, rel);
+    }
+  }
+
+  /** Drop what a dropped upload of `input` kept (the file was deleted: nothing is left to continue). */
+  async forget(input: string): Promise<void> {
+    const { abs } = await this.library.resolve(input);
+    await fs.rm(path.join(path.dirname(abs), keptName(abs)), { force: true });
+  }
+
+  /** Remove kept uploads whose last byte is older than the TTL. Returns how many. */
+  async prune(): Promise<number> {
+    return pruneDir(this.library.root, this.now() - this.ttlMs);
+  }
+
+  /** Prune now and then every hour (or the TTL if shorter); the timer is unref'd. */
+  startPruning(intervalMs = Math.min(this.ttlMs, 60 * 60 * 1000)): void {
+    if (this.timer !== null) return;
+    const run = (): void => void this.prune().catch(() => undefined);
+    this.timer = setInterval(run, intervalMs);
+    this.timer.unref();
+    run();
+  }
+
+  /** Stop the pruning timer. */
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+interface ContinuedInit {
+  handle: fs.FileHandle;
+  work: string;
+  kept: string;
+  target: string;
+  rel: string;
+  offset: number;
+  hash: Hash;
+  maxSize: number;
+  noOverwrite: boolean;
+}
+
+/**
+ * One upload in progress into its own hidden file, hashing on the way. It ends in exactly one of
+ * `commit()` (fsync, rename into place), `keep()` (stay hidden as the file's kept upload, to be
+ * continued) or `abort()` (removed). Destroying it alone decides nothing: the caller chooses.
+ */
+export class ContinuedUpload extends Writable {
+  readonly path: string;
+  private readonly init: ContinuedInit;
+  private position: number;
+  private inflight: Promise<unknown> = Promise.resolve();
+  private flushed = false;
+  private settled = false;
+
+  constructor(init: ContinuedInit) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.init = init;
+    this.path = init.rel;
+    this.position = init.offset;
+  }
+
+  /** Bytes of the file so far, the continued prefix included. */
+  get size(): number {
+    return this.position;
+  }
+
+  /** Where the client's bytes started. */
+  get offset(): number {
+    return this.init.offset;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this._writev([{ chunk }], callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    const total = buffers.reduce((n, b) => n + b.length, 0);
+    const { maxSize, handle, rel } = this.init;
+    if (this.position + total > maxSize) {
+      callback(new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize }));
+      return;
+    }
+    for (const b of buffers) this.init.hash.update(b);
+    this.inflight = handle.writev(buffers, this.position).then(
+      () => {
+        this.position += total;
+        callback();
+      },
+      (err: unknown) => callback(fromSystemError(err, rel)),
+    );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.init.handle.sync().then(
+      () => {
+        this.flushed = true;
+        callback();
+      },
+      (err: unknown) => callback(fromSystemError(err, this.init.rel)),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Close only after a write in flight, so what keep() truncates to is what reached the file.
+    this.inflight
+      .catch(() => undefined)
+      .then(() => this.init.handle.close())
+      .then(
+        () => callback(error),
+        () => callback(error),
+      );
+  }
+
+  /** End the stream and make every byte durable, without placing the file yet. */
+  async flush(): Promise<void> {
+    if (this.flushed) return;
+    if (this.destroyed || this.settled) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
+    if (!this.writableEnded) this.end();
+    try {
+      await finished(this, { readable: false });
+    } catch (err) {
+      if (isNetroomError(err)) throw err;
+      throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
+    }
+    if (!this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
+  }
+
+  /** Flush, move into place atomically (replacing, or refusing with `--no-overwrite`), drop any kept bytes. */
+  async commit(): Promise<UploadResult> {
+    const { work, target, rel, kept } = this.init;
+    if (this.settled) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${rel} has already ended`);
+    try {
+      await this.flush();
+      this.settled = true;
+      await this.whenClosed();
+      if (this.init.noOverwrite) {
+        await fs.link(work, target); // refuses an existing name atomically, where rename() would replace it
+        await fs.unlink(work);
+      } else {
+        await fs.rename(work, target);
+      }
+      await syncDir(path.dirname(target));
+      await fs.rm(kept, { force: true }); // a finished upload supersedes what a dropped one kept
+      return { path: rel, size: this.position, sha256: this.init.hash.digest('hex') };
+    } catch (err) {
+      this.settled = true;
+      await this.whenClosed();
+      await fs.rm(work, { force: true });
+      throw fromSystemError(err, rel);
+    }
+  }
+
+  /**
+   * Keep what arrived, hidden, as this file's dropped upload (replacing an earlier one) so a later
+   * REST+STOR or APPE continues it. Nothing received: nothing kept. Returns the kept size or null.
+   */
+  async keep(): Promise<number | null> {
+    const { work, kept } = this.init;
+    if (this.settled) return null;
+    this.settled = true;
+    await this.whenClosed();
+    try {
+      if (this.position === 0) throw new Error('nothing to keep');
+      // A failed write may have left bytes past the last one known good: cut back to those.
+      await fs.truncate(work, this.position);
+      await fs.rename(work, kept);
+      return this.position;
+    } catch {
+      await fs.rm(work, { force: true });
+      return null;
+    }
+  }
+
+  /** Give up: the file is removed, nothing is kept. Safe to call more than once. */
+  async abort(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    await this.whenClosed();
+    await fs.rm(this.init.work, { force: true });
+  }
+
+  private async whenClosed(): Promise<void> {
+    if (!this.destroyed) this.destroy();
+    if (!this.closed) await new Promise<void>((resolve) => this.once('close', () => resolve()));
+  }
+}
+
+/** The hidden name under which a dropped upload of `target` is kept. */
+export function keptName(target: string): string {
+  return `${KEPT_PREFIX}${createHash('sha256').update(path.basename(target)).digest('hex').slice(0, 32)}`;
+}
+
+async function baseOf(abs: string, rel: string): Promise<Base> {
+  try {
+    const stat = await fs.stat(abs);
+    if (stat.isDirectory()) throw new NetroomError('NOT_A_FILE', `a folder has that name: ${rel}`, { path: rel });
+    return { source: 'file', size: stat.size };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, rel);
+  }
+  try {
+    const stat = await fs.stat(path.join(path.dirname(abs), keptName(abs)));
+    return { source: 'kept', size: stat.size };
+  } catch {
+    return { source: 'none', size: 0 };
+  }
+}
+
+/** SHA-256 state after the first `length` bytes of `file`. */
+async function hashPrefix(file: string, length: number): Promise<Hash> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash;
+}
+
+async function pruneDir(dir: string, before: number): Promise<number> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && !entry.name.startsWith('.')) removed += await pruneDir(full, before);
+    if (!entry.isFile() || !entry.name.startsWith(KEPT_PREFIX)) continue;
+    const stat = await fs.stat(full).catch(() => null);
+    if (stat === null || stat.mtimeMs >= before) continue;
+    await fs.rm(full, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort: some file systems refuse fsync on a folder
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,51 @@
+// Renaming or moving an entry inside the library (FTP RNFR/RNTO), under the Library's path and overwrite rules.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { NetroomError, fromSystemError } from './errors.js';
+import type { Library, Resolved } from './library.js';
+
+/**
+ * Move the file or folder `from` to `to` (both library paths). The target's parent must exist. A
+ * file replaces a file of the same name atomically unless `--no-overwrite`; nothing replaces a
+ * folder, and a folder cannot move into itself. Both names pass Library.resolve (no `..`, no hidden
+ * names, no symlinks leading out).
+ */
+export async function moveEntry(library: Library, from: string, to: string): Promise<Resolved> {
+  const source = await library.resolve(from);
+  const target = await library.resolve(to);
+  if (source.rel === '' || target.rel === '') throw new NetroomError('BAD_PATH', 'the library root cannot be renamed');
+  let sourceIsDir: boolean;
+  try {
+    sourceIsDir = (await fs.lstat(source.abs)).isDirectory();
+  } catch (err) {
+    throw fromSystemError(err, source.rel);
+  }
+  if (target.rel === source.rel) return target;
+  if (sourceIsDir && target.rel.startsWith(`${source.rel}/`)) {
+    throw new NetroomError('BAD_REQUEST', `a folder cannot move into itself: ${source.rel} -> ${target.rel}`, { path: target.rel });
+  }
+  const existing = await fs.stat(target.abs).catch(() => null);
+  if (existing?.isDirectory()) throw new NetroomError('ALREADY_EXISTS', `a folder has that name: ${target.rel}`, { path: target.rel });
+  if (existing !== null && sourceIsDir) throw new NetroomError('ALREADY_EXISTS', `already exists: ${target.rel}`, { path: target.rel });
+  try {
+    const parent = await fs.stat(path.dirname(target.abs));
+    if (!parent.isDirectory()) throw new NetroomError('NOT_A_DIRECTORY', `not a folder: ${path.posix.dirname(target.rel)}`);
+  } catch (err) {
+    throw fromSystemError(err, path.posix.dirname(target.rel));
+  }
+  try {
+    if (library.uploadRules.noOverwrite && !sourceIsDir) {
+      // link() refuses an existing name atomically; rename() would replace it.
+      await fs.link(source.abs, target.abs);
+      await fs.unlink(source.abs);
+    } else {
+      if (library.uploadRules.noOverwrite && existing !== null) {
+        throw new NetroomError('ALREADY_EXISTS', `already exists: ${target.rel}`, { path: target.rel });
+      }
+      await fs.rename(source.abs, target.abs);
+    }
+  } catch (err) {
+    throw fromSystemError(err, target.rel);
+  }
+  return target;
+}

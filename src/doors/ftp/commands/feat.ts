@@ -1,0 +1,22 @@
+// FEAT (RFC 2389 3): the extensions clients may rely on, one per line with a leading space.
+import { mlstFeature } from '../listing.js';
+import type { CommandHandler } from './types.js';
+
+export const feat: CommandHandler = {
+  beforeLogin: true,
+  help: 'FEAT',
+  run(s) {
+    s.reply(211, [
+      'Extensions supported:',
+      ' EPRT',
+      ' EPSV',
+      ' MDTM',
+      ` ${mlstFeature(s.facts)}`,
+      ' REST STREAM',
+      ' SIZE',
+      ' TVFS',
+      ' UTF8',
+      'End',
+    ]);
+  },
+};

@@ -1,0 +1,320 @@
+// One FTP control connection: login, working folder, the ordered command loop, data setup and the running transfer.
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Continuations } from '../../core/append.js';
+import { isNetroomError } from '../../core/errors.js';
+import type { DoorContext } from '../door.js';
+import { CommandDecoder, canonicalHost, formatReply, type FtpCommand, type HostPort } from './codec.js';
+import { COMMANDS, KNOWN_UNIMPLEMENTED, type CommandHandler } from './commands/index.js';
+import { FACTS, type Fact } from './listing.js';
+import type { PassiveListener, PassivePool } from './passive.js';
+import { resolveVirtual, toLibrary } from './paths.js';
+import { errorReply } from './replies.js';
+
+/** Per-connection settings; the door fills in the defaults. */
+export interface SessionOptions {
+  readonly anonymous: 'read' | 'write' | 'off';
+  /** No command for this long (and no transfer running): 421 and close. */
+  readonly idleTimeoutMs: number;
+  /** Waiting for a data connection, or a transfer without progress, for this long: 425/426. */
+  readonly dataTimeoutMs: number;
+  /** IPv4 address PASV advertises (NAT); null: the control connection's own local address. */
+  readonly publicHost: string | null;
+}
+
+/** How a transfer ended, reported to the door's listeners (tests synchronise on it). */
+export interface TransferRecord {
+  readonly verb: string;
+  readonly path: string;
+  readonly bytes: number;
+  /** complete; aborted (ABOR, client gone, timeout); failed (server side); kept (upload dropped, its bytes kept). */
+  readonly outcome: 'complete' | 'aborted' | 'failed' | 'kept';
+  readonly code: number;
+}
+
+/** What every session of one door shares. */
+export interface SessionShared {
+  readonly ctx: DoorContext;
+  readonly options: SessionOptions;
+  readonly pool: PassivePool;
+  readonly continuations: Continuations;
+  readonly report: (record: TransferRecord) => void;
+}
+
+/** Where the next transfer's data connection comes from (RFC 959 3.2): a passive listener, or the client's port. */
+export type DataSetup = { readonly kind: 'passive'; readonly listener: PassiveListener } | { readonly kind: 'active'; readonly endpoint: HostPort };
+
+/** The transfer in progress, for ABOR and STAT while it runs. */
+export interface RunningTransfer {
+  readonly verb: string;
+  readonly path: string;
+  bytes(): number;
+  abort(reason: string): void;
+}
+
+/** Commands read while a transfer runs wait in line; past this many the socket stops being read. */
+const MAX_QUEUED = 32;
+/** A client that takes no reply bytes for this long is dropped. */
+const DRAIN_TIMEOUT_MS = 60_000;
+/** How long a closing connection waits for the client to close before it is destroyed. */
+const LINGER_MS = 5000;
+
+/** One control connection (RFC 959 5): commands in order, one at a time, with ABOR and STAT heard during transfers. */
+export class FtpSession {
+  /** Resolves when the socket is closed and every cleanup (upload kept or removed) has finished. */
+  readonly closed: Promise<void>;
+  readonly log: Logger;
+  readonly remoteHost: string;
+  readonly localHost: string;
+  // state of the login (RFC 959 4.1.1)
+  user: string | null = null;
+  loggedIn = false;
+  anonymous = false;
+  // state of the file system view and transfer parameters
+  cwd = '/';
+  type: 'A' | 'I' = 'A';
+  restAt = 0;
+  renameFrom: string | null = null;
+  facts: Set<Fact> = new Set(FACTS);
+  epsvAll = false;
+  /** True once the control connection has ended or closed: an upload in flight is kept, not committed. */
+  gone = false;
+  private data: DataSetup | null = null;
+  private transfer: RunningTransfer | null = null;
+  private readonly decoder = new CommandDecoder();
+  private readonly queue: Array<FtpCommand | 'too-long'> = [];
+  private busy = false;
+  private pumped: Promise<void> = Promise.resolve();
+  private ending = false;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly socket: Socket,
+    readonly shared: SessionShared,
+  ) {
+    this.remoteHost = canonicalHost(socket.remoteAddress ?? '');
+    this.localHost = canonicalHost(socket.localAddress ?? '');
+    this.log = shared.ctx.log.child({ door: 'ftp', peer: `${this.remoteHost}:${socket.remotePort ?? 0}` });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onGone());
+    this.closed = new Promise<void>((resolve) => {
+      socket.once('close', () => {
+        this.onGone();
+        // Wait for the command in progress: its transfer's cleanup (keep or remove an upload) must finish first.
+        void this.pumped.then(resolve, resolve);
+      });
+    });
+    this.reply(220, 'netroom FTP ready');
+    this.armIdle();
+  }
+
+  get ctx(): DoorContext {
+    return this.shared.ctx;
+  }
+
+  get options(): SessionOptions {
+    return this.shared.options;
+  }
+
+  /** True when this login may change the library. */
+  get canWrite(): boolean {
+    return this.loggedIn && (!this.anonymous || this.options.anonymous === 'write');
+  }
+
+  /** The uploader's name for the room's file notice: the account's, never for anonymous logins. */
+  get uploaderName(): string | undefined {
+    return this.loggedIn && !this.anonymous && this.user !== null ? this.user : undefined;
+  }
+
+  /** Send one reply (several lines when `text` is an array). Nothing is sent once the connection is ending. */
+  reply(code: number, text: string | readonly string[]): void {
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    this.socket.write(formatReply(code, text));
+  }
+
+  /** A client path as an absolute virtual path and the Library's relative path. */
+  path(arg: string): { virtual: string; rel: string } {
+    const virtual = resolveVirtual(this.cwd, arg);
+    return { virtual, rel: toLibrary(virtual) };
+  }
+
+  /** Replace the data setup (a new PASV closes the previous listener). */
+  setData(setup: DataSetup | null): void {
+    if (this.data?.kind === 'passive' && this.data.listener !== (setup?.kind === 'passive' ? setup.listener : null)) {
+      this.data.listener.close();
+    }
+    this.data = setup;
+  }
+
+  /** The data setup for one transfer; the client sets up another for the next one. */
+  takeData(): DataSetup | null {
+    const setup = this.data;
+    this.data = null;
+    return setup;
+  }
+
+  /** The REST offset for this transfer (0 when none); it applies once. */
+  takeRest(): number {
+    const at = this.restAt;
+    this.restAt = 0;
+    return at;
+  }
+
+  /** Mark a transfer as running (ABOR and STAT act on it; the idle timer waits). */
+  beginTransfer(transfer: RunningTransfer): void {
+    this.transfer = transfer;
+    this.clearIdle();
+  }
+
+  endTransfer(): void {
+    this.transfer = null;
+    this.armIdle();
+  }
+
+  get runningTransfer(): RunningTransfer | null {
+    return this.transfer;
+  }
+
+  /** Say goodbye and close once the reply is out. */
+  quit(code: number, text: string): void {
+    if (this.ending) return;
+    this.ending = true;
+    this.queue.length = 0;
+    this.clearIdle();
+    this.reply(code, text);
+    this.socket.end();
+    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    linger.unref();
+    this.socket.once('close', () => clearTimeout(linger));
+  }
+
+  /** Close now (server closing): a running transfer is aborted, the client gets 421, the socket goes once that is out. */
+  destroy(reason: string): void {
+    this.transfer?.abort(reason);
+    this.setData(null);
+    this.quit(421, reason);
+    if (this.socket.writableFinished) this.socket.destroy();
+    else this.socket.once('finish', () => this.socket.destroy());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.ending) return;
+    for (const line of this.decoder.push(chunk)) {
+      if (line.kind === 'too-long') {
+        this.queue.push('too-long');
+        continue;
+      }
+      const command = line.command;
+      if (this.transfer !== null && this.urgent(command)) continue;
+      this.queue.push(command);
+    }
+    if (this.queue.length > MAX_QUEUED && !this.socket.isPaused()) this.socket.pause();
+    if (!this.busy) this.pumped = this.pump();
+  }
+
+  /** RFC 959 4.1.3: ABOR and STAT act on a transfer in progress at once; true when fully handled here. */
+  private urgent(command: FtpCommand): boolean {
+    if (command.verb === 'ABOR') {
+      this.transfer?.abort('aborted by the client (ABOR)');
+      return false; // ABOR's own reply (226) follows the transfer's 426, in order
+    }
+    if (command.verb === 'STAT' && command.arg.trim() === '' && this.transfer !== null) {
+      const t = this.transfer;
+      this.reply(213, `Status: ${t.verb} ${t.path}, ${t.bytes()} bytes so far`);
+      return true;
+    }
+    return false;
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined && !this.ending; next = this.queue.shift()) {
+        if (next === 'too-long') this.reply(500, 'Command line too long');
+        else await this.execute(next);
+        if (this.socket.writableNeedDrain) await this.drained();
+        if (this.queue.length <= MAX_QUEUED / 2 && this.socket.isPaused() && !this.ending) this.socket.resume();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async execute(command: FtpCommand): Promise<void> {
+    this.armIdle();
+    const { verb, arg } = command;
+    const handler: CommandHandler | undefined = Object.hasOwn(COMMANDS, verb) ? COMMANDS[verb as keyof typeof COMMANDS] : undefined;
+    if (verb !== 'RNTO' && verb !== 'RNFR') this.renameFrom = null; // RNTO must follow RNFR at once (RFC 959 4.1.3)
+    if (handler === undefined) {
+      if (KNOWN_UNIMPLEMENTED.has(verb)) this.reply(502, `${verb} not implemented`);
+      else this.reply(500, `Unknown command ${JSON.stringify(verb.slice(0, 20))}`);
+      return;
+    }
+    if (!handler.beforeLogin && !this.loggedIn) return this.reply(530, 'Please log in with USER and PASS first');
+    if (handler.arg === 'required' && arg.trim() === '') return this.reply(501, `${verb} needs an argument`);
+    if (handler.writes === true && !this.canWrite) return this.reply(550, 'Permission denied: this login is read-only');
+    try {
+      await handler.run(this, arg, verb);
+    } catch (err) {
+      if (handler.usesData === true) this.setData(null); // refused before any transfer: close what the client opened
+      this.fail(err, handler.errors ?? 'file', verb);
+    }
+  }
+
+  /** Answer a failed command: core errors by their code, anything else as a local error (logged as a bug). */
+  fail(err: unknown, context: 'file' | 'upload', verb: string): void {
+    if (isNetroomError(err)) {
+      const { code, text } = errorReply(err, context);
+      this.ctx.metrics?.errors.inc({ door: 'ftp', code: err.code });
+      this.log.debug({ code: err.code, verb }, err.message);
+      this.reply(code, text);
+      return;
+    }
+    this.log.error({ err, verb }, 'command failed');
+    this.ctx.metrics?.errors.inc({ door: 'ftp', code: 'INTERNAL' });
+    this.reply(451, 'Local error in processing');
+  }
+
+  private onGone(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.clearIdle();
+    this.transfer?.abort('the control connection closed');
+    this.setData(null);
+  }
+
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.log.warn('client stopped reading replies: dropped');
+        this.socket.destroy();
+      }, DRAIN_TIMEOUT_MS);
+      timer.unref();
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  private armIdle(): void {
+    this.clearIdle();
+    if (this.ending || this.gone || this.transfer !== null) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.transfer !== null) return;
+      this.log.info('idle timeout');
+      this.quit(421, 'Idle timeout: closing the control connection');
+    }, this.options.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}

@@ -1,0 +1,178 @@
+// Data transfers: open the data connection, stream a file or a listing out, stream an upload in.
+import * as net from 'node:net';
+import type { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { StartAt } from '../../core/append.js';
+import { isNetroomError } from '../../core/errors.js';
+import { FromCrlf, ToCrlf } from './ascii.js';
+import { errorReply } from './replies.js';
+import type { FtpSession, TransferRecord } from './session.js';
+
+/**
+ * The data connection for one transfer: the passive listener's accepted socket (usually already
+ * there: clients connect right after PASV), or a connection to the client's PORT/EPRT endpoint.
+ * Answers 425 and returns null when there is none.
+ */
+export async function openData(s: FtpSession): Promise<net.Socket | null> {
+  const setup = s.takeData();
+  if (setup === null) {
+    s.reply(425, 'Use PORT, EPRT, PASV or EPSV first');
+    return null;
+  }
+  try {
+    const socket = setup.kind === 'passive' ? await setup.listener.take() : await connectActive(s, setup.endpoint.host, setup.endpoint.port);
+    socket.setNoDelay(false); // bulk data: let the kernel coalesce
+    // No progress for dataTimeoutMs (either way): the transfer fails with 426 rather than hanging.
+    socket.setTimeout(s.options.dataTimeoutMs, () => socket.destroy(new Error('data connection timed out')));
+    return socket;
+  } catch (err) {
+    s.reply(425, `Cannot open data connection: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  }
+}
+
+function connectActive(s: FtpSession, host: string, port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, localAddress: s.localHost, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(new Error('timed out connecting to the client')), s.options.dataTimeoutMs);
+    timer.unref();
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', reject);
+      socket.on('error', () => undefined);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Bookkeeping of one running transfer: bytes, the abort reason, and the record reported at the end. */
+class Transfer {
+  aborted: string | null = null;
+
+  constructor(
+    private readonly s: FtpSession,
+    readonly verb: string,
+    readonly path: string,
+    private readonly socket: net.Socket,
+    private readonly direction: 'in' | 'out',
+  ) {
+    s.beginTransfer({ verb, path, bytes: () => this.count, abort: (reason) => this.abort(reason) });
+  }
+
+  /** Bytes moved on the data connection so far (on the wire: after TYPE A conversion). */
+  get count(): number {
+    return this.direction === 'in' ? this.socket.bytesRead : this.socket.bytesWritten;
+  }
+
+  abort(reason: string): void {
+    this.aborted ??= reason;
+    this.socket.destroy();
+  }
+
+  /** Reply, report, and release the session for the next command. */
+  finish(code: number, text: string, outcome: TransferRecord['outcome']): void {
+    this.s.endTransfer();
+    this.socket.destroy(); // after pipeline this is a no-op or frees a socket the client left open
+    this.s.reply(code, text);
+    this.s.shared.report({ verb: this.verb, path: this.path, bytes: this.count, outcome, code });
+  }
+
+  /** The reply for a failed transfer: ABOR/client/timeout 426, core errors by code. */
+  failure(err: unknown, context: 'file' | 'upload'): { code: number; text: string; outcome: TransferRecord['outcome'] } {
+    if (this.aborted !== null) return { code: 426, text: `Transfer aborted: ${this.aborted}`, outcome: 'aborted' };
+    if (isNetroomError(err)) return { ...errorReply(err, context), outcome: 'failed' };
+    return { code: 426, text: `Connection closed; transfer aborted (${describe(err)})`, outcome: 'aborted' };
+  }
+}
+
+/** Send a stream on the data connection (RETR): 150, the bytes (LF to CRLF in TYPE A), 226. */
+export async function sendStream(s: FtpSession, verb: string, virtual: string, source: Readable, size: number | null): Promise<void> {
+  const socket = await openData(s);
+  if (socket === null) {
+    source.destroy();
+    return;
+  }
+  const t = new Transfer(s, verb, virtual, socket, 'out');
+  const mode = s.type === 'A' ? 'ASCII' : 'BINARY';
+  s.reply(150, `Opening ${mode} mode data connection for ${virtual}${size === null ? '' : ` (${size} bytes)`}`);
+  try {
+    const stages: Array<Readable | Transform | net.Socket> = s.type === 'A' ? [source, new ToCrlf(), socket] : [source, socket];
+    await pipeline(stages);
+    s.ctx.metrics?.bytesOut.inc({ door: 'ftp' }, t.count);
+    t.finish(226, 'Transfer complete', 'complete');
+  } catch (err) {
+    source.destroy();
+    s.ctx.metrics?.bytesOut.inc({ door: 'ftp' }, t.count);
+    const { code, text, outcome } = t.failure(err, 'file');
+    t.finish(code, text, outcome);
+  }
+}
+
+/** Send a listing on the data connection (LIST/NLST/MLSD): 150, the lines in CRLF, 226. */
+export async function sendLines(s: FtpSession, verb: string, virtual: string, lines: readonly string[]): Promise<void> {
+  const socket = await openData(s);
+  if (socket === null) return;
+  const t = new Transfer(s, verb, virtual, socket, 'out');
+  s.reply(150, `Here comes the listing of ${virtual}`);
+  const body = Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.end(body, () => resolve());
+    });
+    t.finish(226, 'Listing sent', 'complete');
+  } catch (err) {
+    const { code, text, outcome } = t.failure(err, 'file');
+    t.finish(code, text, outcome);
+  }
+}
+
+/**
+ * Receive an upload (STOR, APPE, STOU) into the library. The bytes go to a hidden file; when the
+ * client closes the data connection and its control connection is still there, the file is fsynced
+ * and renamed into place and the room hears of it. When the client is gone, aborted, or stalls,
+ * what arrived is kept hidden (a later REST+STOR or APPE continues it) and nothing becomes visible.
+ */
+export async function receiveUpload(s: FtpSession, verb: string, virtual: string, rel: string, start: StartAt, preamble: string): Promise<void> {
+  const upload = await s.shared.continuations.begin(rel, start);
+  const socket = await openData(s);
+  if (socket === null) {
+    await upload.abort();
+    return;
+  }
+  const t = new Transfer(s, verb, virtual, socket, 'in');
+  s.reply(150, preamble);
+  try {
+    await pipeline(s.type === 'A' ? [socket, new FromCrlf(), upload] : [socket, upload]);
+    await upload.flush();
+    // A killed client closes both connections at once; its data may look complete. Placing the file
+    // only while the control connection is there keeps a dropped client's bytes from going visible.
+    if (s.gone) t.aborted ??= 'the control connection closed';
+    if (t.aborted !== null) throw new Error(t.aborted);
+    const result = await upload.commit();
+    s.ctx.metrics?.bytesIn.inc({ door: 'ftp' }, t.count);
+    s.ctx.metrics?.uploads.inc({ door: 'ftp' });
+    s.log.info({ path: result.path, size: result.size, sha256: result.sha256, offset: upload.offset }, 'upload stored');
+    t.finish(226, `Transfer complete: ${result.size} bytes, SHA-256 ${result.sha256}`, 'complete');
+    s.ctx.room.fileShared(result.path, result.size, s.uploaderName);
+  } catch (err) {
+    s.ctx.metrics?.bytesIn.inc({ door: 'ftp' }, t.count);
+    const reply = t.failure(err, 'upload');
+    // A refusal by the server (size limit, full disk, name taken) leaves nothing; a connection that
+    // failed leaves its bytes to be continued.
+    if (reply.outcome === 'failed') {
+      await upload.abort();
+      t.finish(reply.code, reply.text, 'failed');
+      return;
+    }
+    const kept = await upload.keep();
+    s.log.info({ path: rel, kept, reason: t.aborted ?? describe(err) }, 'upload interrupted');
+    t.finish(reply.code, reply.text, kept === null ? 'aborted' : 'kept');
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return (err as NodeJS.ErrnoException).code ?? err.message;
+  return String(err);
+}

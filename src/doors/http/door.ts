@@ -1,0 +1,134 @@
+// The HTTP door (Fastify): file API, resumable uploads, announce, health, metrics, the web UI, plugins (WS).
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DEFAULT_PARTIAL_TTL_MS, PartialStore } from '../../core/partial.js';
+import type { Door, DoorAddress, DoorContext } from '../door.js';
+import { apiRoutes } from './api.js';
+import type { HttpDoorEvents, HttpShared } from './context.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
+import { BufferPool } from './download.js';
+import { fileRoutes } from './files.js';
+import { healthRoutes } from './health.js';
+import { uploadRoutes } from './uploads.js';
+import { webRoutes } from './web.js';
+
+export type { HttpDoorEvents } from './context.js';
+
+/** Options of the HTTP door; everything but where to listen and the admin token has a default. */
+export interface HttpDoorOptions {
+  readonly host: string;
+  /** 0 picks a free port (read it back with `address()`). */
+  readonly port: number;
+  /** Bearer token for POST /api/announce. An empty token refuses every announcement. */
+  readonly adminToken: string;
+  /** The built web UI (dist/web); when absent or unbuilt, `GET /` says how to build it. */
+  readonly webRoot?: string;
+  /** How long an interrupted upload is kept to be continued. Default 24 h. */
+  readonly partialTtlMs?: number;
+  /** Registered (each in its own encapsulated context) before listening: how the WS door attaches. */
+  readonly plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void> | void>;
+  /** Drop an upload or download connection that moves no byte for this long. Default 2 minutes. */
+  readonly idleTimeoutMs?: number;
+  /** Big (1 MiB) read buffers shared by the downloads in progress, in bytes. Default 16 MiB. */
+  readonly downloadBufferBytes?: number;
+}
+
+/** Largest JSON body (announce, folders): small on purpose; file bodies are streamed, never parsed. */
+const JSON_BODY_LIMIT = 64 * 1024;
+
+/**
+ * The HTTP door (SPEC 3.3). Emits `uploadStored`, `uploadAborted` and `uploadPart` (see
+ * HttpDoorEvents). `close()` stops listening, cuts every connection (an upload in progress is kept
+ * to be continued) and resolves once every upload has settled.
+ */
+export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
+  readonly name = 'http';
+  /** The Fastify instance (for plugins and `inject` in tests). */
+  readonly app: FastifyInstance;
+  private readonly ctx: DoorContext;
+  private readonly options: HttpDoorOptions;
+  private readonly shared: HttpShared;
+  private readonly partials: PartialStore;
+  private bound: { host: string; port: number } | null = null;
+  private listening: Promise<void> | null = null;
+
+  constructor(ctx: DoorContext, options: HttpDoorOptions) {
+    super();
+    this.ctx = ctx;
+    this.options = options;
+    this.partials = new PartialStore(ctx.library, { ttlMs: options.partialTtlMs ?? DEFAULT_PARTIAL_TTL_MS });
+    this.shared = {
+      ctx,
+      log: ctx.log.child({ door: 'http' }),
+      partials: this.partials,
+      limits: {
+        idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
+      },
+      events: this,
+      pool: new BufferPool(options.downloadBufferBytes ?? 16 * 1024 * 1024),
+      uploads: new Set(),
+    };
+    this.app = Fastify({
+      logger: false,
+      bodyLimit: JSON_BODY_LIMIT,
+      // HEAD routes are declared where they mean something (a stat, not a GET without its body).
+      exposeHeadRoutes: false,
+      // Library paths are long; the wildcard parameter carries the whole of one.
+      routerOptions: { maxParamLength: 16 * 1024 },
+      // No limit on receiving a whole request: an upload takes as long as it takes. Stalls are cut
+      // by the per-connection idle timeout instead; the headers still must arrive within 60 s.
+      requestTimeout: 0,
+      // On close every connection goes: an upload cut this way is kept, to be continued.
+      forceCloseConnections: true,
+      return503OnClosing: false,
+      clientErrorHandler: clientErrorHandler(ctx.metrics),
+      frameworkErrors: frameworkErrorHandler(ctx.metrics),
+    });
+    // Expect: 100-continue. Node would say "continue" before any route ran; the upload route says it
+    // itself once the upload is accepted, so a refused one never has its body sent at all.
+    this.app.server.on('checkContinue', (request, response) => {
+      if (request.method !== 'PUT' || !request.url?.startsWith('/files/')) response.writeContinue();
+      this.app.server.emit('request', request, response);
+    });
+  }
+
+  listen(): Promise<void> {
+    this.listening ??= this.start();
+    return this.listening;
+  }
+
+  address(): DoorAddress {
+    const where = this.bound ?? { host: this.options.host, port: this.options.port };
+    return { door: this.name, protocol: 'tcp', host: where.host, port: where.port };
+  }
+
+  async close(): Promise<void> {
+    this.partials.stop();
+    await this.app.close();
+    await Promise.allSettled([...this.shared.uploads]);
+  }
+
+  private async start(): Promise<void> {
+    const { app, shared, options } = this;
+    installErrorHandling(app, shared.log, this.ctx.metrics);
+    await app.register((scope, _opts, done) => {
+      uploadRoutes(scope, shared);
+      done();
+    });
+    fileRoutes(app, shared);
+    apiRoutes(app, shared, options.adminToken);
+    healthRoutes(app, shared);
+    await webRoutes(app, options.webRoot);
+    for (const plugin of options.plugins ?? []) {
+      await app.register(async (scope) => {
+        await plugin(scope);
+      });
+    }
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address() as AddressInfo;
+    this.bound = { host: address.address, port: address.port };
+    this.partials.startPruning();
+    shared.log.info({ host: address.address, port: address.port }, 'listening');
+  }
+}

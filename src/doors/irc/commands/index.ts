@@ -1,0 +1,59 @@
+// The typed dispatch map: verb -> handler. One file per verb beside this one.
+import { AWAY } from './away.js';
+import { CAP } from './cap.js';
+import { ISON } from './ison.js';
+import { JOIN } from './join.js';
+import { LIST } from './list.js';
+import { MODE } from './mode.js';
+import { MOTD } from './motd.js';
+import { NAMES } from './names.js';
+import { NICK } from './nick.js';
+import { NOTICE } from './notice.js';
+import { OPER } from './oper.js';
+import { PART } from './part.js';
+import { PASS } from './pass.js';
+import { PING } from './ping.js';
+import { PONG } from './pong.js';
+import { PRIVMSG } from './privmsg.js';
+import { QUIT } from './quit.js';
+import { TAGMSG } from './tagmsg.js';
+import { TOPIC } from './topic.js';
+import type { CommandSpec } from './types.js';
+import { USER } from './user.js';
+import { USERHOST } from './userhost.js';
+import { WALLOPS } from './wallops.js';
+import { WHO } from './who.js';
+import { WHOIS } from './whois.js';
+
+const TABLE = {
+  AWAY,
+  CAP,
+  ISON,
+  JOIN,
+  LIST,
+  MODE,
+  MOTD,
+  NAMES,
+  NICK,
+  NOTICE,
+  OPER,
+  PART,
+  PASS,
+  PING,
+  PONG,
+  PRIVMSG,
+  QUIT,
+  TAGMSG,
+  TOPIC,
+  USER,
+  USERHOST,
+  WALLOPS,
+  WHO,
+  WHOIS,
+} as const satisfies Record<string, CommandSpec>;
+
+/** The verbs the door understands. */
+export type Verb = keyof typeof TABLE;
+
+/** Verb (upper case) -> its spec. A Map, so no client-sent name can reach an object's prototype. */
+export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map(Object.entries(TABLE));

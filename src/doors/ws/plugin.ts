@@ -1,0 +1,43 @@
+// The WebSocket door as a Fastify plugin: registers @fastify/websocket and `GET /ws` on the HTTP door's app.
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DoorContext } from '../door.js';
+import { WsDoor, type WsOptions } from './door.js';
+
+/** The path of the chat WebSocket (SPEC 3.3). */
+export const WS_PATH = '/ws';
+
+/** A Fastify plugin function that also exposes its door (member count for metrics, tests). */
+export type WsPlugin = ((app: FastifyInstance) => Promise<void>) & { readonly door: WsDoor };
+
+function peer(request: FastifyRequest): string {
+  const { remoteAddress, remotePort } = request.socket;
+  return `${remoteAddress ?? '?'}|${remotePort ?? '?'}`;
+}
+
+/**
+ * The WebSocket chat door for the HTTP door's Fastify instance: `GET /ws`, protocol in
+ * messages.ts. Works registered (`app.register(plugin)`) or called (`await plugin(app)`); use one
+ * plugin per app. permessage-deflate stays off: the fan-out writes pre-framed bytes (fanout.ts),
+ * and chat frames are small. Closing the app makes the members leave and closes sockets with 1001.
+ */
+export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
+  const door = new WsDoor(ctx, options);
+  let attached = false;
+  const plugin = async (app: FastifyInstance): Promise<void> => {
+    if (attached) throw new Error('this WebSocket door is already attached to an app');
+    attached = true;
+    // Added before @fastify/websocket's own preClose (which closes every client with 1005), so
+    // ours runs first: members leave as 'shutdown' and sockets get 1001.
+    app.addHook('preClose', () => door.stop());
+    await app.register(websocket, {
+      options: { maxPayload: door.hardMaxFrameBytes, perMessageDeflate: false },
+      // ws closes a connection on a protocol error by itself (1009 too big, 1007 bad UTF-8...);
+      // the default handler would terminate it first, and the client would never see the code.
+      errorHandler: (err) => ctx.log.debug({ err, door: 'ws' }, 'ws error'),
+    });
+    app.get(WS_PATH, { websocket: true }, (socket, request) => door.connect(socket, peer(request)));
+    door.start();
+  };
+  return Object.assign(plugin, { door });
+}

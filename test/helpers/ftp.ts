@@ -1,0 +1,223 @@
+// Test fixtures for the FTP door: a door on a temp library, a basic-ftp client, a raw control connection, tools.
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs/promises';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Client } from 'basic-ftp';
+import { Library, type LibraryOptions } from '../../src/core/library.js';
+import { Room, type RoomEvent } from '../../src/core/room.js';
+import { FtpDoor, type FtpDoorOptions } from '../../src/doors/ftp/door.js';
+import type { TransferRecord } from '../../src/doors/ftp/session.js';
+import { silentLogger } from '../../src/log.js';
+import { tempDir } from './seedfiles.js';
+
+/** A running FTP door on a fresh temp library, with every room event and transfer recorded. */
+export interface FtpFixture {
+  readonly dir: string;
+  readonly root: string;
+  readonly room: Room;
+  readonly library: Library;
+  readonly door: FtpDoor;
+  readonly port: number;
+  readonly events: RoomEvent[];
+  readonly transfers: TransferRecord[];
+  /** Resolves with the first transfer record (already seen or still to come) that passes `test`. */
+  transfer(test: (t: TransferRecord) => boolean): Promise<TransferRecord>;
+  close(): Promise<void>;
+}
+
+/** Start an FTP door on 127.0.0.1 port 0 over `<tmp>/lib`; `<tmp>` itself is there to check nothing escapes. */
+export async function startFtpDoor(options: { door?: Partial<FtpDoorOptions>; library?: LibraryOptions } = {}): Promise<FtpFixture> {
+  const dir = await tempDir('netroom-ftp-');
+  const root = path.join(dir, 'lib');
+  const library = new Library(root, options.library);
+  await library.init();
+  const room = new Room();
+  const events: RoomEvent[] = [];
+  room.subscribe((e) => events.push(e));
+  const door = new FtpDoor({ room, library, lang: 'en', log: silentLogger() }, { host: '127.0.0.1', port: 0, ...options.door });
+  const transfers: TransferRecord[] = [];
+  const waiters = new Set<{ test: (t: TransferRecord) => boolean; resolve: (t: TransferRecord) => void }>();
+  door.on('transfer', (record) => {
+    transfers.push(record);
+    for (const w of waiters) {
+      if (!w.test(record)) continue;
+      waiters.delete(w);
+      w.resolve(record);
+    }
+  });
+  await door.listen();
+  return {
+    dir,
+    root,
+    room,
+    library,
+    door,
+    port: door.address().port,
+    events,
+    transfers,
+    transfer(test) {
+      const seen = transfers.find(test);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.add({ test, resolve }));
+    },
+    async close() {
+      await door.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A basic-ftp client logged in anonymously. */
+export async function ftpClient(port: number, user = 'anonymous', password = 'test@example.com'): Promise<Client> {
+  const client = new Client(10_000);
+  await client.access({ host: '127.0.0.1', port, user, password });
+  return client;
+}
+
+/** One FTP reply: the code and every line's text. */
+export interface FtpReply {
+  readonly code: number;
+  readonly lines: string[];
+  readonly text: string;
+}
+
+/** A raw control connection: send a line, read the next complete (possibly multi-line) reply. */
+export class RawFtp {
+  private buffer = '';
+  private readonly replies: FtpReply[] = [];
+  private waiter: (() => void) | null = null;
+  closed = false;
+
+  private constructor(readonly socket: net.Socket) {
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      this.buffer += text;
+      this.parse();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
+  }
+
+  /** Connect (from `localAddress`, another loopback address, to test per-address rules). */
+  static async connect(port: number, localAddress?: string): Promise<RawFtp> {
+    const socket = net.connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) });
+    await once(socket, 'connect');
+    const raw = new RawFtp(socket);
+    await raw.reply(); // 220
+    return raw;
+  }
+
+  /** Connect over IPv6 loopback. */
+  static async connect6(port: number): Promise<RawFtp> {
+    const socket = net.connect({ host: '::1', port });
+    await once(socket, 'connect');
+    const raw = new RawFtp(socket);
+    await raw.reply(); // 220
+    return raw;
+  }
+
+  /** Connect and log in anonymously. */
+  static async login(port: number, localAddress?: string): Promise<RawFtp> {
+    const raw = await RawFtp.connect(port, localAddress);
+    await raw.expect('USER anonymous', 331);
+    await raw.expect('PASS x@y', 230);
+    return raw;
+  }
+
+  send(line: string | Buffer): void {
+    this.socket.write(typeof line === 'string' ? `${line}\r\n` : line);
+  }
+
+  /** The next reply (waits for it). */
+  async reply(): Promise<FtpReply> {
+    while (this.replies.length === 0) {
+      if (this.closed) throw new Error(`connection closed; unparsed: ${JSON.stringify(this.buffer)}`);
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+      this.waiter = null;
+    }
+    return this.replies.shift()!;
+  }
+
+  /** Send a command and return its reply. */
+  async command(line: string): Promise<FtpReply> {
+    this.send(line);
+    return this.reply();
+  }
+
+  /** Send a command and require the reply code. */
+  async expect(line: string, code: number): Promise<FtpReply> {
+    const reply = await this.command(line);
+    if (reply.code !== code) throw new Error(`${line}: expected ${code}, got ${reply.code} ${reply.text}`);
+    return reply;
+  }
+
+  /** EPSV, then connect the data socket (before the transfer command, as most clients do). */
+  async passive(): Promise<net.Socket> {
+    const reply = await this.expect('EPSV', 229);
+    const port = Number(/\(\|\|\|(\d+)\|\)/u.exec(reply.text)?.[1]);
+    const data = net.connect({ host: this.socket.remoteAddress!, port });
+    data.on('error', () => undefined);
+    await once(data, 'connect');
+    return data;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private parse(): void {
+    for (;;) {
+      const lines = this.buffer.split('\r\n');
+      if (lines.length < 2) return;
+      const first = lines[0]!;
+      const match = /^(\d{3})([ -])/u.exec(first);
+      if (!match) throw new Error(`bad reply line ${JSON.stringify(first)}`);
+      let end = 0;
+      if (match[2] === '-') {
+        end = lines.findIndex((l, i) => i > 0 && l.startsWith(`${match[1]} `));
+        if (end < 0 || end === lines.length - 1) return; // not complete yet
+      }
+      const taken = lines.slice(0, end + 1);
+      this.buffer = lines.slice(end + 1).join('\r\n');
+      this.replies.push({ code: Number(match[1]), lines: taken, text: taken.map((l) => l.replace(/^\d{3}[ -]/u, '')).join('\n') });
+      this.waiter?.();
+    }
+  }
+}
+
+/** Everything a socket sends until it closes. */
+export async function readAll(socket: net.Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  await once(socket, 'close');
+  return Buffer.concat(chunks);
+}
+
+/** True when a command-line tool is on the PATH. */
+export function hasTool(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The library's files and folders under `root`, every name including hidden ones, sorted. */
+export async function tree(root: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(dir: string, prefix: string): Promise<void> {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+      out.push(entry.isDirectory() ? `${rel}/` : rel);
+      if (entry.isDirectory()) await walk(path.join(dir, entry.name), rel);
+    }
+  }
+  await walk(root, '');
+  return out.sort();
+}

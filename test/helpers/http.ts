@@ -1,0 +1,168 @@
+// Test fixtures for the HTTP door: a door on a temp library, raw node:http requests, event waits, hashing.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import * as fs from 'node:fs/promises';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Library, type LibraryOptions } from '../../src/core/library.js';
+import { Room, type RoomEvent } from '../../src/core/room.js';
+import type { DoorContext } from '../../src/doors/door.js';
+import { HttpDoor, type HttpDoorEvents, type HttpDoorOptions } from '../../src/doors/http/door.js';
+import { silentLogger } from '../../src/log.js';
+import { Metrics } from '../../src/metrics.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** A room, a library in a temp folder and an HTTP door on 127.0.0.1 port 0. */
+export interface HttpRig {
+  readonly room: Room;
+  readonly library: Library;
+  readonly door: HttpDoor;
+  readonly metrics: Metrics | undefined;
+  /** The library root. */
+  readonly root: string;
+  /** `http://127.0.0.1:PORT` */
+  readonly base: string;
+  readonly port: number;
+  url(pathname: string): string;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startHttpRig}. */
+export interface HttpRigOptions extends Partial<Omit<HttpDoorOptions, 'host' | 'port'>> {
+  library?: LibraryOptions;
+  /** Give the door metrics (default true). */
+  metrics?: boolean;
+}
+
+/** Start a door for one test; close() removes everything. */
+export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRig> {
+  const base = await fs.mkdtemp(path.join(tmpdir(), 'netroom-http-'));
+  const root = path.join(base, 'files');
+  const room = new Room({ flood: null });
+  const library = new Library(root, options.library);
+  await library.init();
+  const metrics = options.metrics === false ? undefined : new Metrics(room);
+  const ctx: DoorContext = { room, library, lang: 'en', log: silentLogger(), ...(metrics ? { metrics } : {}) };
+  const { library: _l, metrics: _m, ...doorOptions } = options;
+  const door = new HttpDoor(ctx, { host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, ...doorOptions });
+  await door.listen();
+  const port = door.address().port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    room,
+    library,
+    door,
+    metrics,
+    root,
+    base: origin,
+    port,
+    url: (pathname) => origin + pathname,
+    async close() {
+      await door.close();
+      await fs.rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `/files/` + each path segment percent-encoded. */
+export function fileUrl(rig: HttpRig, rel: string, prefix = '/files/'): string {
+  return rig.url(prefix + rel.split('/').map(encodeURIComponent).join('/'));
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Every entry under `dir`, hidden ones included, as relative paths (to prove nothing was written). */
+export async function tree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string, prefix: string): Promise<void> => {
+    for (const entry of await fs.readdir(d, { withFileTypes: true })) {
+      out.push(prefix + entry.name);
+      if (entry.isDirectory()) await walk(path.join(d, entry.name), `${prefix}${entry.name}/`);
+    }
+  };
+  await walk(dir, '');
+  return out.sort();
+}
+
+/** The next door event of `name` (resolves with its arguments). */
+export function nextDoorEvent<K extends keyof HttpDoorEvents>(door: HttpDoor, name: K): Promise<HttpDoorEvents[K]> {
+  return new Promise((resolve) => {
+    door.once(name, ((...args: HttpDoorEvents[K]) => resolve(args)) as never);
+  });
+}
+
+/** Resolves with the next room event passing `test`. */
+export function nextRoomEvent(room: Room, test: (e: RoomEvent) => boolean): Promise<RoomEvent> {
+  return new Promise((resolve) => {
+    const stop = room.subscribe((e) => {
+      if (!test(e)) return;
+      stop();
+      resolve(e);
+    });
+  });
+}
+
+/** A response read whole with node:http (which, unlike fetch, lets a test send any header). */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+  json<T = unknown>(): T;
+}
+
+/** Options of {@link request}. */
+export interface RequestOptions {
+  method?: string;
+  headers?: http.OutgoingHttpHeaders;
+  /** Sent whole; an array is written chunk by chunk (chunked unless a Content-Length is given). */
+  body?: Buffer | string | Buffer[];
+}
+
+/**
+ * One request with node:http, which (unlike fetch) sends any header. A URL is normalised on the way
+ * (`/a/%2e%2e/b` becomes `/b`); `{port, path}` sends the path exactly as given.
+ */
+export async function request(target: string | { port: number; path: string }, options: RequestOptions = {}): Promise<RawResponse> {
+  const common = { method: options.method ?? 'GET', headers: options.headers, agent: false as const };
+  const req =
+    typeof target === 'string'
+      ? http.request(target, common)
+      : http.request({ ...common, host: '127.0.0.1', port: target.port, path: target.path });
+  req.on('error', () => undefined); // a refused upload may reset; the response (or its absence) tells the test
+  const body = options.body;
+  if (Array.isArray(body)) for (const chunk of body) req.write(chunk);
+  else if (body !== undefined) req.write(body);
+  req.end();
+  const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  const all = Buffer.concat(chunks);
+  return {
+    status: res.statusCode ?? 0,
+    headers: res.headers,
+    body: all,
+    json: <T>() => JSON.parse(all.toString('utf8')) as T,
+  };
+}
+
+/** Write raw bytes on a fresh TCP connection and collect everything until the server closes it. */
+export async function rawExchange(port: number, bytes: string | Buffer): Promise<string> {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.write(bytes);
+  const chunks: Buffer[] = [];
+  socket.on('data', (c: Buffer) => chunks.push(c));
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('latin1');
+}
+
+/** The error code of a JSON error body. */
+export function errorCode(res: RawResponse): string | undefined {
+  return res.json<{ error?: { code?: string } }>().error?.code;
+}

@@ -1,0 +1,228 @@
+// IRC door integration with the rest of the room: other doors' joins, messages, leaves, announcements, history, shutdown.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startIrcRig, type IrcRig, type IrcRigOptions } from './helpers/irc.js';
+
+let rig: IrcRig | undefined;
+async function start(options: IrcRigOptions = {}): Promise<IrcRig> {
+  rig = await startIrcRig(options);
+  return rig;
+}
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const ISO_TIME = /^time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/u;
+
+describe('IRC door and the other doors', () => {
+  it('shows a UDP member entering, speaking and leaving as JOIN, PRIVMSG and QUIT', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const udp = await r.udpClient();
+    await udp.enter('Bob');
+    const join = await a.waitFor('JOIN');
+    expect(join.source).toBe('Bob!Bob@udp.netroom');
+    expect(join.params).toEqual(['#lobby']);
+    udp.send('C Bob hello from udp');
+    const msg = await a.waitFor('PRIVMSG');
+    expect(msg.source).toBe('Bob!Bob@udp.netroom');
+    expect(msg.params).toEqual(['#lobby', 'hello from udp']);
+    expect((await a.request('NAMES #lobby', '353')).params[3]).toBe('alice Bob');
+    udp.send('Q Bob');
+    const quit = await a.waitFor('QUIT');
+    expect(quit.source).toBe('Bob!Bob@udp.netroom');
+    expect(quit.params).toEqual(['Quit']);
+  });
+
+  it('lets the other doors hear IRC members enter, speak and quit', async () => {
+    const r = await start();
+    const udp = await r.udpClient();
+    await udp.enter('bob');
+    const a = await r.member('alice');
+    expect(await udp.next()).toBe('\nalice joined the room');
+    a.send('PRIVMSG #lobby :hi bob, ça va?');
+    expect(await udp.next()).toBe('\nalice: hi bob, ça va?');
+    a.send('QUIT :see you');
+    const error = await a.waitFor('ERROR');
+    expect(error.params[0]).toBe('Closing link: alice[irc.netroom] (Quit: see you)');
+    await a.whenClosed();
+    expect(await udp.next()).toBe('\nalice left the room');
+    expect(r.events.at(-1)).toMatchObject({ kind: 'leave', name: 'alice', reason: 'quit' });
+    expect(r.room.find('alice')).toBeUndefined();
+  });
+
+  it('tells other IRC clients why someone left; a lost connection is a disconnect', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const b = await r.member('bob');
+    b.send('QUIT :gone fishing');
+    expect((await a.waitFor('QUIT')).params).toEqual(['Quit: gone fishing']);
+    const c = await r.member('carol');
+    c.close();
+    const quit = await a.waitFor((l) => l.command === 'QUIT' && l.source?.startsWith('carol!') === true);
+    expect(quit.params).toEqual(['Connection closed']);
+    expect(r.events.at(-1)).toMatchObject({ kind: 'leave', name: 'carol', reason: 'disconnect' });
+  });
+
+  it('splits a long or multi-line message from another door into lines of at most 512 bytes', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const webby = r.room.enter('webby', 'ws');
+    const long = '這是一個很長的訊息 with some ASCII too. '.repeat(60).slice(0, 2000);
+    r.room.say(webby, long);
+    r.room.say(webby, 'line one\nline two');
+    r.room.say(webby, 'end');
+    const pieces: string[] = [];
+    for (;;) {
+      const line = await a.waitFor('PRIVMSG');
+      expect(Buffer.byteLength(line.raw) + 2).toBeLessThanOrEqual(512);
+      expect(line.source).toBe('webby!webby@ws.netroom');
+      if (line.params[1] === 'line one') break;
+      pieces.push(line.params[1] ?? '');
+    }
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(long);
+    expect((await a.waitFor('PRIVMSG')).params[1]).toBe('line two');
+    expect((await a.waitFor('PRIVMSG')).params[1]).toBe('end');
+    r.room.say(webby, '/me dances');
+    expect((await a.waitFor('PRIVMSG')).params[1]).toBe('\x01ACTION dances\x01');
+  });
+
+  it('carries server-time on live events for clients that asked for it', async () => {
+    const r = await start();
+    const a = await r.member('alice', ['server-time']);
+    const webby = r.room.enter('webby', 'ws');
+    const join = await a.waitFor('JOIN');
+    expect(join.tags).toMatch(ISO_TIME);
+    r.room.say(webby, 'tick');
+    const msg = await a.waitFor('PRIVMSG');
+    const event = r.events.at(-1);
+    expect(msg.tags).toBe(`time=${new Date(event?.at ?? 0).toISOString()}`);
+  });
+});
+
+describe('IRC door: announcements and file notices', () => {
+  it('delivers room announcements and file notices as server NOTICEs, also to clients not on #lobby', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const b = await r.client();
+    await b.register('bob');
+    await b.sync();
+    r.room.announce('maintenance at noon');
+    const notice = await a.waitFor('NOTICE');
+    expect(notice.source).toBe('irc.netroom');
+    expect(notice.params).toEqual(['#lobby', '[admin] maintenance at noon']);
+    expect((await b.waitFor('NOTICE')).params).toEqual(['bob', '[admin] maintenance at noon']);
+    r.room.fileShared('docs/a.pdf', 2048, 'webby');
+    expect((await a.waitFor('NOTICE')).params).toEqual(['#lobby', 'webby shared docs/a.pdf (2.0 KiB)']);
+    expect((await b.waitFor('NOTICE')).params).toEqual(['bob', 'webby shared docs/a.pdf (2.0 KiB)']);
+  });
+
+  it('makes an OPER with the admin token an announcer through WALLOPS and NOTICE #lobby', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const udp = await r.udpClient();
+    await udp.enter('bob');
+    await a.waitFor('JOIN');
+    expect((await a.request('WALLOPS :not yet', '481')).params[0]).toBe('alice');
+    expect((await a.request('OPER admin wrong-token', '464')).params[1]).toBe('Password incorrect');
+    expect((await a.request(`OPER root ${ADMIN_TOKEN}`, '464')).params[0]).toBe('alice');
+    expect((await a.request(`OPER admin ${ADMIN_TOKEN}`, '381')).params[0]).toBe('alice');
+    expect((await a.waitFor('MODE')).params).toEqual(['alice', '+o']);
+    a.send('WALLOPS :the room closes at ten');
+    expect(await udp.next()).toBe('\n[admin] the room closes at ten');
+    expect((await a.waitFor((l) => l.command === 'NOTICE' && l.source === 'irc.netroom' && l.params[0] === '#lobby')).params[1]).toBe(
+      '[admin] the room closes at ten',
+    );
+    a.send('NOTICE #lobby :second announcement');
+    expect(await udp.next()).toBe('\n[admin] second announcement');
+    expect(r.events.filter((e) => e.kind === 'announce').length).toBe(2);
+    expect((await a.request('WHO alice', '352')).params[6]).toBe('H*');
+    // An operator's PRIVMSG is still an ordinary message.
+    a.send('PRIVMSG #lobby :just me');
+    expect(await udp.next()).toBe('\nalice: just me');
+  });
+
+  it('refuses OPER after three wrong tokens, and when no admin token is set', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    for (let i = 0; i < 3; i++) await a.request('OPER admin nope', '464');
+    expect((await a.request(`OPER admin ${ADMIN_TOKEN}`, '491')).params[0]).toBe('alice');
+    await r.close();
+    const r2 = await start({ adminToken: '' });
+    const b = await r2.member('bob');
+    expect((await b.request('OPER admin anything', '491')).params[0]).toBe('bob');
+  });
+});
+
+describe('IRC door: history on JOIN', () => {
+  it('replays recent events after NAMES with server-time tags, in order', async () => {
+    const r = await start({ historySize: 5 });
+    const webby = r.room.enter('webby', 'ws');
+    r.room.say(webby, 'first, dropped by the limit');
+    r.room.say(webby, 'hello irc');
+    r.room.say(webby, '/me waves');
+    r.room.announce('be nice');
+    r.room.fileShared('a.txt', 10);
+    r.room.leave(webby, 'timeout');
+    const c = await r.client();
+    await c.register('alice', ['server-time']);
+    c.send('JOIN #lobby');
+    await c.waitFor('366');
+    const replay = await c.sync();
+    expect(replay.map((l) => [l.source, l.command, ...l.params])).toEqual([
+      ['webby!webby@netroom', 'PRIVMSG', '#lobby', 'hello irc'],
+      ['webby!webby@netroom', 'PRIVMSG', '#lobby', '\x01ACTION waves\x01'],
+      ['irc.netroom', 'NOTICE', '#lobby', '[admin] be nice'],
+      ['irc.netroom', 'NOTICE', '#lobby', 'someone shared a.txt (10 B)'],
+      ['irc.netroom', 'NOTICE', '#lobby', 'webby left the room'],
+    ]);
+    const stored = r.history.recent(6);
+    replay.forEach((line, i) => expect(line.tags).toBe(`time=${new Date(stored[i]?.at ?? 0).toISOString()}`));
+  });
+
+  it('stamps replayed lines in the text for clients without server-time, and replays nothing without a store', async () => {
+    const r = await start();
+    const webby = r.room.enter('webby', 'ws');
+    r.room.say(webby, 'old news');
+    const replay = await (await r.client()).joinLobby('alice');
+    expect(replay.map((l) => l.params[1])).toEqual([expect.stringMatching(/^\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] webby joined the room$/u), expect.stringMatching(/UTC\] old news$/u)]);
+    expect(replay.every((l) => l.tags === undefined)).toBe(true);
+    await r.close();
+    const r2 = await start({ noHistory: true });
+    r2.room.say(r2.room.enter('webby', 'ws'), 'not kept');
+    expect(await (await r2.client()).joinLobby('alice')).toEqual([]);
+  });
+});
+
+describe('IRC door: closing', () => {
+  it('sends the room closing notice and ERROR, then closes every connection', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const b = await r.client();
+    await b.register('bob');
+    const c = await r.client(); // never registers
+    r.room.close();
+    expect((await a.waitFor('NOTICE')).params).toEqual(['#lobby', 'the server is closing']);
+    expect((await a.waitFor('ERROR')).params[0]).toBe('Closing link: alice[irc.netroom] (Server shutting down)');
+    expect((await b.waitFor('NOTICE')).params).toEqual(['bob', 'the server is closing']);
+    await b.waitFor('ERROR');
+    await c.waitFor('ERROR');
+    await r.door.close();
+    await Promise.all([a.whenClosed(), b.whenClosed(), c.whenClosed()]);
+    expect(r.door.connections).toBe(0);
+  });
+
+  it('on door close with the room still open, IRC members leave with reason shutdown', async () => {
+    const r = await start();
+    const udp = await r.udpClient();
+    await udp.enter('bob');
+    const a = await r.member('alice');
+    expect(await udp.next()).toBe('\nalice joined the room');
+    await r.door.close();
+    expect(await udp.next()).toBe('\nalice left the room');
+    expect(r.events.at(-1)).toMatchObject({ kind: 'leave', name: 'alice', reason: 'shutdown' });
+    await a.whenClosed();
+    expect(a.all.at(-1)).toBe('ERROR :Closing link: alice[irc.netroom] (Server shutting down)');
+  });
+});

@@ -1,0 +1,87 @@
+// The whole page: header (status, language, leave), then the name form or the chat and files panes.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ChatClient, INITIAL_CHAT, type ChatState } from './chat.js';
+import { ChatPane } from './chat-pane.js';
+import { EnterForm } from './enter.js';
+import { FilesPane } from './files-pane.js';
+import { initialLang, saveLang, TEXTS, type Lang } from './i18n.js';
+
+/** The chat connection for the page's lifetime, with its state as Preact state. */
+function useChat(): [ChatState, ChatClient] {
+  const [state, setState] = useState<ChatState>(INITIAL_CHAT);
+  const client = useRef<ChatClient | null>(null);
+  client.current ??= new ChatClient(setState);
+  useEffect(() => {
+    const c = client.current;
+    c?.resumeSession();
+    return () => c?.dispose();
+  }, []);
+  return [state, client.current];
+}
+
+/** The netroom web UI. */
+export function App() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const [chat, client] = useChat();
+  const t = TEXTS[lang];
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+
+  const inRoom = chat.name !== null && (chat.status === 'in' || chat.status === 'reconnecting');
+  useEffect(() => {
+    document.title = inRoom && chat.name !== null ? `${chat.name} · netroom` : 'netroom';
+  }, [inRoom, chat.name]);
+
+  const status =
+    chat.status === 'in' && chat.name !== null
+      ? t.statusIn(chat.name)
+      : chat.status === 'reconnecting'
+        ? t.statusReconnecting
+        : chat.status === 'connecting'
+          ? t.statusConnecting
+          : '';
+  const other: Lang = lang === 'en' ? 'zh' : 'en';
+  return (
+    <>
+      <header class="top">
+        <h1>
+          <span class="logo" aria-hidden="true" />
+          {t.appTitle}
+        </h1>
+        <p class={`status ${chat.status}`} role="status">
+          {status}
+        </p>
+        <div class="top-actions">
+          <button
+            type="button"
+            id="lang-switch"
+            lang={other === 'zh' ? 'zh-CN' : 'en'}
+            title={t.switchLabel}
+            onClick={() => {
+              setLang(other);
+              saveLang(other);
+            }}
+          >
+            {t.switchTo}
+          </button>
+          {inRoom && (
+            <button type="button" id="leave" onClick={() => client.leave()}>
+              {t.leave}
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main">
+        {inRoom ? (
+          <div class="panes">
+            <ChatPane t={t} lang={lang} chat={chat} client={client} />
+            <FilesPane t={t} lang={lang} member={chat.name} lastFile={chat.lastFile} />
+          </div>
+        ) : (
+          <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,236 @@
+// The web UI's texts in English and Chinese, the language choice, and localised sizes, times and errors.
+
+/** The UI languages. */
+export type Lang = 'en' | 'zh';
+
+const en = {
+  appTitle: 'netroom',
+  switchTo: '中文',
+  switchLabel: 'Switch the language to Chinese',
+  enterTitle: 'Enter the room',
+  enterHint: 'Pick a name: 1-32 characters, no spaces.',
+  nameLabel: 'Your name',
+  enterButton: 'Enter',
+  entering: 'Entering…',
+  leave: 'Leave',
+  statusIn: (name: string) => `In the room as ${name}`,
+  statusConnecting: 'Connecting…',
+  statusReconnecting: 'Connection lost, reconnecting…',
+  reconnected: 'Reconnected',
+  chat: 'Chat',
+  files: 'Files',
+  members: (n: number) => `Members (${n})`,
+  you: 'you',
+  messageLabel: 'Message',
+  messagePlaceholder: 'Write a message; Enter sends, Shift+Enter adds a line',
+  send: 'Send',
+  notSent: 'not sent',
+  sendAgain: 'Send again',
+  announcement: 'Announcement',
+  joined: (name: string) => `${name} joined the room`,
+  left: (name: string) => `${name} left the room`,
+  shared: (who: string) => `${who} shared`,
+  someone: 'someone',
+  closing: 'The server is closing',
+  emptyChat: 'No messages yet. Say hello!',
+  folderPath: 'Folder path',
+  root: 'All files',
+  upload: 'Upload files',
+  dropHere: 'Drop files here to upload them into this folder',
+  newFolder: 'New folder',
+  newFolderLabel: 'Name of the new folder',
+  create: 'Create',
+  refresh: 'Refresh',
+  name: 'Name',
+  size: 'Size',
+  modified: 'Modified',
+  actions: 'Actions',
+  folder: 'folder',
+  download: (name: string) => `Download ${name}`,
+  open: (name: string) => `Open folder ${name}`,
+  delete: 'Delete',
+  deleteLabel: (name: string) => `Delete ${name}`,
+  confirmDelete: (name: string) => `Delete ${name}?`,
+  yes: 'Yes, delete',
+  no: 'Keep',
+  emptyFolder: 'This folder is empty.',
+  loading: 'Loading…',
+  uploads: 'Uploads',
+  cancel: 'Cancel',
+  cancelLabel: (name: string) => `Cancel the upload of ${name}`,
+  dismiss: 'Clear finished',
+  uploadDone: 'done',
+  uploadCancelled: 'cancelled',
+  progressLabel: (name: string) => `Upload of ${name}`,
+};
+
+/** Every UI text; both languages have the same keys. */
+export type Texts = typeof en;
+
+const zh: Texts = {
+  appTitle: 'netroom',
+  switchTo: 'English',
+  switchLabel: '切换为英文界面',
+  enterTitle: '进入聊天室',
+  enterHint: '请输入姓名：1-32 个字符，不能有空格。',
+  nameLabel: '姓名',
+  enterButton: '进入',
+  entering: '正在进入…',
+  leave: '离开',
+  statusIn: (name) => `已进入聊天室：${name}`,
+  statusConnecting: '正在连接…',
+  statusReconnecting: '连接已断开，正在重新连接…',
+  reconnected: '已重新连接',
+  chat: '聊天',
+  files: '文件',
+  members: (n) => `成员 (${n})`,
+  you: '我',
+  messageLabel: '消息',
+  messagePlaceholder: '输入消息；回车发送，Shift+回车换行',
+  send: '发送',
+  notSent: '未发送',
+  sendAgain: '重新发送',
+  announcement: '管理员',
+  joined: (name) => `欢迎 ${name} 进入聊天室`,
+  left: (name) => `${name} 离开了聊天室`,
+  shared: (who) => `${who} 分享了`,
+  someone: '有人',
+  closing: '服务器即将关闭',
+  emptyChat: '还没有消息，打个招呼吧！',
+  folderPath: '文件夹路径',
+  root: '全部文件',
+  upload: '上传文件',
+  dropHere: '将文件拖到这里，上传到当前文件夹',
+  newFolder: '新建文件夹',
+  newFolderLabel: '新文件夹的名称',
+  create: '创建',
+  refresh: '刷新',
+  name: '名称',
+  size: '大小',
+  modified: '修改时间',
+  actions: '操作',
+  folder: '文件夹',
+  download: (name) => `下载 ${name}`,
+  open: (name) => `打开文件夹 ${name}`,
+  delete: '删除',
+  deleteLabel: (name) => `删除 ${name}`,
+  confirmDelete: (name) => `确定删除 ${name}？`,
+  yes: '确定删除',
+  no: '保留',
+  emptyFolder: '这个文件夹是空的。',
+  loading: '正在加载…',
+  uploads: '上传',
+  cancel: '取消',
+  cancelLabel: (name) => `取消上传 ${name}`,
+  dismiss: '清除已完成',
+  uploadDone: '完成',
+  uploadCancelled: '已取消',
+  progressLabel: (name) => `上传 ${name}`,
+};
+
+/** The texts of a language. */
+export const TEXTS: Record<Lang, Texts> = { en, zh };
+
+const LANG_KEY = 'netroom.lang';
+
+/** The language to start in: the user's earlier choice, else the browser's language. */
+export function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved === 'en' || saved === 'zh') return saved;
+  } catch {
+    // Storage can be off (private modes): fall back to the browser language.
+  }
+  const prefs = navigator.languages.length > 0 ? navigator.languages : [navigator.language];
+  return prefs.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh' : 'en';
+}
+
+/** Remember the user's choice for the next visit. */
+export function saveLang(lang: Lang): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // Not remembered; the switch still works for this page.
+  }
+}
+
+/** Human-readable size, as the server writes it in notices (B, then KiB, MiB, GiB with one decimal). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (Math.round(value * 10) / 10 >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit] ?? ''}`;
+}
+
+// Building a DateTimeFormat is costly and every log line formats its time on each render: keep them.
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Clock time of an event, in the UI language (`full`: date and time, for tooltips and listings). */
+export function formatTime(lang: Lang, at: number, full = false): string {
+  const key = `${lang}|${String(full)}`;
+  let format = timeFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = full ? { dateStyle: 'medium', timeStyle: 'medium' } : { hour: '2-digit', minute: '2-digit' };
+    format = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', options);
+    timeFormats.set(key, format);
+  }
+  return format.format(at);
+}
+
+// Chinese texts for the server's error codes (as src/core/i18n.ts has them), plus the UI's own codes.
+const ZH_ERRORS: Record<string, string> = {
+  BAD_NAME: '姓名不合法',
+  RESERVED_NAME: '该姓名已被保留',
+  NAME_TAKEN: '该用户已存在',
+  NOT_IN_ROOM: '您不在聊天室中',
+  ALREADY_IN_ROOM: '您已在聊天室中',
+  EMPTY_MESSAGE: '消息不能为空',
+  MESSAGE_TOO_LONG: '消息太长',
+  BAD_MESSAGE: '消息含有不允许的字符',
+  RATE_LIMITED: '发言太快，请稍后再试',
+  BAD_REQUEST: '无法识别的请求',
+  BAD_PATH: '文件名不合法',
+  OUTSIDE_ROOT: '文件名不合法',
+  HIDDEN_PATH: '文件名不合法',
+  NOT_FOUND: '文件不存在',
+  NOT_A_FILE: '不是文件',
+  NOT_A_DIRECTORY: '不是文件夹',
+  ALREADY_EXISTS: '文件已存在',
+  TOO_LARGE: '文件太大',
+  DISK_FULL: '服务器磁盘已满',
+  PERMISSION_DENIED: '权限不足',
+  UPLOAD_ABORTED: '上传失败',
+  IO_ERROR: '服务器错误',
+  SERVER_CLOSING: '服务器即将关闭',
+  NETWORK: '无法连接服务器',
+  NOT_CONNECTED: '尚未连接服务器，请稍候',
+  TAKEN_OVER: '您已在另一个窗口中进入聊天室',
+};
+
+/** A refusal as the UI shows it: the server's English reason, or the Chinese text for its code. */
+export function errorText(lang: Lang, error: { code: string; message: string }): string {
+  if (lang === 'zh') {
+    const text = ZH_ERRORS[error.code];
+    if (text !== undefined) return `${text} (${error.code})`;
+  }
+  return `${error.code}: ${error.message}`;
+}
+
+/** The plain text of an event that has no special rendering (used for join, leave, closing). */
+export function eventText(t: Texts, event: { readonly kind: string; readonly name?: string }): string {
+  switch (event.kind) {
+    case 'join':
+      return t.joined(event.name ?? '');
+    case 'leave':
+      return t.left(event.name ?? '');
+    case 'closing':
+      return t.closing;
+    default:
+      return '';
+  }
+}

@@ -1,0 +1,24 @@
+// The server's wire types, imported (types only) from the server source so the UI and server cannot drift.
+import type { CLOSE_CODES, ClientMessage, ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
+import type { Entry } from '../../src/core/library.js';
+
+export type { ClientMessage, ServerMessage, WireEvent };
+
+/** The WebSocket close codes the server uses (4000: another connection resumed this member). */
+export type CloseCodes = typeof CLOSE_CODES;
+
+/** One entry of `GET /api/files` (the Library's listing). */
+export type FileEntry = Entry;
+
+/** The answer to a completed `PUT /files/PATH`. */
+export interface UploadResult {
+  readonly path: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/** An error as the HTTP API and the WebSocket door report it: a stable code and an English message. */
+export interface WireError {
+  readonly code: string;
+  readonly message: string;
+}
