@@ -130,6 +130,7 @@ export async function startProftpd(work: string): Promise<FtpServer> {
       'UseIPv6 off',
       'MaxInstances 2000',
       'UseSendfile on',
+      'TCPBackLog 255',
       'RequireValidShell off',
       'TransferLog none',
       'AllowOverwrite on',
@@ -146,7 +147,8 @@ export async function startProftpd(work: string): Promise<FtpServer> {
       '',
     ].join('\n'),
   );
-  const child = spawn(binary, ['--nodaemon', '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  // proftpd logs every session to stderr: dropped, it would bury the table.
+  const child = spawn(binary, ['--nodaemon', '-c', conf], { stdio: 'ignore', detached: true });
   await waitForGreeting(port, child);
   return { name: 'proftpd', pid: child.pid!, port, root, uploadPrefix: '', forking: true, stop: () => stopGroup(child) };
 }

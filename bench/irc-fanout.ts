@@ -1,6 +1,6 @@
 // IRC fan-out load: N clients join a channel, each sends M PRIVMSGs as fast as backpressure allows; deliveries/s and latency.
 import { connect, type Socket } from 'node:net';
-import { cpuMicros, percentile } from './stats.js';
+import { cpuMicros, fmt, percentile } from './stats.js';
 
 /** Where to send the load: netroom's IRC door or any IRC server (ngIRCd, InspIRCd) for comparison. */
 export interface IrcTarget {
@@ -200,4 +200,16 @@ export async function ircFanout(target: IrcTarget, clients: number, messages: nu
       }),
     );
   }
+}
+
+/** The figures of one run as one table cell, in the style of bench/run.ts's other rows. */
+export function ircFanoutFigures(r: IrcFanoutResult): string {
+  return [
+    `${fmt(r.delivered)}/${fmt(r.expected)} delivered`,
+    `${fmt(r.perSecond)} deliveries/s`,
+    `p50 ${fmt(r.p50ms, 1)} ms`,
+    `p99 ${fmt(r.p99ms, 1)} ms`,
+    `${r.disconnected} dropped`,
+    `server CPU ${fmt(r.cpuPerDeliveryUs, 3)} us/delivery`,
+  ].join(' | ');
 }

@@ -1,11 +1,21 @@
-// Composes the core and the doors from a validated Config; start() listens, stop() closes everything.
+// Composes the core, the history store and the doors from a validated Config; start() listens, stop() closes.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAdminToken } from './admin-token.js';
 import type { Config } from './config.js';
 import { Library } from './core/library.js';
 import { Room } from './core/room.js';
 import type { Door, DoorAddress, DoorContext } from './doors/door.js';
+import { HttpDoor } from './doors/http/door.js';
+import { IrcDoor } from './doors/irc/door.js';
 import { SeedFilesDoor } from './doors/seedfiles/door.js';
 import { UdpDoor } from './doors/udp/door.js';
+import { wsPlugin } from './doors/ws/plugin.js';
 import type { Logger } from './log.js';
+import { Metrics } from './metrics.js';
+import type { HistoryStore } from './store/history.js';
+import { SqliteHistory } from './store/sqlite.js';
 
 /** How each door of SPEC section 3 stands after start(): listening, turned off, or not built yet. */
 export type DoorStatus =
@@ -13,12 +23,32 @@ export type DoorStatus =
   | { readonly door: string; readonly state: 'off' }
   | { readonly door: string; readonly state: 'not-built'; readonly port: number };
 
-/** One netroom server: one room, one library, every configured door. */
+/** The package root: the nearest folder above this file with a package.json (from src/ or dist/src/). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return dir;
+}
+
+/** The built web UI (`vite build` writes it to dist/web). */
+export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** One netroom server: one room, one library, one history, every configured door. */
 export class NetroomServer {
   readonly room: Room;
   readonly library: Library;
+  readonly metrics: Metrics;
+  private history: HistoryStore | undefined;
   private readonly doors: Door[] = [];
   private stopping: Promise<void> | undefined;
+  /** The administrator token (known after start()). */
+  adminToken = '';
 
   constructor(
     readonly config: Config,
@@ -29,39 +59,59 @@ export class NetroomServer {
       onListenerError: (err) => log.error({ err }, 'room listener failed'),
     });
     this.library = new Library(config.dir, { noOverwrite: config.noOverwrite, maxUpload: config.maxUpload });
+    this.metrics = new Metrics(this.room);
   }
 
-  /** Prepare the library and open every door; on failure, closes what was opened and rethrows. */
+  /** Prepare the library and history, open every door; on failure, closes what was opened and rethrows. */
   async start(): Promise<DoorStatus[]> {
+    const { config } = this;
     await this.library.init();
-    const ctx: DoorContext = { room: this.room, library: this.library, lang: this.config.lang, log: this.log };
-    const { host, port, heartbeatMs } = this.config;
+    const history = SqliteHistory.open(config.data, { maxEvents: config.retentionCount, maxAgeMs: config.retentionDays * DAY_MS });
+    this.history = history;
+    // Subscribed before any door, so a door reacting to an event already finds it in recent().
+    this.room.subscribe((event) => {
+      history.append(event);
+      if (event.kind === 'message') this.metrics.messages.inc({ door: event.origin?.door ?? 'server' });
+    });
+    this.adminToken = (await loadAdminToken(config.data, config.adminToken)).token;
+    const ctx: DoorContext = { room: this.room, library: this.library, lang: config.lang, log: this.log, history, metrics: this.metrics };
+    const { host, port, heartbeatMs } = config;
     const statuses: DoorStatus[] = [];
-    if (port === null) {
-      statuses.push({ door: 'udp', state: 'off' }, { door: 'seed-files', state: 'off' });
-    } else {
-      this.doors.push(new UdpDoor(ctx, { host, port, heartbeatMs }));
+    if (config.http !== null) {
+      this.doors.push(
+        new HttpDoor(ctx, {
+          host,
+          port: config.http,
+          adminToken: this.adminToken,
+          ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
+          plugins: [wsPlugin(ctx, { historySize: config.historySize })],
+        }),
+      );
+    }
+    if (config.irc !== null) {
+      this.doors.push(new IrcDoor(ctx, { host, port: config.irc, adminToken: this.adminToken, historySize: config.historySize }));
+    }
+    if (port !== null) {
       // Same port number, two protocols, as in the seeds. With port 0 each door picks its own free port.
+      this.doors.push(new UdpDoor(ctx, { host, port, heartbeatMs }));
       this.doors.push(new SeedFilesDoor(ctx, { host, port }));
     }
     try {
       for (const door of this.doors) {
         await door.listen().catch((err: unknown) => {
-          throw new Error(`${door.name} door could not listen on ${host}:${String(port)}: ${describe(err)}`);
+          throw new Error(`${door.name} door could not listen on ${host}:${String(portOf(door.name, config))}: ${describe(err)}`);
         });
         statuses.push({ door: door.name, state: 'listening', address: door.address() });
       }
     } catch (err) {
       await this.closeDoors();
+      history.close();
       throw err;
     }
-    for (const [name, value] of [
-      ['http', this.config.http],
-      ['irc', this.config.irc],
-      ['ftp', this.config.ftp],
-    ] as const) {
-      statuses.push(value === null ? { door: name, state: 'off' } : { door: name, state: 'not-built', port: value });
-    }
+    if (config.http === null) statuses.push({ door: 'http', state: 'off' });
+    if (port === null) statuses.push({ door: 'udp', state: 'off' }, { door: 'seed-files', state: 'off' });
+    if (config.irc === null) statuses.push({ door: 'irc', state: 'off' });
+    statuses.push(config.ftp === null ? { door: 'ftp', state: 'off' } : { door: 'ftp', state: 'not-built', port: config.ftp });
     return statuses;
   }
 
@@ -70,11 +120,12 @@ export class NetroomServer {
     this.room.announce(text);
   }
 
-  /** Tell members the server is closing, then close every door. Safe to call twice. */
+  /** Tell members the server is closing, then close every door and the history. Safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.room.close();
       await this.closeDoors();
+      this.history?.close();
     })();
     return this.stopping;
   }
@@ -85,6 +136,13 @@ export class NetroomServer {
       if (result.status === 'rejected') this.log.error({ err: result.reason as unknown }, 'door failed to close');
     }
   }
+}
+
+function portOf(door: string, config: Config): number | null {
+  if (door === 'http') return config.http;
+  if (door === 'irc') return config.irc;
+  if (door === 'ftp') return config.ftp;
+  return config.port;
 }
 
 function describe(err: unknown): string {

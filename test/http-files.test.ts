@@ -1,5 +1,7 @@
 // HTTP door, file routes: listing, folders, GET/HEAD with ranges and validators, Content-Disposition, DELETE.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import * as http from 'node:http';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,6 +227,48 @@ describe('GET and HEAD /files/PATH', () => {
     for (const res of results) expect(res.body.equals(data)).toBe(true);
   });
 });
+
+describe('downloads that end early', () => {
+  it('a client that goes away mid-download leaves no open file once the door has closed', async () => {
+    const own = await startHttpRig();
+    const big = randomBytes(8 * 1024 * 1024);
+    await fs.writeFile(path.join(own.root, 'big.bin'), big);
+    const req = http.get(fileUrl(own, 'big.bin'), { agent: false });
+    req.on('error', () => undefined);
+    const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+    await once(res, 'data');
+    req.destroy();
+    await own.close(); // waits for every transfer to settle
+    expect(await openHandlesTo(path.join(own.root, 'big.bin'))).toBe(0);
+  });
+
+  it('a client that stops reading is cut after the idle timeout', async () => {
+    const own = await startHttpRig({ idleTimeoutMs: 200 });
+    try {
+      await fs.writeFile(path.join(own.root, 'big.bin'), randomBytes(32 * 1024 * 1024));
+      const accepted = once(own.door.app.server, 'connection') as Promise<[import('node:net').Socket]>;
+      const req = http.get(fileUrl(own, 'big.bin'), { agent: false });
+      req.on('error', () => undefined);
+      const [res] = (await once(req, 'response')) as [http.IncomingMessage];
+      res.pause(); // never read: the server's writes stall, then it gives up
+      const [serverSide] = await accepted;
+      // A paused client never reads the server's FIN, so watch the server's end of the connection.
+      await once(serverSide, 'close');
+      expect(res.complete).toBe(false);
+      req.destroy();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+/** How many of this process's file descriptors point at `file` (Linux /proc; 0 elsewhere). */
+async function openHandlesTo(file: string): Promise<number> {
+  const fds = await fs.readdir('/proc/self/fd').catch(() => [] as string[]);
+  let count = 0;
+  for (const fd of fds) if ((await fs.readlink(`/proc/self/fd/${fd}`).catch(() => '')) === file) count++;
+  return count;
+}
 
 describe('DELETE /files/PATH', () => {
   it('removes a file (204), an empty folder (204); a missing one is 404, a full folder 409', async () => {

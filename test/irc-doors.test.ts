@@ -1,5 +1,11 @@
 // IRC door integration with the rest of the room: other doors' joins, messages, leaves, announcements, history, shutdown.
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IrcSession } from '../src/doors/irc/session.js';
+import { SqliteHistory } from '../src/store/sqlite.js';
 import { ADMIN_TOKEN, startIrcRig, type IrcRig, type IrcRigOptions } from './helpers/irc.js';
 
 let rig: IrcRig | undefined;
@@ -101,6 +107,46 @@ describe('IRC door and the other doors', () => {
   });
 });
 
+describe('IRC door: fan-out', () => {
+  it('encodes an event once for all recipients (one buffer plain, one with server-time)', async () => {
+    const r = await start();
+    const plain = await Promise.all(['p1', 'p2', 'p3'].map((n) => r.member(n)));
+    const timed = await Promise.all(['t1', 't2'].map((n) => r.member(n, ['server-time'])));
+    const webby = r.room.enter('webby', 'ws');
+    await Promise.all([...plain, ...timed].map((c) => c.waitFor('JOIN')));
+    const spy = vi.spyOn(IrcSession.prototype, 'sendRaw');
+    try {
+      r.room.say(webby, 'once for all');
+      const buffers = spy.mock.calls.map(([buf]) => buf);
+      expect(buffers.length).toBe(5);
+      expect(new Set(buffers).size).toBe(2);
+      expect(buffers.filter((b) => b.toString().startsWith('@time=')).length).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('writes all the lines of one event-loop turn to a client in one socket write', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const b = await r.member('bob');
+    const webby = r.room.enter('webby', 'ws');
+    await Promise.all([a.waitFor('JOIN'), b.waitFor('JOIN')]);
+    const spy = vi.spyOn(Socket.prototype, 'write');
+    try {
+      for (let i = 0; i < 20; i++) r.room.say(webby, `burst ${i}`);
+      await a.waitFor((l) => l.params[1] === 'burst 19');
+      await b.waitFor((l) => l.params[1] === 'burst 19');
+      // Server-side sockets (local port = the door's) that carried the burst: one write each, all 20 lines in it.
+      const writes = spy.mock.contexts.filter((socket, i) => (socket as Socket).localPort === r.port && String(spy.mock.calls[i]?.[0]).includes('burst'));
+      expect(writes.length).toBe(2);
+      expect(new Set(writes).size).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('IRC door: announcements and file notices', () => {
   it('delivers room announcements and file notices as server NOTICEs, also to clients not on #lobby', async () => {
     const r = await start();
@@ -179,6 +225,36 @@ describe('IRC door: history on JOIN', () => {
     ]);
     const stored = r.history.recent(6);
     replay.forEach((line, i) => expect(line.tags).toBe(`time=${new Date(stored[i]?.at ?? 0).toISOString()}`));
+  });
+
+  it('replays history kept in SQLite across a restart, with the original times', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'netroom-irc-sqlite-'));
+    try {
+      const first = SqliteHistory.open(dir);
+      const r1 = await start({ history: first });
+      const webby = r1.room.enter('webby', 'ws');
+      r1.room.say(webby, 'said before the restart');
+      const said = r1.events.at(-1);
+      await r1.close();
+      first.close();
+      const second = SqliteHistory.open(dir);
+      try {
+        const r2 = await start({ history: second });
+        const c = await r2.client();
+        await c.register('alice', ['server-time']);
+        c.send('JOIN #lobby');
+        await c.waitFor('366');
+        const message = await c.waitFor('PRIVMSG');
+        expect(message.params[1]).toBe('said before the restart');
+        expect(message.tags).toBe(`time=${new Date(said?.at ?? 0).toISOString()}`);
+        await r2.close();
+        rig = undefined;
+      } finally {
+        second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stamps replayed lines in the text for clients without server-time, and replays nothing without a store', async () => {

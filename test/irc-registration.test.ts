@@ -40,7 +40,7 @@ describe('IRC door: registration', () => {
     await c.waitFor('003');
     expect((await c.waitFor('004')).params.slice(1, 2)).toEqual(['irc.netroom']);
     const isupport = (await c.waitFor('005')).params.join(' ');
-    for (const token of ['CHANTYPES=#', 'PREFIX=(ov)@+', 'CASEMAPPING=rfc8265', 'NICKLEN=32', 'CHANNELLEN=32', 'NETWORK=netroom']) {
+    for (const token of ['CHANTYPES=#', 'PREFIX=(ov)@+', 'CASEMAPPING=rfc8265', 'NICKLEN=32', 'CHANNELLEN=32', 'NETWORK=netroom', 'CLIENTTAGDENY=*']) {
       expect(isupport).toContain(token);
     }
     await c.waitFor('375');

@@ -29,7 +29,8 @@ function roomEvent(r: IrcRig, test: (e: RoomEvent) => boolean): Promise<RoomEven
 
 describe('IRC door: keepalive', () => {
   it('PINGs a silent client, keeps one that answers, and drops one that does not (leave reason: timeout)', async () => {
-    const r = await start({ pingIntervalMs: 100, pingTimeoutMs: 400 });
+    // A wide reply window (1.4 s): alice's PONG must never be late, even on a loaded machine.
+    const r = await start({ pingIntervalMs: 100, pingTimeoutMs: 1500 });
     const a = await r.member('alice');
     const b = await r.member('bob');
     // alice answers her PINGs, twice, and so stays.
@@ -38,6 +39,7 @@ describe('IRC door: keepalive', () => {
       expect(ping.params).toEqual(['irc.netroom']);
       a.send(`PONG :${ping.params[0] ?? ''}`);
     }
+    a.autoPong = true;
     // bob never answers.
     await b.waitFor('PING');
     const error = await b.waitFor('ERROR');

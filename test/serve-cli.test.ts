@@ -1,6 +1,6 @@
 // End-to-end tests of the built `netroom serve`: door lines, stdin announcements, clean stop, exit codes.
 import { createSocket } from 'node:dgram';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -76,12 +76,17 @@ describe('netroom serve', () => {
     }
   });
 
-  it('says which doors are not built yet when given a port', async () => {
-    const proc = new CliProcess(['serve', '--port', '0', '--http', '0', '--irc', 'off', '--ftp', '0', '--dir', join(dir, 'f'), '--log-level', 'silent']);
+  it('opens the HTTP and IRC doors on free ports, prints the admin token, and says which doors are not built yet', async () => {
+    const proc = new CliProcess(['serve', '--port', 'off', '--http', '0', '--irc', '0', '--ftp', '0', '--dir', join(dir, 'f'), '--data', join(dir, 'd'), '--log-level', 'silent']);
     running.push(proc);
-    await proc.waitFor(/^http\s+not built yet/u);
+    const httpPort = Number((await proc.waitFor(/^http\s+listening on tcp:\/\/127\.0\.0\.1:(\d+)$/u))[1]);
+    await proc.waitFor(/^irc\s+listening on tcp:\/\/127\.0\.0\.1:\d+$/u);
     await proc.waitFor(/^ftp\s+not built yet/u);
-    await proc.waitFor(/^irc\s+off$/u);
+    await proc.waitFor(/^udp\s+off$/u);
+    const token = (await proc.waitFor(/^admin token: (\S+)/u))[1];
+    expect((await readFile(join(dir, 'd', 'admin-token'), 'utf8')).trim()).toBe(token);
+    const health = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+    expect(health.status).toBe(200);
     expect(await proc.stop()).toBe(0);
   });
 

@@ -106,6 +106,7 @@ describe('web UI: files', () => {
     await page.getByRole('button', { name: 'Delete a.txt' }).click();
     await page.getByRole('button', { name: 'Keep' }).click();
     await fileRow(page, 'a.txt').getByRole('button', { name: 'Delete a.txt' }).waitFor();
+    expect(await focused(page)).toBe('Delete'); // focus went back to where it was
     await page.getByRole('button', { name: 'Delete a.txt' }).click();
     // Focus moved to the safe answer, so the keyboard user is not lost.
     expect(await focused(page)).toBe('Keep');

@@ -45,6 +45,7 @@ async function serve(flags: RawOptions): Promise<void> {
   const statuses = await server.start();
   for (const line of describeDoors(statuses)) console.log(line);
   console.log(`library: ${server.library.root}`);
+  console.log(`admin token: ${server.adminToken} (for netroom announce and IRC OPER admin)`);
   console.log(`type a line and press Enter to announce it to the room; Ctrl-C stops the server`);
   log.info({ doors: statuses }, 'netroom started');
 

@@ -19,6 +19,9 @@ export const KEPT_PREFIX = '.netroom-kept-';
 /** How long a dropped upload is kept after its last byte: 24 hours. */
 export const DEFAULT_KEPT_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** File writes of one upload running at once (each at its own offset). */
+const MAX_INFLIGHT = 4;
+
 /** What a continued upload starts from: the visible file, a dropped upload's kept bytes, or nothing. */
 export interface Base {
   readonly source: 'file' | 'kept' | 'none';
@@ -162,7 +165,12 @@ export class ContinuedUpload extends Writable {
   readonly path: string;
   private readonly init: ContinuedInit;
   private position: number;
-  private inflight: Promise<unknown> = Promise.resolve();
+  /** Writes started and not finished (they never reject: a failure is kept in `failure`). */
+  private readonly inflight = new Set<Promise<void>>();
+  /** The first write error; every later write or the end reports it. */
+  private failure: NetroomError | null = null;
+  /** Where the earliest failed write started: bytes past it are not known to be in the file. */
+  private goodUntil = Infinity;
   private flushed = false;
   private settled = false;
 
@@ -188,6 +196,10 @@ export class ContinuedUpload extends Writable {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    if (this.failure !== null) {
+      callback(this.failure);
+      return;
+    }
     const buffers = chunks.map((c) => c.chunk);
     const total = buffers.reduce((n, b) => n + b.length, 0);
     const { maxSize, handle, rel } = this.init;
@@ -196,29 +208,43 @@ export class ContinuedUpload extends Writable {
       return;
     }
     for (const b of buffers) this.init.hash.update(b);
-    this.inflight = handle.writev(buffers, this.position).then(
+    const at = this.position;
+    this.position += total;
+    // Each write names its own position, so several can run at once on the thread pool; the stream
+    // is told to go on while fewer than MAX_INFLIGHT are pending, and the socket keeps being read.
+    const write: Promise<void> = handle.writev(buffers, at).then(
       () => {
-        this.position += total;
-        callback();
+        this.inflight.delete(write);
       },
-      (err: unknown) => callback(fromSystemError(err, rel)),
+      (err: unknown) => {
+        this.inflight.delete(write);
+        this.failure ??= fromSystemError(err, rel);
+        this.goodUntil = Math.min(this.goodUntil, at);
+      },
     );
+    this.inflight.add(write);
+    if (this.inflight.size < MAX_INFLIGHT) callback();
+    else void Promise.race(this.inflight).then(() => callback(this.failure));
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.init.handle.sync().then(
-      () => {
-        this.flushed = true;
-        callback();
-      },
-      (err: unknown) => callback(fromSystemError(err, this.init.rel)),
-    );
+    this.settledWrites()
+      .then(() => {
+        if (this.failure !== null) throw this.failure;
+        return this.init.handle.sync();
+      })
+      .then(
+        () => {
+          this.flushed = true;
+          callback();
+        },
+        (err: unknown) => callback(fromSystemError(err, this.init.rel)),
+      );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Close only after a write in flight, so what keep() truncates to is what reached the file.
-    this.inflight
-      .catch(() => undefined)
+    // Close only after the writes in flight, so what keep() truncates to is what reached the file.
+    this.settledWrites()
       .then(() => this.init.handle.close())
       .then(
         () => callback(error),
@@ -276,10 +302,12 @@ export class ContinuedUpload extends Writable {
     await this.whenClosed();
     try {
       if (this.position === 0) throw new Error('nothing to keep');
-      // A failed write may have left bytes past the last one known good: cut back to those.
-      await fs.truncate(work, this.position);
+      // A failed write may have left a hole or bytes past the last one known good: cut back to those.
+      const good = Math.min(this.position, this.goodUntil);
+      if (good === 0) throw new Error('nothing to keep');
+      await fs.truncate(work, good);
       await fs.rename(work, kept);
-      return this.position;
+      return good;
     } catch {
       await fs.rm(work, { force: true });
       return null;
@@ -292,6 +320,10 @@ export class ContinuedUpload extends Writable {
     this.settled = true;
     await this.whenClosed();
     await fs.rm(this.init.work, { force: true });
+  }
+
+  private async settledWrites(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all(this.inflight);
   }
 
   private async whenClosed(): Promise<void> {

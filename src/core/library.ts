@@ -336,6 +336,11 @@ export function checkPath(input: string): string {
   return parts.join('/');
 }
 
+/**
+ * Remove the temp files of uploads cut short by a previous run (`.netroom-upload-*`). Kept resumable
+ * uploads (`.netroom-partial-*`, see partial.ts) are not leftovers: they wait to be continued and
+ * their store prunes them once older than its TTL.
+ */
 async function removeLeftovers(dir: string): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {

@@ -46,8 +46,16 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
   await library.init();
   const metrics = options.metrics === false ? undefined : new Metrics(room);
   const ctx: DoorContext = { room, library, lang: 'en', log: silentLogger(), ...(metrics ? { metrics } : {}) };
-  const { library: _l, metrics: _m, ...doorOptions } = options;
-  const door = new HttpDoor(ctx, { host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, ...doorOptions });
+  const door = new HttpDoor(ctx, {
+    host: '127.0.0.1',
+    port: 0,
+    adminToken: options.adminToken ?? ADMIN_TOKEN,
+    webRoot: options.webRoot,
+    partialTtlMs: options.partialTtlMs,
+    plugins: options.plugins,
+    idleTimeoutMs: options.idleTimeoutMs,
+    downloadBufferBytes: options.downloadBufferBytes,
+  });
   await door.listen();
   const port = door.address().port;
   const origin = `http://127.0.0.1:${port}`;
@@ -128,13 +136,16 @@ export interface RequestOptions {
  * (`/a/%2e%2e/b` becomes `/b`); `{port, path}` sends the path exactly as given.
  */
 export async function request(target: string | { port: number; path: string }, options: RequestOptions = {}): Promise<RawResponse> {
-  const common = { method: options.method ?? 'GET', headers: options.headers, agent: false as const };
+  const headers = { ...options.headers };
+  // Like fetch: a body given whole is announced with its length; an array goes chunked.
+  const body = options.body;
+  if (body !== undefined && !Array.isArray(body) && headers['content-length'] === undefined) headers['content-length'] = Buffer.byteLength(body);
+  const common = { method: options.method ?? 'GET', headers, agent: false as const };
   const req =
     typeof target === 'string'
       ? http.request(target, common)
       : http.request({ ...common, host: '127.0.0.1', port: target.port, path: target.path });
   req.on('error', () => undefined); // a refused upload may reset; the response (or its absence) tells the test
-  const body = options.body;
   if (Array.isArray(body)) for (const chunk of body) req.write(chunk);
   else if (body !== undefined) req.write(body);
   req.end();

@@ -76,6 +76,8 @@ export class RawIrcClient {
   private buffer = '';
   private wake: (() => void) | null = null;
   closed = false;
+  /** Answer the server's PINGs as they arrive (the lines are still recorded). */
+  autoPong = false;
   private readonly closedPromise: Promise<void>;
 
   private constructor(readonly socket: Socket) {
@@ -88,7 +90,9 @@ export class RawIrcClient {
         const raw = this.buffer.slice(0, nl).replace(/\r$/u, '');
         this.buffer = this.buffer.slice(nl + 1);
         this.all.push(raw);
-        this.lines.push(splitLine(raw));
+        const line = splitLine(raw);
+        this.lines.push(line);
+        if (this.autoPong && line.command === 'PING') this.send(`PONG :${line.params[0] ?? ''}`);
       }
       this.wake?.();
     });
@@ -255,7 +259,7 @@ export interface IrcRig {
   readonly room: Room;
   readonly door: IrcDoor;
   readonly port: number;
-  readonly history: MemoryHistory;
+  readonly history: HistoryStore;
   readonly ctx: DoorContext;
   /** Room events, in order, as every door hears them. */
   readonly events: RoomEvent[];
@@ -274,13 +278,15 @@ export interface IrcRigOptions extends Partial<Omit<IrcDoorOptions, 'host' | 'po
   flood?: FloodLimit | null;
   /** No history store in the context (default: an in-memory one). */
   noHistory?: boolean;
+  /** Use this history store (e.g. SQLite) instead of an in-memory one; the caller closes it. */
+  history?: HistoryStore;
 }
 
 /** Start a room, an in-memory history subscribed first (as the server does), and an IRC door. */
 export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> {
   const dir = await mkdtemp(join(tmpdir(), 'netroom-irc-'));
   const room = new Room({ flood: options.flood ?? null });
-  const history = new MemoryHistory();
+  const history = options.history ?? new MemoryHistory();
   const events: RoomEvent[] = [];
   room.subscribe((event) => {
     history.append(event);
@@ -294,7 +300,7 @@ export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> 
     ...(options.noHistory ? {} : { history }),
   };
   const doorOptions: Partial<IrcDoorOptions> = { ...options };
-  for (const key of ['lang', 'flood', 'noHistory'] as const) delete (doorOptions as Record<string, unknown>)[key];
+  for (const key of ['lang', 'flood', 'noHistory', 'history'] as const) delete (doorOptions as Record<string, unknown>)[key];
   const door = new IrcDoor(ctx, { host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, ...doorOptions });
   await door.listen();
   const port = door.address().port;

@@ -104,7 +104,7 @@ export function ChatPane({ t, lang, chat, client }: ChatPaneProps) {
 
 function ChatLine({ item, t, lang, onRetry }: { item: ChatItem; t: Texts; lang: Lang; onRetry: () => void }) {
   const time = (
-    <time dateTime={new Date(item.at).toISOString()} title={formatTime(lang, item.at, true)}>
+    <time dateTime={new Date(item.at).toISOString()} title={formatTime(lang, item.at, 'full')}>
       {formatTime(lang, item.at)}
     </time>
   );

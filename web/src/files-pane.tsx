@@ -1,4 +1,5 @@
 // The files pane: browse folders, download, upload (picker or drag and drop), create folders, delete.
+import type { RefObject } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createFolder, deletePath, dirOf, fileUrl, joinPath, listFolder } from './api.js';
 import { errorText, formatSize, formatTime, type Lang, type Texts } from './i18n.js';
@@ -57,9 +58,18 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
     // Only a new notice triggers this, not a change of folder (the effect above loads then).
   }, [lastFile]);
 
-  // The Delete button disappears into the question: move focus to its safe answer.
+  // The Delete button gives way to the question: focus goes to its safe answer, and back to the
+  // Delete button when the answer is Keep, so a keyboard user is never dropped at the page's start.
+  const asked = useRef<string | null>(null);
   useEffect(() => {
-    if (confirming !== null) keep.current?.focus();
+    if (confirming !== null) {
+      asked.current = confirming;
+      keep.current?.focus();
+    } else if (asked.current !== null) {
+      const row = [...document.querySelectorAll<HTMLTableRowElement>('.listing tr[data-name]')].find((tr) => tr.dataset.name === asked.current);
+      row?.querySelector<HTMLButtonElement>('.actions button')?.focus();
+      asked.current = null;
+    }
   }, [confirming]);
 
   const uploads = useUploads(member, (path) => {
@@ -204,59 +214,102 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
               <th scope="col" class="when">
                 {t.modified}
               </th>
-              <th scope="col">
+              <th scope="col" class="actions">
                 <span class="sr-only">{t.actions}</span>
               </th>
             </tr>
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <tr key={entry.name} data-name={entry.name} class={entry.type}>
-                <td class="name">
-                  {entry.type === 'dir' ? (
-                    <button type="button" class="link" onClick={() => setDir(joinPath(dir, entry.name))} aria-label={t.open(entry.name)}>
-                      <FolderIcon />
-                      <span>{entry.name}</span>
-                    </button>
-                  ) : (
-                    <a href={fileUrl(joinPath(dir, entry.name))} download={entry.name} aria-label={t.download(entry.name)}>
-                      <FileIcon />
-                      <span>{entry.name}</span>
-                    </a>
-                  )}
-                  {rowError?.name === entry.name && (
-                    <span class="error" role="alert">
-                      {errorText(lang, rowError.error)}
-                    </span>
-                  )}
-                </td>
-                <td class="num">{entry.type === 'dir' ? t.folder : formatSize(entry.size)}</td>
-                <td class="when">
-                  <time dateTime={new Date(entry.mtime).toISOString()}>{formatTime(lang, entry.mtime, true)}</time>
-                </td>
-                <td class="actions">
-                  {confirming === entry.name ? (
-                    <span class="confirm">
-                      <span>{t.confirmDelete(entry.name)}</span>
-                      <button type="button" class="danger small" onClick={() => void remove(entry)}>
-                        {t.yes}
-                      </button>
-                      <button type="button" class="small" ref={keep} onClick={() => setConfirming(null)}>
-                        {t.no}
-                      </button>
-                    </span>
-                  ) : (
-                    <button type="button" class="small" onClick={() => setConfirming(entry.name)} aria-label={t.deleteLabel(entry.name)}>
-                      {t.delete}
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <EntryRow
+                key={entry.name}
+                t={t}
+                lang={lang}
+                dir={dir}
+                entry={entry}
+                error={rowError?.name === entry.name ? rowError.error : null}
+                confirming={confirming === entry.name}
+                keep={keep}
+                onOpen={() => setDir(joinPath(dir, entry.name))}
+                onAsk={() => setConfirming(entry.name)}
+                onKeep={() => setConfirming(null)}
+                onDelete={() => void remove(entry)}
+              />
             ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+interface EntryRowProps {
+  readonly t: Texts;
+  readonly lang: Lang;
+  readonly dir: string;
+  readonly entry: FileEntry;
+  readonly error: WireError | null;
+  readonly confirming: boolean;
+  readonly keep: RefObject<HTMLButtonElement | null>;
+  readonly onOpen: () => void;
+  readonly onAsk: () => void;
+  readonly onKeep: () => void;
+  readonly onDelete: () => void;
+}
+
+/** One file or folder; while its deletion is being confirmed, the question takes a full row below it. */
+function EntryRow({ t, lang, dir, entry, error, confirming, keep, onOpen, onAsk, onKeep, onDelete }: EntryRowProps) {
+  return (
+    <>
+      <tr data-name={entry.name} class={entry.type}>
+        <td class="name">
+          {entry.type === 'dir' ? (
+            <button type="button" class="link" onClick={onOpen} aria-label={t.open(entry.name)}>
+              <FolderIcon />
+              <span>{entry.name}</span>
+            </button>
+          ) : (
+            <a href={fileUrl(joinPath(dir, entry.name))} download={entry.name} aria-label={t.download(entry.name)}>
+              <FileIcon />
+              <span>{entry.name}</span>
+            </a>
+          )}
+          {error && (
+            <span class="error" role="alert">
+              {errorText(lang, error)}
+            </span>
+          )}
+        </td>
+        <td class="num">{entry.type === 'dir' ? t.folder : formatSize(entry.size)}</td>
+        <td class="when">
+          <time dateTime={new Date(entry.mtime).toISOString()} title={formatTime(lang, entry.mtime, 'full')}>
+            {formatTime(lang, entry.mtime, 'date')}
+          </time>
+        </td>
+        <td class="actions">
+          {!confirming && (
+            <button type="button" class="small" onClick={onAsk} aria-label={t.deleteLabel(entry.name)}>
+              {t.delete}
+            </button>
+          )}
+        </td>
+      </tr>
+      {confirming && (
+        <tr class="confirm-row">
+          <td colSpan={4}>
+            <span class="confirm">
+              <span>{t.confirmDelete(entry.name)}</span>
+              <button type="button" class="danger small" onClick={onDelete}>
+                {t.yes}
+              </button>
+              <button type="button" class="small" ref={keep} onClick={onKeep}>
+                {t.no}
+              </button>
+            </span>
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 

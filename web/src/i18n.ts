@@ -169,14 +169,18 @@ export function formatSize(bytes: number): string {
 
 // Building a DateTimeFormat is costly and every log line formats its time on each render: keep them.
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const TIME_STYLES: Record<'time' | 'date' | 'full', Intl.DateTimeFormatOptions> = {
+  time: { hour: '2-digit', minute: '2-digit' },
+  date: { dateStyle: 'short', timeStyle: 'short' },
+  full: { dateStyle: 'medium', timeStyle: 'medium' },
+};
 
-/** Clock time of an event, in the UI language (`full`: date and time, for tooltips and listings). */
-export function formatTime(lang: Lang, at: number, full = false): string {
-  const key = `${lang}|${String(full)}`;
+/** A time in the UI language: clock time (log lines), short date and time (listing), or in full (tooltips). */
+export function formatTime(lang: Lang, at: number, style: 'time' | 'date' | 'full' = 'time'): string {
+  const key = `${lang}|${style}`;
   let format = timeFormats.get(key);
   if (!format) {
-    const options: Intl.DateTimeFormatOptions = full ? { dateStyle: 'medium', timeStyle: 'medium' } : { hour: '2-digit', minute: '2-digit' };
-    format = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', options);
+    format = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en', TIME_STYLES[style]);
     timeFormats.set(key, format);
   }
   return format.format(at);

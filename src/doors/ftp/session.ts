@@ -236,6 +236,10 @@ export class FtpSession {
         if (this.socket.writableNeedDrain) await this.drained();
         if (this.queue.length <= MAX_QUEUED / 2 && this.socket.isPaused() && !this.ending) this.socket.resume();
       }
+    } catch (err) {
+      // A bug, not a client error: close this connection only, never the process.
+      this.log.error({ err }, 'command loop failed');
+      this.socket.destroy();
     } finally {
       this.busy = false;
     }

@@ -34,6 +34,9 @@ export interface HttpShared {
   readonly events: EventEmitter<HttpDoorEvents>;
   /** Read buffers of the downloads in progress. */
   readonly pool: BufferPool;
-  /** Upload requests in progress: close() waits until each has committed, kept or aborted its file. */
-  readonly uploads: Set<Promise<unknown>>;
+  /**
+   * Follow a transfer until it has settled: close() waits for every one, so when it resolves no
+   * upload is left half-placed and no file handle open.
+   */
+  track<T>(work: Promise<T>): Promise<T>;
 }

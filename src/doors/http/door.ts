@@ -52,6 +52,8 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
   private readonly partials: PartialStore;
   private bound: { host: string; port: number } | null = null;
   private listening: Promise<void> | null = null;
+  /** Uploads and downloads in progress (see HttpShared.track). */
+  private readonly transfers = new Set<Promise<unknown>>();
 
   constructor(ctx: DoorContext, options: HttpDoorOptions) {
     super();
@@ -67,7 +69,12 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
       },
       events: this,
       pool: new BufferPool(options.downloadBufferBytes ?? 16 * 1024 * 1024),
-      uploads: new Set(),
+      track: (work) => {
+        this.transfers.add(work);
+        const untrack = (): void => void this.transfers.delete(work);
+        work.then(untrack, untrack);
+        return work;
+      },
     };
     this.app = Fastify({
       logger: false,
@@ -106,7 +113,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
   async close(): Promise<void> {
     this.partials.stop();
     await this.app.close();
-    await Promise.allSettled([...this.shared.uploads]);
+    await Promise.allSettled([...this.transfers]);
   }
 
   private async start(): Promise<void> {

@@ -28,9 +28,19 @@ export class BufferPool {
     this.bigLimit = Math.max(2, Math.floor(budget / BIG));
   }
 
+  /** True when too many downloads run for big buffers. */
+  get crowded(): boolean {
+    return this.active * 2 > this.bigLimit;
+  }
+
+  /** Buffers one download may hold: one being read into, the rest queued in the socket (fewer in a crowd). */
+  get depth(): number {
+    return this.crowded ? 2 : 3;
+  }
+
   /** The buffer for the next read: `current` if it still fits the crowd, else a swap (reused when possible). */
   next(current: Buffer | null): Buffer {
-    const crowded = this.active * 2 > this.bigLimit;
+    const crowded = this.crowded;
     if (current !== null) {
       const big = current.length === BIG;
       if (big !== crowded) return current; // big while few run, small in a crowd: keep it
@@ -70,44 +80,55 @@ function write(res: ServerResponse, chunk: Buffer): Promise<void> {
 
 /**
  * Send bytes [start, end] of `handle` as the body of `res` (whose headers are set), then end it;
- * closes the handle. Reads the next chunk while the socket takes the current one; waits for each
- * write to complete before reusing its buffer (backpressure: never more than two chunks held).
- * If the client goes away (or the file shrinks under us) the response is destroyed. Resolves with
- * the bytes read for it (all of them unless it failed).
+ * closes the handle. Up to two chunks wait in the socket while the next is read (one in a crowd),
+ * so the socket never runs dry waiting for JavaScript; a buffer is reused only once its write has
+ * completed (backpressure: never more than `pool.depth` chunks held). If the client goes away (or the file shrinks
+ * under us) the response is destroyed. Resolves with the bytes read for it.
  */
 export async function sendRange(res: ServerResponse, handle: FileHandle, start: number, end: number, pool: BufferPool): Promise<number> {
   pool.active++;
-  let front = pool.next(null);
-  let back = pool.next(null);
+  /** Buffers held that no read or write uses. */
+  const spare: Buffer[] = [];
+  /** Writes in order; each keeps its buffer until it completes. */
+  const writes: Array<{ done: Promise<void>; buffer: Buffer }> = [];
+  let reading: { done: Promise<number>; buffer: Buffer } | null = null;
   let position = start;
-  let reading: Promise<number> | null = null;
-  const read = (into: Buffer): Promise<number> =>
-    handle.read(into, 0, Math.min(into.length, end + 1 - position), position).then((r) => r.bytesRead);
   try {
-    reading = read(front);
-    let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const n = await reading;
+      // With all its buffers held, the next read waits for the oldest write to free one.
+      const oldest = writes[0];
+      if (spare.length === 0 && oldest !== undefined && writes.length >= pool.depth - 1) {
+        await oldest.done;
+        writes.shift();
+        spare.push(oldest.buffer);
+      }
+      const buffer = pool.next(spare.pop() ?? null); // big or small, following the crowd
+      const length = Math.min(buffer.length, end + 1 - position);
+      reading = { done: handle.read(buffer, 0, length, position).then((r) => r.bytesRead), buffer };
+      const n = await reading.done;
       reading = null;
-      if (n === 0) throw new Error('the file shrank while being sent');
+      if (n === 0) {
+        spare.push(buffer);
+        throw new Error('the file shrank while being sent');
+      }
       position += n;
-      await writing; // `back` is free again
-      [front, back] = [back, front];
-      writing = write(res, back.subarray(0, n));
+      const done = write(res, buffer.subarray(0, n));
+      done.catch(() => undefined); // awaited later; meanwhile a rejection is not "unhandled"
+      writes.push({ done, buffer });
       if (position > end) break;
-      front = pool.next(front); // follows the crowd: big buffers while few download, small in a crowd
-      reading = read(front);
-      writing.catch(() => undefined); // awaited on the next turn; meanwhile a rejection is not "unhandled"
     }
-    await writing;
+    for (const w of writes) await w.done;
     res.end();
   } catch {
     res.destroy();
   } finally {
-    // A read still running writes into its buffer: only then may the buffer serve another download.
-    if (reading !== null) await reading.catch(() => 0);
-    pool.give(front);
-    pool.give(back);
+    // A read or write still running uses its buffer: only after it may the buffer serve another download.
+    if (reading !== null) {
+      await reading.done.catch(() => 0);
+      spare.push(reading.buffer);
+    }
+    await Promise.allSettled(writes.map((w) => w.done));
+    for (const buffer of [...spare, ...writes.map((w) => w.buffer)]) pool.give(buffer);
     pool.active--;
     await handle.close().catch(() => undefined);
   }

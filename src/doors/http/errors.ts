@@ -83,6 +83,16 @@ export function errorBody(err: HttpError): { error: { code: string; message: str
   return { error: { code: err.code, message: err.message } };
 }
 
+/**
+ * Before an error answer: a body may still be coming. Read it off the wire (up to a cap) so the
+ * client sees this answer rather than a reset. A client that sent `Expect: 100-continue` and got
+ * no 100 holds its body back: the connection cannot carry another request, so it is closed.
+ */
+function endBody(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.headers.expect !== undefined && !request.raw.complete) reply.header('connection', 'close');
+  discardBody(request.raw);
+}
+
 /** Methods each route family answers, for 405 instead of 404 on a known path. */
 const ALLOWED: Array<[RegExp, string]> = [
   [/^\/files\/.+/u, 'GET, HEAD, PUT, DELETE'],
@@ -99,9 +109,7 @@ export function installErrorHandling(app: FastifyInstance, log: Logger, metrics:
     metrics?.errors.inc({ door: 'http', code: mapped.code });
     if (mapped.status >= 500) log.error({ err, method: request.method, url: request.url }, 'request failed');
     else log.debug({ code: mapped.code, method: request.method, url: request.url }, mapped.message);
-    // A refused upload's body may still be coming: read it off the wire (up to a cap) so the client
-    // gets this answer instead of a reset.
-    discardBody(request.raw);
+    endBody(request, reply);
     // Headers a file route set before failing describe a file, not this JSON.
     reply.removeHeader('content-disposition').removeHeader('content-length');
     return reply.code(mapped.status).headers(mapped.headers).type('application/json; charset=utf-8').send(errorBody(mapped));
@@ -114,16 +122,17 @@ export function installErrorHandling(app: FastifyInstance, log: Logger, metrics:
         ? new HttpError(404, 'NOT_FOUND', `no such route: ${request.method} ${pathname}`)
         : new HttpError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here (allowed: ${allowed})`, { allow: allowed });
     metrics?.errors.inc({ door: 'http', code: err.code });
-    discardBody(request.raw);
+    endBody(request, reply);
     return reply.code(err.status).headers(err.headers).type('application/json; charset=utf-8').send(errorBody(err));
   });
 }
 
 /** Fastify's own early refusals (a URL that does not decode, a path parameter too long), in the same JSON shape. */
 export function frameworkErrorHandler(metrics: Metrics | undefined): (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
-  return (err, _request, reply) => {
+  return (err, request, reply) => {
     const mapped = toHttpError(err);
     metrics?.errors.inc({ door: 'http', code: mapped.code });
+    endBody(request, reply);
     void reply.code(mapped.status).type('application/json; charset=utf-8').send(errorBody(mapped));
   };
 }

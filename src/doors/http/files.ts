@@ -95,7 +95,7 @@ export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
     reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
     // A client that stops reading must not hold the file and its buffers forever.
     request.raw.socket.setTimeout(shared.limits.idleTimeoutMs);
-    const sent = await sendRange(reply.raw, file.handle, range.start, range.end, shared.pool);
+    const sent = await shared.track(sendRange(reply.raw, file.handle, range.start, range.end, shared.pool));
     shared.ctx.metrics?.bytesOut.inc({ door: 'http' }, sent);
     return reply;
   });

@@ -34,18 +34,14 @@ export function uploadRoutes(app: FastifyInstance, shared: HttpShared): void {
       .send();
   });
 
-  app.put('/files/*', (request, reply) => {
-    // Tracked, so the door's close() waits until the upload has committed, kept or removed its file.
-    const work = handlePut(shared, request, reply);
-    shared.uploads.add(work);
-    const untrack = (): void => void shared.uploads.delete(work);
-    work.then(untrack, untrack);
-    return work;
-  });
+  // Tracked, so the door's close() waits until the upload has committed, kept or removed its file.
+  app.put('/files/*', (request, reply) => shared.track(handlePut(shared, request, reply)));
 }
 
 /** PUT /files/PATH: check everything, then stream the body into a partial upload. */
 async function handlePut(shared: HttpShared, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  // Refused here, before a byte is read: errors.ts closes the connection if the client holds
+  // the body back for a 100 Continue that will not come.
   let put: PutRequest | undefined;
   let upload: PartialUpload;
   try {
@@ -57,9 +53,6 @@ async function handlePut(shared: HttpShared, request: FastifyRequest, reply: Fas
       noOverwrite: put.noOverwrite,
     });
   } catch (err) {
-    // Refused before a byte was read. A client that sent Expect: 100-continue is holding the
-    // body back: it will not come, so this connection cannot carry another request.
-    if (request.headers.expect !== undefined) reply.header('connection', 'close');
     throw put === undefined ? err : refusal(err, put);
   }
   // Checks passed: now the client may send the body it held back (RFC 9110 10.1.1).

@@ -117,28 +117,30 @@ export class IrcHub {
 
   /** Parse and run one line; nothing a client sends may throw out of here. */
   handleLine(session: IrcSession, bytes: Buffer): void {
-    if (checkLineLength(bytes) !== null) {
-      session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
-      return;
-    }
-    const message = parseLine(decodeText(bytes));
-    if (message === null) return; // blank, or tags without a command: nothing to answer
-    const spec = COMMANDS.get(message.command);
-    if (spec === undefined || (!spec.beforeRegistration && session.member === undefined)) {
-      if (session.member === undefined) session.reply(ERR.NOTREGISTERED, 'You have not registered');
-      else session.reply(ERR.UNKNOWNCOMMAND, message.command, 'Unknown command');
-      return;
-    }
-    if (message.params.length < spec.minParams) {
-      session.reply(ERR.NEEDMOREPARAMS, message.command, 'Not enough parameters');
-      return;
-    }
+    let command = '';
     try {
+      if (checkLineLength(bytes) !== null) {
+        session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
+        return;
+      }
+      const message = parseLine(decodeText(bytes));
+      if (message === null) return; // blank, or tags without a command: nothing to answer
+      command = message.command;
+      const spec = COMMANDS.get(command);
+      if (spec === undefined || (!spec.beforeRegistration && session.member === undefined)) {
+        if (session.member === undefined) session.reply(ERR.NOTREGISTERED, 'You have not registered');
+        else session.reply(ERR.UNKNOWNCOMMAND, command, 'Unknown command');
+        return;
+      }
+      if (message.params.length < spec.minParams) {
+        session.reply(ERR.NEEDMOREPARAMS, command, 'Not enough parameters');
+        return;
+      }
       spec.handler(this, session, message);
     } catch (err) {
       // A bug, not the client's fault: log it, tell the client, keep the connection.
-      this.log.error({ err, command: message.command, peer: session.peer }, 'irc command failed');
-      session.notice(`internal error while handling ${message.command}`);
+      this.log.error({ err, command, peer: session.peer }, 'irc command failed');
+      session.notice(`internal error while handling ${command || 'that line'}`);
     }
   }
 

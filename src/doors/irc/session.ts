@@ -97,10 +97,12 @@ export class IrcSession {
     this.send(serialize({ source: this.server, command: code, params: [this.target, ...params] }));
   }
 
-  /** A NOTICE from the server to this client, split to fit the line limit. */
+  /** A NOTICE from the server to this client, one per line of `text`, split to fit the line limit. */
   notice(text: string): void {
     const head = `:${this.server} NOTICE ${this.target} :`;
-    for (const piece of splitText(text, MAX_BODY_BYTES - Buffer.byteLength(head))) this.send(head + piece);
+    // The text may quote what a client sent: a NUL or CR must not reach the wire.
+    const clean = text.replace(/[\0\r]/gu, '');
+    for (const piece of splitText(clean, MAX_BODY_BYTES - Buffer.byteLength(head))) this.send(head + piece);
   }
 
   /** Turn a capability on or off. */

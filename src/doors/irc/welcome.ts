@@ -16,13 +16,15 @@ export const AWAY_LENGTH = 200;
  * would be wrong: the room treats "Ä" and "ä" as one name, and "[" and "{" as two. (RFC 8265 also
  * maps full-width letters to half-width, which the room does not: a client may think "ＡＢ" and
  * "ab" are one nick when the room holds both; the room's answer is the one that counts.)
- * NICKLEN counts characters, as the room does.
+ * NICKLEN counts characters, as the room does. CLIENTTAGDENY=*: message-tags is offered (clients
+ * may send tags, and get server-time), but no client-only tag is relayed: the room carries text only.
  */
 export function isupportTokens(): string[] {
   return [
     'AWAYLEN=' + AWAY_LENGTH,
     'CASEMAPPING=rfc8265',
     'CHANLIMIT=#:1',
+    'CLIENTTAGDENY=*',
     'CHANMODES=b,,,nt',
     'CHANNELLEN=32',
     'CHANTYPES=#',
