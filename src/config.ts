@@ -34,6 +34,14 @@ export interface Config {
   readonly retentionDays: number;
   /** The administrator token, when given by flag or environment; otherwise kept in DATA/admin-token. */
   readonly adminToken: string | undefined;
+  /** FTP passive data ports [low, high]; undefined: any free port per transfer. */
+  readonly ftpPassivePorts: readonly [number, number] | undefined;
+  /** Address advertised in PASV replies (behind NAT); undefined: the control connection's local address. */
+  readonly ftpPublicHost: string | undefined;
+  /** Anonymous FTP access. */
+  readonly ftpAnonymous: 'read' | 'write' | 'off';
+  readonly ftpMaxClients: number;
+  readonly ftpMaxPerIp: number;
 }
 
 /** Defaults of SPEC sections 2-4: nothing here needs an external service. */
@@ -53,6 +61,9 @@ export const DEFAULTS = {
   historySize: 50,
   retentionCount: 10_000,
   retentionDays: 30,
+  ftpAnonymous: 'write',
+  ftpMaxClients: 200,
+  ftpMaxPerIp: 50,
 } as const;
 
 /** Raw values as they come from the command line (commander) or the environment; all optional. */
@@ -74,6 +85,11 @@ export interface RawOptions {
   retentionCount?: string;
   retentionDays?: string;
   adminToken?: string;
+  ftpPassivePorts?: string;
+  ftpPublicHost?: string;
+  ftpAnonymous?: string;
+  ftpMaxClients?: string;
+  ftpMaxPerIp?: string;
 }
 
 const ENV_NAMES: Record<keyof RawOptions, string> = {
@@ -94,6 +110,11 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   retentionCount: 'NETROOM_RETENTION_COUNT',
   retentionDays: 'NETROOM_RETENTION_DAYS',
   adminToken: 'NETROOM_ADMIN_TOKEN',
+  ftpPassivePorts: 'NETROOM_FTP_PASSIVE_PORTS',
+  ftpPublicHost: 'NETROOM_FTP_PUBLIC_HOST',
+  ftpAnonymous: 'NETROOM_FTP_ANONYMOUS',
+  ftpMaxClients: 'NETROOM_FTP_MAX_CLIENTS',
+  ftpMaxPerIp: 'NETROOM_FTP_MAX_PER_IP',
 };
 
 /** The environment variable behind each option, for help texts and the README. */
@@ -124,6 +145,11 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     retentionCount: parseCount(pick('retentionCount') ?? String(DEFAULTS.retentionCount), '--retention-count', 1, 10_000_000),
     retentionDays: parseCount(pick('retentionDays') ?? String(DEFAULTS.retentionDays), '--retention-days', 1, 36_500),
     adminToken: parseToken(pick('adminToken')),
+    ftpPassivePorts: parsePortRange(pick('ftpPassivePorts')),
+    ftpPublicHost: parsePublicHost(pick('ftpPublicHost')),
+    ftpAnonymous: parseAnonymous(pick('ftpAnonymous') ?? DEFAULTS.ftpAnonymous),
+    ftpMaxClients: parseCount(pick('ftpMaxClients') ?? String(DEFAULTS.ftpMaxClients), '--ftp-max-clients', 1, 100_000),
+    ftpMaxPerIp: parseCount(pick('ftpMaxPerIp') ?? String(DEFAULTS.ftpMaxPerIp), '--ftp-max-per-ip', 1, 100_000),
   };
 }
 
@@ -186,6 +212,30 @@ function parseCount(value: string, flag: string, min: number, max: number): numb
     throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${value}"`);
   }
   return Number(value);
+}
+
+function parsePortRange(value: string | undefined): readonly [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d{1,5})-(\d{1,5})$/u.exec(value);
+  const low = Number(match?.[1]);
+  const high = Number(match?.[2]);
+  if (!match || low < 1024 || high > 65535 || low > high) {
+    throw new UsageError(`--ftp-passive-ports takes LOW-HIGH within 1024-65535 (e.g. 50000-50100), not "${value}"`);
+  }
+  return [low, high];
+}
+
+function parsePublicHost(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9.-]+$/u.test(value)) throw new UsageError(`--ftp-public-host takes an IPv4 address or a host name, not "${value}"`);
+  return value;
+}
+
+function parseAnonymous(value: string): 'read' | 'write' | 'off' {
+  if (value !== 'read' && value !== 'write' && value !== 'off') {
+    throw new UsageError(`--ftp-anonymous takes read, write or off, not "${value}"`);
+  }
+  return value;
 }
 
 function parseToken(value: string | undefined): string | undefined {

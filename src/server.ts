@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { Library } from './core/library.js';
 import { Room } from './core/room.js';
 import type { Door, DoorAddress, DoorContext } from './doors/door.js';
+import { FtpDoor } from './doors/ftp/door.js';
 import { HttpDoor } from './doors/http/door.js';
 import { IrcDoor } from './doors/irc/door.js';
 import { SeedFilesDoor } from './doors/seedfiles/door.js';
@@ -17,11 +18,10 @@ import { Metrics } from './metrics.js';
 import type { HistoryStore } from './store/history.js';
 import { SqliteHistory } from './store/sqlite.js';
 
-/** How each door of SPEC section 3 stands after start(): listening, turned off, or not built yet. */
+/** How each door of SPEC section 3 stands after start(): listening or turned off. */
 export type DoorStatus =
   | { readonly door: string; readonly state: 'listening'; readonly address: DoorAddress }
-  | { readonly door: string; readonly state: 'off' }
-  | { readonly door: string; readonly state: 'not-built'; readonly port: number };
+  | { readonly door: string; readonly state: 'off' };
 
 /** The package root: the nearest folder above this file with a package.json (from src/ or dist/src/). */
 function packageRoot(): string {
@@ -91,6 +91,19 @@ export class NetroomServer {
     if (config.irc !== null) {
       this.doors.push(new IrcDoor(ctx, { host, port: config.irc, adminToken: this.adminToken, historySize: config.historySize }));
     }
+    if (config.ftp !== null) {
+      this.doors.push(
+        new FtpDoor(ctx, {
+          host,
+          port: config.ftp,
+          anonymous: config.ftpAnonymous,
+          maxClients: config.ftpMaxClients,
+          maxPerIp: config.ftpMaxPerIp,
+          ...(config.ftpPassivePorts ? { passivePorts: config.ftpPassivePorts } : {}),
+          ...(config.ftpPublicHost ? { publicHost: config.ftpPublicHost } : {}),
+        }),
+      );
+    }
     if (port !== null) {
       // Same port number, two protocols, as in the seeds. With port 0 each door picks its own free port.
       this.doors.push(new UdpDoor(ctx, { host, port, heartbeatMs }));
@@ -111,7 +124,7 @@ export class NetroomServer {
     if (config.http === null) statuses.push({ door: 'http', state: 'off' });
     if (port === null) statuses.push({ door: 'udp', state: 'off' }, { door: 'seed-files', state: 'off' });
     if (config.irc === null) statuses.push({ door: 'irc', state: 'off' });
-    statuses.push(config.ftp === null ? { door: 'ftp', state: 'off' } : { door: 'ftp', state: 'not-built', port: config.ftp });
+    if (config.ftp === null) statuses.push({ door: 'ftp', state: 'off' });
     return statuses;
   }
 

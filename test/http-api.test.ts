@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, errorCode, fileUrl, nextRoomEvent, rawExchange, request, startHttpRig, tree, type HttpRig } from './helpers/http.js';
+import { ADMIN_TOKEN, errorCode, fileUrl, nextRoomEvent, rawExchange, request, startHttpRig, tree, waitForHiddenFile, type HttpRig } from './helpers/http.js';
 
 describe('POST /api/announce', () => {
   let rig: HttpRig;
@@ -225,21 +225,3 @@ describe('the door itself', () => {
     await fs.rm(path.dirname(dir), { recursive: true, force: true });
   });
 });
-
-/** Resolves once a hidden file with some bytes in it appears in `dir` (fs.watch events, no polling sleeps). */
-async function waitForHiddenFile(dir: string): Promise<void> {
-  const stop = new AbortController();
-  const watcher = fs.watch(dir, { signal: stop.signal });
-  const ready = async (): Promise<boolean> => {
-    for (const name of await fs.readdir(dir)) {
-      if (name.startsWith('.') && (await fs.stat(path.join(dir, name)).catch(() => null))?.size) return true;
-    }
-    return false;
-  };
-  try {
-    if (await ready()) return;
-    for await (const event of watcher) if (event.filename !== null && (await ready())) return;
-  } finally {
-    stop.abort();
-  }
-}

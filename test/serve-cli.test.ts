@@ -76,12 +76,12 @@ describe('netroom serve', () => {
     }
   });
 
-  it('opens the HTTP and IRC doors on free ports, prints the admin token, and says which doors are not built yet', async () => {
+  it('opens the HTTP, IRC and FTP doors on free ports and prints the admin token', async () => {
     const proc = new CliProcess(['serve', '--port', 'off', '--http', '0', '--irc', '0', '--ftp', '0', '--dir', join(dir, 'f'), '--data', join(dir, 'd'), '--log-level', 'silent']);
     running.push(proc);
     const httpPort = Number((await proc.waitFor(/^http\s+listening on tcp:\/\/127\.0\.0\.1:(\d+)$/u))[1]);
     await proc.waitFor(/^irc\s+listening on tcp:\/\/127\.0\.0\.1:\d+$/u);
-    await proc.waitFor(/^ftp\s+not built yet/u);
+    await proc.waitFor(/^ftp\s+listening on tcp:\/\/127\.0\.0\.1:\d+$/u);
     await proc.waitFor(/^udp\s+off$/u);
     const token = (await proc.waitFor(/^admin token: (\S+)/u))[1];
     expect((await readFile(join(dir, 'd', 'admin-token'), 'utf8')).trim()).toBe(token);

@@ -27,6 +27,11 @@ export function registerServe(program: Command): void {
     .option('--retention-count <n>', `history kept at most (default ${DEFAULTS.retentionCount}; NETROOM_RETENTION_COUNT)`)
     .option('--retention-days <n>', `history kept no longer (default ${DEFAULTS.retentionDays}; NETROOM_RETENTION_DAYS)`)
     .option('--admin-token <token>', 'administrator token (NETROOM_ADMIN_TOKEN; default: generated once into DATA/admin-token)')
+    .option('--ftp-passive-ports <low-high>', 'FTP passive data ports, e.g. 50000-50100 (default: any free port; NETROOM_FTP_PASSIVE_PORTS)')
+    .option('--ftp-public-host <host>', 'address advertised for FTP passive mode behind NAT (NETROOM_FTP_PUBLIC_HOST)')
+    .option('--ftp-anonymous <read|write|off>', `anonymous FTP access (default ${DEFAULTS.ftpAnonymous}; NETROOM_FTP_ANONYMOUS)`)
+    .option('--ftp-max-clients <n>', `FTP control connections at most (default ${DEFAULTS.ftpMaxClients}; NETROOM_FTP_MAX_CLIENTS)`)
+    .option('--ftp-max-per-ip <n>', `FTP control connections per client address (default ${DEFAULTS.ftpMaxPerIp}; NETROOM_FTP_MAX_PER_IP)`)
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
     .action(async (flags: RawOptions) => {
       await serve(flags);
@@ -84,8 +89,6 @@ export function describeDoors(statuses: DoorStatus[]): string[] {
       }
       case 'off':
         return `${name} off`;
-      case 'not-built':
-        return `${name} not built yet (port ${s.port} reserved for it; turn it off with --${s.door} off)`;
     }
   });
 }

@@ -177,3 +177,26 @@ export async function rawExchange(port: number, bytes: string | Buffer): Promise
 export function errorCode(res: RawResponse): string | undefined {
   return res.json<{ error?: { code?: string } }>().error?.code;
 }
+
+/**
+ * Resolves once `dir` holds a hidden file of at least `minSize` bytes: the server has written what
+ * a test sent, so cutting the connection now has a known outcome (fs.watch events, no polling sleeps).
+ */
+export async function waitForHiddenFile(dir: string, minSize = 1): Promise<void> {
+  const stop = new AbortController();
+  const watcher = fs.watch(dir, { signal: stop.signal });
+  const ready = async (): Promise<boolean> => {
+    for (const name of await fs.readdir(dir)) {
+      if (!name.startsWith('.')) continue;
+      const size = (await fs.stat(path.join(dir, name)).catch(() => null))?.size ?? 0;
+      if (size >= minSize) return true;
+    }
+    return false;
+  };
+  try {
+    if (await ready()) return;
+    for await (const event of watcher) if (event.filename !== null && (await ready())) return;
+  } finally {
+    stop.abort();
+  }
+}

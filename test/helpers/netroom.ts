@@ -5,14 +5,10 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Library } from '../../src/core/library.js';
-import { Room } from '../../src/core/room.js';
-import type { DoorContext } from '../../src/doors/door.js';
-import { HttpDoor } from '../../src/doors/http/door.js';
-import { wsPlugin } from '../../src/doors/ws/plugin.js';
-import { silentLogger } from '../../src/log.js';
-import { Metrics } from '../../src/metrics.js';
-import { SqliteHistory } from '../../src/store/sqlite.js';
+import { resolveConfig } from '../../src/config.js';
+import type { Room } from '../../src/core/room.js';
+import { createLogger } from '../../src/log.js';
+import { NetroomServer } from '../../src/server.js';
 
 /** How long a test waits for something to show up before failing with what it saw. */
 export const WAIT_MS = 10_000;
@@ -33,38 +29,29 @@ export interface NetroomRig {
   close(): Promise<void>;
 }
 
-/** Start a server with an HTTP door (and WebSocket chat, history) on 127.0.0.1 port 0 in fresh temp folders. */
+/** Start `netroom serve`'s server (HTTP door with WebSocket chat, SQLite history) on 127.0.0.1 port 0 in fresh temp folders. */
 export async function startNetroom(): Promise<NetroomRig> {
   const top = await fs.mkdtemp(path.join(tmpdir(), 'netroom-cli-'));
   const root = path.join(top, 'files');
   const data = path.join(top, 'data');
   const local = path.join(top, 'local');
   await fs.mkdir(local);
-  await fs.mkdir(data);
-  const adminToken = randomBytes(18).toString('base64url');
-  await fs.writeFile(path.join(data, 'admin-token'), `${adminToken}\n`, { mode: 0o600 });
-  const room = new Room({ flood: null });
-  const library = new Library(root);
-  await library.init();
-  const history = SqliteHistory.open(data);
-  room.subscribe((event) => history.append(event)); // before any door, as the server does
-  const metrics = new Metrics(room);
-  const ctx: DoorContext = { room, library, lang: 'en', log: silentLogger(), history, metrics };
-  const door = new HttpDoor(ctx, { host: '127.0.0.1', port: 0, adminToken, plugins: [wsPlugin(ctx)] });
-  await door.listen();
-  const port = door.address().port;
+  const config = resolveConfig({ port: '0', http: '0', irc: 'off', ftp: 'off', dir: root, data, logLevel: 'silent' }, {});
+  const server = new NetroomServer(config, createLogger('silent'));
+  const statuses = await server.start();
+  const http = statuses.find((s) => s.door === 'http');
+  if (http?.state !== 'listening') throw new Error('the server has no HTTP door listening');
+  const port = http.address.port;
   return {
     base: `http://127.0.0.1:${port}`,
     port,
     root,
     data,
     local,
-    adminToken,
-    room,
+    adminToken: server.adminToken, // generated and kept in DATA/admin-token
+    room: server.room,
     async close() {
-      room.close();
-      await door.close();
-      history.close();
+      await server.stop();
       await fs.rm(top, { recursive: true, force: true });
     },
   };
