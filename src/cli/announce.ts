@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { DEFAULT_URL, HttpClient, HttpError, parseServerUrl } from '../client/http.js';
+import { ADMIN_TOKEN_FILE } from '../admin-token.js';
 import { DEFAULTS } from '../config.js';
 import { EXIT_USAGE } from './args.js';
 
@@ -36,7 +37,7 @@ export async function findToken(flags: AnnounceFlags, env: NodeJS.ProcessEnv, cw
   if (flags.token !== undefined) return flags.token.trim() === '' ? { missing: '--token is empty' } : { token: flags.token.trim() };
   const fromEnv = env.NETROOM_ADMIN_TOKEN?.trim();
   if (fromEnv !== undefined && fromEnv !== '') return { token: fromEnv };
-  const file = path.resolve(cwd, flags.data ?? env.NETROOM_DATA ?? DEFAULTS.data, 'admin-token');
+  const file = path.resolve(cwd, flags.data ?? env.NETROOM_DATA ?? DEFAULTS.data, ADMIN_TOKEN_FILE);
   try {
     const token = (await fs.readFile(file, 'utf8')).trim();
     if (token === '') return { failed: `${file} is empty` };
