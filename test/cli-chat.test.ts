@@ -131,6 +131,34 @@ describe('netroom chat (WebSocket)', () => {
     await bob.hear('dave left the room');
   });
 
+  it('comes back after a server restart under the same name; history survived, our own entrance is not news', async () => {
+    proxy = await Proxy.start(rig.port);
+    const { input, screen, done } = session(proxy.base, { client: { initialDelayMs: 20 } });
+    input.write('gina\n');
+    await screen.waitFor('you are in the room as gina');
+    input.write('before the restart\n');
+    input.write('/who\n'); // answered after the line before it was said (same connection, in order)
+    await screen.waitFor('in the room (1): gina');
+    proxy.hold(); // reconnect attempts wait at the proxy until the new server is up
+    const restarted = rig.restart();
+    await screen.waitFor('the server is closing');
+    await restarted;
+    proxy.targetPort = rig.port;
+    proxy.release();
+    const back = await screen.waitFor('(reconnected: you are in the room as gina)');
+    expect(screen.text.slice(0, back)).not.toContain('while you were away'); // only our own new entrance happened
+    expect(rig.room.who().map((m) => m.name)).toEqual(['gina']);
+    input.write('/quit\n');
+    expect(await done).toBe(0);
+    // A new session sees what was said before the restart: history is on disk.
+    const later = session(rig.base);
+    later.input.write('hank\n');
+    await later.screen.waitFor('you are in the room as hank');
+    expect(later.screen.text).toMatch(/\] gina: before the restart\n/u);
+    later.input.end();
+    expect(await later.done).toBe(0);
+  });
+
   it('exits 1 with one line when the server cannot be reached, or is gone for good', async () => {
     const unreachable = session(`http://127.0.0.1:${await deadPort()}`);
     expect(await unreachable.done).toBe(1);

@@ -220,7 +220,10 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
       await this.open();
       const welcome = (await this.ask({ type: 'enter', name: this.name, resume: this.resumeToken }, 'welcome')) as Welcome;
       if (this.state !== 'reconnecting') return; // closed meanwhile
-      const missed = welcome.history.filter((e) => e.kind !== 'closing' && e.id > this.lastEventId);
+      // What happened after the last event we saw, less our own doings (the server never echoes
+      // our joins, messages and leaves to us, so their ids say nothing about what we saw).
+      const ours = (e: WireEvent): boolean => (e.kind === 'join' || e.kind === 'message' || e.kind === 'leave') && e.name === welcome.name;
+      const missed = welcome.history.filter((e) => e.kind !== 'closing' && e.id > this.lastEventId && !ours(e));
       this.entered(welcome);
       this.emit('reconnected', welcome, missed);
     } catch (err) {

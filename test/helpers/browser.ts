@@ -9,7 +9,6 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { resolveConfig, type RawOptions } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { NetroomServer, type DoorStatus } from '../../src/server.js';
-import { ComposedServer } from './tmp-compose.js';
 
 /** Debian's Chromium (installed by .ci/run); NETROOM_CHROMIUM points elsewhere. */
 export const CHROMIUM = process.env.NETROOM_CHROMIUM ?? '/usr/bin/chromium';
@@ -63,8 +62,8 @@ export async function startServer(flags: RawOptions = {}): Promise<E2eServer> {
   const data = path.join(root, 'data');
   const launch = async (http: string): Promise<{ server: NetroomServer; http: number; udp: number }> => {
     const config = resolveConfig({ port: '0', http, irc: 'off', ftp: 'off', dir, data, logLevel: 'silent', ...flags }, {});
-    const server = (existsSync('/tmp/netroom-issue3-wired') ? new NetroomServer(config, silentLogger()) : (new ComposedServer(config) as unknown as NetroomServer));
-    const statuses: DoorStatus[] = await server.start();
+    const server = new NetroomServer(config, silentLogger());
+    const statuses = await server.start();
     return { server, http: portOf(statuses, 'http'), udp: portOf(statuses, 'udp') };
   };
   const first = await launch('0');

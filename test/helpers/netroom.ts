@@ -15,7 +15,7 @@ export const WAIT_MS = 10_000;
 
 /** A running server: its HTTP door (file API and /ws), the room, the folders it uses. */
 export interface NetroomRig {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (changes with restart()). */
   readonly base: string;
   readonly port: number;
   /** The library root. */
@@ -25,7 +25,10 @@ export interface NetroomRig {
   /** A scratch folder for the client side (local files). */
   readonly local: string;
   readonly adminToken: string;
+  /** The room of the server running now. */
   readonly room: Room;
+  /** Stop the server (members hear it closing) and start a new one on the same folders, on a new port. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,21 +40,34 @@ export async function startNetroom(): Promise<NetroomRig> {
   const local = path.join(top, 'local');
   await fs.mkdir(local);
   const config = resolveConfig({ port: '0', http: '0', irc: 'off', ftp: 'off', dir: root, data, logLevel: 'silent' }, {});
-  const server = new NetroomServer(config, createLogger('silent'));
-  const statuses = await server.start();
-  const http = statuses.find((s) => s.door === 'http');
-  if (http?.state !== 'listening') throw new Error('the server has no HTTP door listening');
-  const port = http.address.port;
+  const boot = async (): Promise<{ server: NetroomServer; port: number }> => {
+    const server = new NetroomServer(config, createLogger('silent'));
+    const statuses = await server.start();
+    const http = statuses.find((s) => s.door === 'http');
+    if (http?.state !== 'listening') throw new Error('the server has no HTTP door listening');
+    return { server, port: http.address.port };
+  };
+  let running = await boot();
   return {
-    base: `http://127.0.0.1:${port}`,
-    port,
+    get base() {
+      return `http://127.0.0.1:${running.port}`;
+    },
+    get port() {
+      return running.port;
+    },
     root,
     data,
     local,
-    adminToken: server.adminToken, // generated and kept in DATA/admin-token
-    room: server.room,
+    adminToken: running.server.adminToken, // generated and kept in DATA/admin-token
+    get room() {
+      return running.server.room;
+    },
+    async restart() {
+      await running.server.stop();
+      running = await boot();
+    },
     async close() {
-      await server.stop();
+      await running.server.stop();
       await fs.rm(top, { recursive: true, force: true });
     },
   };
@@ -72,7 +88,10 @@ export class Proxy {
   accepted = 0;
   private waiters: Array<() => void> = [];
 
-  private constructor(private readonly targetPort: number) {
+  private constructor(
+    /** Where new connections go (a test may point it at a restarted server). */
+    public targetPort: number,
+  ) {
     this.server = net.createServer((client) => this.accept(client));
   }
 

