@@ -2,9 +2,11 @@
 // The `netroom` command: one subcommand per file; exit 0 success, 1 runtime failure, 2 bad usage.
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config.js';
+import { registerAnnounce } from './announce.js';
 import { registerChat } from './chat.js';
 import { registerFiles } from './files.js';
 import { registerServe } from './serve.js';
+import { registerGet, registerLs, registerPut, registerRm } from './transfer.js';
 import { VERSION } from './version.js';
 
 const program = new Command('netroom')
@@ -17,6 +19,11 @@ const program = new Command('netroom')
 registerServe(program);
 registerChat(program);
 registerFiles(program);
+registerLs(program);
+registerGet(program);
+registerPut(program);
+registerRm(program);
+registerAnnounce(program);
 
 try {
   await program.parseAsync(process.argv);
