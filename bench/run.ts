@@ -1,6 +1,6 @@
 // `npm run bench`: starts netroom on free ports, runs each load, prints one table. Never a pass/fail test.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, appendFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,6 +11,8 @@ import { udpFanout, type FanoutResult } from './udp-fanout.js';
 import { concurrentGets, curlGet, curlPut, rss } from './http-bench.js';
 import { closeAll, enterMembers, wsFanout, type WsFanoutResult } from './ws-fanout.js';
 import { startChild } from './spawn-server.js';
+import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
+import { concurrentRetr, curlRetr, curlStor } from './ftp-bench.js';
 
 const FANOUT_ROUNDS: Array<[number, number]> = [
   [20, 100],
@@ -24,6 +26,10 @@ const HTTP_BIG = 1024 * 1024 * 1024;
 const HTTP_SMALL = 10 * 1024 * 1024;
 const HTTP_CLIENTS = 300;
 const IDLE_MEMBERS = 10_000;
+const IRC_ROUNDS: Array<[number, number]> = [
+  [50, 200],
+  [200, 50],
+];
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +39,9 @@ const { values } = parseArgs({
     'files-name': { type: 'string', default: 'bench-256m.bin' },
     pid: { type: 'string' },
     only: { type: 'string' },
+    // Where the server's library and data live (default: the OS temp dir). A tmpfs such as /dev/shm
+    // measures the software path; a disk folder includes the fsync every upload does.
+    tmp: { type: 'string' },
   },
 });
 
@@ -60,10 +69,13 @@ async function main(): Promise<void> {
     return;
   }
 
-  const dir = await mkdtemp(join(tmpdir(), 'netroom-bench-'));
+  const dir = await mkdtemp(join(values.tmp ?? tmpdir(), 'netroom-bench-'));
   const server = await startServer(
-    ['--port', '0', '--http', '0', '--irc', 'off', '--ftp', 'off', '--flood', 'off', '--log-level', 'warn', '--dir', dir, '--data', join(dir, '.data')],
-    ['udp', 'seed-files', 'http'],
+    [
+      ...['--port', '0', '--http', '0', '--irc', '0', '--ftp', '0', '--flood', 'off', '--log-level', 'warn'],
+      ...['--ftp-max-clients', '1000', '--ftp-max-per-ip', '1000', '--dir', dir, '--data', join(dir, '.data')],
+    ],
+    ['udp', 'seed-files', 'http', 'irc', 'ftp'],
   );
   const http = `http://127.0.0.1:${server.ports.http!}`;
   try {
@@ -88,8 +100,8 @@ async function main(): Promise<void> {
       }
     }
     if (!only || only === 'http') {
-      await writeBigFile(join(dir, 'bench-1g.bin'), HTTP_BIG);
-      await writeBigFile(join(dir, 'bench-10m.bin'), HTTP_SMALL);
+      await ensureFile(join(dir, 'bench-1g.bin'), HTTP_BIG);
+      await ensureFile(join(dir, 'bench-10m.bin'), HTTP_SMALL);
       const got = await curlGet(`${http}/files/bench-1g.bin`);
       rows.push({ bench: 'http GET 1 GiB (curl)', figures: `${fmt(got.mbPerSecond)} MB/s | ${fmt(got.seconds, 2)} s` });
       const put = await curlPut(join(dir, 'bench-1g.bin'), `${http}/files/bench-put.bin`);
@@ -97,6 +109,26 @@ async function main(): Promise<void> {
       const burst = await concurrentGets(`${http}/files/bench-10m.bin`, HTTP_CLIENTS, HTTP_SMALL, server.pid);
       rows.push({
         bench: `http ${HTTP_CLIENTS} concurrent GETs of 10 MiB`,
+        figures: `${fmt(burst.seconds, 2)} s total | ${burst.failures} failed | server peak RSS ${burst.peakRssBytes === null ? 'n/a' : `${fmt(burst.peakRssBytes / 1e6)} MB`}`,
+      });
+    }
+    if (!only || only === 'irc') {
+      for (const [n, m] of IRC_ROUNDS) {
+        const result = await ircFanout({ host: '127.0.0.1', port: server.ports.irc!, pid: server.pid }, n, m);
+        rows.push({ bench: `irc fan-out ${n}x${m}`, figures: ircFanoutFigures(result) });
+      }
+    }
+    if (!only || only === 'ftp') {
+      const ftp = `ftp://127.0.0.1:${server.ports.ftp!}`;
+      await ensureFile(join(dir, 'bench-1g.bin'), HTTP_BIG);
+      await ensureFile(join(dir, 'bench-10m.bin'), HTTP_SMALL);
+      const retr = await curlRetr(`${ftp}/bench-1g.bin`);
+      rows.push({ bench: 'ftp RETR 1 GiB (curl)', figures: `${fmt(retr.mbPerSecond)} MB/s | ${fmt(retr.seconds, 2)} s` });
+      const stor = await curlStor(join(dir, 'bench-1g.bin'), `${ftp}/bench-ftp-put.bin`);
+      rows.push({ bench: 'ftp STOR 1 GiB (curl)', figures: `${fmt(stor.mbPerSecond)} MB/s with SHA-256 and fsync | ${fmt(stor.seconds, 2)} s` });
+      const burst = await concurrentRetr({ pid: server.pid, port: server.ports.ftp!, forking: false }, '/bench-10m.bin', HTTP_CLIENTS, HTTP_SMALL);
+      rows.push({
+        bench: `ftp ${HTTP_CLIENTS} concurrent RETRs of 10 MiB`,
         figures: `${fmt(burst.seconds, 2)} s total | ${burst.failures} failed | server peak RSS ${burst.peakRssBytes === null ? 'n/a' : `${fmt(burst.peakRssBytes / 1e6)} MB`}`,
       });
     }
@@ -174,6 +206,11 @@ async function bestDownload(host: string, port: number, name: string, size: numb
     if (!best || result.mbPerSecond > best.mbPerSecond) best = result;
   }
   return best!;
+}
+
+async function ensureFile(path: string, size: number): Promise<void> {
+  const existing = await stat(path).catch(() => null);
+  if (existing?.size !== size) await writeBigFile(path, size);
 }
 
 async function writeBigFile(path: string, size: number): Promise<void> {
