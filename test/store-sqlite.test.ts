@@ -1,5 +1,5 @@
 // Tests of the SQLite history store (src/store/sqlite.ts) on real files in temp folders; time is injected.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -251,6 +251,17 @@ describe('SqliteHistory: clear errors at open', () => {
     expect(() => SqliteHistory.open(dir)).toThrow(/in use by another process/);
     first.close();
     expect(open(dir).recent(1)).toEqual([]);
+  });
+
+  // chmod does not stop root; CI as a normal user runs it.
+  it.skipIf(process.getuid?.() === 0)('says when the data folder cannot be written', async () => {
+    const dir = await tempDir();
+    await chmod(dir, 0o500);
+    try {
+      expect(() => SqliteHistory.open(join(dir, 'data'))).toThrow(/permission denied/);
+    } finally {
+      await chmod(dir, 0o700);
+    }
   });
 
   it('creates missing folders', async () => {

@@ -232,6 +232,15 @@ describe('WS door: validation of frames', () => {
     expect((await c.closed).code).toBe(1009);
   });
 
+  it('closes with 1007 on a text frame that is not UTF-8, and the member leaves', async () => {
+    const r = await start();
+    const watcher = await r.member('watcher');
+    const c = await r.member('garbled');
+    c.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])); // sent as a text frame
+    expect((await c.closed).code).toBe(1007);
+    expect(await watcher.notice('garbled left the room')).toBeTruthy();
+  });
+
   it('closes an abusive client with 1008 after too many invalid frames in a row', async () => {
     const r = await start({ ws: { maxInvalidFrames: 5 } });
     const watcher = await r.member('watcher');

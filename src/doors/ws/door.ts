@@ -9,7 +9,8 @@ import type { LeaveReason, Member, RoomEvent } from '../../core/room.js';
 import type { HistoryStore, StoredEvent } from '../../store/history.js';
 import type { DoorContext } from '../door.js';
 import { decodeClientMessage, encodeServerMessage, frameText, wireEvent, wireStored } from './codec.js';
-import { WsFanOut, type FanOutTarget } from './fanout.js';
+import { WsClient } from './client.js';
+import { WsFanOut } from './fanout.js';
 import { CLOSE_CODES, MAX_FRAME_BYTES, type ClientMessage, type ServerMessage, type WireEvent } from './messages.js';
 
 /** Options of the WebSocket door; every one has a default. */
@@ -41,29 +42,6 @@ export const DEFAULT_HARD_MAX_FRAME_BYTES = 1024 * 1024;
 /** How long a closing door waits for clients to answer its close frame before cutting them off. */
 const CLOSE_GRACE_MS = 2000;
 
-/** One connection: the socket, and the member it speaks for once it has entered. */
-class WsClient implements FanOutTarget {
-  member: Member | undefined = undefined;
-  /** The resume token handed out in the last `welcome`. */
-  token: Buffer | undefined = undefined;
-  /** Cleared at each ping, set by the pong (or any frame): still clear at the next ping = dead. */
-  alive = true;
-  /** Invalid frames in a row. */
-  invalid = 0;
-  slot = -1;
-  batchStart = 0;
-
-  constructor(
-    readonly ws: WebSocket,
-    readonly socket: Duplex,
-    readonly from: string,
-  ) {}
-
-  get open(): boolean {
-    return this.ws.readyState === WebSocket.OPEN;
-  }
-}
-
 /** The history store's optional lookup of the stored form of the event just appended (SqliteHistory has it). */
 type StoredOf = (event: RoomEvent) => StoredEvent | undefined;
 
@@ -91,6 +69,7 @@ export class WsDoor {
   private readonly historySize: number;
   private readonly pingIntervalMs: number;
   private readonly maxInvalidFrames: number;
+  private readonly maxBufferedBytes: number;
   private readonly storedOf: StoredOf | undefined;
   /** Encoded once: every connection starts with the same frame. */
   private readonly hello: string;
@@ -113,7 +92,8 @@ export class WsDoor {
     this.maxInvalidFrames = options.maxInvalidFrames ?? DEFAULT_MAX_INVALID_FRAMES;
     this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
     this.hardMaxFrameBytes = Math.max(this.maxFrameBytes, options.hardMaxFrameBytes ?? DEFAULT_HARD_MAX_FRAME_BYTES);
-    this.fanout = new WsFanOut<WsClient>(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, this.tooSlow);
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.fanout = new WsFanOut<WsClient>(this.maxBufferedBytes, this.tooSlow);
     this.storedOf = storedOfFunction(ctx.history);
     this.hello = encodeServerMessage({ type: 'hello', server: 'netroom', version: VERSION, lang: ctx.lang });
   }
@@ -214,8 +194,8 @@ export class WsDoor {
         this.enter(client, message.name, message.resume);
         return;
       case 'say':
+        // Counted in netroom_messages_total by the server's own room listener (by the origin's door).
         this.ctx.room.say(this.memberOf(client), message.text);
-        this.ctx.metrics?.messages.inc({ door: 'ws' });
         return;
       case 'who':
         // Allowed before entering too: the list is what `welcome` would show anyway.
@@ -363,7 +343,7 @@ export class WsDoor {
     for (const client of this.connections) {
       if (!client.open) continue;
       if (!client.alive) {
-        this.log.info({ name: client.member?.name, from: client.from }, 'ws client timed out');
+        this.log.debug({ name: client.member?.name, from: client.from }, 'ws client timed out');
         this.drop(client, 'timeout', null);
         continue;
       }
@@ -376,6 +356,8 @@ export class WsDoor {
   private send(client: WsClient, message: ServerMessage): void {
     if (!client.open) return;
     client.ws.send(encodeServerMessage(message));
+    // Replies can be big too (`members` of a large room): a client asking without reading is slow.
+    if (client.socket.writableLength > this.maxBufferedBytes) this.tooSlow(client);
   }
 
   private sendError(client: WsClient, err: unknown, about: string | undefined): void {

@@ -1,0 +1,28 @@
+// One WebSocket connection of the chat door: the socket, the member it speaks for, keepalive and abuse counters.
+import type { Duplex } from 'node:stream';
+import { WebSocket } from 'ws';
+import type { Member } from '../../core/room.js';
+import type { FanOutTarget } from './fanout.js';
+
+/** One connection: the socket, and the member it speaks for once it has entered. */
+export class WsClient implements FanOutTarget {
+  member: Member | undefined = undefined;
+  /** The resume token handed out in the last `welcome`. */
+  token: Buffer | undefined = undefined;
+  /** Cleared at each ping, set by the pong (or any frame): still clear at the next ping = dead. */
+  alive = true;
+  /** Invalid frames in a row. */
+  invalid = 0;
+  slot = -1;
+  batchStart = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly socket: Duplex,
+    readonly from: string,
+  ) {}
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+}
