@@ -44,7 +44,8 @@ export function noticeText(lang: Lang, event: RoomEvent): string {
   }
 }
 
-const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
+/** Chinese texts for the error codes (the seeds' style); also used by the web UI. */
+export const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
   BAD_NAME: '姓名不合法',
   RESERVED_NAME: '该姓名已被保留',
   NAME_TAKEN: '该用户已存在',
@@ -61,6 +62,7 @@ const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: '文件不存在',
   EMPTY_LIBRARY: '文件库为空',
   NOT_A_FILE: '不是文件',
+  NOT_A_DIRECTORY: '不是文件夹',
   ALREADY_EXISTS: '文件已存在',
   TOO_LARGE: '文件太大',
   DISK_FULL: '服务器磁盘已满',

@@ -1,4 +1,5 @@
 // The web UI's texts in English and Chinese, the language choice, and localised sizes, times and errors.
+import { ZH_ERRORS as CORE_ZH_ERRORS } from '../../src/core/i18n.js';
 
 /** The UI languages. */
 export type Lang = 'en' | 'zh';
@@ -186,31 +187,9 @@ export function formatTime(lang: Lang, at: number, style: 'time' | 'date' | 'ful
   return format.format(at);
 }
 
-// Chinese texts for the server's error codes (as src/core/i18n.ts has them), plus the UI's own codes.
+// Chinese texts for the server's error codes come from the server's own table; the UI adds its own codes.
 const ZH_ERRORS: Record<string, string> = {
-  BAD_NAME: '姓名不合法',
-  RESERVED_NAME: '该姓名已被保留',
-  NAME_TAKEN: '该用户已存在',
-  NOT_IN_ROOM: '您不在聊天室中',
-  ALREADY_IN_ROOM: '您已在聊天室中',
-  EMPTY_MESSAGE: '消息不能为空',
-  MESSAGE_TOO_LONG: '消息太长',
-  BAD_MESSAGE: '消息含有不允许的字符',
-  RATE_LIMITED: '发言太快，请稍后再试',
-  BAD_REQUEST: '无法识别的请求',
-  BAD_PATH: '文件名不合法',
-  OUTSIDE_ROOT: '文件名不合法',
-  HIDDEN_PATH: '文件名不合法',
-  NOT_FOUND: '文件不存在',
-  NOT_A_FILE: '不是文件',
-  NOT_A_DIRECTORY: '不是文件夹',
-  ALREADY_EXISTS: '文件已存在',
-  TOO_LARGE: '文件太大',
-  DISK_FULL: '服务器磁盘已满',
-  PERMISSION_DENIED: '权限不足',
-  UPLOAD_ABORTED: '上传失败',
-  IO_ERROR: '服务器错误',
-  SERVER_CLOSING: '服务器即将关闭',
+  ...CORE_ZH_ERRORS,
   NETWORK: '无法连接服务器',
   NOT_CONNECTED: '尚未连接服务器，请稍候',
   TAKEN_OVER: '您已在另一个窗口中进入聊天室',

@@ -1,5 +1,6 @@
 // IRC wire format, pure: byte stream -> lines, line -> message (IRCv3 tags, source, params), message -> line.
 import { isUtf8 } from 'node:buffer';
+import { utf8Boundary } from '../../core/utf8.js';
 
 /** Longest line without tags, CR LF included (RFC 1459 2.3, RFC 2812 2.3). */
 export const MAX_LINE_BYTES = 512;
@@ -241,20 +242,6 @@ export function serialize(message: IrcMessage): string {
     }
   }
   return line;
-}
-
-/**
- * Length of the longest prefix of `buf[start, start + max)` that ends on a UTF-8 character
- * boundary: back up over continuation bytes (10xxxxxx) so a multi-byte character is never cut.
- */
-function utf8Boundary(buf: Buffer, start: number, max: number): number {
-  let end = start + max;
-  if (end >= buf.length) return buf.length - start;
-  let back = 0;
-  while (back < 3 && ((buf[end - back] ?? 0) & 0xc0) === 0x80) back += 1;
-  end -= back;
-  // A run of stray continuation bytes (not UTF-8 at all): cut at max rather than loop forever.
-  return end > start ? end - start : max;
 }
 
 /** Encode a line body (no CR LF), cutting it at a UTF-8 boundary to at most 510 bytes: the last safety net. */

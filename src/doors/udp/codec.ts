@@ -1,5 +1,6 @@
 // Seed UDP chat protocol (SPEC 3.1), pure: datagram -> typed request, notice text -> <=1024-byte datagrams.
 import { isUtf8 } from 'node:buffer';
+import { utf8Boundary } from '../../core/utf8.js';
 import { NetroomError } from '../../core/errors.js';
 
 /** Largest datagram the server sends: the seeds' client reads with `recvfrom(1024)`. */
@@ -78,21 +79,6 @@ export function encodeRequest(request: UdpRequest): Buffer {
 }
 
 /**
- * Length of the longest prefix of `buf[start, start + max)` that ends on a UTF-8 character
- * boundary: back up over continuation bytes (10xxxxxx) so a multi-byte character is never cut.
- */
-function boundary(buf: Buffer, start: number, max: number): number {
-  let end = start + max;
-  if (end >= buf.length) return buf.length - start;
-  // At most 3 continuation bytes precede a character start; if the cut is not inside one, keep it.
-  let back = 0;
-  while (back < 3 && ((buf[end - back] ?? 0) & 0xc0) === 0x80) back += 1;
-  end -= back;
-  // A pathological (non-UTF-8) run of continuation bytes: cut at max rather than loop forever.
-  return end > start ? end - start : max;
-}
-
-/**
  * Split `buf` into datagrams of at most `maxBytes` bytes at UTF-8 character boundaries (a
  * grapheme cluster may be split, a code point never). Views, not copies.
  */
@@ -101,7 +87,7 @@ export function splitUtf8(buf: Buffer, maxBytes: number = MAX_DATAGRAM): Buffer[
   if (buf.length <= maxBytes) return [buf];
   const parts: Buffer[] = [];
   for (let start = 0; start < buf.length; ) {
-    const length = boundary(buf, start, maxBytes);
+    const length = utf8Boundary(buf, start, maxBytes);
     parts.push(buf.subarray(start, start + length));
     start += length;
   }
@@ -124,5 +110,5 @@ export function encodeNotice(text: string, maxBytes: number = MAX_DATAGRAM): Buf
  */
 export function encodeReply(text: string, maxBytes: number = MAX_DATAGRAM): Buffer {
   const buf = Buffer.from(text, 'utf8');
-  return buf.length <= maxBytes ? buf : buf.subarray(0, boundary(buf, 0, maxBytes));
+  return buf.length <= maxBytes ? buf : buf.subarray(0, utf8Boundary(buf, 0, maxBytes));
 }
