@@ -27,13 +27,19 @@ export async function enterMembers(url: string, count: number, tag: string): Pro
       const ws = new WebSocket(url, { perMessageDeflate: false });
       ws.on('error', () => undefined);
       await once(ws, 'open');
+      // One listener for the whole exchange: hello and welcome may arrive in the same read.
+      const welcomed = new Promise<void>((resolve, reject) => {
+        const onMessage = (data: Buffer): void => {
+          const msg = JSON.parse(data.toString()) as { type: string; message?: string };
+          if (msg.type !== 'welcome' && msg.type !== 'error') return;
+          ws.off('message', onMessage);
+          if (msg.type === 'welcome') resolve();
+          else reject(new Error(`enter refused: ${msg.message ?? ''}`));
+        };
+        ws.on('message', onMessage);
+      });
       ws.send(JSON.stringify({ type: 'enter', name: `${tag}${start + j}` }));
-      for (;;) {
-        const [data] = (await once(ws, 'message')) as [Buffer];
-        const msg = JSON.parse(data.toString()) as { type: string; message?: string };
-        if (msg.type === 'welcome') break;
-        if (msg.type === 'error') throw new Error(`enter refused: ${msg.message ?? ''}`);
-      }
+      await welcomed;
       return ws;
     });
     sockets.push(...(await Promise.all(group)));

@@ -3,7 +3,15 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 import type { Member } from '../src/core/room.js';
-import { decodeClientMessage, frameText, wireEvent, wireStored } from '../src/doors/ws/codec.js';
+import {
+  decodeClientMessage,
+  encodeEventMessage,
+  encodeServerMessage,
+  encodeWelcome,
+  frameText,
+  wireEvent,
+  wireStored,
+} from '../src/doors/ws/codec.js';
 import { WsFanOut, type FanOutTarget } from '../src/doors/ws/fanout.js';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -57,6 +65,19 @@ describe('wire events', () => {
     expect(wireStored('en', { id: 42, at: 5, kind: 'leave', name: 'bo', reason: 'timeout' })).toEqual(live);
     expect(wireStored('zh', { id: 1, at: 1, kind: 'announce', text: '你好' }).notice).toBe('管理员 说: 你好');
     expect(wireEvent('en', { id: 3, at: 4, kind: 'closing' }, 3)).toEqual({ id: 3, at: 4, kind: 'closing', notice: 'the server is closing' });
+  });
+});
+
+describe('pre-rendered messages', () => {
+  it('encode exactly as encodeServerMessage would', () => {
+    const e1 = wireStored('en', { id: 1, at: 2, kind: 'message', name: 'a"b', text: 'x\ny' });
+    const e2 = wireStored('en', { id: 2, at: 3, kind: 'file', path: 'p q', size: 1 });
+    const json = [JSON.stringify(e1), JSON.stringify(e2)];
+    expect(encodeWelcome('né', ['a"b', 'né'], json, 'tok')).toBe(
+      encodeServerMessage({ type: 'welcome', name: 'né', members: ['a"b', 'né'], history: [e1, e2], resume: 'tok' }),
+    );
+    expect(encodeWelcome('x', [], [], 't')).toBe(encodeServerMessage({ type: 'welcome', name: 'x', members: [], history: [], resume: 't' }));
+    expect(encodeEventMessage(JSON.stringify(e1))).toBe(encodeServerMessage({ type: 'event', event: e1 }));
   });
 });
 

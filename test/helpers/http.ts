@@ -1,4 +1,5 @@
 // Test fixtures for the HTTP door: a door on a temp library, raw node:http requests, event waits, hashing.
+import { watch as watchDir } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
@@ -183,8 +184,11 @@ export function errorCode(res: RawResponse): string | undefined {
  * a test sent, so cutting the connection now has a known outcome (fs.watch events, no polling sleeps).
  */
 export async function waitForHiddenFile(dir: string, minSize = 1): Promise<void> {
-  const stop = new AbortController();
-  const watcher = fs.watch(dir, { signal: stop.signal });
+  // node:fs's watch starts at once (fs/promises' watch only on first iteration, which loses the
+  // events in between); each round arms the wake-up before looking, so no change goes unseen.
+  let wake: () => void = () => undefined;
+  const watcher = watchDir(dir, () => wake());
+  watcher.on('error', () => wake());
   const ready = async (): Promise<boolean> => {
     for (const name of await fs.readdir(dir)) {
       if (!name.startsWith('.')) continue;
@@ -194,9 +198,12 @@ export async function waitForHiddenFile(dir: string, minSize = 1): Promise<void>
     return false;
   };
   try {
-    if (await ready()) return;
-    for await (const event of watcher) if (event.filename !== null && (await ready())) return;
+    for (;;) {
+      const changed = new Promise<void>((resolve) => (wake = resolve));
+      if (await ready()) return;
+      await changed;
+    }
   } finally {
-    stop.abort();
+    watcher.close();
   }
 }

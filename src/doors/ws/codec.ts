@@ -72,6 +72,19 @@ export function encodeServerMessage(message: ServerMessage): string {
   return JSON.stringify(message);
 }
 
+/** An `event` message around an event already rendered as JSON (`JSON.stringify(wireEvent)`). */
+export function encodeEventMessage(eventJson: string): string {
+  return `{"type":"event","event":${eventJson}}`;
+}
+
+/**
+ * A `welcome` message, exactly as encodeServerMessage would write it, around history events
+ * already rendered as JSON: the door renders each event once, not once per person entering.
+ */
+export function encodeWelcome(name: string, members: readonly string[], historyJson: readonly string[], resume: string): string {
+  return `{"type":"welcome","name":${JSON.stringify(name)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}],"resume":${JSON.stringify(resume)}}`;
+}
+
 /** A live room event on the wire; `id` is the history store's id when it has one (see the door). */
 export function wireEvent(lang: Lang, event: RoomEvent, id: number): WireEvent {
   const notice = noticeText(lang, event);
