@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { Library } from './library.js';
 import { UPLOAD_PREFIX, type UploadResult } from './upload.js';
+import { syncDir } from './sync-dir.js';
 
 /**
  * `.netroom-kept-KEY` (KEY: 32 hex digits of the SHA-256 of the file's name) beside the target is
@@ -378,16 +379,4 @@ async function pruneDir(dir: string, before: number): Promise<number> {
     removed++;
   }
   return removed;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort: some file systems refuse fsync on a folder
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
 }

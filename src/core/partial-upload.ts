@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import { syncDir } from './sync-dir.js';
 
 /** Hidden files of resumable uploads start with this; they are never listed or served. */
 export const PARTIAL_PREFIX = '.netroom-partial-';
@@ -281,18 +282,5 @@ export async function exists(file: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Make the rename itself durable; some file systems refuse fsync on a folder, which is harmless.
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import { syncDir } from './sync-dir.js';
 
 /** Hidden temporary files of uploads in progress start with this; they are never listed or served. */
 export const UPLOAD_PREFIX = '.netroom-upload-';
@@ -171,18 +172,5 @@ export class Upload extends Writable {
       // already gone (or never renamed back): nothing to remove
     }
     await this.init.handle.close().catch(() => undefined);
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Make the rename itself durable; some file systems refuse fsync on a folder, which is harmless.
-  let handle: FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }
