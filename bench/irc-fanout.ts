@@ -1,6 +1,6 @@
 // IRC fan-out load: N clients join a channel, each sends M PRIVMSGs as fast as backpressure allows; deliveries/s and latency.
 import { connect, type Socket } from 'node:net';
-import { cpuMicros, fmt, percentile } from './stats.js';
+import { cpuMicros, fmt, percentile, settle } from './stats.js';
 
 /** Where to send the load: netroom's IRC door or any IRC server (ngIRCd, InspIRCd) for comparison. */
 export interface IrcTarget {
@@ -166,15 +166,7 @@ export async function ircFanout(target: IrcTarget, clients: number, messages: nu
     const cpuBefore = target.pid ? cpuMicros(target.pid) : null;
     const start = nowUs();
     await Promise.all(all.map((client) => sendAll(client, `PRIVMSG ${channel} :${tag}m`, messages, nowUs)));
-    const deadline = Date.now() + RUN_LIMIT_MS;
-    while (delivered < expected && Date.now() < deadline) {
-      const before = delivered;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, IDLE_LIMIT_MS);
-      });
-      if (delivered === before) break;
-    }
+    await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const cpuAfter = target.pid ? cpuMicros(target.pid) : null;
     const sorted = latencies.subarray(0, Math.min(delivered, expected)).sort();
     return {

@@ -56,3 +56,29 @@ export function fmt(value: number | null, digits = 0): string {
   if (value === null || Number.isNaN(value)) return 'n/a';
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+/**
+ * Wait until `delivered()` reaches `expected`, or until nothing new has arrived for `idleMs`, and
+ * never longer than `limitMs`. `arm` receives the function the receiver calls to end a wait early
+ * (when the last delivery lands). Shared by the fan-out loads so each stops by itself.
+ */
+export async function settle(
+  delivered: () => number,
+  expected: number,
+  arm: (wake: () => void) => void,
+  idleMs: number,
+  limitMs: number,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (delivered() < expected && Date.now() < deadline) {
+    const before = delivered();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, idleMs);
+      arm(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (delivered() === before) break;
+  }
+}

@@ -1,7 +1,7 @@
 // UDP chat fan-out load: N seed-protocol clients each send M messages unpaced; counts deliveries and latency.
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { cpuMicros, percentile, udpDrops } from './stats.js';
+import { cpuMicros, percentile, udpDrops, settle } from './stats.js';
 
 /** What one fan-out run measured. */
 export interface FanoutResult {
@@ -69,16 +69,7 @@ export async function udpFanout(target: Target, clients: number, messages: numbe
         sockets[i]!.send(`C ${tag}c${i} ${seq} ${nowUs()}`, target.port, target.host);
       }
     }
-    // Wait for every delivery, or until nothing has arrived for a while (bounded in time).
-    const deadline = Date.now() + RUN_LIMIT_MS;
-    while (delivered < expected && Date.now() < deadline) {
-      const before = delivered;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, IDLE_LIMIT_MS);
-      });
-      if (delivered === before) break;
-    }
+    await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const cpuAfter = target.pid ? cpuMicros(target.pid) : null;
     const dropsAfter = udpDrops(target.port);
     const counted = Math.min(delivered, expected);

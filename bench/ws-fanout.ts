@@ -1,7 +1,7 @@
 // WebSocket chat fan-out load: N members on /ws each say M messages; deliveries/s, latency, server CPU.
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { cpuMicros, percentile } from './stats.js';
+import { cpuMicros, percentile, settle } from './stats.js';
 
 /** What one WebSocket fan-out run measured. */
 export interface WsFanoutResult {
@@ -80,15 +80,7 @@ export async function wsFanout(url: string, members: number, messages: number, p
     for (let seq = 0; seq < messages; seq++) {
       for (const ws of sockets) ws.send(`{"type":"say","text":"${tag}${seq} ${nowUs()}"}`);
     }
-    const deadline = Date.now() + RUN_LIMIT_MS;
-    while (delivered < expected && Date.now() < deadline) {
-      const before = delivered;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, IDLE_LIMIT_MS);
-      });
-      if (delivered === before) break;
-    }
+    await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const cpuAfter = pid ? cpuMicros(pid) : null;
     const sorted = latencies.subarray(0, Math.min(delivered, expected)).sort();
     return {
