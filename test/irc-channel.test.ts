@@ -1,16 +1,8 @@
 // IRC door integration: #lobby (JOIN, PART, NAMES, TOPIC, MODE), queries (WHO, WHOIS, ISON, USERHOST, AWAY), messages.
-import { afterEach, describe, expect, it } from 'vitest';
-import { startIrcRig, type IrcRig, type IrcRigOptions } from './helpers/irc.js';
+import { describe, expect, it } from 'vitest';
+import { rigPerTest } from './helpers/irc.js';
 
-let rig: IrcRig | undefined;
-async function start(options: IrcRigOptions = {}): Promise<IrcRig> {
-  rig = await startIrcRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = rigPerTest();
 
 describe('IRC door: #lobby', () => {
   it('answers JOIN #lobby with the echo, the topic and the names of every door', async () => {

@@ -1,16 +1,8 @@
 // The IRC door with a real client library (irc-framework): CAP negotiation, join, talk, actions, echo, nick clashes.
-import { afterEach, describe, expect, it } from 'vitest';
-import { frameworkEvent, startIrcRig, type IrcRig, type IrcRigOptions } from './helpers/irc.js';
+import { describe, expect, it } from 'vitest';
+import { frameworkEvent, rigPerTest } from './helpers/irc.js';
 
-let rig: IrcRig | undefined;
-async function start(options: IrcRigOptions = {}): Promise<IrcRig> {
-  rig = await startIrcRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = rigPerTest();
 
 describe('IRC door with irc-framework', () => {
   it('negotiates the IRCv3 capabilities and reads ISUPPORT', async () => {

@@ -1,18 +1,10 @@
 // IRC door integration: registration with and without CAP, numerics before 001, nicks as room names across doors.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NetroomError } from '../src/core/errors.js';
 import { IrcDoor } from '../src/doors/irc/door.js';
-import { startIrcRig, type IrcRig, type IrcRigOptions } from './helpers/irc.js';
+import { rigPerTest } from './helpers/irc.js';
 
-let rig: IrcRig | undefined;
-async function start(options: IrcRigOptions = {}): Promise<IrcRig> {
-  rig = await startIrcRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = rigPerTest();
 
 describe('IRC door: registration', () => {
   it('says where it listens and validates its options', async () => {

@@ -1,18 +1,10 @@
 // IRC door integration: keepalive, overlong and garbage lines, odd encodings, and a reader too slow to keep up.
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomEvent } from '../src/core/room.js';
-import { startIrcRig, type IrcRig, type IrcRigOptions } from './helpers/irc.js';
+import { rigPerTest, type IrcRig } from './helpers/irc.js';
 
-let rig: IrcRig | undefined;
-async function start(options: IrcRigOptions = {}): Promise<IrcRig> {
-  rig = await startIrcRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = rigPerTest();
 
 /** Resolves with the first room event that passes `test` (already seen or still to come). */
 function roomEvent(r: IrcRig, test: (e: RoomEvent) => boolean): Promise<RoomEvent> {

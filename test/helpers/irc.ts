@@ -14,6 +14,7 @@ import { UdpDoor } from '../../src/doors/udp/door.js';
 import { silentLogger } from '../../src/log.js';
 import { storable, type HistoryStore, type StoredEvent } from '../../src/store/history.js';
 import { TestUdpClient } from './udp.js';
+import { afterEach } from 'vitest';
 
 /** Default wait for a line; a miss fails the test with what did arrive (never a sleep). */
 export const WAIT_MS = 5000;
@@ -350,3 +351,17 @@ export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> 
     },
   };
 }
+
+/** A rig per test: the returned `start` opens one; it is closed after each test of the calling file. */
+export function rigPerTest(): (options?: IrcRigOptions) => Promise<IrcRig> {
+  let rig: IrcRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+  return async (options = {}) => {
+    rig = await startIrcRig(options);
+    return rig;
+  };
+}
+
