@@ -350,7 +350,7 @@ describe('upload: concurrency', () => {
 
 describe('upload: system errors reach the caller as clear errors', () => {
   /** An Upload on a real temp file whose handle fails `method` with errno `code`. */
-  async function failingUpload(method: 'writev' | 'sync', code: string): Promise<{ upload: Upload; temp: string }> {
+  async function failingUpload(method: 'write' | 'sync', code: string): Promise<{ upload: Upload; temp: string }> {
     await fs.mkdir(root, { recursive: true });
     const temp = path.join(root, `${UPLOAD_PREFIX}test`);
     const handle = await fs.open(temp, 'wx');
@@ -373,7 +373,7 @@ describe('upload: system errors reach the caller as clear errors', () => {
   }
 
   it('a full disk while writing gives DISK_FULL and removes the temp', async () => {
-    const { upload } = await failingUpload('writev', 'ENOSPC');
+    const { upload } = await failingUpload('write', 'ENOSPC');
     expect(await codeOf(pipeline(source(randomBytes(1000)), upload))).toBe('DISK_FULL');
     expect(await tree()).toEqual([]);
   });

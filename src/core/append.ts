@@ -1,12 +1,13 @@
 // Uploads that continue what the server has (FTP REST+STOR, APPE) and keep what a dropped upload sent, hidden.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { constants as fsConstants, createReadStream } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { Library } from './library.js';
+import { HashedFileWriter } from './sink/hashed-writer.js';
+import { Sha256Pool, type Sha256Job } from './sink/sha256-pool.js';
 import { UPLOAD_PREFIX, type UploadResult } from './upload.js';
 import { syncDir } from './sync-dir.js';
 
@@ -19,9 +20,6 @@ export const KEPT_PREFIX = '.netroom-kept-';
 
 /** How long a dropped upload is kept after its last byte: 24 hours. */
 export const DEFAULT_KEPT_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** File writes of one upload running at once (each at its own offset). */
-const MAX_INFLIGHT = 4;
 
 /** What a continued upload starts from: the visible file, a dropped upload's kept bytes, or nothing. */
 export interface Base {
@@ -38,6 +36,8 @@ export interface ContinuationOptions {
   ttlMs?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /** Where uploads are hashed; default the process-wide pool. */
+  hashPool?: Sha256Pool;
 }
 
 /**
@@ -49,6 +49,7 @@ export interface ContinuationOptions {
 export class Continuations {
   readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly hashPool: Sha256Pool;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -57,6 +58,7 @@ export class Continuations {
   ) {
     this.ttlMs = options.ttlMs ?? DEFAULT_KEPT_TTL_MS;
     this.now = options.now ?? Date.now;
+    this.hashPool = options.hashPool ?? Sha256Pool.shared();
   }
 
   /** What an upload of `input` would continue from (SIZE for a file that is only a dropped upload). */
@@ -102,6 +104,7 @@ export class Continuations {
       throw fromSystemError(err, rel);
     }
     let handle: fs.FileHandle | undefined;
+    let hash: Sha256Job | undefined;
     try {
       handle = await fs.open(work, 'r+');
       // The base may have shrunk since it was measured: truncate() would then pad it with zeros.
@@ -109,9 +112,12 @@ export class Continuations {
         throw new NetroomError('UPLOAD_ABORTED', `${rel} changed while the upload started: try again`, { path: rel });
       }
       await handle.truncate(offset);
-      const hash = offset === 0 ? createHash('sha256') : await hashPrefix(work, offset);
+      // The digest covers the whole file: the hashing thread reads the continued prefix itself.
+      hash = this.hashPool.open(offset === 0 ? undefined : { file: work, length: offset });
+      await hash.ready;
       return new ContinuedUpload({ handle, work, kept, target: abs, rel, offset, hash, maxSize: rules.maxUpload, noOverwrite: rules.noOverwrite });
     } catch (err) {
+      hash?.drop();
       await handle?.close().catch(() => undefined);
       await fs.rm(work, { force: true });
       throw fromSystemError(err, rel);
@@ -152,7 +158,7 @@ interface ContinuedInit {
   target: string;
   rel: string;
   offset: number;
-  hash: Hash;
+  hash: Sha256Job;
   maxSize: number;
   noOverwrite: boolean;
 }
@@ -162,29 +168,20 @@ interface ContinuedInit {
  * `commit()` (fsync, rename into place), `keep()` (stay hidden as the file's kept upload, to be
  * continued) or `abort()` (removed). Destroying it alone decides nothing: the caller chooses.
  */
-export class ContinuedUpload extends Writable {
+export class ContinuedUpload extends HashedFileWriter {
   readonly path: string;
   private readonly init: ContinuedInit;
-  private position: number;
-  /** Writes started and not finished (they never reject: a failure is kept in `failure`). */
-  private readonly inflight = new Set<Promise<void>>();
-  /** The first write error; every later write or the end reports it. */
-  private failure: NetroomError | null = null;
-  /** Where the earliest failed write started: bytes past it are not known to be in the file. */
-  private goodUntil = Infinity;
-  private flushed = false;
   private settled = false;
 
   constructor(init: ContinuedInit) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ handle: init.handle, start: init.offset, hash: init.hash, rel: init.rel });
     this.init = init;
     this.path = init.rel;
-    this.position = init.offset;
   }
 
   /** Bytes of the file so far, the continued prefix included. */
   get size(): number {
-    return this.position;
+    return this.accepted;
   }
 
   /** Where the client's bytes started. */
@@ -192,65 +189,10 @@ export class ContinuedUpload extends Writable {
     return this.init.offset;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
-  }
-
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    if (this.failure !== null) {
-      callback(this.failure);
-      return;
-    }
-    const buffers = chunks.map((c) => c.chunk);
-    const total = buffers.reduce((n, b) => n + b.length, 0);
-    const { maxSize, handle, rel } = this.init;
-    if (this.position + total > maxSize) {
-      callback(new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize }));
-      return;
-    }
-    for (const b of buffers) this.init.hash.update(b);
-    const at = this.position;
-    this.position += total;
-    // Each write names its own position, so several can run at once on the thread pool; the stream
-    // is told to go on while fewer than MAX_INFLIGHT are pending, and the socket keeps being read.
-    const write: Promise<void> = handle.writev(buffers, at).then(
-      () => {
-        this.inflight.delete(write);
-      },
-      (err: unknown) => {
-        this.inflight.delete(write);
-        this.failure ??= fromSystemError(err, rel);
-        this.goodUntil = Math.min(this.goodUntil, at);
-      },
-    );
-    this.inflight.add(write);
-    if (this.inflight.size < MAX_INFLIGHT) callback();
-    else void Promise.race(this.inflight).then(() => callback(this.failure));
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.settledWrites()
-      .then(() => {
-        if (this.failure !== null) throw this.failure;
-        return this.init.handle.sync();
-      })
-      .then(
-        () => {
-          this.flushed = true;
-          callback();
-        },
-        (err: unknown) => callback(fromSystemError(err, this.init.rel)),
-      );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Close only after the writes in flight, so what keep() truncates to is what reached the file.
-    this.settledWrites()
-      .then(() => this.init.handle.close())
-      .then(
-        () => callback(error),
-        () => callback(error),
-      );
+  protected override refuse(position: number, size: number): NetroomError | null {
+    const { maxSize } = this.init;
+    if (position + size <= maxSize) return null;
+    return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize });
   }
 
   /** End the stream and make every byte durable, without placing the file yet. */
@@ -283,7 +225,7 @@ export class ContinuedUpload extends Writable {
       }
       await syncDir(path.dirname(target));
       await fs.rm(kept, { force: true }); // a finished upload supersedes what a dropped one kept
-      return { path: rel, size: this.position, sha256: this.init.hash.digest('hex') };
+      return { path: rel, size: this.written, sha256: this.digest ?? '' };
     } catch (err) {
       this.settled = true;
       await this.whenClosed();
@@ -302,9 +244,8 @@ export class ContinuedUpload extends Writable {
     this.settled = true;
     await this.whenClosed();
     try {
-      if (this.position === 0) throw new Error('nothing to keep');
-      // A failed write may have left a hole or bytes past the last one known good: cut back to those.
-      const good = Math.min(this.position, this.goodUntil);
+      // A failed write may have left bytes past the last one known good: cut back to those.
+      const good = this.written;
       if (good === 0) throw new Error('nothing to keep');
       await fs.truncate(work, good);
       await fs.rename(work, kept);
@@ -321,10 +262,6 @@ export class ContinuedUpload extends Writable {
     this.settled = true;
     await this.whenClosed();
     await fs.rm(this.init.work, { force: true });
-  }
-
-  private async settledWrites(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.all(this.inflight);
   }
 
   private async whenClosed(): Promise<void> {
@@ -352,13 +289,6 @@ async function baseOf(abs: string, rel: string): Promise<Base> {
   } catch {
     return { source: 'none', size: 0 };
   }
-}
-
-/** SHA-256 state after the first `length` bytes of `file`. */
-async function hashPrefix(file: string, length: number): Promise<Hash> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  return hash;
 }
 
 async function pruneDir(dir: string, before: number): Promise<number> {

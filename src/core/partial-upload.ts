@@ -1,11 +1,12 @@
 // One resumable upload in progress: a Writable into its own hidden file beside the target, hashing on the way.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import { HashedFileWriter } from './sink/hashed-writer.js';
+import type { Sha256Job } from './sink/sha256-pool.js';
 import { syncDir } from './sync-dir.js';
 
 /** Hidden files of resumable uploads start with this; they are never listed or served. */
@@ -58,7 +59,8 @@ export interface PartialInit {
   maxSize: number;
   noOverwrite: boolean;
   start: number;
-  hash: Hash;
+  /** Holds the kept prefix's first `start` bytes already (Sha256Pool.open with a prefix). */
+  hash: Sha256Job;
 }
 
 /**
@@ -66,20 +68,15 @@ export interface PartialInit {
  * one of `commit()` (fsync, rename into place), `keep()` (stay hidden, to be continued) or `abort()`
  * (removed). Unlike core Upload, destroying it keeps the file: the caller decides what happens next.
  */
-export class PartialUpload extends Writable {
+export class PartialUpload extends HashedFileWriter {
   readonly path: string;
   private readonly init: PartialInit;
-  private position: number;
-  /** The write in flight, so destroy waits for it before closing the handle. */
-  private inflight: Promise<unknown> = Promise.resolve();
-  private flushed = false;
   private settled = false;
 
   constructor(init: PartialInit) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ handle: init.handle, start: init.start, hash: init.hash, rel: init.rel });
     this.init = init;
     this.path = init.rel;
-    this.position = init.start;
     // A write error may come after whoever copies into this stream has stopped listening (the body
     // ended just before); finish() and commit() report it, so here it must not crash the process.
     this.on('error', () => undefined);
@@ -87,7 +84,7 @@ export class PartialUpload extends Writable {
 
   /** Bytes of the file the server has (including a continued upload's kept prefix). */
   get received(): number {
-    return this.position;
+    return this.written;
   }
 
   /** The whole file's declared size, if known. */
@@ -100,54 +97,15 @@ export class PartialUpload extends Writable {
     return this.init.limit;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
-  }
-
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk);
-    const size = buffers.reduce((n, b) => n + b.length, 0);
-    const { maxSize, limit, rel, handle } = this.init;
-    if (this.position + size > maxSize) {
-      callback(new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize }));
-      return;
+  protected override refuse(position: number, size: number): NetroomError | null {
+    const { maxSize, limit, rel } = this.init;
+    if (position + size > maxSize) {
+      return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize });
     }
-    if (limit !== undefined && this.position + size > limit) {
-      callback(new NetroomError('BAD_REQUEST', `more bytes than announced for ${rel} (${limit})`, { limit }));
-      return;
+    if (limit !== undefined && position + size > limit) {
+      return new NetroomError('BAD_REQUEST', `more bytes than announced for ${rel} (${limit})`, { limit });
     }
-    for (const b of buffers) this.init.hash.update(b);
-    this.inflight = handle.writev(buffers, this.position).then(
-      () => {
-        this.position += size;
-        callback();
-      },
-      (err: unknown) => callback(fromSystemError(err, rel)),
-    );
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    // Every byte is written: make the data durable before anyone may rename it.
-    const { handle, rel } = this.init;
-    handle.sync().then(
-      () => {
-        this.flushed = true;
-        callback();
-      },
-      (err: unknown) => callback(fromSystemError(err, rel)),
-    );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // The file stays: commit, keep or abort decides. Wait for a write in flight so the handle is
-    // closed only after it, and the kept size is what really reached the file.
-    this.inflight
-      .catch(() => undefined)
-      .then(() => this.init.handle.close())
-      .then(
-        () => callback(error),
-        () => callback(error),
-      );
+    return null;
   }
 
   /**
@@ -174,15 +132,15 @@ export class PartialUpload extends Writable {
     try {
       await this.finish();
       if (!this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${rel} was aborted`);
-      if (total !== undefined && this.position !== total) {
-        throw new NetroomError('BAD_REQUEST', `${rel}: ${this.position} of ${total} bytes arrived`, { received: this.position, total });
+      if (total !== undefined && this.written !== total) {
+        throw new NetroomError('BAD_REQUEST', `${rel}: ${this.written} of ${total} bytes arrived`, { received: this.written, total });
       }
       await this.release();
       const created = await place(work, target, this.init.noOverwrite);
       await syncDir(path.dirname(target));
       // A finished upload supersedes what was kept of an earlier try at the same file.
       if (kept !== null) await fs.rm(kept, { force: true });
-      return { path: rel, size: this.position, sha256: this.init.hash.digest('hex'), created };
+      return { path: rel, size: this.written, sha256: this.digest ?? '', created };
     } catch (err) {
       await this.removeFile();
       throw isNetroomError(err) ? err : fromSystemError(err, rel);
@@ -204,14 +162,14 @@ export class PartialUpload extends Writable {
       // Write out what is buffered (every byte that reached the server counts), unless it failed.
       if (!this.destroyed && !this.writableFinished) await this.finish().catch(() => undefined);
       await this.release();
-      if (kept === null || total === undefined || this.position === 0) {
+      if (kept === null || total === undefined || this.written === 0) {
         await this.removeFile();
         return null;
       }
       // A failed write may have left bytes past the last completed one: cut back to what is known good.
       const handle = await fs.open(work, 'r+');
       try {
-        await handle.truncate(this.position);
+        await handle.truncate(this.written);
         await handle.sync();
       } finally {
         await handle.close();
@@ -220,7 +178,7 @@ export class PartialUpload extends Writable {
       const dir = path.dirname(target);
       const others = await this.init.store.findKept(dir, keyOf(target), path.basename(kept));
       await Promise.all(others.map((o) => fs.rm(o.file, { force: true })));
-      return { path: rel, offset: this.position, total };
+      return { path: rel, offset: this.written, total };
     } catch {
       await this.removeFile();
       return null;

@@ -1,10 +1,10 @@
 // Resumable uploads: bytes go to a hidden file beside the target; an interrupted one is kept to be continued.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { Library } from './library.js';
+import { Sha256Pool } from './sink/sha256-pool.js';
 import { KEPT, PARTIAL_PREFIX, PartialUpload, exists, keyOf, type PartialInfo } from './partial-upload.js';
 
 export { PARTIAL_PREFIX, PartialUpload, type PartialInfo, type PartialResult } from './partial-upload.js';
@@ -42,12 +42,15 @@ export interface PartialStoreOptions {
   ttlMs?: number;
   /** Clock, injectable for tests. */
   now?: () => number;
+  /** Where uploads are hashed; default the process-wide pool. */
+  hashPool?: Sha256Pool;
 }
 
 /** The resumable uploads of one library: starts, continues and prunes them. */
 export class PartialStore {
   readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly hashPool: Sha256Pool;
   /**
    * Kept files claimed by a continuation (by their kept path): its upload once started, null while
    * it is being claimed (renamed, re-hashed), with where it started.
@@ -63,6 +66,7 @@ export class PartialStore {
   ) {
     this.ttlMs = options.ttlMs ?? DEFAULT_PARTIAL_TTL_MS;
     this.now = options.now ?? Date.now;
+    this.hashPool = options.hashPool ?? Sha256Pool.shared();
   }
 
   /** What the server has of an interrupted (or running) upload of `input`, or null. */
@@ -116,7 +120,7 @@ export class PartialStore {
         throw fromSystemError(err, rel);
       }
       this.working.add(work);
-      return new PartialUpload({ ...base, handle, start: 0, hash: createHash('sha256') });
+      return new PartialUpload({ ...base, handle, start: 0, hash: this.hashPool.open() });
     }
     if (kept === null || total === undefined) throw new NetroomError('BAD_REQUEST', 'a continued upload needs its total size');
     if (this.claimed.has(kept)) throw new ResumeConflict(`another upload of ${rel} is being continued`, null);
@@ -137,8 +141,15 @@ export class PartialStore {
       handle = await fs.open(work, 'r+');
       const { size } = await handle.stat();
       if (size !== start) throw new ResumeConflict(`the server has ${size} bytes of ${rel}, not ${start}`, size);
-      // The result's SHA-256 covers the whole file: re-read the kept prefix rather than trust a stored digest.
-      const hash = await hashPrefix(work, start);
+      // The result's SHA-256 covers the whole file: re-read the kept prefix (on the hashing thread)
+      // rather than trust a stored digest.
+      const hash = this.hashPool.open({ file: work, length: start });
+      try {
+        await hash.ready;
+      } catch (err) {
+        hash.drop();
+        throw err;
+      }
       claim.upload = new PartialUpload({ ...base, handle, start, hash });
       return claim.upload;
     } catch (err) {
@@ -219,12 +230,3 @@ export class PartialStore {
     return removed;
   }
 }
-
-/** SHA-256 state after the first `length` bytes of `file`. */
-async function hashPrefix(file: string, length: number): Promise<Hash> {
-  const hash = createHash('sha256');
-  const stream = createReadStream(file, { start: 0, end: length - 1, highWaterMark: 1024 * 1024 });
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash;
-}
-

@@ -1,12 +1,12 @@
 // One upload in progress: a Writable into a hidden temp file that hashes and counts on the way.
-import { createHash, type Hash } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import { HashedFileWriter } from './sink/hashed-writer.js';
+import { Sha256Pool } from './sink/sha256-pool.js';
 import { syncDir } from './sync-dir.js';
 
 /** Hidden temporary files of uploads in progress start with this; they are never listed or served. */
@@ -26,6 +26,8 @@ interface UploadInit {
   rel: string;
   maxSize: number;
   noOverwrite: boolean;
+  /** Where the hash runs; default the process-wide pool. */
+  hashPool?: Sha256Pool;
 }
 
 /**
@@ -38,77 +40,34 @@ interface UploadInit {
  * removed by the next `Library.init()`). After a failed pipeline the temp is already gone, and
  * `await abort()` is still the way to be sure.
  */
-export class Upload extends Writable {
+export class Upload extends HashedFileWriter {
   readonly path: string;
   private readonly init: UploadInit;
-  private readonly hash: Hash = createHash('sha256');
-  private position = 0;
-  private flushed = false;
   private removed = false;
   private committed = false;
   /** Set when commit() is first called, so a second call cannot race the first to the rename. */
   private commitStarted = false;
 
   constructor(init: UploadInit) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ handle: init.handle, start: 0, hash: (init.hashPool ?? Sha256Pool.shared()).open(), rel: init.rel });
     this.init = init;
     this.path = init.rel;
   }
 
   /** Bytes received so far. */
   get received(): number {
-    return this.position;
+    return this.accepted;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this._writev([{ chunk }], callback);
+  protected override refuse(position: number, size: number): NetroomError | null {
+    const { maxSize } = this.init;
+    if (position + size <= maxSize) return null;
+    return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize });
   }
 
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk);
-    const total = buffers.reduce((n, b) => n + b.length, 0);
-    if (this.position + total > this.init.maxSize) {
-      callback(
-        new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${this.init.maxSize} bytes`, {
-          max: this.init.maxSize,
-        }),
-      );
-      return;
-    }
-    for (const b of buffers) this.hash.update(b);
-    const at = this.position;
-    this.position += total;
-    this.init.handle.writev(buffers, at).then(
-      () => callback(),
-      (err: unknown) => callback(fromSystemError(err, this.init.rel)),
-    );
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    // Runs once every byte is written: make the data durable before anyone may rename it.
-    const { handle, rel } = this.init;
-    handle
-      .sync()
-      .then(() => handle.close())
-      .then(
-        () => {
-          this.flushed = true;
-          callback();
-        },
-        (err: unknown) => callback(fromSystemError(err, rel)),
-      );
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+  protected override onDestroy(error: Error | null): void {
     // A failure or a premature end removes the temp file; a clean finish leaves it for commit().
-    if (this.flushed && !error) {
-      callback(null);
-      return;
-    }
-    this.cleanup().then(
-      () => callback(error),
-      () => callback(error),
-    );
+    if (!this.flushed || error !== null) this.removeTemp();
   }
 
   /** Finish: flush and fsync, then rename into place (or refuse if the name exists and overwrite is off). */
@@ -145,7 +104,7 @@ export class Upload extends Writable {
       await this.cleanup();
       throw fromSystemError(err, rel);
     }
-    return { path: rel, size: this.position, sha256: this.hash.digest('hex') };
+    return { path: rel, size: this.accepted, sha256: this.digest ?? '' };
   }
 
   /** Give up: the temp file is removed and nothing becomes visible. Safe to call more than once. */
@@ -159,6 +118,12 @@ export class Upload extends Writable {
   }
 
   private async cleanup(): Promise<void> {
+    this.removeTemp();
+    if (!this.destroyed) this.destroy();
+    if (!this.closed) await new Promise<void>((resolve) => this.once('close', () => resolve()));
+  }
+
+  private removeTemp(): void {
     if (this.removed) return;
     this.removed = true;
     // The temp is unlinked synchronously, at once, not after the handle is closed: stream.pipeline
@@ -171,6 +136,5 @@ export class Upload extends Writable {
     } catch {
       // already gone (or never renamed back): nothing to remove
     }
-    await this.init.handle.close().catch(() => undefined);
   }
 }

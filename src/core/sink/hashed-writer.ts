@@ -1,0 +1,311 @@
+// The write path every upload shares: bytes into an open file at a position, SHA-256 on the way.
+import type { FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { NetroomError, fromSystemError } from '../errors.js';
+import type { Sha256Job } from './sha256-pool.js';
+
+/**
+ * Bytes per slot: the unit of one file write and one hash update. Small enough that a slot is
+ * still in the CPU cache when the hashing thread and the write read it (1 MiB slots cost ~30%
+ * more CPU per GiB in `npm run bench`), large enough that writes and messages stay few.
+ */
+export const SLOT_SIZE = 256 * 1024;
+/** Slots one upload may fill before it stops taking bytes (its buffer: 2 MiB). */
+const SLOTS_PER_WRITER = 8;
+/** Slots all uploads together may fill (64 MiB): past it, uploads wait for one another. */
+const SLOTS_IN_ALL = 256;
+/** Written bytes after which a data sync starts behind the writes, so the closing fsync is short. */
+export const FLUSH_BEHIND = 64 * 1024 * 1024;
+/** Free slots kept for the next upload rather than left to the garbage collector. */
+const SPARE_SLOTS = 32;
+
+const spare: SharedArrayBuffer[] = [];
+let slotsInAll = 0;
+/** Writers waiting because every slot of all uploads is in use. */
+const waitingForAny: Array<() => void> = [];
+
+function takeSlot(): SharedArrayBuffer {
+  return spare.pop() ?? new SharedArrayBuffer(SLOT_SIZE);
+}
+
+function giveSlot(buffer: SharedArrayBuffer): void {
+  if (spare.length < SPARE_SLOTS) spare.push(buffer);
+}
+
+/** Where a writer starts: its open file, the file position of its first byte, and its hash. */
+export interface HashedWriterInit {
+  readonly handle: FileHandle;
+  readonly start: number;
+  /** A hash already holding the file's first `start` bytes (see Sha256Pool.open). */
+  readonly hash: Sha256Job;
+  /** The upload's library path, for error messages. */
+  readonly rel: string;
+}
+
+interface Slot {
+  readonly buffer: SharedArrayBuffer;
+  fill: number;
+}
+
+/**
+ * A Writable into an open file. Incoming chunks are copied into shared slots; each full slot is
+ * written at its position on the libuv pool (one write at a time, in order) and hashed on a
+ * hashing thread at once, so the event loop only copies. Every 64 MiB a data sync runs behind
+ * the writes. `_final` makes the file durable (fsync) and takes the digest; destroying closes
+ * the file. Subclasses decide what happens to the file (rename, keep, remove).
+ *
+ * After a write fails no later write starts, so `written` is always a prefix known to be in the file.
+ */
+export abstract class HashedFileWriter extends Writable {
+  protected readonly handle: FileHandle;
+  protected readonly rel: string;
+  private readonly hash: Sha256Job;
+  /** File position where the next accepted byte goes. */
+  private acceptedTo: number;
+  /** File position up to which bytes are handed to the writes. */
+  private queuedTo: number;
+  /** File position up to which every byte is written. */
+  private writtenTo: number;
+  private syncedTo: number;
+  private current: Slot | null = null;
+  private slotsInUse = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+  /** Each dispatched slot until both its write and its hash are done. */
+  private readonly active = new Set<Promise<void>>();
+  private writeChain: Promise<void> = Promise.resolve();
+  /** Slot writes queued or running. */
+  private writesPending = 0;
+  private idleCheck: NodeJS.Immediate | null = null;
+  private dataSync: Promise<void> | null = null;
+  private failure: NetroomError | null = null;
+  private sha256: string | null = null;
+  /** True once `_final` has made every byte durable. */
+  protected flushed = false;
+
+  constructor(init: HashedWriterInit) {
+    super({ highWaterMark: 256 * 1024 });
+    this.handle = init.handle;
+    this.rel = init.rel;
+    this.hash = init.hash;
+    this.acceptedTo = init.start;
+    this.queuedTo = init.start;
+    this.writtenTo = init.start;
+    this.syncedTo = init.start;
+  }
+
+  /** File position after the last byte taken (the size the file will have). */
+  protected get accepted(): number {
+    return this.acceptedTo;
+  }
+
+  /** File position up to which every byte is known to be in the file. */
+  protected get written(): number {
+    return this.writtenTo;
+  }
+
+  /** The SHA-256 (hex) of the whole file, once `_final` has run. */
+  protected get digest(): string | null {
+    return this.sha256;
+  }
+
+  /** Refuse `size` more bytes at `position` (a size limit), or null to take them. */
+  protected refuse(_position: number, _size: number): NetroomError | null {
+    return null;
+  }
+
+  /** Called first thing on destroy, synchronously (an upload's temp is removed here at once). */
+  protected onDestroy(_error: Error | null): void {
+    // nothing by default
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.take([chunk], chunk.length, callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    this.take(
+      buffers,
+      buffers.reduce((n, b) => n + b.length, 0),
+      callback,
+    );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.dispatch();
+    this.settle()
+      .then(async () => {
+        if (this.failure !== null) throw this.failure;
+        const [digest] = await Promise.all([this.hash.digest(), this.handle.sync()]);
+        this.sha256 = digest;
+        this.flushed = true;
+      })
+      .then(
+        () => callback(),
+        (err: unknown) => callback(this.failure ?? fromSystemError(err, this.rel)),
+      );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.onDestroy(error);
+    if (this.idleCheck !== null) clearImmediate(this.idleCheck);
+    this.idleCheck = null;
+    this.wakeAll();
+    // What was taken is written out too (a dropped upload keeps every byte that arrived); close
+    // only after the writes in flight, so `written` is what really reached the file.
+    this.dispatch();
+    this.settle()
+      .then(() => {
+        this.hash.drop();
+        return this.handle.close();
+      })
+      .then(
+        () => callback(error),
+        () => callback(error),
+      );
+  }
+
+  private take(buffers: Buffer[], size: number, callback: (error?: Error | null) => void): void {
+    if (this.failure !== null) {
+      callback(this.failure);
+      return;
+    }
+    const refusal = this.refuse(this.acceptedTo, size);
+    if (refusal !== null) {
+      callback(refusal);
+      return;
+    }
+    this.acceptedTo += size;
+    this.copyIn(buffers).then(
+      () => {
+        this.flushWhenIdle();
+        callback(this.failure);
+      },
+      (err: unknown) => callback(fromSystemError(err, this.rel)),
+    );
+  }
+
+  /** Copy into slots, dispatching each full one; waits while every slot of this writer is busy. */
+  private async copyIn(buffers: Buffer[]): Promise<void> {
+    for (const buffer of buffers) {
+      let offset = 0;
+      while (offset < buffer.length) {
+        if (this.current === null) {
+          for (;;) {
+            if (this.failure !== null || this.destroyed) return;
+            if (this.slotsInUse >= SLOTS_PER_WRITER) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+            else if (slotsInAll >= SLOTS_IN_ALL) await new Promise<void>((resolve) => waitingForAny.push(resolve));
+            else break;
+          }
+          this.slotsInUse++;
+          slotsInAll++;
+          this.current = { buffer: takeSlot(), fill: 0 };
+        }
+        const slot = this.current;
+        const n = Math.min(SLOT_SIZE - slot.fill, buffer.length - offset);
+        new Uint8Array(slot.buffer, slot.fill, n).set(buffer.subarray(offset, offset + n));
+        slot.fill += n;
+        offset += n;
+        if (slot.fill === SLOT_SIZE) this.dispatch();
+      }
+    }
+  }
+
+  /**
+   * A slot is written when full, or once nothing more arrived in this turn of the event loop and
+   * the file is idle: a slow or stalled sender's bytes still reach the file, and a fast one's are
+   * written in whole slots.
+   */
+  private flushWhenIdle(): void {
+    if (this.idleCheck !== null || this.current === null || this.current.fill === 0) return;
+    this.idleCheck = setImmediate(() => {
+      this.idleCheck = null;
+      if (this.writesPending === 0 && !this.destroyed) this.dispatch();
+    });
+  }
+
+  /** Hand the current slot to its write and its hash. */
+  private dispatch(): void {
+    const slot = this.current;
+    this.current = null;
+    if (slot === null) return;
+    if (slot.fill === 0) {
+      this.freeSlot(slot);
+      return;
+    }
+    const at = this.queuedTo;
+    this.queuedTo += slot.fill;
+    const hashed = this.hash.update(slot.buffer, slot.fill).catch((err: unknown) => {
+      this.fail(new NetroomError('IO_ERROR', `could not hash ${this.rel}: ${err instanceof Error ? err.message : String(err)}`));
+    });
+    const written = this.writeSlot(slot, at).catch((err: unknown) => this.fail(fromSystemError(err, this.rel)));
+    const done: Promise<void> = Promise.all([hashed, written]).then(() => {
+      this.active.delete(done);
+      this.freeSlot(slot);
+    });
+    this.active.add(done);
+  }
+
+  /** Write a slot at `at` after the writes before it; none starts once one has failed. */
+  private writeSlot(slot: Slot, at: number): Promise<void> {
+    this.writesPending++;
+    const run = async (): Promise<void> => {
+      if (this.failure !== null) return;
+      let done = 0;
+      while (done < slot.fill) {
+        const { bytesWritten } = await this.handle.write(new Uint8Array(slot.buffer, done, slot.fill - done), 0, slot.fill - done, at + done);
+        done += bytesWritten;
+      }
+      this.writtenTo = at + slot.fill;
+      this.syncBehind();
+    };
+    const write = this.writeChain.then(run).finally(() => {
+      this.writesPending--;
+      this.flushWhenIdle();
+    });
+    this.writeChain = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Start a data sync of what is written once enough has piled up since the last one. */
+  private syncBehind(): void {
+    if (this.dataSync !== null || this.writtenTo - this.syncedTo < FLUSH_BEHIND) return;
+    const upTo = this.writtenTo;
+    this.dataSync = this.handle.datasync().then(
+      () => {
+        this.syncedTo = upTo;
+        this.dataSync = null;
+      },
+      (err: unknown) => {
+        this.dataSync = null;
+        this.fail(fromSystemError(err, this.rel));
+      },
+    );
+  }
+
+  private freeSlot(slot: Slot): void {
+    giveSlot(slot.buffer);
+    this.slotsInUse--;
+    slotsInAll--;
+    this.slotWaiters.shift()?.();
+    waitingForAny.shift()?.();
+  }
+
+  private fail(err: NetroomError): void {
+    this.failure ??= err;
+    // Wake a copy waiting for a slot so it can report the failure.
+    this.wakeAll();
+  }
+
+  /** Wake every copy waiting for a slot (this writer's, and those waiting on all: one may be this). */
+  private wakeAll(): void {
+    for (const wake of this.slotWaiters.splice(0)) wake();
+    for (const wake of waitingForAny.splice(0)) wake();
+  }
+
+  /** Wait until no slot is being written or hashed and no data sync runs. */
+  private async settle(): Promise<void> {
+    while (this.active.size > 0) await Promise.all(this.active);
+    while (this.dataSync !== null) await this.dataSync;
+  }
+}
