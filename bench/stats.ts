@@ -82,3 +82,30 @@ export async function settle(
     if (delivered() === before) break;
   }
 }
+
+/** Uploads measured several times: best and median MB/s, and the server's CPU seconds per GiB moved. */
+export interface UploadFigures {
+  readonly best: number;
+  readonly median: number;
+  readonly cpuPerGiB: number | null;
+}
+
+/**
+ * Run `once` (one upload of `bytes`) `tries` times against the server `pid`. Throughput on a shared
+ * 2-core machine swings with the neighbours' load; the server's CPU per GiB barely does, so it is
+ * the figure to compare two versions of the write path by.
+ */
+export async function measureUploads(pid: number, bytes: number, tries: number, once: (i: number) => Promise<{ mbPerSecond: number }>): Promise<UploadFigures> {
+  const speeds: number[] = [];
+  const before = cpuMicros(pid);
+  for (let i = 0; i < tries; i++) speeds.push((await once(i)).mbPerSecond);
+  const after = cpuMicros(pid);
+  speeds.sort((a, b) => a - b);
+  const cpuPerGiB = before === null || after === null ? null : (after - before) / 1e6 / ((bytes * tries) / 2 ** 30);
+  return { best: speeds[speeds.length - 1] ?? 0, median: speeds[Math.floor(speeds.length / 2)] ?? 0, cpuPerGiB };
+}
+
+/** One table cell for upload figures. */
+export function uploadCell(f: UploadFigures, what: string): string {
+  return `best ${fmt(f.best)} MB/s, median ${fmt(f.median)} (${what}) | server CPU ${f.cpuPerGiB === null ? 'n/a' : `${fmt(f.cpuPerGiB, 2)} s`} per GiB`;
+}

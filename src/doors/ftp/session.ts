@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Continuations } from '../../core/append.js';
 import { isNetroomError } from '../../core/errors.js';
 import type { DoorContext } from '../door.js';
+import type { BufferPool } from '../send-file.js';
 import { CommandDecoder, canonicalHost, formatReply, type FtpCommand, type HostPort } from './codec.js';
 import { COMMANDS, KNOWN_UNIMPLEMENTED, type CommandHandler } from './commands/index.js';
 import { FACTS, type Fact } from './listing.js';
@@ -37,6 +38,8 @@ export interface SessionShared {
   readonly ctx: DoorContext;
   readonly options: SessionOptions;
   readonly pool: PassivePool;
+  /** Read buffers of the binary downloads in progress (RETR in TYPE I). */
+  readonly buffers: BufferPool;
   readonly continuations: Continuations;
   readonly report: (record: TransferRecord) => void;
 }

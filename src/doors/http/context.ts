@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { PartialInfo, PartialResult } from '../../core/partial.js';
 import type { PartialStore } from '../../core/partial.js';
 import type { DoorContext } from '../door.js';
-import type { BufferPool } from './download.js';
+import type { BufferPool } from '../send-file.js';
 
 /** Events of the HTTP door, for supervisors and tests (synchronise on these, never on sleeps). */
 export interface HttpDoorEvents {

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_PARTIAL_TTL_MS, PartialStore } from '../../core/partial.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
+import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
 import { apiRoutes } from './api.js';
 import type { HttpDoorEvents, HttpShared } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
-import { BufferPool } from './download.js';
 import { fileRoutes } from './files.js';
 import { healthRoutes } from './health.js';
 import { uploadRoutes } from './uploads.js';
@@ -68,7 +68,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
         idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
       },
       events: this,
-      pool: new BufferPool(options.downloadBufferBytes ?? 16 * 1024 * 1024),
+      pool: new BufferPool(options.downloadBufferBytes ?? DEFAULT_BUFFER_BUDGET),
       track: (work) => {
         this.transfers.add(work);
         const untrack = (): void => void this.transfers.delete(work);

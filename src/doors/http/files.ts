@@ -3,8 +3,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NetroomError } from '../../core/errors.js';
+import { sendRange } from '../send-file.js';
 import type { HttpShared } from './context.js';
-import { sendRange } from './download.js';
 import { HttpError } from './errors.js';
 import {
   contentDisposition,
@@ -96,7 +96,7 @@ export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
     // A client that stops reading must not hold the file and its buffers forever.
     request.raw.socket.setTimeout(shared.limits.idleTimeoutMs);
     const sent = await shared.track(sendRange(reply.raw, file.handle, range.start, range.end, shared.pool));
-    shared.ctx.metrics?.bytesOut.inc({ door: 'http' }, sent);
+    shared.ctx.metrics?.bytesOut.inc({ door: 'http' }, sent.read);
     return reply;
   });
 }

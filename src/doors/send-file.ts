@@ -1,18 +1,22 @@
-// Streaming a byte range of an open file to a response from pooled buffers: fast alone, bounded memory in a crowd.
-import type { ServerResponse } from 'node:http';
+// Streaming a byte range of an open file to a connection (HTTP response, FTP data socket) from pooled buffers: fast alone, bounded memory in a crowd.
 import type { FileHandle } from 'node:fs/promises';
+import { NetroomError } from '../core/errors.js';
 
 /** Read buffers: big ones for speed while few downloads run, small ones for a crowd. */
 const BIG = 1024 * 1024;
-const SMALL = 32 * 1024;
+/** Default size of the small (crowd) buffers. */
+export const DEFAULT_CROWD_CHUNK = 32 * 1024;
 /** Free small buffers kept for reuse, in bytes. */
 const SMALL_KEEP = 16 * 1024 * 1024;
+
+/** Default budget of a door's big read buffers, in bytes (`downloadBufferBytes`). */
+export const DEFAULT_BUFFER_BUDGET = 16 * 1024 * 1024;
 
 /**
  * Read buffers shared by every download of a door. The big ones are a fixed set worth `budget`
  * bytes, used while few downloads run (each may hold three); once more run than the set can serve,
- * every download moves to one small buffer at its next chunk. So memory stays near `budget` +
- * 32 KiB per download, and buffers are reused rather than allocated per read: fs.ReadStream
+ * every download moves to one small buffer (`crowdChunk`, 32 KiB by default) at its next chunk.
+ * So memory stays near `budget` + one small buffer per download, and buffers are reused rather than allocated per read: fs.ReadStream
  * allocates a fresh buffer for every read, and 300 downloads at once that way took the process
  * past 250 MB of RSS (this pool: under 140 MB for the whole server).
  */
@@ -24,7 +28,10 @@ export class BufferPool {
   private readonly bigFree: Buffer[] = [];
   private readonly smallFree: Buffer[] = [];
 
-  constructor(budget: number) {
+  constructor(
+    budget: number,
+    private readonly crowdChunk = DEFAULT_CROWD_CHUNK,
+  ) {
     this.bigLimit = Math.max(2, Math.floor(budget / BIG));
   }
 
@@ -54,29 +61,54 @@ export class BufferPool {
       const big = this.bigFree.pop() ?? (this.bigMade < this.bigLimit ? (this.bigMade++, Buffer.allocUnsafeSlow(BIG)) : undefined);
       if (big !== undefined) return big;
     }
-    return this.smallFree.pop() ?? Buffer.allocUnsafeSlow(SMALL);
+    return this.smallFree.pop() ?? Buffer.allocUnsafeSlow(this.crowdChunk);
   }
 
   /** Hand a buffer back (no read or write may still use it). */
   give(buffer: Buffer): void {
     if (buffer.length === BIG) this.bigFree.push(buffer);
-    else if ((this.smallFree.length + 1) * SMALL <= SMALL_KEEP) this.smallFree.push(buffer);
+    else if ((this.smallFree.length + 1) * this.crowdChunk <= SMALL_KEEP) this.smallFree.push(buffer);
   }
 }
 
 /**
- * Writes chunks to one response and says when the socket has taken each (so its buffer may be
- * reused). One 'close' listener for the whole download fails the writes still waiting: a write to
- * a destroyed socket never calls back.
+ * Where sendRange writes: what an http.ServerResponse (headers already sent) and a net.Socket
+ * have in common, so the HTTP and FTP doors share one sender.
+ */
+export interface ByteSink {
+  /** The callback runs once the chunk has been handed on (its buffer may be reused), or with the error. */
+  write(chunk: Uint8Array, callback: (err?: Error | null) => void): boolean;
+  end(): unknown;
+  destroy(): unknown;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** How a send ended. */
+export interface SendResult {
+  /** Bytes read from the file for it (all of the range when it completed). */
+  readonly read: number;
+  /**
+   * Null when every byte was handed to the sink and it was ended. Otherwise why it stopped: a
+   * NetroomError IO_ERROR for the file's side (a read failed, the file shrank), anything else for
+   * the sink's (the client went away); the sink has been destroyed.
+   */
+  readonly error: Error | null;
+}
+
+/**
+ * Writes chunks to one sink and says when the socket has taken each (so its buffer may be reused).
+ * One 'close' listener for the whole download fails the writes still waiting: a write to a
+ * destroyed socket never calls back.
  */
 class ChunkWriter {
   private readonly waiting = new Set<(err: Error) => void>();
   private closed = false;
 
-  constructor(private readonly res: ServerResponse) {
-    res.once('close', () => {
+  constructor(private readonly sink: ByteSink) {
+    sink.once('close', () => {
       this.closed = true;
-      const err = new Error('the response is closed');
+      const err = new Error('the connection is closed');
       for (const fail of this.waiting) fail(err);
       this.waiting.clear();
     });
@@ -84,12 +116,12 @@ class ChunkWriter {
 
   write(chunk: Buffer): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.closed || this.res.destroyed) {
-        reject(new Error('the response is closed'));
+      if (this.closed || this.sink.destroyed) {
+        reject(new Error('the connection is closed'));
         return;
       }
       this.waiting.add(reject);
-      this.res.write(chunk, (err) => {
+      this.sink.write(chunk, (err) => {
         this.waiting.delete(reject);
         if (err) reject(err);
         else resolve();
@@ -98,14 +130,20 @@ class ChunkWriter {
   }
 }
 
+/** A failed read as the file's fault, so a door can tell it from a client that went away. */
+function readFailure(err: unknown): NetroomError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return new NetroomError('IO_ERROR', `reading the file failed: ${code ?? String(err)}`);
+}
+
 /**
- * Send bytes [start, end] of `handle` as the body of `res` (whose headers are set), then end it;
- * closes the handle. Up to two chunks wait in the socket while the next is read (none in a crowd),
- * so the socket never runs dry waiting for JavaScript; a buffer is reused only once its write has
- * completed (backpressure: never more than `pool.depth` chunks held). If the client goes away (or
- * the file shrinks under us) the response is destroyed. Resolves with the bytes read for it.
+ * Send bytes [start, end] of `handle` to `sink` (for HTTP: the body, headers already sent), then
+ * end it; closes the handle. Up to two chunks wait in the socket while the next is read (none in a
+ * crowd), so the socket never runs dry waiting for JavaScript; a buffer is reused only once its
+ * write has completed (backpressure: never more than `pool.depth` chunks held). If the client goes
+ * away (or the file shrinks under us) the sink is destroyed and the result says why.
  */
-export async function sendRange(res: ServerResponse, handle: FileHandle, start: number, end: number, pool: BufferPool): Promise<number> {
+export async function sendRange(sink: ByteSink, handle: FileHandle, start: number, end: number, pool: BufferPool): Promise<SendResult> {
   pool.active++;
   /** Buffers held that no read or write uses. */
   const spare: Buffer[] = [];
@@ -113,7 +151,8 @@ export async function sendRange(res: ServerResponse, handle: FileHandle, start: 
   const writes: Array<{ done: Promise<void>; buffer: Buffer }> = [];
   let reading: { done: Promise<number>; buffer: Buffer } | null = null;
   let position = start;
-  const writer = new ChunkWriter(res);
+  let error: Error | null = null;
+  const writer = new ChunkWriter(sink);
   try {
     for (;;) {
       // With all its buffers held, the next read waits for the oldest write to free one.
@@ -125,12 +164,20 @@ export async function sendRange(res: ServerResponse, handle: FileHandle, start: 
       }
       const buffer = pool.next(spare.pop() ?? null); // big or small, following the crowd
       const length = Math.min(buffer.length, end + 1 - position);
-      reading = { done: handle.read(buffer, 0, length, position).then((r) => r.bytesRead), buffer };
+      reading = {
+        done: handle.read(buffer, 0, length, position).then(
+          (r) => r.bytesRead,
+          (err: unknown) => {
+            throw readFailure(err);
+          },
+        ),
+        buffer,
+      };
       const n = await reading.done;
       reading = null;
       if (n === 0) {
         spare.push(buffer);
-        throw new Error('the file shrank while being sent');
+        throw new NetroomError('IO_ERROR', 'the file shrank while being sent');
       }
       position += n;
       const done = writer.write(buffer.subarray(0, n));
@@ -139,9 +186,10 @@ export async function sendRange(res: ServerResponse, handle: FileHandle, start: 
       if (position > end) break;
     }
     for (const w of writes) await w.done;
-    res.end();
-  } catch {
-    res.destroy();
+    sink.end();
+  } catch (err) {
+    error = err instanceof Error ? err : new Error(String(err));
+    sink.destroy();
   } finally {
     // A read or write still running uses its buffer: only after it may the buffer serve another download.
     if (reading !== null) {
@@ -153,5 +201,5 @@ export async function sendRange(res: ServerResponse, handle: FileHandle, start: 
     pool.active--;
     await handle.close().catch(() => undefined);
   }
-  return position - start;
+  return { read: position - start, error };
 }
