@@ -16,8 +16,8 @@ const SLOTS_PER_WRITER = 8;
 const SLOTS_IN_ALL = 256;
 /** Written bytes after which a data sync starts behind the writes, so the closing fsync is short. */
 export const FLUSH_BEHIND = 64 * 1024 * 1024;
-/** Free slots kept for the next upload rather than left to the garbage collector. */
-const SPARE_SLOTS = 32;
+/** Free slots kept for the next upload rather than left to the garbage collector (4 MiB). */
+const SPARE_SLOTS = 16;
 
 const spare: SharedArrayBuffer[] = [];
 let slotsInAll = 0;
