@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `netroom` command: one subcommand per file; exit 0 success, 1 runtime failure, 2 bad usage.
+// First, before any other module runs: the garbage-collector setting (see gc.ts).
+import './gc.js';
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../config.js';
 import { registerAnnounce } from './announce.js';
