@@ -293,6 +293,7 @@ async function writeRandomFile(path: string, size: number): Promise<void> {
 
 /** `--serve ROOT`: the FtpDoor alone on 127.0.0.1, limits raised for the burst; prints "listening PORT". */
 async function serve(root: string): Promise<void> {
+  await import('../src/cli/gc.js'); // the GC setting the netroom command runs with
   const { Library } = await import('../src/core/library.js');
   const { Room } = await import('../src/core/room.js');
   const { FtpDoor } = await import('../src/doors/ftp/door.js');
