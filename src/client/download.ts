@@ -1,11 +1,12 @@
 // Downloads over HTTP: into a temp file renamed at the end, resumed with Range, or as N parallel byte ranges.
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { FileWriter } from './file-writer.js';
 import { HttpError, digestOf, filePath, localError, networkError, responseError, type HttpClient } from './http.js';
 
 /** Bytes `start` to `end` of a file, both included (as in a `Range` header). */
@@ -143,16 +144,19 @@ async function downloadOne(client: HttpClient, remote: string, dest: string, opt
   else await keepTag(part, res.headers.etag);
   let bytes = offset;
   options.onProgress?.(bytes, total >= 0 ? total : undefined);
-  const counter = new Transform({
+  const hasher = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
-      bytes += chunk.length;
-      options.onProgress?.(bytes, total >= 0 ? total : undefined);
       done(null, chunk);
     },
   });
   try {
-    await pipeline(res, counter, createWriteStream(part, { flags: offset > 0 ? 'a' : 'w', highWaterMark: 1024 * 1024 }));
+    // Progress counts bytes once they are in the file: what a cancel after it keeps is what it saw.
+    const out = new FileWriter(await fs.open(part, offset > 0 ? 'r+' : 'w'), offset, (n) => {
+      bytes += n;
+      options.onProgress?.(bytes, total >= 0 ? total : undefined);
+    });
+    await pipeline(res, hasher, out);
     if (total >= 0 && bytes !== total) throw new HttpError(0, 'TRUNCATED', `the connection ended after ${bytes} of ${total} bytes`);
   } catch (err) {
     const local = localError(err, dest, 'write');
