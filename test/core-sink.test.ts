@@ -24,9 +24,9 @@ afterEach(async () => {
 });
 afterAll(() => pool.close());
 
-/** A shared buffer holding `data`, as the writer hands slots to the pool. */
-function shared(data: Buffer): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(data.length);
+/** An ArrayBuffer of its own holding `data`, as the writer hands slots to the pool (transferred). */
+function slot(data: Buffer): ArrayBuffer {
+  const buffer = new ArrayBuffer(data.length);
   new Uint8Array(buffer).set(data);
   return buffer;
 }
@@ -66,12 +66,22 @@ describe('Sha256Pool', () => {
       inputs.map(async (data) => {
         const job = pool.open();
         const parts = [data.subarray(0, 1), data.subarray(1, 50_000), data.subarray(50_000)];
-        await Promise.all(parts.map((p) => job.update(shared(p), p.length)));
+        await Promise.all(parts.map((p) => job.update(slot(p), p.length)));
         return job.digest();
       }),
     );
     expect(digests).toEqual(inputs.map(sha256));
     expect(pool.threadCount).toBeLessThanOrEqual(2);
+  });
+
+  it('hands each transferred buffer back whole, for reuse', async () => {
+    const job = pool.open();
+    const data = randomBytes(1000);
+    const buffer = slot(data);
+    const back = await job.update(buffer, 600);
+    expect(buffer.byteLength).toBe(0); // transferred, not copied
+    expect(Buffer.from(back).equals(data)).toBe(true);
+    expect(await job.digest()).toBe(sha256(data.subarray(0, 600)));
   });
 
   it('starts from a file prefix read by the worker, and fails cleanly when the file is short', async () => {
@@ -81,12 +91,12 @@ describe('Sha256Pool', () => {
     const job = pool.open({ file, length: 2_000_000 });
     await job.ready;
     const rest = data.subarray(2_000_000);
-    await job.update(shared(rest), rest.length);
+    await job.update(slot(rest), rest.length);
     expect(await job.digest()).toBe(sha256(data));
 
     const short = pool.open({ file, length: 2_000_001 });
     await expect(short.ready).rejects.toThrow(/ended after 2000000/);
-    await expect(short.update(shared(rest), 1)).rejects.toThrow();
+    await expect(short.update(slot(rest), 1)).rejects.toThrow();
     const missing = pool.open({ file: path.join(dir, 'nope'), length: 5 });
     await expect(missing.ready).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -95,11 +105,11 @@ describe('Sha256Pool', () => {
     const own = new Sha256Pool({ size: 1 });
     const job = own.open();
     await job.ready;
-    const pending = job.update(shared(randomBytes(10)), 10);
+    const pending = job.update(slot(randomBytes(10)), 10);
     await own.close();
     await expect(pending.then(() => job.digest())).rejects.toThrow(/hashing thread stopped/);
     const again = own.open();
-    await again.update(shared(Buffer.from('abc')), 3);
+    await again.update(slot(Buffer.from('abc')), 3);
     expect(await again.digest()).toBe(sha256(Buffer.from('abc')));
     await own.close();
   });

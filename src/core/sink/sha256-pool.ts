@@ -141,9 +141,14 @@ export class Sha256Job {
     this.ready.catch(() => undefined);
   }
 
-  /** Hash the first `length` bytes of `buffer`, which must stay untouched until this resolves. */
-  update(buffer: SharedArrayBuffer, length: number): Promise<void> {
-    return this.call({ op: 'update', id: this.id, buffer, length }).then(() => undefined);
+  /**
+   * Hash the first `length` bytes of `buffer`. The buffer is transferred (detached here, no copy)
+   * and resolves back once hashed, for reuse; on a failure it is lost.
+   */
+  async update(buffer: ArrayBuffer, length: number): Promise<ArrayBuffer> {
+    const size = buffer.byteLength; // read before the transfer detaches it
+    const reply = await this.call({ op: 'update', id: this.id, buffer, length }, [buffer]);
+    return reply.buffer ?? new ArrayBuffer(size);
   }
 
   /** The hex digest of everything hashed; ends the job. */
@@ -187,12 +192,12 @@ export class Sha256Job {
     for (const waiter of this.pending.splice(0)) waiter.reject(err);
   }
 
-  private call(request: HashRequest): Promise<HashReply & { ok: true }> {
+  private call(request: HashRequest, transfer: ArrayBuffer[] = []): Promise<HashReply & { ok: true }> {
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.over) return Promise.reject(new Error('the hash is already finished'));
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
-      this.worker.postMessage(request);
+      this.worker.postMessage(request, transfer);
     });
   }
 

@@ -4,14 +4,14 @@
 export type HashRequest =
   /** Start a job; with `prefix`, the worker first hashes the first `length` bytes of `file` itself. */
   | { readonly op: 'open'; readonly id: number; readonly prefix?: { readonly file: string; readonly length: number } }
-  /** Hash the first `length` bytes of `buffer` (shared: the sender keeps it untouched until answered). */
-  | { readonly op: 'update'; readonly id: number; readonly buffer: SharedArrayBuffer; readonly length: number }
+  /** Hash the first `length` bytes of `buffer`, which is transferred and comes back with the answer. */
+  | { readonly op: 'update'; readonly id: number; readonly buffer: ArrayBuffer; readonly length: number }
   /** Finish: answer the hex digest and forget the job. */
   | { readonly op: 'digest'; readonly id: number }
   /** Forget the job without an answer (its upload was abandoned). */
   | { readonly op: 'drop'; readonly id: number };
 
-/** Worker to main thread: one answer per open, update and digest, in order per job. */
+/** Worker to main thread: one answer per open, update (with its buffer back) and digest, in order per job. */
 export type HashReply =
-  | { readonly id: number; readonly ok: true; readonly digest?: string }
+  | { readonly id: number; readonly ok: true; readonly digest?: string; readonly buffer?: ArrayBuffer }
   | { readonly id: number; readonly ok: false; readonly error: string; readonly code?: string };

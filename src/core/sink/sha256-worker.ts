@@ -1,4 +1,4 @@
-// The body of a hashing worker thread: SHA-256 states of uploads, fed from shared buffers.
+// The body of a hashing worker thread: SHA-256 states of uploads, fed with transferred buffers.
 import type { HashReply, HashRequest } from './sha256-protocol.js';
 
 /**
@@ -51,7 +51,8 @@ export function sha256WorkerMain(): void {
           const hash = jobs.get(id);
           if (hash === undefined) throw new Error(`no hash job ${id}`);
           hash.update(new Uint8Array(request.buffer, 0, request.length));
-          answer({ id, ok: true });
+          // Handed back, not copied: the sender reuses it for its next slot.
+          port.postMessage({ id, ok: true, buffer: request.buffer } satisfies HashReply, [request.buffer]);
           return;
         }
         case 'digest': {
