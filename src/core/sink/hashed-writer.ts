@@ -17,7 +17,7 @@ const SLOTS_IN_ALL = 128;
 /** Written bytes after which a data sync starts behind the writes, so the closing fsync is short. */
 export const FLUSH_BEHIND = 64 * 1024 * 1024;
 /** Free slots kept for the next upload rather than left to the garbage collector (4 MiB). */
-const SPARE_SLOTS = 16;
+const SPARE_SLOTS = 8;
 
 const spare: ArrayBuffer[] = [];
 let slotsInAll = 0;
