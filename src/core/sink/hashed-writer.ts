@@ -3,35 +3,12 @@ import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { NetroomError, fromSystemError } from '../errors.js';
 import type { Sha256Job } from './sha256-pool.js';
+import { SLOTS_IN_ALL, SLOTS_PER_WRITER, SLOT_SIZE, budget, giveSlot, takeSlot } from './slots.js';
 
-/**
- * Bytes per slot: the unit of one file write and one hash update. Measured on 1 GiB uploads
- * (server CPU per GiB, MB/s): 512 KiB did best; 256 KiB means twice the thread hand-offs, and
- * 1 MiB slots fall out of the CPU cache between the copy, the write and the hash (+20% CPU).
- */
-export const SLOT_SIZE = 512 * 1024;
-/** Slots one upload may fill before it stops taking bytes (its buffer: 4 MiB). */
-const SLOTS_PER_WRITER = 8;
-/** Slots all uploads together may fill (64 MiB): past it, uploads wait for one another. */
-const SLOTS_IN_ALL = 128;
+export { SLOT_SIZE } from './slots.js';
+
 /** Written bytes after which a data sync starts behind the writes, so the closing fsync is short. */
 export const FLUSH_BEHIND = 64 * 1024 * 1024;
-/** Free slots kept for the next upload rather than left to the garbage collector (4 MiB). */
-const SPARE_SLOTS = 8;
-
-const spare: ArrayBuffer[] = [];
-let slotsInAll = 0;
-/** Writers waiting because every slot of all uploads is in use. */
-const waitingForAny: Array<() => void> = [];
-
-function takeSlot(): ArrayBuffer {
-  return spare.pop() ?? new ArrayBuffer(SLOT_SIZE);
-}
-
-function giveSlot(buffer: ArrayBuffer): void {
-  // A buffer lost with its hashing thread (detached, empty) is not reused.
-  if (buffer.byteLength === SLOT_SIZE && spare.length < SPARE_SLOTS) spare.push(buffer);
-}
 
 /** Where a writer starts: its open file, the file position of its first byte, and its hash. */
 export interface HashedWriterInit {
@@ -215,11 +192,11 @@ export abstract class HashedFileWriter extends Writable {
           for (;;) {
             if (this.failure !== null || this.destroyed) return;
             if (this.slotsInUse >= SLOTS_PER_WRITER) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-            else if (slotsInAll >= SLOTS_IN_ALL) await new Promise<void>((resolve) => waitingForAny.push(resolve));
+            else if (budget.inUse >= SLOTS_IN_ALL) await new Promise<void>((resolve) => budget.waiting.push(resolve));
             else break;
           }
           this.slotsInUse++;
-          slotsInAll++;
+          budget.inUse++;
           this.current = { buffer: takeSlot(), fill: 0, at: 0, state: 'filling', done: () => undefined };
         }
         const slot = this.current;
@@ -357,9 +334,9 @@ export abstract class HashedFileWriter extends Writable {
   private freeSlot(slot: Slot): void {
     giveSlot(slot.buffer);
     this.slotsInUse--;
-    slotsInAll--;
+    budget.inUse--;
     this.slotWaiters.shift()?.();
-    waitingForAny.shift()?.();
+    budget.waiting.shift()?.();
   }
 
   private fail(err: NetroomError): void {
@@ -371,7 +348,7 @@ export abstract class HashedFileWriter extends Writable {
   /** Wake every copy waiting for a slot (this writer's, and those waiting on all: one may be this). */
   private wakeAll(): void {
     for (const wake of this.slotWaiters.splice(0)) wake();
-    for (const wake of waitingForAny.splice(0)) wake();
+    for (const wake of budget.waiting.splice(0)) wake();
   }
 
   /** Wait until no slot is being written or hashed and no data sync runs. */
