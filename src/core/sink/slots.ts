@@ -6,8 +6,11 @@
  * 1 MiB slots fall out of the CPU cache between the copy, the write and the hash (+20% CPU).
  */
 export const SLOT_SIZE = 512 * 1024;
-/** Slots one upload may fill before it stops taking bytes (its buffer: 4 MiB). */
-export const SLOTS_PER_WRITER = 8;
+/**
+ * Slots one upload may fill before it stops taking bytes (its buffer: 8 MiB). 16 moved 1 GiB
+ * uploads about 10% faster than 8: they absorb the hashing thread's scheduling jitter.
+ */
+export const SLOTS_PER_WRITER = 16;
 /** Slots all uploads together may fill (64 MiB): past it, uploads wait for one another. */
 export const SLOTS_IN_ALL = 128;
 /** Free slots kept for the next upload rather than left to the garbage collector (4 MiB). */
