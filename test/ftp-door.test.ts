@@ -3,11 +3,11 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { PassThrough, Readable, Writable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { FTPError } from 'basic-ftp';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { keptName } from '../src/core/append.js';
-import { RawFtp, ftpClient, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
+import { RawFtp, ftpClient, sink, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
 import { sha256 } from './helpers/seedfiles.js';
 
 let f: FtpFixture;
@@ -19,18 +19,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await f.close();
 });
-
-/** Collects a download in memory. */
-function sink(): { stream: Writable; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      chunks.push(chunk);
-      cb();
-    },
-  });
-  return { stream, bytes: () => Buffer.concat(chunks) };
-}
 
 async function ftpCode(promise: Promise<unknown>): Promise<number | undefined> {
   try {

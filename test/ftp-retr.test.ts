@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { RawFtp, ftpClient, readAll, startFtpDoor, type FtpFixture } from './helpers/ftp.js';
+import { RawFtp, ftpClient, sink, readAll, startFtpDoor, type FtpFixture } from './helpers/ftp.js';
 import { sha256 } from './helpers/seedfiles.js';
 
 let f: FtpFixture;
@@ -17,18 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await f.close();
 });
-
-/** Collects a download in memory. */
-function sink(): { stream: Writable; bytes: () => Buffer } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      chunks.push(chunk);
-      cb();
-    },
-  });
-  return { stream, bytes: () => Buffer.concat(chunks) };
-}
 
 /** A random file of `size` bytes in the library. */
 async function put(name: string, size: number): Promise<Buffer> {

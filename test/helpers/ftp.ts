@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import { Library, type LibraryOptions } from '../../src/core/library.js';
 import { Room, type RoomEvent } from '../../src/core/room.js';
@@ -196,6 +197,18 @@ export async function readAll(socket: net.Socket): Promise<Buffer> {
   socket.on('data', (c: Buffer) => chunks.push(c));
   await once(socket, 'close');
   return Buffer.concat(chunks);
+}
+
+/** Collects a download in memory. */
+export function sink(): { stream: Writable; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _e, cb) {
+      chunks.push(chunk);
+      cb();
+    },
+  });
+  return { stream, bytes: () => Buffer.concat(chunks) };
 }
 
 /** True when a command-line tool is on the PATH. */
