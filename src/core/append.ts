@@ -9,6 +9,7 @@ import type { Library } from './library.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool, type Sha256Job } from './sink/sha256-pool.js';
 import { UPLOAD_PREFIX, type UploadResult } from './upload.js';
+import { PruneTimer, pruneOld } from './prune.js';
 import { syncDir } from './sync-dir.js';
 
 /**
@@ -50,7 +51,7 @@ export class Continuations {
   readonly ttlMs: number;
   private readonly now: () => number;
   private readonly hashPool: Sha256Pool;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly pruner = new PruneTimer(() => this.prune());
 
   constructor(
     private readonly library: Library,
@@ -132,22 +133,17 @@ export class Continuations {
 
   /** Remove kept uploads whose last byte is older than the TTL. Returns how many. */
   async prune(): Promise<number> {
-    return pruneDir(this.library.root, this.now() - this.ttlMs);
+    return pruneOld(this.library.root, KEPT_PREFIX, this.now() - this.ttlMs);
   }
 
   /** Prune now and then every hour (or the TTL if shorter); the timer is unref'd. */
   startPruning(intervalMs = Math.min(this.ttlMs, 60 * 60 * 1000)): void {
-    if (this.timer !== null) return;
-    const run = (): void => void this.prune().catch(() => undefined);
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
-    run();
+    this.pruner.start(intervalMs);
   }
 
   /** Stop the pruning timer. */
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    this.pruner.stop();
   }
 }
 
@@ -289,24 +285,4 @@ async function baseOf(abs: string, rel: string): Promise<Base> {
   } catch {
     return { source: 'none', size: 0 };
   }
-}
-
-async function pruneDir(dir: string, before: number): Promise<number> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  let removed = 0;
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory() && !entry.name.startsWith('.')) removed += await pruneDir(full, before);
-    if (!entry.isFile() || !entry.name.startsWith(KEPT_PREFIX)) continue;
-    const stat = await fs.stat(full).catch(() => null);
-    if (stat === null || stat.mtimeMs >= before) continue;
-    await fs.rm(full, { force: true });
-    removed++;
-  }
-  return removed;
 }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { Library } from './library.js';
+import { PruneTimer, pruneOld } from './prune.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
 import { KEPT, PARTIAL_PREFIX, PartialUpload, exists, keyOf, type PartialInfo } from './partial-upload.js';
 
@@ -58,7 +59,7 @@ export class PartialStore {
   private readonly claimed = new Map<string, { upload: PartialUpload | null; start: number; total: number }>();
   /** Files of uploads in progress: prune() leaves them alone however old. */
   private readonly working = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly pruner = new PruneTimer(() => this.prune());
 
   constructor(
     private readonly library: Library,
@@ -163,22 +164,17 @@ export class PartialStore {
 
   /** Remove kept uploads whose last byte is older than the TTL (and crash leftovers). Returns how many. */
   async prune(): Promise<number> {
-    return this.pruneDir(this.library.root, this.now() - this.ttlMs);
+    return pruneOld(this.library.root, PARTIAL_PREFIX, this.now() - this.ttlMs, (file) => this.working.has(file));
   }
 
   /** Prune now and then every `intervalMs` (default: an hour, or the TTL if shorter); the timer is unref'd. */
   startPruning(intervalMs = Math.min(this.ttlMs, 60 * 60 * 1000)): void {
-    if (this.timer !== null) return;
-    const run = (): void => void this.prune().catch(() => undefined);
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
-    run();
+    this.pruner.start(intervalMs);
   }
 
   /** Stop the pruning timer. */
   stop(): void {
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
+    this.pruner.stop();
   }
 
   /** Bookkeeping from PartialUpload once it has settled (committed, kept or aborted). */
@@ -210,23 +206,4 @@ export class PartialStore {
     return found;
   }
 
-  private async pruneDir(dir: string, before: number): Promise<number> {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return 0;
-    }
-    let removed = 0;
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && !entry.name.startsWith('.')) removed += await this.pruneDir(full, before);
-      if (!entry.isFile() || !entry.name.startsWith(PARTIAL_PREFIX) || this.working.has(full)) continue;
-      const stat = await fs.stat(full).catch(() => null);
-      if (stat === null || stat.mtimeMs >= before) continue;
-      await fs.rm(full, { force: true });
-      removed++;
-    }
-    return removed;
-  }
 }
