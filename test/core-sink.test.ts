@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NetroomError } from '../src/core/errors.js';
 import { HashedFileWriter, SLOT_SIZE } from '../src/core/sink/hashed-writer.js';
 import { Sha256Pool } from '../src/core/sink/sha256-pool.js';
 import { waitForHiddenFile } from './helpers/http.js';
@@ -31,19 +30,13 @@ function slot(data: Buffer): ArrayBuffer {
   return buffer;
 }
 
-/** The smallest useful writer: exposes what the base keeps, and an optional size limit. */
+/** The smallest useful writer: exposes what the base keeps; the size limit is the base's own. */
 class TestWriter extends HashedFileWriter {
-  constructor(
-    init: ConstructorParameters<typeof HashedFileWriter>[0],
-    private readonly limit = Infinity,
-  ) {
-    super(init);
+  constructor(init: Omit<ConstructorParameters<typeof HashedFileWriter>[0], 'maxSize'>, maxSize = Infinity) {
+    super({ ...init, maxSize });
   }
   get state(): { accepted: number; written: number; digest: string | null } {
     return { accepted: this.accepted, written: this.written, digest: this.digest };
-  }
-  protected override refuse(position: number, size: number): NetroomError | null {
-    return position + size > this.limit ? ({ code: 'TOO_LARGE', message: 'too large' } as NetroomError) : null;
   }
 }
 

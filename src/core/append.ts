@@ -170,7 +170,7 @@ export class ContinuedUpload extends HashedFileWriter {
   private settled = false;
 
   constructor(init: ContinuedInit) {
-    super({ handle: init.handle, start: init.offset, hash: init.hash, rel: init.rel });
+    super({ handle: init.handle, start: init.offset, hash: init.hash, rel: init.rel, maxSize: init.maxSize });
     this.init = init;
     this.path = init.rel;
   }
@@ -183,12 +183,6 @@ export class ContinuedUpload extends HashedFileWriter {
   /** Where the client's bytes started. */
   get offset(): number {
     return this.init.offset;
-  }
-
-  protected override refuse(position: number, size: number): NetroomError | null {
-    const { maxSize } = this.init;
-    if (position + size <= maxSize) return null;
-    return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize });
   }
 
   /** End the stream and make every byte durable, without placing the file yet. */

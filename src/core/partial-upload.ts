@@ -74,7 +74,7 @@ export class PartialUpload extends HashedFileWriter {
   private settled = false;
 
   constructor(init: PartialInit) {
-    super({ handle: init.handle, start: init.start, hash: init.hash, rel: init.rel });
+    super({ handle: init.handle, start: init.start, hash: init.hash, rel: init.rel, maxSize: init.maxSize });
     this.init = init;
     this.path = init.rel;
     // A write error may come after whoever copies into this stream has stopped listening (the body
@@ -98,10 +98,9 @@ export class PartialUpload extends HashedFileWriter {
   }
 
   protected override refuse(position: number, size: number): NetroomError | null {
-    const { maxSize, limit, rel } = this.init;
-    if (position + size > maxSize) {
-      return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize });
-    }
+    const tooLarge = super.refuse(position, size);
+    if (tooLarge !== null) return tooLarge;
+    const { limit, rel } = this.init;
     if (limit !== undefined && position + size > limit) {
       return new NetroomError('BAD_REQUEST', `more bytes than announced for ${rel} (${limit})`, { limit });
     }

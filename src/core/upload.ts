@@ -49,7 +49,7 @@ export class Upload extends HashedFileWriter {
   private commitStarted = false;
 
   constructor(init: UploadInit) {
-    super({ handle: init.handle, start: 0, hash: (init.hashPool ?? Sha256Pool.shared()).open(), rel: init.rel });
+    super({ handle: init.handle, start: 0, hash: (init.hashPool ?? Sha256Pool.shared()).open(), rel: init.rel, maxSize: init.maxSize });
     this.init = init;
     this.path = init.rel;
   }
@@ -57,12 +57,6 @@ export class Upload extends HashedFileWriter {
   /** Bytes received so far. */
   get received(): number {
     return this.accepted;
-  }
-
-  protected override refuse(position: number, size: number): NetroomError | null {
-    const { maxSize } = this.init;
-    if (position + size <= maxSize) return null;
-    return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${maxSize} bytes`, { max: maxSize });
   }
 
   protected override onDestroy(error: Error | null): void {

@@ -18,6 +18,8 @@ export interface HashedWriterInit {
   readonly hash: Sha256Job;
   /** The upload's library path, for error messages. */
   readonly rel: string;
+  /** Largest file size taken (TOO_LARGE past it, before the byte is written). */
+  readonly maxSize: number;
 }
 
 interface Slot {
@@ -52,6 +54,7 @@ const WRITES_IN_FLIGHT = 4;
 export abstract class HashedFileWriter extends Writable {
   protected readonly handle: FileHandle;
   protected readonly rel: string;
+  private readonly maxSize: number;
   private readonly hash: Sha256Job;
   /** File position where the next accepted byte goes. */
   private acceptedTo: number;
@@ -84,6 +87,7 @@ export abstract class HashedFileWriter extends Writable {
     super({ highWaterMark: 256 * 1024 });
     this.handle = init.handle;
     this.rel = init.rel;
+    this.maxSize = init.maxSize;
     this.hash = init.hash;
     this.acceptedTo = init.start;
     this.queuedTo = init.start;
@@ -106,9 +110,10 @@ export abstract class HashedFileWriter extends Writable {
     return this.sha256;
   }
 
-  /** Refuse `size` more bytes at `position` (a size limit), or null to take them. */
-  protected refuse(_position: number, _size: number): NetroomError | null {
-    return null;
+  /** Refuse `size` more bytes at `position`, or null to take them: past `maxSize` is TOO_LARGE. */
+  protected refuse(position: number, size: number): NetroomError | null {
+    if (position + size <= this.maxSize) return null;
+    return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${this.maxSize} bytes`, { max: this.maxSize });
   }
 
   /** Called first thing on destroy, synchronously (an upload's temp is removed here at once). */
