@@ -3,8 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { finished } from 'node:stream/promises';
-import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import { NetroomError, fromSystemError } from './errors.js';
 import type { Library } from './library.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool, type Sha256Job } from './sink/sha256-pool.js';
@@ -189,13 +188,7 @@ export class ContinuedUpload extends HashedFileWriter {
   async flush(): Promise<void> {
     if (this.flushed) return;
     if (this.destroyed || this.settled) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
-    if (!this.writableEnded) this.end();
-    try {
-      await finished(this, { readable: false });
-    } catch (err) {
-      if (isNetroomError(err)) throw err;
-      throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
-    }
+    await this.endAndWait();
     if (!this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
   }
 

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import type { Sha256Job } from './sink/sha256-pool.js';
@@ -112,15 +111,7 @@ export class PartialUpload extends HashedFileWriter {
    * the write's error (TOO_LARGE, DISK_FULL...); then `abort()`.
    */
   async finish(): Promise<void> {
-    if (this.writableFinished) return;
-    if (this.destroyed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
-    this.end();
-    try {
-      await finished(this, { readable: false });
-    } catch (err) {
-      if (isNetroomError(err)) throw err;
-      throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
-    }
+    await this.endAndWait();
   }
 
   /** All bytes are in: fsync, move into place atomically, report size and SHA-256 of the whole file. */

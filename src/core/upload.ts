@@ -3,8 +3,7 @@ import { unlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { finished } from 'node:stream/promises';
-import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import { NetroomError, fromSystemError } from './errors.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
 import { syncDir } from './sync-dir.js';
@@ -70,18 +69,7 @@ export class Upload extends HashedFileWriter {
     // both rename, and the second would fail with a confusing NOT_FOUND (its temp already moved).
     if (this.commitStarted) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was already committed`);
     this.commitStarted = true;
-    if (!this.writableFinished) {
-      if (this.destroyed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
-      this.end();
-      try {
-        await finished(this, { readable: false });
-      } catch (err) {
-        // A write or fsync error is already a clear NetroomError; anything else here is the stream
-        // being destroyed under us (abort() while commit waits: ERR_STREAM_PREMATURE_CLOSE).
-        if (isNetroomError(err)) throw err;
-        throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
-      }
-    }
+    await this.endAndWait();
     if (this.removed || !this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
     this.committed = true;
     const { temp, target, rel } = this.init;

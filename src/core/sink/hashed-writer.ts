@@ -1,7 +1,8 @@
 // The write path every upload shares: bytes into an open file at a position, SHA-256 on the way.
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { NetroomError, fromSystemError } from '../errors.js';
+import { finished } from 'node:stream/promises';
+import { NetroomError, fromSystemError, isNetroomError } from '../errors.js';
 import type { Sha256Job } from './sha256-pool.js';
 import { SLOTS_IN_ALL, SLOTS_PER_WRITER, SLOT_SIZE, budget, giveSlot, takeSlot } from './slots.js';
 
@@ -114,6 +115,24 @@ export abstract class HashedFileWriter extends Writable {
   protected refuse(position: number, size: number): NetroomError | null {
     if (position + size <= this.maxSize) return null;
     return new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${this.maxSize} bytes`, { max: this.maxSize });
+  }
+
+  /**
+   * End the stream and wait until `_final` has written and synced every byte. A write or fsync
+   * error rejects as it is; anything else (destroyed before or meanwhile, e.g. abort() while this
+   * waits: ERR_STREAM_PREMATURE_CLOSE) rejects as UPLOAD_ABORTED.
+   */
+  protected async endAndWait(): Promise<void> {
+    if (this.writableFinished) return;
+    const aborted = new NetroomError('UPLOAD_ABORTED', `the upload of ${this.rel} was aborted`);
+    if (this.destroyed) throw aborted;
+    if (!this.writableEnded) this.end();
+    try {
+      await finished(this, { readable: false });
+    } catch (err) {
+      if (isNetroomError(err)) throw err;
+      throw aborted;
+    }
   }
 
   /** Called first thing on destroy, synchronously (an upload's temp is removed here at once). */
