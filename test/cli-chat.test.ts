@@ -6,6 +6,7 @@ import { chatUrl } from '../src/client/http.js';
 import { WsChatClient } from '../src/client/ws.js';
 import { chatCommand, registerChat, runWsChat } from '../src/cli/chat.js';
 import type { WireEvent } from '../src/doors/ws/messages.js';
+import { Inbox } from './contract/inbox.js';
 import { Proxy, Screen, WAIT_MS, deadPort, startNetroom, type NetroomRig } from './helpers/netroom.js';
 
 let rig: NetroomRig;
@@ -23,33 +24,17 @@ afterEach(async () => {
 });
 
 /** A member entered directly with the client, whose events a test can await in order. */
-async function member(name: string): Promise<{ client: WsChatClient; hear: (notice: string) => Promise<void>; heard: string[] }> {
+async function member(name: string): Promise<{ client: WsChatClient; hear: (notice: string) => Promise<void>; heard: readonly string[] }> {
   const client = new WsChatClient({ url: chatUrl(rig.base) });
   clients.push(client);
   await client.connect();
   await client.enter(name);
-  const heard: string[] = [];
-  let wake: (() => void) | null = null;
-  client.on('event', (e: WireEvent) => {
-    heard.push(e.notice);
-    wake?.();
-  });
-  let read = 0;
+  const heard = new Inbox<string>(name);
+  client.on('event', (e: WireEvent) => heard.push(e.notice));
   const hear = async (notice: string): Promise<void> => {
-    const deadline = Date.now() + WAIT_MS;
-    for (;;) {
-      while (read < heard.length) if (heard[read++] === notice) return;
-      if (Date.now() > deadline) throw new Error(`${name} never heard ${notice}; heard ${heard.join(' | ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    await heard.waitFor((n) => n === notice, WAIT_MS);
   };
-  return { client, hear, heard };
+  return { client, hear, heard: heard.all() };
 }
 
 function session(base: string, extra: { terminal?: boolean; client?: object } = {}) {

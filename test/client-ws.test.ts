@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { chatUrl } from '../src/client/http.js';
 import { WsChatClient, WsChatError, type WsChatClientOptions } from '../src/client/ws.js';
 import type { WireEvent } from '../src/doors/ws/messages.js';
+import { Inbox } from './contract/inbox.js';
 import { Proxy, WAIT_MS, deadPort, startNetroom, type NetroomRig } from './helpers/netroom.js';
 
 let rig: NetroomRig;
@@ -40,34 +41,10 @@ function next<T extends unknown[]>(emitter: WsChatClient, name: 'event' | 'refus
 }
 
 /** Collects a client's events so a test can await a given notice in order. */
-function inbox(c: WsChatClient): { wait: (notice: string) => Promise<WireEvent>; seen: WireEvent[] } {
-  const seen: WireEvent[] = [];
-  let wake: (() => void) | null = null;
-  c.on('event', (e) => {
-    seen.push(e);
-    wake?.();
-  });
-  let read = 0;
-  return {
-    seen,
-    async wait(notice) {
-      const deadline = Date.now() + WAIT_MS;
-      for (;;) {
-        while (read < seen.length) {
-          const e = seen[read++] as WireEvent;
-          if (e.notice === notice) return e;
-        }
-        if (Date.now() > deadline) throw new Error(`never heard ${notice}; heard ${seen.map((s) => s.notice).join(' | ')}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, deadline - Date.now());
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    },
-  };
+function inbox(c: WsChatClient): { wait: (notice: string) => Promise<WireEvent>; seen: readonly WireEvent[] } {
+  const box = new Inbox<WireEvent>('client');
+  c.on('event', (e) => box.push(e));
+  return { seen: box.all(), wait: (notice) => box.waitFor((e) => e.notice === notice, WAIT_MS) };
 }
 
 describe('WsChatClient', () => {

@@ -7,6 +7,7 @@ import { UdpChatClient, UdpChatError, errorCodeOf } from '../src/client/udp.js';
 import { parseHostPort } from '../src/cli/args.js';
 import { chatCommand, registerChat, runUdpChat } from '../src/cli/chat.js';
 import { TestUdpClient, WAIT_MS, startUdpRig, type UdpRig } from './helpers/udp.js';
+import { Waker } from './helpers/waker.js';
 
 let rig: UdpRig | undefined;
 const clients: UdpChatClient[] = [];
@@ -46,13 +47,13 @@ async function deadPort(): Promise<number> {
 class Screen {
   readonly stream = new PassThrough();
   text = '';
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
 
   constructor() {
     this.stream.setEncoding('utf8');
     this.stream.on('data', (chunk: string) => {
       this.text += chunk;
-      this.wake?.();
+      this.waker.wake();
     });
   }
 
@@ -62,13 +63,7 @@ class Screen {
     while (!this.text.includes(needle, from)) {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`output never showed ${JSON.stringify(needle)}; got ${JSON.stringify(this.text)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.waker.wait(left);
     }
   }
 }

@@ -1,4 +1,5 @@
 // A log of received items that tests await by predicate (never by sleeping); shared by the contract adapters.
+import { Waker } from '../helpers/waker.js';
 
 /** Default wait for an item; a miss fails the test and shows what did arrive. */
 export const CONTRACT_WAIT_MS = 5000;
@@ -7,13 +8,13 @@ export const CONTRACT_WAIT_MS = 5000;
 export class Inbox<T> {
   private readonly items: T[] = [];
   private cursor = 0;
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
 
   constructor(private readonly label: string) {}
 
   push(item: T): void {
     this.items.push(item);
-    this.wake?.();
+    this.waker.wake();
   }
 
   /** Everything received so far, consumed or not. */
@@ -31,14 +32,7 @@ export class Inbox<T> {
       }
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`${this.label}: nothing matching within ${timeoutMs} ms; got ${JSON.stringify(this.items)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.waker.wait(left);
     }
   }
 }

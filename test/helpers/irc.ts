@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/log.js';
 import { storable, type HistoryStore, type StoredEvent } from '../../src/store/history.js';
 import { TestUdpClient } from './udp.js';
 import { afterEach } from 'vitest';
+import { Waker } from './waker.js';
 
 /** Default wait for a line; a miss fails the test with what did arrive (never a sleep). */
 export const WAIT_MS = 5000;
@@ -75,7 +76,7 @@ export class RawIrcClient {
   /** Every line received, for assertions over the whole conversation. */
   readonly all: string[] = [];
   private buffer = '';
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
   closed = false;
   /** Answer the server's PINGs as they arrive (the lines are still recorded). */
   autoPong = false;
@@ -95,12 +96,12 @@ export class RawIrcClient {
         this.lines.push(line);
         if (this.autoPong && line.command === 'PING') this.send(`PONG :${line.params[0] ?? ''}`);
       }
-      this.wake?.();
+      this.waker.wake();
     });
     this.closedPromise = new Promise((resolve) =>
       socket.on('close', () => {
         this.closed = true;
-        this.wake?.();
+        this.waker.wake();
         resolve();
       }),
     );
@@ -135,14 +136,7 @@ export class RawIrcClient {
       if (this.closed) throw new Error(`connection closed before ${String(match)}; got ${JSON.stringify(skipped)}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`nothing matching ${String(match)} within ${timeoutMs} ms; got ${JSON.stringify(skipped)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.waker.wait(left);
     }
   }
 

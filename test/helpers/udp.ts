@@ -9,6 +9,7 @@ import type { FloodLimit } from '../../src/core/limits.js';
 import { Room } from '../../src/core/room.js';
 import { UdpDoor } from '../../src/doors/udp/door.js';
 import { silentLogger } from '../../src/log.js';
+import { Waker } from './waker.js';
 
 /** Default wait for a datagram; a miss fails the test with a clear message (never a sleep). */
 export const WAIT_MS = 5000;
@@ -16,7 +17,7 @@ export const WAIT_MS = 5000;
 /** A raw UDP client talking to one server address, with an inbox that tests await. */
 export class TestUdpClient {
   private readonly inbox: Buffer[] = [];
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
 
   private constructor(
     readonly socket: Socket,
@@ -27,7 +28,7 @@ export class TestUdpClient {
     socket.on('error', () => undefined);
     socket.on('message', (buf) => {
       this.inbox.push(buf);
-      this.wake?.();
+      this.waker.wake();
     });
   }
 
@@ -54,14 +55,7 @@ export class TestUdpClient {
     while (this.inbox.length === 0) {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`port ${this.localPort}: no datagram within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.waker.wait(left);
     }
     return this.inbox.shift() as Buffer;
   }

@@ -14,6 +14,7 @@ import type { ServerMessage } from '../../src/doors/ws/messages.js';
 import { wsPlugin, type WsPlugin } from '../../src/doors/ws/plugin.js';
 import { silentLogger } from '../../src/log.js';
 import { SqliteHistory } from '../../src/store/sqlite.js';
+import { Waker } from './waker.js';
 
 /** Default wait for a message; a miss fails the test with what did arrive (never a sleep). */
 export const WAIT_MS = 5000;
@@ -34,19 +35,19 @@ export class TestWsClient {
   /** Settles when the connection closes. */
   readonly closed: Promise<Closed>;
   private cursor = 0;
-  private wake: (() => void) | null = null;
+  private readonly waker = new Waker();
 
   private constructor(readonly ws: WebSocket) {
     // Every socket has an error listener; the test fails on its own expectations.
     ws.on('error', () => undefined);
     ws.on('message', (data: Buffer, isBinary) => {
       this.log.push(JSON.parse(isBinary ? '{"type":"binary?"}' : data.toString('utf8')) as ServerMessage);
-      this.wake?.();
+      this.waker.wake();
     });
     this.closed = new Promise((resolve) =>
       ws.on('close', (code, reason) => {
         resolve({ code, reason: reason.toString('utf8') });
-        this.wake?.();
+        this.waker.wake();
       }),
     );
   }
@@ -85,14 +86,7 @@ export class TestWsClient {
       if (left <= 0 || this.ws.readyState === WebSocket.CLOSED) {
         throw new Error(`no matching message within ${timeoutMs} ms (state ${this.ws.readyState}); log: ${JSON.stringify(this.log)}`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.waker.wait(left);
     }
   }
 
