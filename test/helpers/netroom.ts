@@ -9,6 +9,7 @@ import { resolveConfig } from '../../src/config.js';
 import type { Room } from '../../src/core/room.js';
 import { createLogger } from '../../src/log.js';
 import { NetroomServer } from '../../src/server.js';
+import { Waker } from './waker.js';
 
 /** How long a test waits for something to show up before failing with what it saw. */
 export const WAIT_MS = 10_000;
@@ -179,13 +180,13 @@ export class Proxy {
 export class Screen {
   readonly stream = new PassThrough();
   text = '';
-  private wakers: Array<() => void> = [];
+  private readonly waker = new Waker();
 
   constructor() {
     this.stream.setEncoding('utf8');
     this.stream.on('data', (chunk: string) => {
       this.text += chunk;
-      for (const wake of this.wakers.splice(0)) wake();
+      this.waker.wake();
     });
   }
 
@@ -197,13 +198,7 @@ export class Screen {
       if (at >= 0) return typeof needle === 'string' ? at : at + from;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`output never showed ${String(needle)}; got ${JSON.stringify(this.text)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wakers.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.waker.wait(left);
     }
   }
 }
