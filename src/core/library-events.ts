@@ -1,0 +1,15 @@
+// What changed in the library: one typed change per completed operation, from whichever door made it.
+
+/**
+ * A change to the library, with paths relative to its root (`/`-separated, no leading `/`, as
+ * `Resolved.rel`). Emitted once an operation is complete and visible to readers:
+ * - `put`: a file was created or replaced by an upload (any door);
+ * - `mkdir`: a folder was created;
+ * - `delete`: a file or an empty folder was removed;
+ * - `rename`: a file or folder moved from `from` to `to` (FTP RNFR/RNTO).
+ */
+export type LibraryChange =
+  | { readonly kind: 'put'; readonly path: string; readonly size: number; readonly mtime: number }
+  | { readonly kind: 'mkdir'; readonly path: string; readonly mtime: number }
+  | { readonly kind: 'delete'; readonly path: string; readonly type: 'file' | 'dir' }
+  | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly type: 'file' | 'dir' };
