@@ -127,7 +127,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
   const pick = (key: Exclude<keyof RawOptions, 'overwrite'>): string | undefined => flags[key] ?? env[ENV_NAMES[key]];
   const noOverwriteEnv = env.NETROOM_NO_OVERWRITE;
   const noOverwrite = flags.overwrite === false || (noOverwriteEnv !== undefined && parseBool(noOverwriteEnv, 'NETROOM_NO_OVERWRITE'));
-  return {
+  const config: Config = {
     dir: nonEmpty(pick('dir') ?? DEFAULTS.dir, '--dir'),
     data: nonEmpty(pick('data') ?? DEFAULTS.data, '--data'),
     host: parseHost(pick('host') ?? DEFAULTS.host),
@@ -151,6 +151,11 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     ftpMaxClients: parseCount(pick('ftpMaxClients') ?? String(DEFAULTS.ftpMaxClients), '--ftp-max-clients', 1, 100_000),
     ftpMaxPerIp: parseCount(pick('ftpMaxPerIp') ?? String(DEFAULTS.ftpMaxPerIp), '--ftp-max-per-ip', 1, 100_000),
   };
+  // With every door off nobody could reach the server, and nothing would keep it running.
+  if (config.http === null && config.irc === null && config.ftp === null && config.port === null) {
+    throw new UsageError('every door is off (--http, --irc, --ftp, --port): turn at least one on');
+  }
+  return config;
 }
 
 /** `PORT` (0-65535; 0 picks a free one) or `off`. */

@@ -51,6 +51,16 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(flags, {})).toThrow(message);
   });
 
+  it('refuses a configuration with every door off, from flags or the environment', () => {
+    const off = { http: 'off', irc: 'off', ftp: 'off', port: 'off' };
+    expect(() => resolveConfig(off, {})).toThrow(UsageError);
+    expect(() => resolveConfig(off, {})).toThrow('every door is off (--http, --irc, --ftp, --port): turn at least one on');
+    const env = { NETROOM_HTTP: 'off', NETROOM_IRC: 'off', NETROOM_FTP: 'off', NETROOM_PORT: 'off' };
+    expect(() => resolveConfig({}, env)).toThrow(/every door is off/);
+    // One door left on is a working server.
+    expect(resolveConfig({ ...off, irc: '0' }, {}).irc).toBe(0);
+  });
+
   it('refuses a bad NETROOM_NO_OVERWRITE', () => {
     expect(() => resolveConfig({}, { NETROOM_NO_OVERWRITE: 'maybe' })).toThrow(/NETROOM_NO_OVERWRITE/);
   });
