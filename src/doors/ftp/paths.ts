@@ -1,25 +1,21 @@
 // FTP paths: the client sees the library as a tree rooted at "/", with a working folder; the Library checks the rest.
-import { NetroomError } from '../../core/errors.js';
 
 /**
  * Resolve a client path against the working folder into an absolute virtual path (`/`, `/a/b`).
- * `.` and `..` are folded here so `CWD ..` and `/a/../b` work as in any FTP server, but a `..` that
- * would climb above `/` is refused (OUTSIDE_ROOT), never clamped: `RETR ../../etc/passwd` is an
- * attempt to leave, and the client is told so. Everything else (hidden names, NUL, backslashes,
- * symlinks leading out) is left to Library.resolve, which sees the result of toLibrary().
+ * The one rule for every command: the library is the client's whole file system, as in a chrooted
+ * server, so `.` and `..` fold as POSIX paths do and the parent of `/` is `/` itself. `CWD ..`,
+ * `CDUP` and `CWD ../..` at the root all stay there, and `RETR ../x` at the root is `RETR /x`.
+ * Nothing can climb out: the result is built from names only, never from `..`. Everything else
+ * (hidden names, NUL, backslashes, symlinks leading out) is left to Library.resolve, which sees
+ * the result of toLibrary() and still refuses a `..` of its own.
  */
 export function resolveVirtual(cwd: string, arg: string): string {
   const input = arg === '' ? cwd : arg;
-  const start = input.startsWith('/') ? [] : cwd.split('/').filter((p) => p !== '');
-  const parts = [...start];
+  const parts = input.startsWith('/') ? [] : cwd.split('/').filter((p) => p !== '');
   for (const part of input.split('/')) {
     if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length === 0) throw new NetroomError('OUTSIDE_ROOT', `the path leads outside the library: ${arg}`, { path: arg });
-      parts.pop();
-      continue;
-    }
-    parts.push(part);
+    if (part === '..') parts.pop(); // at the root there is nothing to pop: `/..` is `/`
+    else parts.push(part);
   }
   return `/${parts.join('/')}`;
 }
@@ -27,12 +23,6 @@ export function resolveVirtual(cwd: string, arg: string): string {
 /** The Library's relative path ('' for the root) of an absolute virtual path. */
 export function toLibrary(virtual: string): string {
   return virtual.replace(/^\/+/u, '');
-}
-
-/** The parent of a virtual path (`/` stays `/`). */
-export function parentOf(virtual: string): string {
-  const at = virtual.lastIndexOf('/');
-  return at <= 0 ? '/' : virtual.slice(0, at);
 }
 
 /** The last name of a virtual path ('' for `/`). */

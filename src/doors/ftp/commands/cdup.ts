@@ -1,12 +1,10 @@
-// CDUP/XCUP (RFC 959 4.1.1): to the parent folder; at the root it stays there.
-import { quotePath } from '../codec.js';
-import { parentOf } from '../paths.js';
+// CDUP/XCUP (RFC 959 4.1.1): to the parent folder; exactly `CWD ..`, so at the root it stays there (paths.ts).
+import { cwd } from './cwd.js';
 import type { CommandHandler } from './types.js';
 
 export const cdup: CommandHandler = {
   help: 'CDUP',
-  run(s) {
-    s.cwd = parentOf(s.cwd);
-    s.reply(250, `Working folder is now ${quotePath(s.cwd)}`);
+  run(s, _arg, verb) {
+    return cwd.run(s, '..', verb);
   },
 };
