@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { download, partPath } from '../client/download.js';
-import { DEFAULT_URL, HttpClient, parseLibraryUrl } from '../client/http.js';
+import { DEFAULT_URL, HttpClient, checkLibraryPath, parseLibraryUrl } from '../client/http.js';
 import { SeedFilesClient, type SeedFilesClientOptions, type TransferResult } from '../client/seedfiles.js';
 import { upload } from '../client/upload.js';
 import { formatSize } from '../core/i18n.js';
@@ -280,7 +280,7 @@ async function httpCommand(c: {
     case 'p': {
       if (arg === '') throw new Error('put needs a file: put FILE');
       const source = path.resolve(c.cwd, arg);
-      const remote = [here, path.basename(source)].filter((p) => p !== '').join('/');
+      const remote = checkLibraryPath([here, path.basename(source)].filter((p) => p !== '').join('/'), path.basename(source));
       const bar = lazyProgress(c.output, `put ${path.basename(source)}`);
       const result = await upload(client, source, remote, {
         onProgress: (bytes, total) => bar.update(bytes, total),
@@ -308,10 +308,20 @@ async function httpCommand(c: {
   }
 }
 
-/** A menu argument as a library path: `/x` from the root, else from the current folder; `.` and `..` resolved. */
+/**
+ * A menu argument as a library path: `/x` from the root, else from the current folder; `.` and `..`
+ * resolved as in a shell, except that `..` above the root is refused rather than ignored (the
+ * client must never quietly turn one path into another). The result is held to the server's path
+ * rule, so a hidden name, a backslash or a control character is refused before any request.
+ */
 export function remotePath(here: string, arg: string): string {
-  const joined = arg.startsWith('/') ? arg : `/${here}/${arg}`;
-  return path.posix.normalize(joined).replace(/^\/+|\/+$/gu, '');
+  const parts = arg.startsWith('/') ? [] : here.split('/').filter((p) => p !== '');
+  for (const part of arg.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.pop() === undefined) throw new Error(`not a path inside the library: "${arg}" (it climbs above the root /)`);
+  }
+  return checkLibraryPath(parts.join('/'), arg);
 }
 
 /** `netroom files` as a command: validates the flags, runs the menu on stdin/stdout, returns the exit code. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { download, type DownloadResult } from '../client/download.js';
-import { DEFAULT_URL, HttpClient, HttpError, parseLibraryUrl, type LibraryTarget } from '../client/http.js';
+import { DEFAULT_URL, HttpClient, HttpError, checkLibraryPath, parseLibraryUrl, type LibraryTarget } from '../client/http.js';
 import { upload, type UploadResult } from '../client/upload.js';
 import type { Entry } from '../core/library.js';
 import { formatSize } from '../core/i18n.js';
@@ -99,7 +99,15 @@ export async function runPut(file: string, url: string, flags: PutFlags, io: Com
   const retries = flags.retries === undefined ? 3 : Number(flags.retries);
   if (!Number.isInteger(retries) || retries < 0 || retries > 100) return usage('put', `--retries takes a number from 0 to 100, not "${flags.retries}"`, io);
   const source = path.resolve(io.cwd ?? process.cwd(), file);
-  const remote = target.folder ? [target.path, path.basename(source)].filter((p) => p !== '').join('/') : target.path;
+  let remote = target.path;
+  if (target.folder) {
+    // Into a folder under the local name, which must itself be a name the library takes (not `.x`).
+    try {
+      remote = checkLibraryPath([target.path, path.basename(source)].filter((p) => p !== '').join('/'));
+    } catch (err) {
+      return usage('put', (err as Error).message, io);
+    }
+  }
   return withClient('put', target, io, async (client) => {
     const bar = lazyProgress(io.errorOutput, `put ${path.basename(source)}`);
     const result = await upload(client, source, remote, {

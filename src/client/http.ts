@@ -8,7 +8,7 @@ import { readJson, remoteFile, type RemoteFile } from './http-response.js';
 import { filePath, parseServerUrl } from './http-urls.js';
 
 // The client's modules are imported from here, so what moved out stays available under its old name.
-export { DEFAULT_URL, chatUrl, filePath, parseLibraryUrl, parseServerUrl, type LibraryTarget } from './http-urls.js';
+export { DEFAULT_URL, chatUrl, checkLibraryPath, filePath, parseLibraryUrl, parseServerUrl, type LibraryTarget } from './http-urls.js';
 export { HttpError, localError, networkError } from './http-errors.js';
 export { digestOf, readJson, remoteFile, responseError, type RemoteFile } from './http-response.js';
 export type { RequestOptions } from './http-request.js';
