@@ -11,7 +11,7 @@ import { upload } from '../client/upload.js';
 import { formatSize } from '../core/i18n.js';
 import { EXIT_USAGE, seedTarget } from './args.js';
 import { lazyProgress, startProgress, type Progress } from './progress.js';
-import { isTTY } from './terminal.js';
+import { Prompt, isTTY } from './terminal.js';
 import { describeDownload, describeUpload, formatListing } from './transfer.js';
 
 /** Exit codes of SPEC section 4. */
@@ -62,11 +62,12 @@ export async function runSeedFiles(options: SeedFilesRunOptions): Promise<number
     return EXIT_FAILURE;
   }
   const rl = createInterface({ input, output, terminal });
+  const menuPrompt = new Prompt(rl, terminal);
   let busy = false;
   // Ctrl-C: stop a transfer in progress (only dropping the connection can) and leave.
   rl.on('SIGINT', () => {
     if (busy) client.destroy();
-    rl.close();
+    menuPrompt.close();
   });
   let failures = 0;
   const fail = (text: string): void => {
@@ -75,10 +76,8 @@ export async function runSeedFiles(options: SeedFilesRunOptions): Promise<number
   };
   say(`connected to ${options.host}:${options.port} (seed file protocol)`);
   say(MENU);
-  const prompt = (): void => {
-    if (terminal) rl.prompt();
-  };
-  rl.setPrompt('files> ');
+  // Input may have ended while a command ran: the prompt then stays away (see Prompt).
+  const prompt = (): void => menuPrompt.show('files> ');
   prompt();
   try {
     for await (const line of rl) {
@@ -128,7 +127,7 @@ export async function runSeedFiles(options: SeedFilesRunOptions): Promise<number
     return failures > 0 && !terminal ? EXIT_FAILURE : EXIT_OK;
   } finally {
     client.destroy();
-    rl.close();
+    menuPrompt.close();
   }
 }
 
@@ -186,17 +185,15 @@ export async function runHttpFiles(options: HttpFilesRunOptions): Promise<number
     return EXIT_FAILURE;
   }
   const rl = createInterface({ input, output, terminal });
+  const menuPrompt = new Prompt(rl, terminal);
   let cancel: AbortController | null = null;
   // Ctrl-C: stop a transfer in progress, or leave at the prompt.
-  rl.on('SIGINT', () => (cancel ? cancel.abort() : rl.close()));
+  rl.on('SIGINT', () => (cancel ? cancel.abort() : menuPrompt.close()));
   let failures = 0;
   say(`connected to ${start.server.origin} (HTTP)`);
   say(HTTP_MENU);
-  const prompt = (): void => {
-    if (!terminal) return;
-    rl.setPrompt(`files:/${here}> `);
-    rl.prompt();
-  };
+  // Input may have ended while a command ran: the prompt then stays away (see Prompt).
+  const prompt = (): void => menuPrompt.show(`files:/${here}> `);
   prompt();
   try {
     for await (const line of rl) {
@@ -217,7 +214,7 @@ export async function runHttpFiles(options: HttpFilesRunOptions): Promise<number
     return failures > 0 && !terminal ? EXIT_FAILURE : EXIT_OK;
   } finally {
     client.close();
-    rl.close();
+    menuPrompt.close();
   }
 }
 

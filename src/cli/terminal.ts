@@ -30,10 +30,46 @@ export class LineQueue {
   }
 }
 
+/**
+ * The prompt of an interactive client, silent once its readline is closed. Input can end (Ctrl-D,
+ * a script's last line) while a command is still running on the network; showing the prompt
+ * afterwards makes readline resume a closed interface, which Node 24 refuses with
+ * ERR_USE_AFTER_CLOSE ("readline was closed") where Node 20 quietly wrote the prompt anyway.
+ */
+export class Prompt {
+  private closedNow = false;
+
+  constructor(
+    readonly rl: Interface,
+    /** Terminal mode: prompts are shown; otherwise (scripts) never. */
+    readonly terminal: boolean,
+  ) {
+    rl.once('close', () => (this.closedNow = true));
+  }
+
+  /** True once the readline interface closed (end of input, Ctrl-C, or close()). */
+  get closed(): boolean {
+    return this.closedNow;
+  }
+
+  /** Show the prompt (`text` sets it first), only on a terminal and only while open. */
+  show(text?: string, preserveCursor = false): void {
+    if (!this.terminal || this.closedNow) return;
+    if (text !== undefined) this.rl.setPrompt(text);
+    this.rl.prompt(preserveCursor);
+  }
+
+  /** Close the interface once (closing twice is harmless here whatever Node does). */
+  close(): void {
+    if (!this.closedNow) this.rl.close();
+  }
+}
+
 /** A chat terminal: a prompt, typed lines, and notices printed above the half-typed line. */
 export class ChatTerminal {
   readonly rl: Interface;
   readonly lines: LineQueue;
+  private readonly prompter: Prompt;
 
   constructor(
     input: Readable,
@@ -43,22 +79,21 @@ export class ChatTerminal {
   ) {
     this.rl = createInterface({ input, output, terminal });
     this.lines = new LineQueue(this.rl);
+    this.prompter = new Prompt(this.rl, terminal);
   }
 
-  /** Show a prompt (only on a terminal: scripts get clean output). */
+  /** Show a prompt (only on a terminal, and only while input is open: scripts get clean output). */
   prompt(text: string): void {
-    if (!this.terminal) return;
-    this.rl.setPrompt(text);
-    this.rl.prompt(true);
+    this.prompter.show(text, true);
   }
 
   /** Print a line; on a terminal, clear the half-typed line first and redraw prompt and text after. */
   show(text: string): void {
-    if (this.terminal) {
+    if (this.terminal && !this.prompter.closed) {
       clearLine(this.output, 0);
       cursorTo(this.output, 0);
       this.output.write(text + '\n');
-      this.rl.prompt(true);
+      this.prompter.show(undefined, true);
     } else {
       this.output.write(text + '\n');
     }
@@ -70,7 +105,7 @@ export class ChatTerminal {
   }
 
   close(): void {
-    this.rl.close();
+    this.prompter.close();
   }
 }
 
