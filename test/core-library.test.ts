@@ -214,7 +214,26 @@ describe('Library.list', () => {
     expect(byName.get('中文.txt')?.size).toBe(3);
     expect(byName.get('dir')?.size).toBe(0);
     const mtime = (await fs.stat(path.join(root, 'a.txt'))).mtimeMs;
-    expect(byName.get('a.txt')?.mtime).toBe(mtime);
+    expect(byName.get('a.txt')?.mtime).toBe(Math.trunc(mtime));
+  });
+
+  it('reports mtime in whole milliseconds in the listing, stat and open (issue 9 item 23)', async () => {
+    await put('dir/f.txt', 'x');
+    // A modification time with a fraction of a millisecond, as nanosecond clocks give.
+    const when = 1796535393.7335;
+    await fs.utimes(path.join(root, 'dir/f.txt'), when, when);
+    await fs.utimes(path.join(root, 'dir'), when, when);
+    expect((await fs.stat(path.join(root, 'dir/f.txt'))).mtimeMs % 1).not.toBe(0);
+    const listed = await lib.list('dir');
+    const top = await lib.list();
+    const stat = await lib.stat('dir/f.txt');
+    const folder = await lib.stat('dir');
+    const opened = await lib.openRead('dir/f.txt');
+    opened.stream.destroy();
+    const handle = await lib.openFile('dir/f.txt');
+    await handle.handle.close();
+    const times = [listed[0]?.mtime, top[0]?.mtime, stat.mtime, folder.mtime, opened.mtime, handle.mtime];
+    expect(times).toEqual(Array(6).fill(1796535393733));
   });
 
   it('lists a subfolder', async () => {
@@ -273,7 +292,7 @@ describe('Library.openRead and stat', () => {
     await put('big.bin', content);
     const file = await lib.openRead('big.bin');
     expect(file.size).toBe(content.length);
-    expect(file.mtime).toBe((await fs.stat(path.join(root, 'big.bin'))).mtimeMs);
+    expect(file.mtime).toBe(Math.trunc((await fs.stat(path.join(root, 'big.bin'))).mtimeMs));
     expect((await readAll(file.stream)).equals(content)).toBe(true);
   });
 
@@ -349,7 +368,7 @@ describe('Library.remove', () => {
     await put('dir/f.txt', 'x');
     const err = await lib.remove('dir').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetroomError);
-    expect((err as NetroomError).code).toBe('ALREADY_EXISTS');
+    expect((err as NetroomError).code).toBe('NOT_EMPTY');
     expect((err as NetroomError).message).toMatch(/not empty/u);
     expect(await fs.readdir(path.join(root, 'dir'))).toEqual(['f.txt']);
   });
@@ -378,7 +397,7 @@ describe('fromSystemError', () => {
     ['EISDIR', 'NOT_A_FILE'],
     ['ENOTDIR', 'NOT_A_DIRECTORY'],
     ['EEXIST', 'ALREADY_EXISTS'],
-    ['ENOTEMPTY', 'ALREADY_EXISTS'],
+    ['ENOTEMPTY', 'NOT_EMPTY'],
     ['ENOSPC', 'DISK_FULL'],
     ['EDQUOT', 'DISK_FULL'],
     ['EACCES', 'PERMISSION_DENIED'],

@@ -4,7 +4,8 @@ import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError } from './errors.js';
-import type { Library } from './library.js';
+import type { Library, LibraryChange } from './library.js';
+import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool, type Sha256Job } from './sink/sha256-pool.js';
 import { UPLOAD_PREFIX, type UploadResult } from './upload.js';
@@ -115,7 +116,18 @@ export class Continuations {
       // The digest covers the whole file: the hashing thread reads the continued prefix itself.
       hash = this.hashPool.open(offset === 0 ? undefined : { file: work, length: offset });
       await hash.ready;
-      return new ContinuedUpload({ handle, work, kept, target: abs, rel, offset, hash, maxSize: rules.maxUpload, noOverwrite: rules.noOverwrite });
+      return new ContinuedUpload({
+        handle,
+        work,
+        kept,
+        target: abs,
+        rel,
+        offset,
+        hash,
+        maxSize: rules.maxUpload,
+        noOverwrite: rules.noOverwrite,
+        onPlaced: (change) => this.library.changed(change),
+      });
     } catch (err) {
       hash?.drop();
       await handle?.close().catch(() => undefined);
@@ -156,6 +168,8 @@ interface ContinuedInit {
   hash: Sha256Job;
   maxSize: number;
   noOverwrite: boolean;
+  /** Told once the file is in place (the Library announces it to its subscribers). */
+  onPlaced?: (change: LibraryChange) => void;
 }
 
 /**
@@ -200,6 +214,7 @@ export class ContinuedUpload extends HashedFileWriter {
       await this.flush();
       this.settled = true;
       await this.whenClosed();
+      const change = await putChangeOf(rel, work);
       if (this.init.noOverwrite) {
         await fs.link(work, target); // refuses an existing name atomically, where rename() would replace it
         await fs.unlink(work);
@@ -208,6 +223,7 @@ export class ContinuedUpload extends HashedFileWriter {
       }
       await syncDir(path.dirname(target));
       await fs.rm(kept, { force: true }); // a finished upload supersedes what a dropped one kept
+      this.init.onPlaced?.(change);
       return { path: rel, size: this.written, sha256: this.digest ?? '' };
     } catch (err) {
       this.settled = true;

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'NOT_A_FILE'
   | 'NOT_A_DIRECTORY'
   | 'ALREADY_EXISTS'
+  | 'NOT_EMPTY'
   | 'TOO_LARGE'
   | 'DISK_FULL'
   | 'PERMISSION_DENIED'
@@ -59,9 +60,9 @@ export function fromSystemError(err: unknown, path: string): NetroomError {
     case 'EEXIST':
       return new NetroomError('ALREADY_EXISTS', `already exists: ${path}`, { path });
     case 'ENOTEMPTY':
-      // Same code (doors map it like EEXIST: a conflict), but "already exists" would be nonsense
-      // for a folder that cannot be removed because it still has something in it.
-      return new NetroomError('ALREADY_EXISTS', `folder not empty: ${path}`, { path });
+      // A conflict like EEXIST (HTTP 409, FTP 550), but its own code: a client removing a folder
+      // must be able to tell "empty it first" from a name clash.
+      return new NetroomError('NOT_EMPTY', `folder not empty: ${path}`, { path });
     case 'ENOSPC':
     case 'EDQUOT':
       return new NetroomError('DISK_FULL', `no space left on the server's disk for ${path}`, { path });

@@ -64,6 +64,7 @@ export const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
   NOT_A_FILE: '不是文件',
   NOT_A_DIRECTORY: '不是文件夹',
   ALREADY_EXISTS: '文件已存在',
+  NOT_EMPTY: '文件夹不为空',
   TOO_LARGE: '文件太大',
   DISK_FULL: '服务器磁盘已满',
   PERMISSION_DENIED: '权限不足',

@@ -3,15 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { Emitter } from './emitter.js';
 import { NetroomError, fromSystemError } from './errors.js';
+import type { LibraryChange } from './library-events.js';
+import { wholeMs } from './put-change.js';
 import { Upload, UPLOAD_PREFIX } from './upload.js';
+
+export type { LibraryChange } from './library-events.js';
+
+/** A receiver of every library change (see {@link Library.subscribe}). */
+export type LibraryListener = (change: LibraryChange) => void;
 
 /** One visible entry of a folder listing. */
 export interface Entry {
   readonly name: string;
   readonly type: 'file' | 'dir';
   readonly size: number;
-  /** Modification time, ms since the epoch. */
+  /** Modification time, whole ms since the epoch. */
   readonly mtime: number;
 }
 
@@ -27,6 +35,8 @@ export interface LibraryOptions {
   noOverwrite?: boolean;
   /** Largest upload in bytes (`--max-upload`). Default unlimited. */
   maxUpload?: number;
+  /** Where a change listener's exception goes (a door bug); default: printed to stderr, the operation goes on. */
+  onListenerError?: (err: unknown) => void;
 }
 
 /** An open file ready to stream, with what a door needs for headers and progress. */
@@ -48,11 +58,30 @@ export interface OpenHandle {
 export class Library {
   readonly root: string;
   private realRoot = '';
-  private readonly options: Required<LibraryOptions>;
+  private readonly options: Required<Omit<LibraryOptions, 'onListenerError'>>;
+  private readonly changes: Emitter<LibraryChange>;
 
   constructor(root: string, options: LibraryOptions = {}) {
     this.root = path.resolve(root);
     this.options = { noOverwrite: options.noOverwrite ?? false, maxUpload: options.maxUpload ?? Infinity };
+    this.changes = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: library listener failed:', err)));
+  }
+
+  /**
+   * Hear every completed change, whichever door made it: uploads renamed into place (`put`, from
+   * every upload mechanism of the core), `mkdir`, `remove` (`delete`) and moveEntry (`rename`).
+   * A listener's exception is reported, never thrown into the operation. Returns the unsubscribe function.
+   */
+  subscribe(listener: LibraryListener): () => void {
+    return this.changes.subscribe(listener);
+  }
+
+  /**
+   * Announce a completed change to the subscribers. For the core's own operations (uploads,
+   * move.ts); a door never calls it, since every change it can make goes through the core.
+   */
+  changed(change: LibraryChange): void {
+    this.changes.emit(change);
   }
 
   /** Create the root if missing and remove upload leftovers of a previous run. */
@@ -95,7 +124,7 @@ export class Library {
         const stat = await fs.stat(full);
         if (!stat.isFile() && !stat.isDirectory()) continue;
         if (!(await this.isInside(full))) continue; // a symlink leading out is not part of the library
-        entries.push({ name, type: stat.isFile() ? 'file' : 'dir', size: stat.isFile() ? stat.size : 0, mtime: stat.mtimeMs });
+        entries.push({ name, type: stat.isFile() ? 'file' : 'dir', size: stat.isFile() ? stat.size : 0, mtime: wholeMs(stat.mtimeMs) });
       } catch {
         continue; // vanished or dangling while listing: not there
       }
@@ -144,7 +173,7 @@ export class Library {
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new NetroomError('NOT_A_FILE', `not a file: ${rel}`, { path: rel });
-      return { handle, size: stat.size, mtime: stat.mtimeMs, rel };
+      return { handle, size: stat.size, mtime: wholeMs(stat.mtimeMs), rel };
     } catch (err) {
       await handle.close();
       throw fromSystemError(err, rel);
@@ -156,7 +185,7 @@ export class Library {
     const { abs, rel } = await this.resolve(input);
     try {
       const stat = await fs.stat(abs);
-      return { name: path.posix.basename(rel), type: stat.isDirectory() ? 'dir' : 'file', size: stat.size, mtime: stat.mtimeMs };
+      return { name: path.posix.basename(rel), type: stat.isDirectory() ? 'dir' : 'file', size: stat.size, mtime: wholeMs(stat.mtimeMs) };
     } catch (err) {
       throw fromSystemError(err, rel);
     }
@@ -183,6 +212,7 @@ export class Library {
       rel,
       maxSize: this.options.maxUpload,
       noOverwrite: this.options.noOverwrite,
+      onPlaced: (change) => this.changed(change),
     });
   }
 
@@ -213,24 +243,38 @@ export class Library {
   async mkdir(input: string): Promise<Resolved> {
     const { abs, rel } = await this.resolve(input);
     if (rel === '') throw new NetroomError('ALREADY_EXISTS', 'the library root already exists', { path: '' });
+    let mtime: number;
     try {
       await fs.mkdir(abs, { mode: 0o755 });
+      mtime = wholeMs((await fs.stat(abs)).mtimeMs);
     } catch (err) {
       throw fromSystemError(err, rel);
     }
+    this.changed({ kind: 'mkdir', path: rel, mtime });
     return { abs, rel };
   }
 
-  /** Delete a file (or an empty folder). */
+  /** Delete a file or an empty folder; NOT_EMPTY for a folder with anything in it. */
   async remove(input: string): Promise<void> {
     const { abs, rel } = await this.resolve(input);
     if (rel === '') throw new NetroomError('BAD_PATH', 'the library root cannot be removed');
+    let type: 'file' | 'dir';
     try {
       const stat = await fs.lstat(abs);
-      await (stat.isDirectory() ? fs.rmdir(abs) : fs.unlink(abs));
+      if (stat.isDirectory()) {
+        type = 'dir';
+        await fs.rmdir(abs);
+      } else {
+        // A symlink to a folder is listed as a folder (list() follows links); say the same here.
+        type = stat.isSymbolicLink() && (await fs.stat(abs).catch(() => null))?.isDirectory() === true ? 'dir' : 'file';
+        await fs.unlink(abs);
+      }
     } catch (err) {
+      // POSIX lets rmdir() answer EEXIST as well as ENOTEMPTY for a folder that is not empty.
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new NetroomError('NOT_EMPTY', `folder not empty: ${rel}`, { path: rel });
       throw fromSystemError(err, rel);
     }
+    this.changed({ kind: 'delete', path: rel, type });
   }
 
   private async refuseExisting(abs: string, rel: string): Promise<void> {

@@ -33,6 +33,12 @@ export async function moveEntry(library: Library, from: string, to: string): Pro
   } catch (err) {
     throw fromSystemError(err, path.posix.dirname(target.rel));
   }
+  let type: 'file' | 'dir' = sourceIsDir ? 'dir' : 'file';
+  if (!sourceIsDir) {
+    // A symlink to a folder is listed as a folder (Library.list follows links): report it as one.
+    const followed = await fs.stat(source.abs).catch(() => null);
+    if (followed?.isDirectory() === true) type = 'dir';
+  }
   try {
     if (library.uploadRules.noOverwrite && !sourceIsDir) {
       // link() refuses an existing name atomically; rename() would replace it.
@@ -47,5 +53,6 @@ export async function moveEntry(library: Library, from: string, to: string): Pro
   } catch (err) {
     throw fromSystemError(err, target.rel);
   }
+  library.changed({ kind: 'rename', from: source.rel, to: target.rel, type });
   return target;
 }

@@ -4,6 +4,8 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
+import type { LibraryChange } from './library-events.js';
+import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import type { Sha256Job } from './sink/sha256-pool.js';
 import { syncDir } from './sync-dir.js';
@@ -60,6 +62,8 @@ export interface PartialInit {
   start: number;
   /** Holds the kept prefix's first `start` bytes already (Sha256Pool.open with a prefix). */
   hash: Sha256Job;
+  /** Told once the file is in place (the Library announces it to its subscribers). */
+  onPlaced?: (change: LibraryChange) => void;
 }
 
 /**
@@ -126,10 +130,12 @@ export class PartialUpload extends HashedFileWriter {
         throw new NetroomError('BAD_REQUEST', `${rel}: ${this.written} of ${total} bytes arrived`, { received: this.written, total });
       }
       await this.release();
+      const change = await putChangeOf(rel, work);
       const created = await place(work, target, this.init.noOverwrite);
       await syncDir(path.dirname(target));
       // A finished upload supersedes what was kept of an earlier try at the same file.
       if (kept !== null) await fs.rm(kept, { force: true });
+      this.init.onPlaced?.(change);
       return { path: rel, size: this.written, sha256: this.digest ?? '', created };
     } catch (err) {
       await this.removeFile();

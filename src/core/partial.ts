@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
-import type { Library } from './library.js';
+import type { Library, LibraryChange } from './library.js';
 import { PruneTimer, pruneOld } from './prune.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
 import { KEPT, PARTIAL_PREFIX, PartialUpload, exists, keyOf, type PartialInfo } from './partial-upload.js';
@@ -112,6 +112,7 @@ export class PartialStore {
       limit: options.end === undefined ? total : options.end + 1,
       maxSize: rules.maxUpload,
       noOverwrite: noOverwrite || rules.noOverwrite,
+      onPlaced: (change: LibraryChange) => this.library.changed(change),
     };
     if (start === 0) {
       let handle: fs.FileHandle;

@@ -1,4 +1,5 @@
 // The one chat room: members from every door, the rules of SPEC section 1, and typed events.
+import { Emitter } from './emitter.js';
 import { NetroomError } from './errors.js';
 import { TokenBucket, type FloodLimit, DEFAULT_FLOOD } from './limits.js';
 import { checkName, foldName } from './names.js';
@@ -63,25 +64,20 @@ type NewEvent = RoomEvent extends infer E ? (E extends RoomEvent ? Omit<E, 'id' 
 /** The room: the one place that decides who is in, who may speak, and what everyone hears. */
 export class Room {
   private readonly members = new Map<string, MemberState>();
-  private readonly listeners = new Set<RoomListener>();
+  private readonly events: Emitter<RoomEvent>;
   private readonly flood: FloodLimit | null;
   private readonly now: () => number;
-  private readonly onListenerError: (err: unknown) => void;
   private nextId = 1;
-  /** Events waiting for delivery while a listener is running (see emit). */
-  private readonly pending: RoomEvent[] = [];
-  private delivering = false;
 
   constructor(options: RoomOptions = {}) {
     this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
     this.now = options.now ?? Date.now;
-    this.onListenerError = options.onListenerError ?? ((err) => console.error('netroom: room listener failed:', err));
+    this.events = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: room listener failed:', err)));
   }
 
   /** Subscribe to every event; returns the unsubscribe function. */
   subscribe(listener: RoomListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Enter the room under `name` through `door`; throws BAD_NAME, RESERVED_NAME or NAME_TAKEN. */
@@ -160,28 +156,8 @@ export class Room {
   }
 
   private emit(partial: NewEvent): void {
-    const event = { ...partial, id: this.nextId++, at: this.now() } as RoomEvent;
-    // A listener may act on the room while hearing an event (a door whose socket just failed calls
-    // leave()). Delivering that nested event at once would give the listeners after it the leave
-    // before the join or message that caused it (and the history store ids out of order), so events
-    // raised during delivery are queued and delivered, in id order, once the current one is done.
-    this.pending.push(event);
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        for (const listener of this.listeners) {
-          try {
-            listener(next);
-          } catch (err) {
-            // One door's failure must not stop the others from hearing the event.
-            this.onListenerError(err);
-          }
-        }
-      }
-    } finally {
-      this.delivering = false;
-    }
+    // Delivered in id order even when a listener acts on the room while hearing one (see Emitter).
+    this.events.emit({ ...partial, id: this.nextId++, at: this.now() });
   }
 }
 

@@ -4,6 +4,8 @@ import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError } from './errors.js';
+import type { LibraryChange } from './library-events.js';
+import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
 import { syncDir } from './sync-dir.js';
@@ -27,6 +29,8 @@ interface UploadInit {
   noOverwrite: boolean;
   /** Where the hash runs; default the process-wide pool. */
   hashPool?: Sha256Pool;
+  /** Told once the file is in place (the Library announces it to its subscribers). */
+  onPlaced?: (change: LibraryChange) => void;
 }
 
 /**
@@ -73,7 +77,9 @@ export class Upload extends HashedFileWriter {
     if (this.removed || !this.flushed) throw new NetroomError('UPLOAD_ABORTED', `the upload of ${this.path} was aborted`);
     this.committed = true;
     const { temp, target, rel } = this.init;
+    let change: LibraryChange;
     try {
+      change = await putChangeOf(rel, temp);
       if (this.init.noOverwrite) {
         // link() refuses an existing name atomically, where rename() would replace it.
         await fs.link(temp, target);
@@ -86,6 +92,7 @@ export class Upload extends HashedFileWriter {
       await this.cleanup();
       throw fromSystemError(err, rel);
     }
+    this.init.onPlaced?.(change);
     return { path: rel, size: this.accepted, sha256: this.digest ?? '' };
   }
 
