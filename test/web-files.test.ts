@@ -89,7 +89,7 @@ describe('web UI: files', () => {
     await page.getByLabel('Name of the new folder').fill('projects');
     await page.getByRole('button', { name: 'Create' }).click();
     await fileRow(page, 'projects').waitFor();
-    await page.getByRole('button', { name: 'Open folder projects' }).click();
+    await page.getByRole('link', { name: 'Open folder projects' }).click();
     await page.locator('.crumbs [aria-current="page"]', { hasText: 'projects' }).waitFor();
     await page.getByText('This folder is empty.').waitFor();
 
@@ -114,7 +114,7 @@ describe('web UI: files', () => {
     await fileRow(page, 'a.txt').waitFor({ state: 'detached' });
     await expect(fs.stat(path.join(server.dir, 'projects', 'a.txt'))).rejects.toThrow(/ENOENT/u);
 
-    await page.locator('.crumbs').getByRole('button', { name: 'All files' }).click();
+    await page.locator('.crumbs').getByRole('link', { name: 'All files' }).click();
     await fileRow(page, 'projects').waitFor();
   });
 

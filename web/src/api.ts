@@ -89,10 +89,17 @@ export interface UploadHandle {
 }
 
 /**
- * PUT one file with progress. XMLHttpRequest rather than fetch: only it reports upload progress in
- * every browser (fetch upload streams need HTTP/2 and are Chromium-only).
+ * PUT one file with progress; `noOverwrite` refuses (412 ALREADY_EXISTS) when the name exists.
+ * XMLHttpRequest rather than fetch: only it reports upload progress in every browser (fetch
+ * upload streams need HTTP/2 and are Chromium-only).
  */
-export function uploadFile(path: string, file: Blob, member: string | null, onProgress: (sent: number, total: number) => void): UploadHandle {
+export function uploadFile(
+  path: string,
+  file: Blob,
+  member: string | null,
+  onProgress: (sent: number, total: number) => void,
+  noOverwrite = false,
+): UploadHandle {
   const xhr = new XMLHttpRequest();
   const done = new Promise<UploadResult>((resolve, reject) => {
     xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size));
@@ -113,7 +120,10 @@ export function uploadFile(path: string, file: Blob, member: string | null, onPr
   xhr.open('PUT', fileUrl(path));
   // Always octet-stream: the bytes go to disk as they are, whatever the file's type.
   xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+  // Anonymous (no name: not in the room) is allowed, as for any HTTP client; the notice says "someone".
   if (member !== null) xhr.setRequestHeader('X-Netroom-Name', headerName(member));
+  // Never replace what appeared since the listing was read: the server answers 412 instead (RFC 9110 13.1.2).
+  if (noOverwrite) xhr.setRequestHeader('If-None-Match', '*');
   xhr.send(file);
   return { done, abort: () => xhr.abort() };
 }

@@ -1,6 +1,6 @@
-// The whole page: header (status, language, leave), then the name form or the chat and files panes.
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { ChatClient, INITIAL_CHAT, type ChatState } from './chat.js';
+// The whole page: header (status, language, leave), then the name form or the chat, beside the files pane.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ChatClient, INITIAL_CHAT, type ChatState, type LibraryListener } from './chat.js';
 import { ChatPane } from './chat-pane.js';
 import { EnterForm } from './enter.js';
 import { FilesPane } from './files-pane.js';
@@ -13,7 +13,7 @@ function useChat(): [ChatState, ChatClient] {
   client.current ??= new ChatClient(setState);
   useEffect(() => {
     const c = client.current;
-    c?.resumeSession();
+    c?.start();
     return () => c?.dispose();
   }, []);
   return [state, client.current];
@@ -28,6 +28,8 @@ export function App() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
 
+  // Stable, so the files pane subscribes once for the page's lifetime.
+  const subscribe = useCallback((listener: LibraryListener) => client.onLibrary(listener), [client]);
   const inRoom = chat.name !== null && (chat.status === 'in' || chat.status === 'reconnecting');
   useEffect(() => {
     document.title = inRoom && chat.name !== null ? `${chat.name} · netroom` : 'netroom';
@@ -73,14 +75,17 @@ export function App() {
         </div>
       </header>
       <main id="main">
-        {inRoom ? (
-          <div class="panes">
+        {/* The files pane is there with or without a name: browsing and downloading need no chat. */}
+        <div class="panes">
+          {inRoom ? (
             <ChatPane t={t} lang={lang} chat={chat} client={client} />
-            <FilesPane t={t} lang={lang} member={chat.name} lastFile={chat.lastFile} />
-          </div>
-        ) : (
-          <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />
-        )}
+          ) : (
+            <div class="pane lobby">
+              <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />
+            </div>
+          )}
+          <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} subscribe={subscribe} />
+        </div>
       </main>
     </>
   );

@@ -1,7 +1,10 @@
 // The chat pane: the live log (history first), the member list and the composer.
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { fileUrl } from './api.js';
+import { retryable } from './chat-items.js';
 import type { ChatClient, ChatItem, ChatState } from './chat.js';
+import { Composer } from './composer.js';
+import { whereNow, type FileFates } from './file-fates.js';
 import { errorText, eventText, formatSize, formatTime, type Lang, type Texts } from './i18n.js';
 import { FileIcon } from './icons.js';
 
@@ -16,7 +19,11 @@ export interface ChatPaneProps {
 /** The room: messages and notices as they arrive, who is here, and a box to write in. */
 export function ChatPane({ t, lang, chat, client }: ChatPaneProps) {
   const [draft, setDraft] = useState('');
+  const box = useRef<HTMLTextAreaElement>(null);
   const log = useRef<HTMLOListElement>(null);
+  // Just entered (or back after a reload): writing is what comes next, so the caret goes there
+  // rather than leaving Tab to walk through every log line and file link first.
+  useEffect(() => box.current?.focus(), []);
   // Follow new lines only while the reader is at the bottom; someone reading back is left alone.
   const following = useRef(true);
   useLayoutEffect(() => {
@@ -24,9 +31,11 @@ export function ChatPane({ t, lang, chat, client }: ChatPaneProps) {
     if (el && following.current) el.scrollTop = el.scrollHeight;
   }, [chat.items]);
 
-  const send = (): void => {
-    if (draft.trim() === '') return;
-    if (client.say(draft)) setDraft('');
+  const edit = (key: string): void => {
+    const text = client.takeBack(key);
+    if (text === undefined) return;
+    setDraft(text);
+    box.current?.focus();
   };
 
   return (
@@ -48,7 +57,7 @@ export function ChatPane({ t, lang, chat, client }: ChatPaneProps) {
         >
           {chat.items.length === 0 && <li class="line empty">{t.emptyChat}</li>}
           {chat.items.map((item) => (
-            <ChatLine key={item.key} item={item} t={t} lang={lang} onRetry={() => client.retry(item.key)} />
+            <ChatLine key={item.key} item={item} t={t} lang={lang} fates={chat.fates} onRetry={() => client.retry(item.key)} onEdit={() => edit(item.key)} />
           ))}
         </ol>
         <aside class="members" aria-labelledby="members-title">
@@ -63,46 +72,21 @@ export function ChatPane({ t, lang, chat, client }: ChatPaneProps) {
           </ul>
         </aside>
       </div>
-      <form
-        class="composer"
-        onSubmit={(e) => {
-          e.preventDefault();
-          send();
-        }}
-      >
-        <label for="composer" class="sr-only">
-          {t.messageLabel}
-        </label>
-        <textarea
-          id="composer"
-          rows={2}
-          value={draft}
-          placeholder={t.messagePlaceholder}
-          aria-describedby={chat.sayError ? 'say-error' : undefined}
-          onInput={(e) => setDraft(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            // Enter sends; Shift+Enter is a new line; Enter that confirms an IME composition (Chinese
-            // input) must not send the half-typed text.
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-              e.preventDefault();
-              send();
-            }
-          }}
-        />
-        <button type="submit" class="primary" disabled={chat.status !== 'in'}>
-          {t.send}
-        </button>
-        {chat.sayError && (
-          <p id="say-error" class="error" role="alert">
-            {errorText(lang, chat.sayError)}
-          </p>
-        )}
-      </form>
+      <Composer t={t} lang={lang} chat={chat} client={client} draft={draft} setDraft={setDraft} box={box} />
     </section>
   );
 }
 
-function ChatLine({ item, t, lang, onRetry }: { item: ChatItem; t: Texts; lang: Lang; onRetry: () => void }) {
+interface ChatLineProps {
+  readonly item: ChatItem;
+  readonly t: Texts;
+  readonly lang: Lang;
+  readonly fates: FileFates;
+  readonly onRetry: () => void;
+  readonly onEdit: () => void;
+}
+
+function ChatLine({ item, t, lang, fates, onRetry, onEdit }: ChatLineProps) {
   const time = (
     <time dateTime={new Date(item.at).toISOString()} title={formatTime(lang, item.at, 'full')}>
       {formatTime(lang, item.at)}
@@ -117,9 +101,17 @@ function ChatLine({ item, t, lang, onRetry }: { item: ChatItem; t: Texts; lang: 
           <span class="text">{item.text}</span>
           {item.failed && (
             <>
-              <span class="tag">{t.notSent}</span>
-              <button type="button" class="link retry" onClick={onRetry}>
-                {t.sendAgain}
+              {/* The reason stays with the line: the composer's error is gone after the next send. */}
+              <span class="tag">
+                {t.notSent}: {errorText(lang, item.failed)}
+              </span>
+              {retryable(item.failed) && (
+                <button type="button" class="link retry" onClick={onRetry}>
+                  {t.sendAgain}
+                </button>
+              )}
+              <button type="button" class="link retry" onClick={onEdit}>
+                {t.edit}
               </button>
             </>
           )}
@@ -134,18 +126,7 @@ function ChatLine({ item, t, lang, onRetry }: { item: ChatItem; t: Texts; lang: 
         </li>
       );
     case 'file':
-      return (
-        <li class="line file">
-          {time}
-          <span class="text">
-            <FileIcon /> {t.shared(item.name ?? t.someone)}{' '}
-            <a href={fileUrl(item.path ?? '')} download>
-              {item.path}
-            </a>{' '}
-            ({formatSize(item.size ?? 0)})
-          </span>
-        </li>
-      );
+      return <FileLine item={item} t={t} fates={fates} time={time} />;
     case 'reconnected':
       return (
         <li class="line notice local">
@@ -161,4 +142,28 @@ function ChatLine({ item, t, lang, onRetry }: { item: ChatItem; t: Texts; lang: 
         </li>
       );
   }
+}
+
+/** A file notice: a download link named as the file, or a note that the file was deleted or moved since. */
+function FileLine({ item, t, fates, time }: { item: ChatItem; t: Texts; fates: FileFates; time: preact.JSX.Element }) {
+  const path = item.path ?? '';
+  const now = whereNow(fates, path);
+  return (
+    <li class={`line file${now === undefined ? ' deleted' : ''}`}>
+      {time}
+      <span class="text">
+        <FileIcon /> {t.shared(item.name ?? t.someone)}{' '}
+        {now === undefined ? (
+          <del class="path">{path}</del>
+        ) : (
+          <a href={fileUrl(now)} download={now.slice(now.lastIndexOf('/') + 1)}>
+            {path}
+          </a>
+        )}{' '}
+        ({formatSize(item.size ?? 0)})
+        {now === undefined && <span class="tag">{t.fileDeleted}</span>}
+        {now !== undefined && now !== path && <span class="tag moved">{t.fileMoved(now)}</span>}
+      </span>
+    </li>
+  );
 }

@@ -1,24 +1,13 @@
-// The chat connection: WebSocket to /ws, entering, live events, history merging and auto-reconnect.
-import type { ClientMessage, CloseCodes, ServerMessage, WireError, WireEvent } from './protocol.js';
+// The connection to /ws: open from page load (library changes arrive entered or not), entering, live events, auto-reconnect.
+import { freshHistory, markRefused, messageLength, toItem, type ChatItem } from './chat-items.js';
+import { applyToFates, missingFiles, type FileFates } from './file-fates.js';
+import type { ClientMessage, CloseCodes, LibraryChange, MaxMessageLength, ServerMessage, WireError, WireEvent } from './protocol.js';
 import { clearSession, loadSession, saveSession, wsUrl } from './session.js';
+
+export type { ChatItem } from './chat-items.js';
 
 /** idle: not in the room; connecting: entering; in: a member; reconnecting: lost the socket, re-entering. */
 export type ChatStatus = 'idle' | 'connecting' | 'in' | 'reconnecting';
-
-/** One line of the chat log: a room event, one of our own messages, or a local notice. */
-export interface ChatItem {
-  readonly key: string;
-  readonly kind: WireEvent['kind'] | 'reconnected';
-  readonly at: number;
-  readonly name?: string;
-  readonly text?: string;
-  readonly path?: string;
-  readonly size?: number;
-  /** Our own message (the server does not echo it back). */
-  readonly mine?: boolean;
-  /** Our own message that the server refused (RATE_LIMITED, ...). */
-  readonly failed?: boolean;
-}
 
 /** Everything the UI renders about the chat; replaced (never mutated) on every change. */
 export interface ChatState {
@@ -29,10 +18,10 @@ export interface ChatState {
   readonly items: readonly ChatItem[];
   /** Why entering was refused (shown on the name form). */
   readonly enterError: WireError | null;
-  /** Why the last message was refused (shown under the composer). */
+  /** Why the last message could not go (shown under the composer until the next send or its cause is gone). */
   readonly sayError: WireError | null;
-  /** The latest file notice, so the files pane can refresh the folder it shows. */
-  readonly lastFile: { readonly path: string; readonly seq: number } | null;
+  /** Files named by notices in the log that were deleted or moved since. */
+  readonly fates: FileFates;
 }
 
 /** Limits and timings; every one has a default. */
@@ -48,6 +37,9 @@ export interface ChatOptions {
   deadMs?: number;
 }
 
+/** A library change as it happens; null when changes may have been missed (a new connection): list again. */
+export type LibraryListener = (change: LibraryChange | null) => void;
+
 export const INITIAL_CHAT: ChatState = {
   status: 'idle',
   name: null,
@@ -55,15 +47,17 @@ export const INITIAL_CHAT: ChatState = {
   items: [],
   enterError: null,
   sayError: null,
-  lastFile: null,
+  fates: new Map(),
 };
 
+/** The room's limit, typed against the server's constant so a change there fails `tsc -p web`. */
+export const MAX_MESSAGE: MaxMessageLength = 2000;
 // Typed against the server's constant, so a change there fails `tsc -p web` instead of drifting.
 const TAKEN_OVER: CloseCodes['takenOver'] = 4000;
 // Errors that answer `enter` even when the server leaves out `about`.
 const ENTER_CODES = new Set(['BAD_NAME', 'RESERVED_NAME', 'NAME_TAKEN', 'ALREADY_IN_ROOM']);
 
-/** The client side of `/ws`; the UI subscribes through `onChange`. */
+/** The client side of `/ws`; the UI subscribes through `onChange` and {@link ChatClient.onLibrary}. */
 export class ChatClient {
   private state: ChatState = INITIAL_CHAT;
   private socket: WebSocket | null = null;
@@ -71,12 +65,14 @@ export class ChatClient {
   private wanted: { name: string; resume?: string; auto: boolean } | null = null;
   /** Texts of our own messages not yet seen in a replayed history (so a re-entry does not repeat them). */
   private ownPending: string[] = [];
+  private readonly libraryListeners = new Set<LibraryListener>();
+  private hellos = 0;
   private retries = 0;
   private retryTimer = 0;
   private keepaliveTimer = 0;
   private deadTimer = 0;
   private localSeq = 0;
-  private fileSeq = 0;
+  private started = false;
   private disposed = false;
   private readonly url: string;
   private readonly options: Required<Omit<ChatOptions, 'url'>>;
@@ -96,13 +92,22 @@ export class ChatClient {
     window.addEventListener('online', this.onOnline);
   }
 
-  /** Re-enter the room this tab was in before a reload, if any. */
-  resumeSession(): void {
+  /** Connect, and re-enter the room this tab was in before a reload, if any. */
+  start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
     const saved = loadSession();
-    if (!saved) return;
-    this.wanted = { name: saved.name, resume: saved.resume, auto: true };
-    this.update({ status: 'connecting' });
+    if (saved) {
+      this.wanted = { name: saved.name, resume: saved.resume, auto: true };
+      this.update({ status: 'connecting' });
+    }
     this.connect();
+  }
+
+  /** Library changes from every door, entered or not; returns the way to stop listening. */
+  onLibrary(listener: LibraryListener): () => void {
+    this.libraryListeners.add(listener);
+    return () => void this.libraryListeners.delete(listener);
   }
 
   /** Enter the room as `name`; a refusal arrives as `enterError`. */
@@ -115,8 +120,14 @@ export class ChatClient {
     // Otherwise the socket is still opening: its `open` handler sends the enter.
   }
 
-  /** Send a message; false (with `sayError` set) when not connected. */
+  /** Send a message; false (with `sayError` set, the text left to the caller) when it cannot go. */
   say(text: string): boolean {
+    const length = messageLength(text);
+    if (length > MAX_MESSAGE) {
+      // Refused here rather than by the server: the text stays in the composer to be shortened.
+      this.update({ sayError: { code: 'MESSAGE_TOO_LONG', message: `a message is at most ${MAX_MESSAGE} characters (this one has ${length})` } });
+      return false;
+    }
     if (this.state.status !== 'in' || this.socket?.readyState !== WebSocket.OPEN) {
       this.update({ sayError: { code: 'NOT_CONNECTED', message: 'not connected to the server; wait a moment' } });
       return false;
@@ -128,6 +139,11 @@ export class ChatClient {
     return true;
   }
 
+  /** Forget the composer's error (its cause is gone: the text is short enough again). */
+  clearSayError(): void {
+    if (this.state.sayError !== null) this.update({ sayError: null });
+  }
+
   /** Send a refused message again: its line moves to the end as a new message. */
   retry(key: string): void {
     const item = this.state.items.find((i) => i.key === key);
@@ -136,15 +152,22 @@ export class ChatClient {
     if (this.say(item.text)) this.update({ items: this.state.items.filter((i) => i !== item) });
   }
 
-  /** Leave the room (the connection stays open for entering again). */
+  /** Take a refused message off the log to edit it; returns its text. */
+  takeBack(key: string): string | undefined {
+    const item = this.state.items.find((i) => i.key === key);
+    if (!item?.failed) return undefined;
+    this.update({ items: this.state.items.filter((i) => i !== item), sayError: null });
+    return item.text;
+  }
+
+  /** Leave the room (the connection stays open: library changes, entering again). */
   leave(): void {
     if (this.state.status === 'in' && this.socket?.readyState === WebSocket.OPEN) this.send({ type: 'leave' });
     this.wanted = null;
     this.ownPending = [];
     clearSession();
-    window.clearTimeout(this.retryTimer);
     this.stopKeepalive();
-    this.update({ ...INITIAL_CHAT, lastFile: this.state.lastFile });
+    this.update(INITIAL_CHAT);
   }
 
   /** Close everything (the page is going away). */
@@ -160,6 +183,7 @@ export class ChatClient {
 
   private connect(): void {
     window.clearTimeout(this.retryTimer);
+    if (this.disposed) return;
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url);
@@ -179,21 +203,22 @@ export class ChatClient {
       if (this.socket !== socket) return;
       this.socket = null;
       if (e.code === TAKEN_OVER) this.takenOver();
-      else this.socketGone();
+      this.socketGone();
     });
     // An `error` is always followed by `close`, which does the work.
   }
 
+  /** The socket is gone: connect again with backoff (in the room or not: library changes need it too). */
   private socketGone(): void {
     this.stopKeepalive();
-    if (this.disposed || !this.wanted) return;
-    if (!this.wanted.auto) {
+    if (this.disposed) return;
+    if (this.wanted && !this.wanted.auto) {
       // The user's own first try could not reach the server: say so on the name form.
       this.wanted = null;
       this.update({ status: 'idle', enterError: { code: 'NETWORK', message: 'cannot reach the server' } });
-      return;
+    } else if (this.wanted) {
+      this.update({ status: 'reconnecting' });
     }
-    this.update({ status: 'reconnecting' });
     const { baseDelayMs, maxDelayMs } = this.options;
     // Exponential backoff with jitter, so a restarted server is not hit by every browser at once.
     const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** this.retries) * (0.75 + Math.random() / 2);
@@ -201,9 +226,8 @@ export class ChatClient {
     this.retryTimer = window.setTimeout(() => this.connect(), delay);
   }
 
-  /** Another tab of ours resumed the name with our token: stay out, or the two would take turns. */
+  /** Another tab of ours resumed the name with our token: stay out of the room, or the two would take turns. */
   private takenOver(): void {
-    this.stopKeepalive();
     this.wanted = null;
     this.ownPending = [];
     clearSession();
@@ -212,7 +236,7 @@ export class ChatClient {
 
   private readonly onOnline = (): void => {
     // The network is back: try at once rather than waiting out the backoff.
-    if (this.state.status === 'reconnecting' && this.socket === null) this.connect();
+    if (this.socket === null && !this.disposed) this.connect();
   };
 
   private sendEnter(): void {
@@ -235,11 +259,19 @@ export class ChatClient {
       return; // not ours to crash on: the server's codec is tested, a stray frame is ignored
     }
     switch (message.type) {
+      case 'hello':
+        this.retries = 0;
+        // Changes made while we had no connection were never sent to us: listeners list again.
+        if (++this.hellos > 1) this.libraryListeners.forEach((listener) => listener(null));
+        break;
       case 'welcome':
         this.onWelcome(message);
         break;
       case 'event':
         this.onEvent(message.event);
+        break;
+      case 'library':
+        this.onLibraryChange(message.change);
         break;
       case 'members':
         if (this.state.status === 'in') this.update({ members: [...message.members] });
@@ -248,7 +280,7 @@ export class ChatClient {
         this.onError(message);
         break;
       default:
-        break; // hello, left: nothing to do (leave() has already reset the state)
+        break; // left: nothing to do (leave() has already reset the state)
     }
   }
 
@@ -257,22 +289,7 @@ export class ChatClient {
     this.wanted = { name: message.name, resume: message.resume, auto: true };
     saveSession(message.name, message.resume);
     this.retries = 0;
-    // History overlaps what we already show after a reconnect: skip events we have (by content, as
-    // live and replayed copies of an event share their fields) and our own messages shown locally.
-    const have = new Set(this.state.items.map((item) => item.key));
-    const fresh: ChatItem[] = [];
-    for (const event of message.history) {
-      const item = toItem(event);
-      if (have.has(item.key)) continue;
-      if (event.kind === 'message' && event.name === message.name) {
-        const own = this.ownPending.indexOf(event.text ?? '');
-        if (own >= 0) {
-          this.ownPending.splice(own, 1);
-          continue;
-        }
-      }
-      fresh.push(item);
-    }
+    const fresh = freshHistory(this.state.items, message.history, message.name, this.ownPending);
     if (reentry) fresh.push({ key: `local-${++this.localSeq}`, kind: 'reconnected', at: Date.now() });
     this.update({
       status: 'in',
@@ -280,18 +297,44 @@ export class ChatClient {
       members: [...message.members],
       items: this.trim([...this.state.items, ...fresh]),
       enterError: null,
+      // Not connected is over: the error said so, and it is no longer true.
+      sayError: this.state.sayError?.code === 'NOT_CONNECTED' ? null : this.state.sayError,
     });
     this.startKeepalive();
+    void this.checkNoticedFiles(fresh);
+  }
+
+  /** Notices replayed from history may name files deleted before this page was open: look once. */
+  private async checkNoticedFiles(items: readonly ChatItem[]): Promise<void> {
+    const paths = items.filter((i) => i.kind === 'file' && i.path !== undefined && !this.state.fates.has(i.path)).map((i) => i.path ?? '');
+    if (paths.length === 0) return;
+    const missing = await missingFiles(paths);
+    // A change that arrived meanwhile knows better than the listing did.
+    const fates = new Map(this.state.fates);
+    for (const path of missing) if (!fates.has(path)) fates.set(path, { kind: 'deleted' });
+    if (missing.length > 0) this.update({ fates });
+  }
+
+  private onLibraryChange(change: LibraryChange): void {
+    const noticed = this.state.items.flatMap((i) => (i.kind === 'file' && i.path !== undefined ? [i.path] : []));
+    const fates = applyToFates(this.state.fates, noticed, change);
+    if (fates !== this.state.fates) this.update({ fates });
+    this.libraryListeners.forEach((listener) => listener(change));
   }
 
   private onEvent(event: WireEvent): void {
     if (this.state.status === 'idle') return; // after leave(), before the server's `left`
-    let { members, lastFile } = this.state;
+    let { members, fates } = this.state;
     if (event.kind === 'join' && event.name !== undefined && !members.includes(event.name)) members = [...members, event.name];
     if (event.kind === 'leave') members = members.filter((m) => m !== event.name);
     if (event.kind === 'closing') members = [];
-    if (event.kind === 'file' && event.path !== undefined) lastFile = { path: event.path, seq: ++this.fileSeq };
-    this.update({ members, lastFile, items: this.trim([...this.state.items, toItem(event)]) });
+    if (event.kind === 'file' && event.path !== undefined && fates.has(event.path)) {
+      // A new file at a path an older notice named: that notice's link works again.
+      const next = new Map(fates);
+      next.delete(event.path);
+      fates = next;
+    }
+    this.update({ members, fates, items: this.trim([...this.state.items, toItem(event)]) });
   }
 
   private onError(message: Extract<ServerMessage, { type: 'error' }>): void {
@@ -312,20 +355,13 @@ export class ChatClient {
       return;
     }
     if (message.about === 'who') return; // a keepalive answer; not the user's business
-    // A refused message. Over a token bucket the later messages of a burst are the refused ones, so
-    // the newest own message not yet marked is the best guess at which one it was.
-    const items = [...this.state.items];
-    for (let i = items.length - 1; i >= 0; i--) {
-      const item = items[i];
-      if (item?.mine && !item.failed) {
-        items[i] = { ...item, failed: true };
-        // Never stored, so no replayed history will carry it: stop expecting it there.
-        const pending = this.ownPending.lastIndexOf(item.text ?? '');
-        if (pending >= 0) this.ownPending.splice(pending, 1);
-        break;
-      }
+    const marked = markRefused(this.state.items, error);
+    if (marked.text !== undefined) {
+      // Never stored, so no replayed history will carry it: stop expecting it there.
+      const pending = this.ownPending.lastIndexOf(marked.text);
+      if (pending >= 0) this.ownPending.splice(pending, 1);
     }
-    this.update({ sayError: error, items });
+    this.update({ sayError: error, items: marked.items });
   }
 
   private startKeepalive(): void {
@@ -359,10 +395,4 @@ export class ChatClient {
     this.state = { ...this.state, ...patch };
     this.onChange(this.state);
   }
-}
-
-/** A log line for a room event; its key is its content, identical for live and replayed copies. */
-function toItem(event: WireEvent): ChatItem {
-  const key = [event.kind, event.at, event.name ?? '', event.path ?? '', event.size ?? '', event.text ?? ''].join('\u0001');
-  return { key, kind: event.kind, at: event.at, name: event.name, text: event.text, path: event.path, size: event.size };
 }

@@ -50,6 +50,7 @@ export function EnterForm({ t, lang, busy, error, onEnter }: EnterFormProps) {
       <p id="name-hint" class="hint">
         {t.enterHint}
       </p>
+      <p class="hint aside">{t.enterAside}</p>
       {error && (
         <p id="name-error" class="error" role="alert">
           {errorText(lang, error)}

@@ -1,26 +1,29 @@
-// The files pane: browse folders, download, upload (picker or drag and drop), create folders, delete.
-import type { RefObject } from 'preact';
+// The files pane: browse folders (in the address bar too), download, upload, create folders, delete; kept live by library changes.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, createFolder, deletePath, dirOf, fileUrl, joinPath, listFolder } from './api.js';
-import { errorText, formatSize, formatTime, type Lang, type Texts } from './i18n.js';
-import { FileIcon, FolderIcon } from './icons.js';
-import type { FileEntry, WireError } from './protocol.js';
-import { UploadList, useUploads } from './uploads.js';
+import { ApiError, createFolder, deletePath, joinPath, listFolder } from './api.js';
+import type { LibraryListener } from './chat.js';
+import { EntryRow } from './entry-row.js';
+import { errorText, type Lang, type Texts } from './i18n.js';
+import { applyChange, sortEntries } from './listing.js';
+import type { FileEntry, LibraryChange, WireError } from './protocol.js';
+import { dirOfLocation, folderHref, showFolderInAddress } from './route.js';
+import { UploadList } from './upload-list.js';
+import { useUploads } from './use-uploads.js';
 
 /** Properties of {@link FilesPane}. */
 export interface FilesPaneProps {
   readonly t: Texts;
   readonly lang: Lang;
-  /** Our room name, sent with uploads so the file notice names us. */
+  /** Our room name, sent with uploads so the file notice names us; null: not in the room (anonymous). */
   readonly member: string | null;
-  /** The latest file notice from the chat: the pane refreshes when it lands in the folder shown. */
-  readonly lastFile: { readonly path: string; readonly seq: number } | null;
+  /** Library changes from every door (the chat connection's); returns the way to stop listening. */
+  readonly subscribe: (listener: LibraryListener) => () => void;
 }
 
 /** The shared library, one folder at a time. */
-export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
-  const [dir, setDir] = useState('');
-  const [entries, setEntries] = useState<FileEntry[] | null>(null);
+export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
+  const [dir, setDirState] = useState(dirOfLocation);
+  const [entries, setEntries] = useState<readonly FileEntry[] | null>(null);
   const [error, setError] = useState<WireError | null>(null);
   // In-place errors: the row whose delete failed, or the new-folder form.
   const [rowError, setRowError] = useState<{ name: string; error: WireError } | null>(null);
@@ -31,16 +34,32 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
   const keep = useRef<HTMLButtonElement>(null);
   // Answers to an older listing request (the user clicked on) must not overwrite a newer one.
   const request = useRef(0);
+  // What the live changes apply to; changes arriving while a listing loads are kept and replayed
+  // onto it (the listing may or may not include them: applying one twice changes nothing).
+  const shown = useRef<{ dir: string; entries: readonly FileEntry[] | null; pending: LibraryChange[] | null }>({ dir, entries: null, pending: null });
+
+  /** Open a folder: a click adds a history entry, a rename replaces it, Back/Forward leave it alone. */
+  const setDir = useCallback((next: string, address: 'push' | 'replace' | 'none' = 'push') => {
+    if (address !== 'none') showFolderInAddress(next, address === 'replace');
+    setDirState(next);
+  }, []);
 
   const load = useCallback(async (path: string) => {
     const id = ++request.current;
+    shown.current = { dir: path, entries: shown.current.dir === path ? shown.current.entries : null, pending: [] };
     try {
-      const list = await listFolder(path);
+      let list: readonly FileEntry[] = sortEntries(await listFolder(path));
       if (id !== request.current) return;
-      setEntries(sortEntries(list));
+      for (const change of shown.current.pending ?? []) {
+        const applied = applyChange(path, list, change);
+        if (applied.kind === 'entries') list = applied.entries;
+      }
+      shown.current = { dir: path, entries: list, pending: null };
+      setEntries(list);
       setError(null);
     } catch (err) {
       if (id !== request.current) return;
+      shown.current = { dir: path, entries: null, pending: null };
       setEntries([]);
       setError(wireError(err));
     }
@@ -50,13 +69,43 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
     setEntries(null);
     setConfirming(null);
     setRowError(null);
+    // An error about the folder we were in is not about this one.
+    setFolderError(null);
     void load(dir);
   }, [dir, load]);
 
+  // The address bar names the folder: canonical form on arrival, Back and Forward move between folders.
   useEffect(() => {
-    if (lastFile && dirOf(lastFile.path) === dir) void load(dir);
-    // Only a new notice triggers this, not a change of folder (the effect above loads then).
-  }, [lastFile]);
+    showFolderInAddress(dirOfLocation(), true);
+    const onPop = (): void => setDir(dirOfLocation(), 'none');
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [setDir]);
+
+  // Every change to the library, from any door, applied to the folder shown as it happens.
+  useEffect(
+    () =>
+      subscribe((change) => {
+        const now = shown.current;
+        if (change === null) {
+          void load(now.dir); // a new connection: what happened meanwhile was not sent to us
+          return;
+        }
+        if (now.pending !== null) {
+          now.pending.push(change);
+          return;
+        }
+        if (now.entries === null) return; // the folder could not be listed; nothing to keep current
+        const applied = applyChange(now.dir, now.entries, change);
+        if (applied.kind === 'moved') setDir(applied.dir, 'replace');
+        else if (applied.kind === 'gone') void load(now.dir); // says NOT_FOUND, with the way back up
+        else if (applied.entries !== now.entries) {
+          shown.current = { ...now, entries: applied.entries };
+          setEntries(applied.entries);
+        }
+      }),
+    [subscribe, load, setDir],
+  );
 
   // The Delete button gives way to the question: focus goes to its safe answer, and back to the
   // Delete button when the answer is Keep, so a keyboard user is never dropped at the page's start.
@@ -72,9 +121,20 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
     }
   }, [confirming]);
 
-  const uploads = useUploads(member, (path) => {
-    if (dirOf(path) === dir) void load(dir);
-  });
+  const uploads = useUploads(
+    member,
+    (where, name) => shown.current.dir === where && (shown.current.entries ?? []).some((e) => e.name === name),
+    (result) => {
+      // The library change will say so too; this shows it at once even if that connection is down.
+      const now = shown.current;
+      if (now.entries === null || now.pending !== null || now.entries.some((e) => e.name === result.path.slice(result.path.lastIndexOf('/') + 1))) return;
+      const applied = applyChange(now.dir, now.entries, { kind: 'put', path: result.path, size: result.size, mtime: Date.now() });
+      if (applied.kind === 'entries' && applied.entries !== now.entries) {
+        shown.current = { ...now, entries: applied.entries };
+        setEntries(applied.entries);
+      }
+    },
+  );
 
   const remove = async (entry: FileEntry): Promise<void> => {
     setConfirming(null);
@@ -98,6 +158,13 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
       setFolderError(wireError(err));
     }
     await load(dir);
+  };
+
+  /** A folder link: the address of the folder (new tab, copy link), opened in place on a plain click. */
+  const openFolder = (target: string) => (e: MouseEvent) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    setDir(target);
   };
 
   const parts = dir === '' ? [] : dir.split('/');
@@ -138,9 +205,9 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
                 {current ? (
                   <span aria-current="page">{label}</span>
                 ) : (
-                  <button type="button" class="link" onClick={() => setDir(target)}>
+                  <a href={folderHref(target)} onClick={openFolder(target)}>
                     {label}
-                  </button>
+                  </a>
                 )}
               </li>
             );
@@ -180,7 +247,10 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
             placeholder={t.newFolder}
             aria-invalid={folderError !== null}
             aria-describedby={folderError ? 'folder-error' : undefined}
-            onInput={(e) => setFolderName(e.currentTarget.value)}
+            onInput={(e) => {
+              setFolderName(e.currentTarget.value);
+              setFolderError(null); // being corrected: the old complaint is about another name
+            }}
           />
           <button type="submit">{t.create}</button>
         </form>
@@ -194,7 +264,9 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
         {t.dropHere}
       </p>
 
-      <UploadList t={t} lang={lang} items={uploads.items} onCancel={uploads.cancel} onClear={uploads.clearFinished} />
+      {member === null && <p class="hint anonymous">{t.anonymousHint}</p>}
+
+      <UploadList t={t} lang={lang} items={uploads.items} onCancel={uploads.cancel} onAnswer={uploads.answer} onDismiss={uploads.dismiss} />
 
       {error && (
         <p class="error" role="alert">
@@ -230,7 +302,7 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
                 error={rowError?.name === entry.name ? rowError.error : null}
                 confirming={confirming === entry.name}
                 keep={keep}
-                onOpen={() => setDir(joinPath(dir, entry.name))}
+                onOpen={openFolder(joinPath(dir, entry.name))}
                 onAsk={() => setConfirming(entry.name)}
                 onKeep={() => setConfirming(null)}
                 onDelete={() => void remove(entry)}
@@ -241,81 +313,6 @@ export function FilesPane({ t, lang, member, lastFile }: FilesPaneProps) {
       )}
     </section>
   );
-}
-
-interface EntryRowProps {
-  readonly t: Texts;
-  readonly lang: Lang;
-  readonly dir: string;
-  readonly entry: FileEntry;
-  readonly error: WireError | null;
-  readonly confirming: boolean;
-  readonly keep: RefObject<HTMLButtonElement | null>;
-  readonly onOpen: () => void;
-  readonly onAsk: () => void;
-  readonly onKeep: () => void;
-  readonly onDelete: () => void;
-}
-
-/** One file or folder; while its deletion is being confirmed, the question takes a full row below it. */
-function EntryRow({ t, lang, dir, entry, error, confirming, keep, onOpen, onAsk, onKeep, onDelete }: EntryRowProps) {
-  return (
-    <>
-      <tr data-name={entry.name} class={entry.type}>
-        <td class="name">
-          {entry.type === 'dir' ? (
-            <button type="button" class="link" onClick={onOpen} aria-label={t.open(entry.name)}>
-              <FolderIcon />
-              <span>{entry.name}</span>
-            </button>
-          ) : (
-            <a href={fileUrl(joinPath(dir, entry.name))} download={entry.name} aria-label={t.download(entry.name)}>
-              <FileIcon />
-              <span>{entry.name}</span>
-            </a>
-          )}
-          {error && (
-            <span class="error" role="alert">
-              {errorText(lang, error)}
-            </span>
-          )}
-        </td>
-        <td class="num">{entry.type === 'dir' ? t.folder : formatSize(entry.size)}</td>
-        <td class="when">
-          <time dateTime={new Date(entry.mtime).toISOString()} title={formatTime(lang, entry.mtime, 'full')}>
-            {formatTime(lang, entry.mtime, 'date')}
-          </time>
-        </td>
-        <td class="actions">
-          {!confirming && (
-            <button type="button" class="small" onClick={onAsk} aria-label={t.deleteLabel(entry.name)}>
-              {t.delete}
-            </button>
-          )}
-        </td>
-      </tr>
-      {confirming && (
-        <tr class="confirm-row">
-          <td colSpan={4}>
-            <span class="confirm">
-              <span>{t.confirmDelete(entry.name)}</span>
-              <button type="button" class="danger small" onClick={onDelete}>
-                {t.yes}
-              </button>
-              <button type="button" class="small" ref={keep} onClick={onKeep}>
-                {t.no}
-              </button>
-            </span>
-          </td>
-        </tr>
-      )}
-    </>
-  );
-}
-
-/** Folders first, then files, each by name. */
-function sortEntries(list: FileEntry[]): FileEntry[] {
-  return [...list].sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
 }
 
 function wireError(err: unknown): WireError {

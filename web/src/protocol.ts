@@ -1,11 +1,25 @@
 // The server's wire types, imported (types only) from the server source so the UI and server cannot drift.
-import type { CLOSE_CODES, ClientMessage, ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
+import type { CLOSE_CODES, ClientMessage, ServerMessage as DoorMessage, WireEvent } from '../../src/doors/ws/messages.js';
 import type { Entry } from '../../src/core/library.js';
+import type { LibraryChange } from '../../src/core/library-events.js';
+import type { MAX_MESSAGE_LENGTH as CORE_MAX_MESSAGE } from '../../src/core/room.js';
 
-export type { ClientMessage, ServerMessage, WireEvent };
+export type { ClientMessage, LibraryChange, WireEvent };
+
+/**
+ * A change to the library, sent to every /ws connection (entered or not). Declared here from
+ * LibraryChange until the door's ServerMessage carries it; the union stays correct once it does.
+ */
+export type LibraryMessage = { readonly type: 'library'; readonly change: LibraryChange };
+
+/** Server -> client. */
+export type ServerMessage = DoorMessage | LibraryMessage;
 
 /** The WebSocket close codes the server uses (4000: another connection resumed this member). */
 export type CloseCodes = typeof CLOSE_CODES;
+
+/** The longest message the room takes, in characters (code points). */
+export type MaxMessageLength = typeof CORE_MAX_MESSAGE;
 
 /** One entry of `GET /api/files` (the Library's listing). */
 export type FileEntry = Entry;

@@ -18,6 +18,7 @@ import {
   unmodifiedSince,
   type ByteRange,
 } from './ranges.js';
+import { answerFolderPage } from './web.js';
 
 /** The library path of `/files/PATH` (the router has percent-decoded it). */
 export function filePath(request: FastifyRequest): string {
@@ -71,6 +72,8 @@ export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
   });
 
   app.get('/files/*', async (request, reply) => {
+    // A browser opening a folder's address gets the web UI there; every other client is answered below.
+    if (await answerFolderPage(request, reply, library, filePath(request))) return reply;
     const file = await library.openFile(filePath(request));
     let answer: Answer;
     try {

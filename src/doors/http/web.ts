@@ -1,8 +1,11 @@
-// The browser UI: the Vite build (dist/web) served as static files, or a page saying how to build it.
+// The browser UI: the Vite build (dist/web) served as static files, at a folder's address for a browser, or a page saying how to build it.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isNetroomError } from '../../core/errors.js';
+import type { Library } from '../../core/library.js';
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -13,6 +16,9 @@ const NOT_BUILT = `<!doctype html>
 <code>/ws</code> work without it.</p></body></html>
 `;
 
+/** The built index.html of each HTTP door's app (a door without a built UI has none). */
+const indexOf = new WeakMap<FastifyInstance, string>();
+
 /**
  * Serve `webRoot` at `/` (index.html for `/`). One route per file found at start (`wildcard: false`),
  * so the UI never shadows /files, /api or /ws and an unknown path gets the JSON 404. Vite's hashed
@@ -21,13 +27,14 @@ const NOT_BUILT = `<!doctype html>
 export async function webRoutes(app: FastifyInstance, webRoot: string | undefined): Promise<void> {
   const root = webRoot === undefined ? undefined : path.resolve(webRoot);
   if (root === undefined || !existsSync(path.join(root, 'index.html'))) {
-    const page = async (_request: unknown, reply: import('fastify').FastifyReply): Promise<void> => {
+    const page = async (_request: unknown, reply: FastifyReply): Promise<void> => {
       await reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
     };
     app.get('/', page);
     app.head('/', page);
     return;
   }
+  indexOf.set(app, path.join(root, 'index.html'));
   await app.register(fastifyStatic, {
     root,
     prefix: '/',
@@ -40,5 +47,41 @@ export async function webRoutes(app: FastifyInstance, webRoot: string | undefine
       reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       reply.header('x-content-type-options', 'nosniff');
     },
+  });
+}
+
+/**
+ * A browser opening a folder's address (`/files/DIR/`, which the UI puts in the address bar) gets
+ * the UI showing that folder: a GET that accepts text/html for a folder, or for a missing path
+ * written as a folder (trailing `/`; the UI then says it is not there). Anything else (curl, the
+ * API, a file, a missing file) is left to the file route: returns false without answering.
+ */
+export async function answerFolderPage(request: FastifyRequest, reply: FastifyReply, library: Library, rel: string): Promise<boolean> {
+  const index = indexOf.get(request.server);
+  if (index === undefined || request.method !== 'GET' || !acceptsHtml(request.headers.accept)) return false;
+  try {
+    if ((await library.stat(rel)).type !== 'dir') return false;
+  } catch (err) {
+    if (!(isNetroomError(err) && err.code === 'NOT_FOUND' && (rel === '' || rel.endsWith('/')))) return false;
+  }
+  // The page sits below the app's root; <base> points its relative URLs (assets, api/, ws) back up
+  // there. Relative, so it also holds when a proxy serves netroom under a sub-path.
+  const pathname = request.url.split('?')[0] ?? '/';
+  const depth = (pathname.match(/\//gu)?.length ?? 1) - 1;
+  const html = (await readFile(index, 'utf8')).replace(/<head>/iu, `<head><base href="${'../'.repeat(depth)}">`);
+  await reply
+    .type('text/html; charset=utf-8')
+    .headers({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', vary: 'Accept' })
+    .send(html);
+  return true;
+}
+
+/** Whether an Accept header asks for HTML (as a browser's navigation does); `text/html;q=0` does not. */
+function acceptsHtml(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return type === 'text/html' && (q === undefined || Number(q.slice(2)) > 0);
   });
 }

@@ -1,0 +1,77 @@
+// Lines of the chat log: building them from room events, merging replayed history, marking refusals.
+import type { WireError, WireEvent } from './protocol.js';
+
+/** One line of the chat log: a room event, one of our own messages, or a local notice. */
+export interface ChatItem {
+  readonly key: string;
+  readonly kind: WireEvent['kind'] | 'reconnected';
+  readonly at: number;
+  readonly name?: string;
+  readonly text?: string;
+  readonly path?: string;
+  readonly size?: number;
+  /** Our own message (the server does not echo it back). */
+  readonly mine?: boolean;
+  /** Our own message that the server refused, and why (RATE_LIMITED, ...): the reason stays with the line. */
+  readonly failed?: WireError;
+}
+
+/** Refusals that a later try can get past; the others (too long, bad characters) need the text edited. */
+const RETRYABLE = new Set(['RATE_LIMITED', 'NOT_CONNECTED', 'NOT_IN_ROOM', 'SERVER_CLOSING']);
+
+/** Whether "Send again" can work for a line refused with `error`. */
+export function retryable(error: WireError): boolean {
+  return RETRYABLE.has(error.code);
+}
+
+/** A log line for a room event; its key is its content, identical for live and replayed copies. */
+export function toItem(event: WireEvent): ChatItem {
+  const key = [event.kind, event.at, event.name ?? '', event.path ?? '', event.size ?? '', event.text ?? ''].join('\u0001');
+  return { key, kind: event.kind, at: event.at, name: event.name, text: event.text, path: event.path, size: event.size };
+}
+
+/**
+ * The lines of a replayed history that the log does not show yet. History overlaps what we
+ * already show after a reconnect: skip events we have (by content, as live and replayed copies of
+ * an event share their fields) and our own messages shown locally (`ownPending`, consumed here).
+ */
+export function freshHistory(have: readonly ChatItem[], history: readonly WireEvent[], me: string, ownPending: string[]): ChatItem[] {
+  const keys = new Set(have.map((item) => item.key));
+  const fresh: ChatItem[] = [];
+  for (const event of history) {
+    const item = toItem(event);
+    if (keys.has(item.key)) continue;
+    if (event.kind === 'message' && event.name === me) {
+      const own = ownPending.indexOf(event.text ?? '');
+      if (own >= 0) {
+        ownPending.splice(own, 1);
+        continue;
+      }
+    }
+    fresh.push(item);
+  }
+  return fresh;
+}
+
+/**
+ * Mark the message a refusal answers. Over a token bucket the later messages of a burst are the
+ * refused ones, so the newest own message not yet marked is the best guess at which one it was.
+ * Returns the new lines and the text of the line marked (undefined when none was).
+ */
+export function markRefused(items: readonly ChatItem[], error: WireError): { items: ChatItem[]; text?: string } {
+  const next = [...items];
+  for (let i = next.length - 1; i >= 0; i--) {
+    const item = next[i];
+    if (item?.mine && !item.failed) {
+      next[i] = { ...item, failed: error };
+      return { items: next, text: item.text ?? '' };
+    }
+  }
+  return { items: next };
+}
+
+/** The length the room counts: characters (code points), not UTF-16 units. */
+export function messageLength(text: string): number {
+  // UTF-16 length bounds the code point count from above: count only when it could matter.
+  return text.length <= 1000 ? text.length : [...text].length;
+}
