@@ -64,7 +64,7 @@ describe('netroom chat (WebSocket)', () => {
     await bob.hear('alice joined the room');
 
     bob.client.say('hi alice');
-    await screen.waitFor('\nbob: hi alice\n');
+    await screen.waitFor(/\n\[\d\d:\d\d\] bob: hi alice\n/u); // live lines are stamped too
     input.write('hello  bob\n');
     await bob.hear('alice: hello  bob');
     input.write('//slash\n');
@@ -87,7 +87,7 @@ describe('netroom chat (WebSocket)', () => {
     input.write('carol\n');
     await screen.waitFor('you are in the room as carol (nobody else is here)');
     input.write('x'.repeat(2001) + '\n');
-    await screen.waitFor('not sent: MESSAGE_TOO_LONG');
+    await screen.waitFor(/not sent: .+ \(MESSAGE_TOO_LONG\)\n/u);
     input.end();
     expect(await done).toBe(0); // end of input leaves cleanly
   });
@@ -196,11 +196,11 @@ describe('netroom chat command line', () => {
     }
   });
 
-  it('registers `chat [url] --udp --heartbeat`', () => {
+  it('registers `chat [url] --udp --heartbeat --lang`', () => {
     const program = new Command('netroom');
     registerChat(program);
     const chat = program.commands.find((c) => c.name() === 'chat');
-    expect(chat?.options.map((o) => o.long)).toEqual(['--udp', '--heartbeat']);
+    expect(chat?.options.map((o) => o.long)).toEqual(['--udp', '--heartbeat', '--lang']);
     expect(chat?.registeredArguments.map((a) => a.name())).toEqual(['url']);
   });
 });

@@ -3,11 +3,13 @@ import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { DEFAULT_URL, chatUrl } from '../client/http.js';
-import { UdpChatClient, UdpChatError } from '../client/udp.js';
+import { UdpChatClient, UdpChatError, parseErrorText } from '../client/udp.js';
 import { WsChatClient, WsChatError, type WsChatClientOptions } from '../client/ws.js';
 import { DEFAULT_HEARTBEAT_MS } from '../doors/udp/codec.js';
 import type { WireEvent } from '../doors/ws/messages.js';
+import { LANGS, type Lang } from '../core/i18n.js';
 import { EXIT_USAGE, seedTarget } from './args.js';
+import { chatTexts, refusalReason, stamp } from './chat-texts.js';
 import { ChatTerminal, isTTY } from './terminal.js';
 
 /** Exit codes of SPEC section 4. */
@@ -28,6 +30,8 @@ export interface UdpChatOptions {
   readonly timeoutMs?: number;
   /** Terminal mode (prompts, line redraws); default: whether `output` is a TTY. */
   readonly terminal?: boolean;
+  /** The language of the client's own texts (UDP has no greeting to learn the server's); default en. */
+  readonly lang?: Lang;
 }
 
 /**
@@ -45,6 +49,8 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
     timeoutMs: options.timeoutMs ?? 3000,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
   });
+  const lang = options.lang ?? 'en';
+  const t = chatTexts(lang);
   const screen = new ChatTerminal(input, output, terminal);
   const { lines } = screen;
   const prompt = (text: string): void => screen.prompt(text);
@@ -54,9 +60,9 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
     return EXIT_FAILURE;
   };
   try {
-    output.write(`netroom chat over UDP with ${client.target}\n`);
+    output.write(`${t.udpBanner(client.target)}\n`);
     for (;;) {
-      prompt('name: ');
+      prompt(t.namePrompt);
       const line = await lines.next();
       if (line === null) return EXIT_OK;
       const name = line.trim();
@@ -66,20 +72,22 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
         break;
       } catch (err) {
         if (err instanceof UdpChatError && err.kind === 'refused') {
-          output.write(`refused: ${err.message}\n`);
+          const { code, message } = parseErrorText(err.message);
+          output.write(`${t.refused}${refusalReason(lang, code, message)}\n`);
           continue;
         }
         return fail(err instanceof Error ? err.message : String(err));
       }
     }
-    output.write(`you are in the room as ${client.memberName}; /quit to leave\n`);
+    output.write(`${t.udpEntered(client.memberName)}\n`);
     const ended = new Promise<number>((resolve) => {
-      client.once('exit', () => resolve(fail('the server ended the session')));
+      client.once('exit', () => resolve(fail(t.serverEnded)));
       client.once('error', (err) => resolve(fail(err.message)));
     });
-    client.on('notice', show);
+    // The seed protocol carries no time: a notice is stamped when it arrives.
+    client.on('notice', (text) => show(`${stamp(Date.now())}${text}`));
     for (;;) {
-      prompt('> ');
+      prompt(t.linePrompt);
       const next = await Promise.race([lines.next(), ended]);
       if (typeof next === 'number') return next;
       const text = next?.trim();
@@ -88,9 +96,9 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
         return EXIT_OK;
       }
       if (text === '/who') {
-        show('(the seed UDP protocol has no member list: use the web, IRC or WebSocket chat to see who is in)');
+        show(t.udpNoWho);
       } else if (text?.startsWith('/') && !text.startsWith('//')) {
-        show(`(unknown command ${text.split(/\s/, 1)[0] ?? ''}: /who, /quit; start with // to say a line beginning with /)`);
+        show(t.unknownCommand(text.split(/\s/u, 1)[0] ?? '', t.udpHelp));
       } else if (text) {
         // "//text" says "/text"; otherwise the line goes as typed (inner spaces kept).
         client.say(text.startsWith('//') ? next.slice(next.indexOf('/') + 1) : next);
@@ -114,9 +122,9 @@ export interface WsChatOptions {
   readonly terminal?: boolean;
   /** Client timings (tests shorten them). */
   readonly client?: Omit<WsChatClientOptions, 'url'>;
+  /** The language of the client's own texts; default: the server's, which its `hello` says. */
+  readonly lang?: Lang;
 }
-
-const WS_HELP = '/who: who is here, /quit (or Ctrl-D): leave, //text: say a line that starts with /';
 
 /**
  * Run an interactive WebSocket chat session on the given streams: ask for a name (again on
@@ -131,6 +139,8 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
   const terminal = options.terminal ?? isTTY(output);
   const client = new WsChatClient({ ...options.client, url: options.url });
   const screen = new ChatTerminal(input, output, terminal);
+  let lang: Lang = options.lang ?? 'en';
+  let t = chatTexts(lang);
   const fail = (reason: string): number => {
     errorOutput.write(`netroom: ${reason}\n`);
     return EXIT_FAILURE;
@@ -140,19 +150,22 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
     if (events.length === 0) return;
     const dim = pc.createColors(terminal && process.env.NO_COLOR === undefined).dim;
     print(dim(`--- ${title} ---`));
-    for (const event of events) print(dim(`[${clock(event.at)}] ${event.notice}`));
-    print(dim('--- now ---'));
+    for (const event of events) print(dim(`${stamp(event.at)}${event.notice}`));
+    print(dim(`--- ${t.now} ---`));
   };
   try {
-    screen.say(`netroom chat with ${client.target} (WebSocket)`);
     try {
-      await client.connect();
+      const hello = await client.connect();
+      // The server's language unless --lang chose one; the banner waits for it.
+      lang = options.lang ?? (LANGS.includes(hello.lang) ? hello.lang : 'en');
+      t = chatTexts(lang);
     } catch (err) {
       return fail(messageOf(err));
     }
+    screen.say(t.wsBanner(client.target));
     let welcome;
     for (;;) {
-      screen.prompt('name: ');
+      screen.prompt(t.namePrompt);
       const line = await screen.lines.next();
       if (line === null) return EXIT_OK;
       const name = line.trim();
@@ -162,7 +175,7 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
         break;
       } catch (err) {
         if (err instanceof WsChatError && err.kind === 'refused') {
-          screen.say(`refused: ${err.message}`);
+          screen.say(`${t.refused}${refusalReason(lang, err.code, err.message)}`);
           continue;
         }
         return fail(messageOf(err));
@@ -170,22 +183,23 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
     }
     // The history ends with our own entrance, which the line below says better.
     const recent = welcome.history.filter((e, i, all) => !(i === all.length - 1 && e.kind === 'join' && e.name === welcome.name));
-    history('recent history', recent, (text) => screen.say(text));
+    history(t.recentHistory, recent, (text) => screen.say(text));
     const others = welcome.members.filter((m) => m !== welcome.name);
-    screen.say(`you are in the room as ${welcome.name}${others.length > 0 ? ` with ${others.join(', ')}` : ' (nobody else is here)'}; ${WS_HELP}`);
+    screen.say(t.wsEntered(welcome.name, others, t.wsHelp));
     const ended = new Promise<number>((resolve) => client.once('lost', (err) => resolve(fail(err.message))));
-    client.on('event', (event) => screen.show(event.notice));
-    client.on('refused', (error) => screen.show(`not sent: ${error.code}: ${error.message}`));
+    // Live lines carry the server's time of the event, as history lines do.
+    client.on('event', (event) => screen.show(`${stamp(event.at)}${event.notice}`));
+    client.on('refused', (error) => screen.show(`${t.notSent}${refusalReason(lang, error.code, error.message)}`));
     client.on('reconnecting', ({ attempt, delayMs, reason }) => {
       const wait = delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`;
-      screen.show(`(${attempt === 1 ? reason : 'still no connection'}; reconnecting in ${wait})`);
+      screen.show(t.reconnecting(attempt === 1 ? reason : null, wait));
     });
     client.on('reconnected', (back, missed) => {
-      history('while you were away', missed, (text) => screen.show(text));
-      screen.show(`(reconnected: you are in the room as ${back.name})`);
+      history(t.whileAway, missed, (text) => screen.show(text));
+      screen.show(t.reconnected(back.name));
     });
     for (;;) {
-      screen.prompt('> ');
+      screen.prompt(t.linePrompt);
       const next = await Promise.race([screen.lines.next(), ended]);
       if (typeof next === 'number') return next;
       const text = next?.trim();
@@ -196,11 +210,11 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
       try {
         if (text === '/who') {
           const members = await client.who();
-          screen.show(`in the room (${members.length}): ${members.join(', ')}`);
+          screen.show(t.members(members));
         } else if (text === '/help') {
-          screen.show(WS_HELP);
+          screen.show(t.wsHelp);
         } else if (text?.startsWith('/') && !text.startsWith('//')) {
-          screen.show(`(unknown command ${text.split(/\s/u, 1)[0] ?? ''}: ${WS_HELP})`);
+          screen.show(t.unknownCommand(text.split(/\s/u, 1)[0] ?? '', t.wsHelp));
         } else if (text) {
           client.say(text.startsWith('//') ? next.slice(next.indexOf('/') + 1) : next);
         }
@@ -214,12 +228,24 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
   }
 }
 
+/** Flags of `netroom chat`. */
+export interface ChatFlags {
+  udp?: string;
+  heartbeat?: string;
+  lang?: string;
+}
+
 /** `netroom chat` as a command: validates the flags, runs the session on stdin/stdout, returns the exit code. */
-export async function chatCommand(url: string | undefined, flags: { udp?: string; heartbeat?: string }): Promise<number> {
+export async function chatCommand(url: string | undefined, flags: ChatFlags): Promise<number> {
   const usage = (message: string): number => {
     process.stderr.write(`netroom chat: ${message}\n`);
     return EXIT_USAGE;
   };
+  if (flags.lang !== undefined && !(LANGS as readonly string[]).includes(flags.lang)) {
+    return usage(`--lang takes ${LANGS.join(' or ')}, not "${flags.lang}"`);
+  }
+  const lang = flags.lang as Lang | undefined;
+  const io = { input: process.stdin, output: process.stdout, errorOutput: process.stderr, ...(lang && { lang }) };
   if (flags.udp === undefined) {
     if (flags.heartbeat !== undefined) return usage('--heartbeat goes with --udp (WebSocket chat has its own keepalive)');
     let endpoint: URL;
@@ -228,7 +254,7 @@ export async function chatCommand(url: string | undefined, flags: { udp?: string
     } catch (err) {
       return usage(messageOf(err));
     }
-    return runWsChat({ url: endpoint, input: process.stdin, output: process.stdout, errorOutput: process.stderr });
+    return runWsChat({ ...io, url: endpoint });
   }
   const target = seedTarget(url, 'udp', flags.udp, '');
   if (typeof target === 'string') return usage(target);
@@ -236,10 +262,10 @@ export async function chatCommand(url: string | undefined, flags: { udp?: string
   if (!Number.isInteger(heartbeatMs) || heartbeatMs < 0) {
     return usage(`--heartbeat takes a whole number of milliseconds (0: off), not "${flags.heartbeat}"`);
   }
-  return runUdpChat({ ...target, heartbeatMs, input: process.stdin, output: process.stdout, errorOutput: process.stderr });
+  return runUdpChat({ ...io, ...target, heartbeatMs });
 }
 
-/** Register `netroom chat [url] [--udp HOST:PORT] [--heartbeat MS]` on the program. */
+/** Register `netroom chat [url] [--udp HOST:PORT] [--heartbeat MS] [--lang en|zh]` on the program. */
 export function registerChat(program: Command): void {
   program
     .command('chat')
@@ -247,15 +273,10 @@ export function registerChat(program: Command): void {
     .description('terminal chat over WebSocket: asks for a name, shows recent history, reconnects; /who, /quit (Ctrl-D also leaves)')
     .option('--udp <host:port>', "chat over the seed UDP protocol (also works with the seeds' Python server)")
     .option('--heartbeat <ms>', `over UDP, send a heartbeat every MS ms so a vanished client is dropped (0: off; default ${DEFAULT_HEARTBEAT_MS})`)
-    .action(async (url: string | undefined, flags: { udp?: string; heartbeat?: string }) => {
+    .option('--lang <lang>', "the client's own texts: en or zh (default: the server's language over WebSocket, en over UDP)")
+    .action(async (url: string | undefined, flags: ChatFlags) => {
       process.exitCode = await chatCommand(url, flags);
     });
-}
-
-/** HH:MM in local time, for history lines. */
-function clock(at: number): string {
-  const d = new Date(at);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
 function messageOf(err: unknown): string {

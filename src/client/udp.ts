@@ -37,7 +37,19 @@ export interface UdpChatClientEvents {
 
 /** The stable error code in a netroom error text (`ERROR CODE: ...` or zh `... (CODE)`), if any. */
 export function errorCodeOf(text: string): string | undefined {
-  return /^ERROR ([A-Z_]+):/.exec(text)?.[1] ?? /\(([A-Z_]+)\)$/.exec(text)?.[1];
+  return parseErrorText(text).code;
+}
+
+/**
+ * A netroom error text split into its code and its message: `ERROR CODE: message` (English) or
+ * `message (CODE)` (Chinese, the seeds' style). Other text (the seeds' own server) is all message.
+ */
+export function parseErrorText(text: string): { code?: string; message: string } {
+  const en = /^ERROR ([A-Z_]+): ?(.*)$/su.exec(text);
+  if (en?.[1] !== undefined) return { code: en[1], message: en[2] ?? '' };
+  const zh = /^(.*?) ?\(([A-Z_]+)\)$/su.exec(text);
+  if (zh?.[2] !== undefined) return { code: zh[2], message: zh[1] ?? '' };
+  return { message: text };
 }
 
 type State = 'idle' | 'entering' | 'in' | 'quitting' | 'closed';
