@@ -13,8 +13,11 @@ import { NetroomServer, type DoorStatus } from '../../src/server.js';
 /** Debian's Chromium (installed by .ci/run); NETROOM_CHROMIUM points elsewhere. */
 export const CHROMIUM = process.env.NETROOM_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-/** Where `vite build --config web/vite.config.ts` puts the UI, and where the server serves it from. */
-export const WEB_DIST = path.join(REPO, 'dist', 'web');
+/**
+ * Where `vite build --config web/vite.config.ts` puts the UI, and where the server serves it from.
+ * NETROOM_WEB_DIST serves another build (an older UI, to see a new test fail against it).
+ */
+export const WEB_DIST = process.env.NETROOM_WEB_DIST ?? path.join(REPO, 'dist', 'web');
 /** CI artifacts (screenshots). */
 export const RESULTS = path.join(REPO, 'test-results');
 /** How long a page waits for something to appear before the test fails with Playwright's message. */
@@ -25,6 +28,7 @@ export function assertWebBuilt(): void {
   const index = path.join(WEB_DIST, 'index.html');
   const how = 'run "npm run build" (or "npx vite build --config web/vite.config.ts")';
   if (!existsSync(index)) throw new Error(`the web UI is not built: ${index} is missing; ${how}`);
+  if (process.env.NETROOM_WEB_DIST !== undefined) return; // a build of other sources, on purpose
   const built = statSync(index).mtimeMs;
   const newer = newestFile(path.join(REPO, 'web'));
   if (newer && newer.mtime > built) throw new Error(`dist/web is older than ${path.relative(REPO, newer.file)}; ${how}`);
@@ -49,8 +53,10 @@ export interface E2eServer {
   readonly base: string;
   readonly httpPort: number;
   udpPort: number;
-  /** Stop and start again on the same HTTP port with the same folders (history must survive). */
-  restart(): Promise<void>;
+  /** The FTP door's port when started with `ftp: '0'` (off by default). */
+  ftpPort: number | undefined;
+  /** Stop and start again on the same HTTP port with the same folders (history must survive); `whileDown` runs in between. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,11 +66,12 @@ export async function startServer(flags: RawOptions = {}): Promise<E2eServer> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'netroom-web-'));
   const dir = path.join(root, 'files');
   const data = path.join(root, 'data');
-  const launch = async (http: string): Promise<{ server: NetroomServer; http: number; udp: number }> => {
+  const launch = async (http: string): Promise<{ server: NetroomServer; http: number; udp: number; ftp: number | undefined }> => {
     const config = resolveConfig({ port: '0', http, irc: 'off', ftp: 'off', dir, data, logLevel: 'silent', ...flags }, {});
     const server = new NetroomServer(config, silentLogger());
     const statuses = await server.start();
-    return { server, http: portOf(statuses, 'http'), udp: portOf(statuses, 'udp') };
+    const ftp = flags.ftp === undefined || flags.ftp === 'off' ? undefined : portOf(statuses, 'ftp');
+    return { server, http: portOf(statuses, 'http'), udp: portOf(statuses, 'udp'), ftp };
   };
   const first = await launch('0');
   const e2e: E2eServer = {
@@ -74,11 +81,14 @@ export async function startServer(flags: RawOptions = {}): Promise<E2eServer> {
     base: `http://127.0.0.1:${first.http}/`,
     httpPort: first.http,
     udpPort: first.udp,
-    async restart() {
+    ftpPort: first.ftp,
+    async restart(whileDown) {
       await e2e.server.stop();
+      await whileDown?.();
       const next = await launch(String(first.http));
       e2e.server = next.server;
       e2e.udpPort = next.udp;
+      e2e.ftpPort = next.ftp;
     },
     async close() {
       await e2e.server.stop();
@@ -124,9 +134,11 @@ export interface WebPage {
 export interface PageOptions {
   locale?: string;
   viewport?: { width: number; height: number };
+  /** Where to open, relative to the server's base (e.g. `files/docs/`); default the base itself. */
+  path?: string;
 }
 
-/** Open the UI in a fresh context (English by default, desktop size). */
+/** Open the UI in a fresh context (English by default, desktop size); `options.path` opens an address below `base`. */
 export async function openPage(browser: Browser, base: string, options: PageOptions = {}): Promise<WebPage> {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
@@ -144,7 +156,7 @@ export async function openPage(browser: Browser, base: string, options: PageOpti
   });
   const page = await context.newPage();
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(base);
+  await page.goto(new URL(options.path ?? '', base).href);
   return { page, context, problems };
 }
 
