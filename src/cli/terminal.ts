@@ -109,6 +109,14 @@ export class ChatTerminal {
   }
 }
 
+/** The verb (lower case) and everything after it, trimmed: names may contain spaces. */
+export function splitCommand(line: string): { verb: string; arg: string } {
+  const text = line.trim();
+  const space = text.search(/\s/u);
+  if (space < 0) return { verb: text.toLowerCase(), arg: '' };
+  return { verb: text.slice(0, space).toLowerCase(), arg: text.slice(space + 1).trim() };
+}
+
 /** Whether a stream is a terminal. */
 export function isTTY(stream: Writable): boolean {
   return (stream as Writable & { isTTY?: boolean }).isTTY === true;
