@@ -12,6 +12,7 @@ import { HttpDoor } from './doors/http/door.js';
 import { IrcDoor } from './doors/irc/door.js';
 import { SeedFilesDoor } from './doors/seedfiles/door.js';
 import { UdpDoor } from './doors/udp/door.js';
+import { prepareFolders } from './folders.js';
 import { wsPlugin } from './doors/ws/plugin.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -62,9 +63,18 @@ export class NetroomServer {
     this.metrics = new Metrics(this.room);
   }
 
-  /** Prepare the library and history, open every door; on failure, closes what was opened and rethrows. */
+  /**
+   * Check and create the folders, prepare the library and history, open every door; on failure,
+   * closes what was opened and rethrows (a bad folder as a UsageError, before anything is created).
+   */
   async start(): Promise<DoorStatus[]> {
     const { config } = this;
+    // Checked (and created) by us first: a bad folder is a usage error, and the recursive mkdir the
+    // library and the history use afterwards then has nothing left to do.
+    await prepareFolders([
+      { flag: '--dir', path: config.dir },
+      { flag: '--data', path: config.data },
+    ]);
     await this.library.init();
     const history = SqliteHistory.open(config.data, { maxEvents: config.retentionCount, maxAgeMs: config.retentionDays * DAY_MS });
     this.history = history;
