@@ -1,10 +1,12 @@
-// `netroom serve`: the server with embedded defaults; stdin lines are announcements; SIGINT/SIGTERM stop it.
+// `netroom serve`: the server with embedded defaults; stdin lines are announcements; SIGINT/SIGTERM stop it, even mid-start.
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { DEFAULTS, resolveConfig, type RawOptions } from '../config.js';
 import { isNetroomError } from '../core/errors.js';
-import { createLogger } from '../log.js';
+import { createLogger, stderrSink } from '../log.js';
+import type { DoorAddress } from '../doors/door.js';
 import { NetroomServer, type DoorStatus } from '../server.js';
+import { dieOf, StopSignals } from './stop-signals.js';
 
 /** Register `serve` and its flags (each also settable as a NETROOM_* environment variable). */
 export function registerServe(program: Command): void {
@@ -39,20 +41,43 @@ export function registerServe(program: Command): void {
 }
 
 async function serve(flags: RawOptions): Promise<void> {
-  const config = resolveConfig(flags);
-  const log = createLogger(config.logLevel);
-  const server = new NetroomServer(config, log);
-  // Listen for signals before anything is printed: a supervisor may signal as soon as it sees a line.
-  const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  // On a terminal a person reads the logs: one line each. Piped or redirected they stay JSON lines.
+  const pretty = process.stderr.isTTY === true;
+  // Held until the banner is out: the doors log "listening" while they start.
+  const sink = stderrSink({ pretty, color: pretty && process.env.NO_COLOR === undefined, hold: true });
+  // Before any work: a signal must stop serve whatever it is doing, start-up included.
+  const signals = new StopSignals(process, (signal) => {
+    console.error(`netroom: ${signal} again: stopping at once`);
+    sink.flushSync();
+    dieOf(signal);
   });
-  const statuses = await server.start();
+  const config = resolveConfig(flags);
+  const log = createLogger(config.logLevel, sink);
+  const server = new NetroomServer(config, log);
+
+  const started = server.start().then((statuses) => ({ statuses }));
+  const first = await Promise.race([started, signals.signalled.then((signal) => ({ signal }))]).catch((err: unknown) => {
+    // Start-up failed: what the doors logged on the way goes out before main prints the reason.
+    sink.release();
+    throw err;
+  });
+  if ('signal' in first) {
+    // Nothing has been served yet, and start-up may be stuck (a hung disk): end now, not cleanly.
+    sink.release();
+    log.info({ signal: first.signal }, 'stopped during start-up');
+    console.error(`netroom: ${first.signal} during start-up: stopped`);
+    sink.flushSync();
+    dieOf(first.signal);
+    return;
+  }
+  const { statuses } = first;
   for (const line of describeDoors(statuses)) console.log(line);
   console.log(`library: ${server.library.root}`);
   console.log(`admin token: ${server.adminToken} (for netroom announce and IRC OPER admin)`);
   console.log(`type a line and press Enter to announce it to the room; Ctrl-C stops the server`);
-  log.info({ doors: statuses }, 'netroom started');
+  sink.release();
+  // One field per door (`http: tcp://127.0.0.1:8080`, `irc: off`): the doors logged their details already.
+  log.info({ doors: Object.fromEntries(statuses.map((s) => [s.door, s.state === 'off' ? 'off' : addressOf(s.address)])) }, 'netroom started');
 
   const input = createInterface({ input: process.stdin, terminal: false });
   input.on('line', (line) => {
@@ -68,7 +93,7 @@ async function serve(flags: RawOptions): Promise<void> {
   // End of standard input (a service started with </dev/null) is not a reason to stop serving.
   input.on('error', () => undefined);
 
-  const signal = await signalled;
+  const signal = await signals.signalled;
   log.info({ signal }, 'stopping');
   input.close();
   await server.stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
@@ -83,12 +108,16 @@ export function describeDoors(statuses: DoorStatus[]): string[] {
   return statuses.map((s) => {
     const name = s.door.padEnd(11);
     switch (s.state) {
-      case 'listening': {
-        const host = s.address.host.includes(':') ? `[${s.address.host}]` : s.address.host;
-        return `${name} listening on ${s.address.protocol}://${host}:${s.address.port}`;
-      }
+      case 'listening':
+        return `${name} listening on ${addressOf(s.address)}`;
       case 'off':
         return `${name} off`;
     }
   });
+}
+
+/** `udp://127.0.0.1:8888`, `tcp://[::1]:8080`. */
+function addressOf(address: DoorAddress): string {
+  const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+  return `${address.protocol}://${host}:${address.port}`;
 }
