@@ -105,8 +105,8 @@ describe('WS door: hello, welcome, notices', () => {
     expect(await a.notice('bobby joined the room')).toBeTruthy();
   });
 
-  it('a closed connection leaves the room (disconnect)', async () => {
-    const r = await start();
+  it('a closed connection leaves the room (disconnect) at once without a leave grace (ws-grace.test.ts has the grace)', async () => {
+    const r = await start({ ws: { leaveGraceMs: 0 } });
     const a = await r.member('alice');
     const b = await r.member('bob');
     b.close();

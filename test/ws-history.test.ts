@@ -56,7 +56,7 @@ describe('WS door: history on entering', () => {
   });
 
   it('renders history in the server language', async () => {
-    const r = await start({ history: true, lang: 'zh' });
+    const r = await start({ history: true, lang: 'zh', ws: { leaveGraceMs: 0 } });
     const a = await r.member('alice');
     a.send({ type: 'say', text: '你好' });
     a.close();

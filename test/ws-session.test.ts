@@ -49,7 +49,7 @@ describe('WS door: resume', () => {
   });
 
   it('enters normally (a join) when the name was already given up', async () => {
-    const r = await start();
+    const r = await start({ ws: { leaveGraceMs: 0 } });
     const watcher = await r.member('watcher');
     const a = await r.client();
     const first = await a.enter('carol');

@@ -13,6 +13,8 @@ export class WsClient implements FanOutTarget {
   alive = true;
   /** Invalid frames in a row. */
   invalid = 0;
+  /** Set when ws reports a protocol error (a frame too big, text not UTF-8...): no leave grace for a broken client. */
+  broken = false;
   slot = -1;
   batchStart = 0;
 

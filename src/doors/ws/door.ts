@@ -1,4 +1,5 @@
 // The WebSocket chat door: connections of `GET /ws` onto the room (protocol: messages.ts), composed of the modules beside it.
+import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
@@ -11,6 +12,7 @@ import { WsClient } from './client.js';
 import { WsFanOut } from './fanout.js';
 import { RenderedHistory } from './history.js';
 import { WsKeepalive } from './keepalive.js';
+import { WsLibraryFeed } from './library-feed.js';
 import { CLOSE_CODES, type ClientMessage } from './messages.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
 import { WsReplies } from './replies.js';
@@ -20,11 +22,18 @@ import { WsSessions } from './sessions.js';
 export {
   DEFAULT_HARD_MAX_FRAME_BYTES,
   DEFAULT_HISTORY_SIZE,
+  DEFAULT_LEAVE_GRACE_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_INVALID_FRAMES,
   DEFAULT_PING_INTERVAL_MS,
   type WsOptions,
 } from './options.js';
+
+/** What the door reports beside the room's events (for logs, metrics and tests). */
+export interface WsDoorEvents {
+  /** A member's connection closed without `leave`: the member stays for `leaveGraceMs`, resumable with its token. */
+  parked: [name: string];
+}
 
 /** How long a closing door waits for clients to answer its close frame before cutting them off. */
 const CLOSE_GRACE_MS = 2000;
@@ -34,12 +43,19 @@ const CLOSE_GRACE_MS = 2000;
  * - `enter` with the `resume` token of the live connection holding that name moves the member to
  *   the new connection: nobody sees a leave and a join; the old connection is closed with 4000
  *   (sessions.ts).
+ * - A connection of a member that closes without `leave` (a reload, a network blip) keeps the
+ *   member in the room for `leaveGraceMs`: `enter` with its token takes it back silently; after
+ *   that the member leaves ('disconnect'). An explicit `leave`, a keepalive timeout (the peer has
+ *   already had a whole ping interval to come back), a client dropped as too slow, abusive or for
+ *   a protocol error, and the server closing all leave at once.
+ * - Every connection, entered or not, gets a `library` message for each change to the library
+ *   (library-feed.ts): the web UI's file browser works without joining the chat.
  * - Event ids are the history store's ids when the store knows the event (history.ts).
  * - Protocol errors (bad JSON, unknown type, wrong field types, frames over `maxFrameBytes`) get
  *   an `error` and the connection stays, until `maxInvalidFrames` in a row (closed with 1008).
  * - A ping every `pingIntervalMs`; no pong by the next one and the member leaves (keepalive.ts).
  */
-export class WsDoor {
+export class WsDoor extends EventEmitter<WsDoorEvents> {
   readonly name = 'ws';
   private readonly log: Logger;
   private readonly connections = new Set<WsClient>();
@@ -48,7 +64,9 @@ export class WsDoor {
   private readonly history: RenderedHistory;
   private readonly keepalive: WsKeepalive;
   private readonly replies: WsReplies;
+  private readonly feed: WsLibraryFeed;
   private readonly maxInvalidFrames: number;
+  private readonly leaveGraceMs: number;
   /** Encoded once: every connection starts with the same frame. */
   private readonly hello: string;
   readonly maxFrameBytes: number;
@@ -62,9 +80,11 @@ export class WsDoor {
     private readonly ctx: DoorContext,
     options: WsOptions = {},
   ) {
+    super();
     this.log = ctx.log.child({ door: 'ws' });
     const settings = resolveWsOptions(options);
     this.maxInvalidFrames = settings.maxInvalidFrames;
+    this.leaveGraceMs = settings.leaveGraceMs;
     this.maxFrameBytes = settings.maxFrameBytes;
     this.hardMaxFrameBytes = settings.hardMaxFrameBytes;
     this.fanout = new WsFanOut<WsClient>(settings.maxBufferedBytes, this.tooSlow);
@@ -72,18 +92,20 @@ export class WsDoor {
     this.history = new RenderedHistory(ctx.history, settings.historySize, ctx.lang, this.log);
     this.keepalive = new WsKeepalive(settings.pingIntervalMs, this.connections, this.timedOut);
     this.replies = new WsReplies(this.log, ctx.metrics, settings.maxBufferedBytes, this.tooSlow);
+    this.feed = new WsLibraryFeed(settings.maxBufferedBytes, this.tooSlow);
     this.hello = encodeServerMessage({ type: 'hello', server: 'netroom', version: VERSION, lang: ctx.lang });
   }
 
-  /** Members in the room through this door. */
+  /** Members in the room through this door (those within their leave grace included). */
   get size(): number {
     return this.sessions.size;
   }
 
-  /** Subscribe to the room and start the keepalive timer. */
+  /** Subscribe to the room and the library, and start the keepalive timer. */
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.ctx.room.subscribe(this.onRoomEvent);
+    this.feed.start(this.ctx.library);
     this.keepalive.start();
   }
 
@@ -97,11 +119,17 @@ export class WsDoor {
       return;
     }
     const client = new WsClient(ws, socket, from);
+    // The peer's protocol errors (ws closes with 1002/1007/1009 itself) carry a WS_ERR_* code; a
+    // failed write to a dropped socket (EPIPE, ECONNRESET) is a network blip, not a broken client.
+    ws.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code?.startsWith('WS_ERR_') === true) client.broken = true;
+    });
     this.connections.add(client);
     ws.on('message', (data, isBinary) => this.onFrame(client, data, isBinary));
     ws.on('pong', () => (client.alive = true));
     ws.on('close', () => this.onClose(client));
     ws.send(this.hello);
+    this.feed.add(client);
   }
 
   /** The door closes (the HTTP door stops): members leave ('shutdown'), sockets close with 1001. */
@@ -116,6 +144,8 @@ export class WsDoor {
     this.unsubscribe = null;
     this.keepalive.stop();
     this.fanout.flush();
+    this.feed.flush();
+    this.feed.stop();
     // Unsubscribed first: the other doors hear these leaves, our own members (all closing) do not.
     for (const client of this.connections) {
       const member = client.member;
@@ -123,6 +153,7 @@ export class WsDoor {
       this.sessions.detach(client);
       this.ctx.room.leave(member, 'shutdown');
     }
+    for (const member of this.sessions.releaseParked()) this.ctx.room.leave(member, 'shutdown');
     const waits: Promise<void>[] = [];
     for (const client of this.connections) {
       if (client.ws.readyState === WebSocket.CLOSED) continue;
@@ -195,11 +226,16 @@ export class WsDoor {
     }
     const previous = resume === undefined ? undefined : this.sessions.resumable(name, resume);
     let member: Member;
-    if (previous?.member) {
+    if (previous?.client) {
       member = previous.member;
-      this.sessions.detach(previous);
-      previous.ws.close(CLOSE_CODES.takenOver, 'resumed by another connection');
-      this.log.info({ name: member.name, from: client.from, previous: previous.from }, 'ws member resumed');
+      this.sessions.detach(previous.client);
+      previous.client.ws.close(CLOSE_CODES.takenOver, 'resumed by another connection');
+      this.log.info({ name: member.name, from: client.from, previous: previous.client.from }, 'ws member resumed');
+    } else if (previous) {
+      // Back within the leave grace (a reload, a blip): the room never saw it go.
+      member = previous.member;
+      this.sessions.unpark(member);
+      this.log.info({ name: member.name, from: client.from }, 'ws member resumed within the leave grace');
     } else {
       member = this.ctx.room.enter(name, this.name);
       this.log.info({ name: member.name, from: client.from }, 'ws member entered');
@@ -234,6 +270,8 @@ export class WsDoor {
   /** The room closes: what is queued, then the closing event to every member, then 1001 for all. */
   private onClosing(event: RoomEvent): void {
     this.closed = true;
+    this.feed.flush();
+    this.sessions.releaseParked(); // the room is already empty: no leave to announce
     this.fanout.broadcastNow(this.frameOf(event));
     for (const client of this.connections) {
       // The room is already empty (members get no leave notices): only forget them here.
@@ -244,10 +282,25 @@ export class WsDoor {
 
   private onClose(client: WsClient): void {
     this.connections.delete(client);
+    this.feed.remove(client);
     const member = client.member;
+    if (member && !this.closed && !client.broken && this.leaveGraceMs > 0 && this.ctx.room.has(member)) {
+      // Closed without `leave`: maybe a reload or a blip. The member stays (name taken, in `who`,
+      // events for it dropped) until its token comes back or the grace ends.
+      this.sessions.park(client, this.leaveGraceMs, this.graceOver);
+      this.log.debug({ name: member.name, from: client.from, graceMs: this.leaveGraceMs }, 'ws connection closed: member kept for resume');
+      this.emit('parked', member.name);
+      return;
+    }
     if (member) this.ctx.room.leave(member, 'disconnect');
     this.sessions.detach(client); // if the room no longer had it (closed), the leave event did not detach it
   }
+
+  /** A parked member was not resumed in time: the leave everyone was spared until now. */
+  private readonly graceOver = (member: Member): void => {
+    this.log.info({ name: member.name }, 'ws member left: not resumed within the leave grace');
+    this.ctx.room.leave(member, 'disconnect');
+  };
 
   /** Leave the room (if in it), then close or, for a dead peer, cut the connection. */
   private drop(client: WsClient, reason: LeaveReason, code: number | null, text = ''): void {

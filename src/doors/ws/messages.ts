@@ -1,5 +1,6 @@
 // The WebSocket chat protocol (`GET /ws`): JSON, one object per frame, each with a `type`.
 // Shared by the server door, the terminal client and the web UI; see docs in README "WebSocket chat".
+import type { LibraryChange } from '../../core/library-events.js';
 import type { StoredEvent } from '../../store/history.js';
 
 /** A room event on the wire: the stored fields plus `notice`, the text rendered in the server's language. */
@@ -9,8 +10,9 @@ export type WireEvent = (StoredEvent | (Omit<StoredEvent, 'kind'> & { readonly k
 
 /** Client -> server. */
 export type ClientMessage =
-  /** Enter the room. `resume` is the token from a previous `welcome`: it takes the name over from
-   *  a connection of ours that has not noticed it is dead yet (auto-reconnect). */
+  /** Enter the room. `resume` is the token from a previous `welcome`: it takes the name back, with
+   *  no leave and no join seen by anyone, from a connection of ours that has not noticed it is dead
+   *  yet, or within the leave grace after that connection closed (reload, network blip). */
   | { readonly type: 'enter'; readonly name: string; readonly resume?: string }
   | { readonly type: 'say'; readonly text: string }
   | { readonly type: 'who' }
@@ -30,9 +32,11 @@ export type ServerMessage =
     }
   /** Something happened in the room (not echoed to its author for join/message/leave). */
   | { readonly type: 'event'; readonly event: WireEvent }
+  /** The library changed (any door): sent to every connection from `hello` on, entered or not. */
+  | { readonly type: 'library'; readonly change: LibraryChange }
   /** Answer to `who`. */
   | { readonly type: 'members'; readonly members: readonly string[] }
-  /** Answer to `leave`; the connection stays open and may enter again. */
+  /** Answer to `leave` (the member leaves at once); the connection stays open and may enter again. */
   | { readonly type: 'left' }
   /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, ...), English `message`,
    *  and `about`, the type of the client message it answers when known. */

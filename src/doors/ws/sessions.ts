@@ -1,16 +1,32 @@
-// Session bookkeeping of the WebSocket door: which connection holds which member, and its resume token.
+// Session bookkeeping of the WebSocket door: which connection holds which member, its resume token, and members waiting to be resumed.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Member } from '../../core/room.js';
 import type { WsClient } from './client.js';
 import type { WsFanOut } from './fanout.js';
 
+/** A member whose connection closed without `leave`: still in the room until resumed or the grace ends. */
+interface Parked {
+  readonly token: Buffer;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** What `enter` with a valid resume token takes back: a member, from a live connection or from the grace. */
+export interface Resumable {
+  readonly member: Member;
+  /** The connection still holding the member (to be closed with 4000); absent for a parked member. */
+  readonly client?: WsClient;
+}
+
 /**
  * Members of the room bound to connections of this door. A bound connection is in the fan-out
  * and holds a resume token: `enter` with that token from another connection takes the member
- * over (auto-reconnect before the old connection is noticed dead).
+ * over (auto-reconnect before the old connection is noticed dead). A member whose connection
+ * closed without `leave` is parked: no connection, still in the room, its token still good,
+ * until it is resumed or its grace ends.
  */
 export class WsSessions {
   private readonly byMember = new Map<Member, WsClient>();
+  private readonly parked = new Map<Member, Parked>();
 
   constructor(
     private readonly fanout: WsFanOut<WsClient>,
@@ -18,9 +34,9 @@ export class WsSessions {
     private readonly find: (name: string) => Member | undefined,
   ) {}
 
-  /** Members in the room through this door. */
+  /** Members in the room through this door, parked ones included (they are still in the room). */
   get size(): number {
-    return this.byMember.size;
+    return this.byMember.size + this.parked.size;
   }
 
   /** The connection a member of ours is bound to, if any. */
@@ -28,18 +44,20 @@ export class WsSessions {
     return this.byMember.get(member);
   }
 
-  /** The connection of ours holding `name` whose token is `resume`, if any (compared in constant time). */
-  resumable(name: string, resume: string): WsClient | undefined {
+  /** The member of ours holding `name` whose token is `resume`, if any (compared in constant time). */
+  resumable(name: string, resume: string): Resumable | undefined {
     let holder: Member | undefined;
     try {
       holder = this.find(name);
     } catch {
       return undefined; // not even a valid name: room.enter gives the precise error
     }
-    const previous = holder ? this.byMember.get(holder) : undefined;
+    if (!holder) return undefined;
+    const client = this.byMember.get(holder);
+    const held = client ? client.token : this.parked.get(holder)?.token;
     const token = Buffer.from(resume, 'base64url');
-    if (!previous?.token || previous.token.length !== token.length) return undefined;
-    return timingSafeEqual(previous.token, token) ? previous : undefined;
+    if (!held || held.length !== token.length || !timingSafeEqual(held, token)) return undefined;
+    return client ? { member: holder, client } : { member: holder };
   }
 
   /** Bind a member to a connection with a fresh resume token (returned). */
@@ -59,5 +77,38 @@ export class WsSessions {
     this.byMember.delete(client.member);
     client.member = undefined;
     client.token = undefined;
+  }
+
+  /**
+   * The connection closed without `leave`: unbind it and keep its member, resumable with the same
+   * token, for `graceMs`; then `expire(member)` (the door makes it leave). The timer is unref'd.
+   */
+  park(client: WsClient, graceMs: number, expire: (member: Member) => void): void {
+    const { member, token } = client;
+    this.detach(client);
+    if (!member || !token) return;
+    const timer = setTimeout(() => {
+      if (this.parked.get(member)?.timer !== timer) return;
+      this.parked.delete(member);
+      expire(member);
+    }, graceMs);
+    timer.unref();
+    this.parked.set(member, { token, timer });
+  }
+
+  /** Take a parked member back (resumed by a new connection): its grace ends without a leave. */
+  unpark(member: Member): void {
+    const parked = this.parked.get(member);
+    if (!parked) return;
+    clearTimeout(parked.timer);
+    this.parked.delete(member);
+  }
+
+  /** Forget every parked member and stop their timers (the door is closing); returns them. */
+  releaseParked(): Member[] {
+    const members = [...this.parked.keys()];
+    for (const { timer } of this.parked.values()) clearTimeout(timer);
+    this.parked.clear();
+    return members;
   }
 }
