@@ -12,7 +12,9 @@ export class Metrics {
   readonly errors: Counter<'door' | 'code'>;
 
   constructor(room: Room) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'netroom_process_' });
+    // prom-client's own names already say what they are (process_cpu_user_seconds_total,
+    // nodejs_eventloop_lag_seconds): one prefix in front, not a second "process_".
+    collectDefaultMetrics({ register: this.registry, prefix: 'netroom_' });
     const registers = [this.registry];
     new Gauge({
       name: 'netroom_members',
