@@ -112,6 +112,20 @@ describe('errors and garbage', () => {
     expect(ws.status).toBe(404); // no WS plugin in this rig
   });
 
+  it('DELETE of a folder that is not empty is 409 NOT_EMPTY and removes nothing; emptied, it goes (issue 9 item 28)', async () => {
+    await fs.mkdir(path.join(rig.root, 'full'));
+    await fs.writeFile(path.join(rig.root, 'full', 'keep.txt'), 'x');
+    for (const target of [fileUrl(rig, 'full'), rig.url('/files/full/')]) {
+      const res = await request(target, { method: 'DELETE' });
+      expect([res.status, errorCode(res)]).toEqual([409, 'NOT_EMPTY']);
+      expect(res.json()).toEqual({ error: { code: 'NOT_EMPTY', message: 'folder not empty: full' } });
+    }
+    expect(await tree(rig.root)).toEqual(['full', 'full/keep.txt']);
+    expect((await request(fileUrl(rig, 'full/keep.txt'), { method: 'DELETE' })).status).toBe(204);
+    expect((await request(fileUrl(rig, 'full'), { method: 'DELETE' })).status).toBe(204);
+    expect(await tree(rig.root)).toEqual([]);
+  });
+
   it('answers what the HTTP parser refuses in the same JSON shape, and keeps serving', async () => {
     const cases = [
       'FOO /files/x HTTP/1.1\r\nHost: x\r\n\r\n',
