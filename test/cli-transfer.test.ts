@@ -175,7 +175,7 @@ describe('netroom get / put / rm', () => {
     await makeFile(rig.root, 'keep/a.txt', Buffer.from('a'));
     await makeFile(rig.root, 'b.txt', Buffer.from('b'));
     expect(await runRm([`${rig.base}/keep`, `${rig.base}/b.txt`], io)).toBe(1);
-    expect(err.text).toMatch(/^netroom rm: ALREADY_EXISTS: folder not empty: keep\n$/u);
+    expect(err.text).toMatch(/^netroom rm: NOT_EMPTY: folder not empty: keep\n$/u);
     expect(out.text).toBe('removed b.txt\n');
   });
 });
