@@ -80,6 +80,9 @@ describe('library messages over WebSocket', () => {
     await bothGet({ kind: 'rename', from: 'docs/a.txt', to: 'docs/b.txt', type: 'file' });
     await ftpUser.rename('docs', 'papers');
     await bothGet({ kind: 'rename', from: 'docs', to: 'papers', type: 'dir' });
+    // Not empty yet: 550 with the core's NOT_EMPTY message, and no change (the DELE below is next).
+    const refused = await ftpUser.send('RMD papers').catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 550, message: expect.stringContaining('folder not empty: papers') as string });
     await ftpUser.send('DELE papers/b.txt');
     await bothGet({ kind: 'delete', path: 'papers/b.txt', type: 'file' });
     await ftpUser.send('RMD papers');
