@@ -1,4 +1,5 @@
 // The `netroom files --seed` menu driven through streams: list, put, get with SHA-256, errors and exit codes.
+import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filesCommand, registerFiles, runSeedFiles } from '../src/cli/files.js';
 import { makeFile, sha256File, startSeedDoor, type SeedFixture } from './helpers/seedfiles.js';
+import { Screen } from './helpers/netroom.js';
 
 let fx: SeedFixture;
 let cwd: string;
@@ -76,6 +78,73 @@ describe('netroom files --seed (runSeedFiles)', () => {
     const run = await menu(['list'], port);
     expect(run.code).toBe(1);
     expect(run.err).toBe(`netroom files: cannot connect to 127.0.0.1:${port}: connection refused\n`);
+  });
+});
+
+describe('netroom files --seed onto a full disk', () => {
+  /** From now on the library's uploads fail `method` (writing, or the fsync at commit) with ENOSPC, as on a full disk. */
+  function fillTheDisk(method: 'write' | 'sync' = 'write'): void {
+    const real = fx.library.beginUpload.bind(fx.library);
+    vi.spyOn(fx.library, 'beginUpload').mockImplementation(async (name: string) => {
+      const upload = await real(name);
+      // The upload's file handle refuses every write, the way the kernel does when the disk is full.
+      const handle = Reflect.get(upload, 'handle') as FileHandle;
+      const full = new Proxy(handle, {
+        get(target, prop) {
+          if (prop === method) return () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      Reflect.set(upload, 'handle', full);
+      return upload;
+    });
+  }
+
+  it('reports DISK_FULL, connects again and carries on with the next commands', async () => {
+    await makeFile(cwd, 'big.bin', 300_000);
+    const small = await makeFile(cwd, 'small.txt', 10);
+    await makeFile(fx.root, 'there.txt', 3);
+    fillTheDisk();
+    const input = new PassThrough();
+    const output = new Screen();
+    const errors = new Screen();
+    const done = runSeedFiles({ host: '127.0.0.1', port: fx.port, input, output: output.stream, errorOutput: errors.stream, cwd });
+    input.write('put big.bin\n');
+    await output.waitFor('ERROR DISK_FULL: ');
+    vi.restoreAllMocks(); // room on the disk again
+    input.end('list\nput small.txt\nquit\n');
+    expect(await done).toBe(1); // a script, and a command failed
+    expect(errors.text).toBe('');
+    expect(output.text).toMatch(/ERROR DISK_FULL: no space left on the server's disk for big\.bin\n\(the server closed the connection after that; connected again\)\n/u);
+    expect(output.text).toMatch(/there\.txt\n\(1 file\)\n/u);
+    expect(output.text).toContain(`sent small.txt: 10 B (10 bytes), sha256 ${small.sha256}`);
+    expect(output.text.trimEnd().endsWith('bye')).toBe(true);
+    expect((await fs.readdir(fx.root)).sort()).toEqual(['small.txt', 'there.txt']); // no partial big.bin, no temp
+  });
+
+  it('a full disk found at commit, after `##`, is reported by that put, not as "sent"', async () => {
+    await makeFile(cwd, 'late.bin', 1000);
+    fillTheDisk('sync');
+    const run = await menu(['put late.bin', 'list']);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/\nERROR DISK_FULL: [^\n]*late\.bin\n\(the server closed the connection after that; connected again\)\n/u);
+    expect(run.out).not.toContain('sent late.bin');
+    expect(run.out).toContain('ERROR EMPTY_LIBRARY'); // the next command ran on the new connection
+    expect(run.err).toBe('');
+  });
+
+  it('ends with one line when the connection is lost and the server cannot be reached again', async () => {
+    await makeFile(cwd, 'big.bin', 300_000);
+    const input = new PassThrough();
+    const output = new Screen();
+    const errors = new Screen();
+    const done = runSeedFiles({ host: '127.0.0.1', port: fx.port, input, output: output.stream, errorOutput: errors.stream, cwd });
+    await output.waitFor('quit          leave');
+    await fx.door.close(); // drops our connection and takes no new one
+    input.end('put big.bin\nlist\n');
+    expect(await done).toBe(1);
+    expect(errors.text).toMatch(/^netroom files: the connection is lost: .+ \(cannot connect to 127\.0\.0\.1:\d+: connection refused\)\n$/u);
   });
 });
 

@@ -38,18 +38,25 @@ const MENU = [
 ].join('\n');
 
 /**
- * Run the interactive menu on the given streams until `quit` or end of input. Resolves to the
- * exit code: 1 when the connection fails or is lost, and, without a terminal (a script), also
- * when any command failed; 0 otherwise.
+ * Run the interactive menu on the given streams until `quit` or end of input. A connection the
+ * server closed after refusing an upload (full disk, too large) is made again and the menu goes
+ * on. Resolves to the exit code: 1 when the server cannot be reached (at the start, or again after
+ * the connection was lost), and, without a terminal (a script), also when any command failed; 0
+ * otherwise.
  */
 export async function runSeedFiles(options: SeedFilesRunOptions): Promise<number> {
   const { input, output, cwd } = options;
   const errorOutput = options.errorOutput ?? output;
   const terminal = options.terminal ?? isTTY(output);
   const say = (text: string): void => void output.write(text + '\n');
-  const client = new SeedFilesClient(options.client);
+  const connect = async (): Promise<SeedFilesClient> => {
+    const fresh = new SeedFilesClient(options.client);
+    await fresh.connect(options.host, options.port);
+    return fresh;
+  };
+  let client: SeedFilesClient;
   try {
-    await client.connect(options.host, options.port);
+    client = await connect();
   } catch (err) {
     errorOutput.write(`netroom files: ${message(err)}\n`);
     return EXIT_FAILURE;
@@ -57,11 +64,19 @@ export async function runSeedFiles(options: SeedFilesRunOptions): Promise<number
   const rl = createInterface({ input, output, terminal });
   const menuPrompt = new Prompt(rl, terminal);
   let busy = false;
+  let interrupted = false;
   // Ctrl-C: stop a transfer in progress (only dropping the connection can) and leave.
   rl.on('SIGINT', () => {
-    if (busy) client.destroy();
+    if (busy) {
+      interrupted = true;
+      client.destroy();
+    }
     menuPrompt.close();
   });
+  const lost = (reason: string): number => {
+    errorOutput.write(`netroom files: the connection is lost: ${reason}\n`);
+    return EXIT_FAILURE;
+  };
   let failures = 0;
   const fail = (text: string): void => {
     failures += 1;
@@ -107,8 +122,18 @@ export async function runSeedFiles(options: SeedFilesRunOptions): Promise<number
       } catch (err) {
         fail(message(err));
         if (!client.connected) {
-          errorOutput.write(`netroom files: the connection is lost: ${message(err)}\n`);
-          return EXIT_FAILURE;
+          // The seed door answers a failed upload (DISK_FULL, TOO_LARGE) with its error and then
+          // closes: the protocol cannot tell where the refused bytes end. That is one failed
+          // command, not the end of the menu, so connect again; only an unreachable server (or
+          // Ctrl-C, which dropped the connection on purpose) ends it.
+          if (interrupted) return lost(message(err));
+          try {
+            client.destroy();
+            client = await connect();
+          } catch (again) {
+            return lost(`${message(err)} (${message(again)})`);
+          }
+          say('(the server closed the connection after that; connected again)');
         }
       } finally {
         busy = false;

@@ -134,6 +134,20 @@ export class SeedConnection {
     this.quietUntil = Date.now() + ms;
   }
 
+  /**
+   * After an upload's `##`: wait out the pause the next command needs anyway, then fail with what
+   * the server said in the meantime (an upload refused late, e.g. a full disk, is an error text and
+   * a close; a stored one gets no reply at all). Something said later surfaces at the next command.
+   */
+  async uploadSettled(pauseMs: number): Promise<void> {
+    this.holdQuiet(pauseMs);
+    await this.waitQuiet();
+    const said = this.stray.trim();
+    this.stray = '';
+    if (said !== '') throw new Error(said);
+    if (this.closedError !== null) throw this.closedError;
+  }
+
   write(bytes: Buffer): void {
     if (this.current === null || this.closedError !== null) throw this.closedError ?? new Error('not connected');
     this.current.write(bytes);

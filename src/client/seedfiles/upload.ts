@@ -32,7 +32,7 @@ export async function uploadFile(
     await sleep(pauseMs);
     conn.write(END_MARKER);
     await conn.flushed();
-    conn.holdQuiet(pauseMs);
+    await conn.uploadSettled(pauseMs);
     return result;
   } catch (err) {
     // Sending `##` now would store a partial file: dropping the connection makes the server abort.
