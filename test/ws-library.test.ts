@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Client } from 'basic-ftp';
+import { SeedFilesClient } from '../src/client/seedfiles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryChange } from '../src/core/library-events.js';
 import { Library } from '../src/core/library.js';
@@ -11,6 +12,7 @@ import { Room } from '../src/core/room.js';
 import type { DoorContext } from '../src/doors/door.js';
 import { FtpDoor } from '../src/doors/ftp/door.js';
 import { HttpDoor } from '../src/doors/http/door.js';
+import { SeedFilesDoor } from '../src/doors/seedfiles/door.js';
 import type { ServerMessage } from '../src/doors/ws/messages.js';
 import { wsPlugin } from '../src/doors/ws/plugin.js';
 import { silentLogger } from '../src/log.js';
@@ -20,6 +22,7 @@ import { TestWsClient } from './helpers/ws.js';
 let base: string;
 let http: HttpDoor;
 let ftp: FtpDoor;
+let seed: SeedFilesDoor;
 let origin: string;
 let ftpUser: Client;
 /** Connected, never entered: the file browser without the chat. */
@@ -36,6 +39,8 @@ beforeAll(async () => {
   await http.listen();
   ftp = new FtpDoor(ctx, { host: '127.0.0.1', port: 0 });
   await ftp.listen();
+  seed = new SeedFilesDoor(ctx, { host: '127.0.0.1', port: 0 });
+  await seed.listen();
   origin = `127.0.0.1:${http.address().port}`;
   browser = await TestWsClient.open(`ws://${origin}/ws`);
   await browser.nextOf('hello');
@@ -50,6 +55,7 @@ afterAll(async () => {
   browser.close();
   member.close();
   await ftp.close();
+  await seed.close();
   await http.close();
   await fs.rm(base, { recursive: true, force: true });
 });
@@ -106,6 +112,19 @@ describe('library messages over WebSocket', () => {
     await bothGet({ kind: 'delete', path: 'web', type: 'dir' });
   });
 
+  it('an upload through the seed files door (P NAME) reaches them too', async () => {
+    const local = path.join(base, 'seed.txt');
+    await fs.writeFile(local, 'from the seed door');
+    const client = new SeedFilesClient();
+    await client.connect('127.0.0.1', seed.address().port);
+    try {
+      await client.put(local, 'seed.txt');
+      await bothGet({ kind: 'put', path: 'seed.txt', size: 18, mtime: 0 });
+    } finally {
+      await client.quit();
+    }
+  });
+
   it('a refused change sends nothing; each change is one message, in order, the same for everyone', async () => {
     const refused = await fetch(`http://${origin}/files/missing.txt`, { method: 'DELETE' });
     expect(refused.status).toBe(404);
@@ -119,7 +138,7 @@ describe('library messages over WebSocket', () => {
       const changes = (c: TestWsClient): LibraryMessage[] => c.log.filter((m): m is LibraryMessage => m.type === 'library');
       expect(changes(late)).toHaveLength(1);
       expect(changes(browser).map((m) => m.change)).toEqual(changes(member).map((m) => m.change));
-      expect(changes(browser)).toHaveLength(11);
+      expect(changes(browser)).toHaveLength(12);
     } finally {
       late.close();
     }
