@@ -283,7 +283,7 @@ describe('DELETE /files/PATH', () => {
     const missing = await request(fileUrl(rig, 'gone.txt'), { method: 'DELETE' });
     expect([missing.status, errorCode(missing)]).toEqual([404, 'NOT_FOUND']);
     const full = await request(fileUrl(rig, 'full-dir'), { method: 'DELETE' });
-    expect([full.status, errorCode(full)]).toEqual([409, 'ALREADY_EXISTS']);
+    expect([full.status, errorCode(full)]).toEqual([409, 'NOT_EMPTY']);
     const hidden = await request(fileUrl(rig, '.hidden'), { method: 'DELETE' });
     expect(hidden.status).toBe(403);
     expect(await fs.readFile(path.join(rig.root, '.hidden'), 'utf8')).toBe('secret');
