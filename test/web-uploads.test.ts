@@ -131,7 +131,7 @@ describe('web UI: uploads', () => {
     await page.getByLabel('Name of the new folder').fill('docs');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.locator('#folder-error', { hasText: 'ALREADY_EXISTS' }).waitFor();
-    await page.getByRole('link', { name: 'Open folder docs' }).click();
+    await page.getByLabel('Open folder docs').click();
     await page.locator('.crumbs [aria-current="page"]', { hasText: 'docs' }).waitFor();
     await page.locator('#folder-error').waitFor({ state: 'detached' });
   });

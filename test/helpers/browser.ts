@@ -13,11 +13,8 @@ import { NetroomServer, type DoorStatus } from '../../src/server.js';
 /** Debian's Chromium (installed by .ci/run); NETROOM_CHROMIUM points elsewhere. */
 export const CHROMIUM = process.env.NETROOM_CHROMIUM ?? '/usr/bin/chromium';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-/**
- * Where `vite build --config web/vite.config.ts` puts the UI, and where the server serves it from.
- * NETROOM_WEB_DIST serves another build (an older UI, to see a new test fail against it).
- */
-export const WEB_DIST = process.env.NETROOM_WEB_DIST ?? path.join(REPO, 'dist', 'web');
+/** Where `vite build --config web/vite.config.ts` puts the UI, and where the server serves it from. */
+export const WEB_DIST = path.join(REPO, 'dist', 'web');
 /** CI artifacts (screenshots). */
 export const RESULTS = path.join(REPO, 'test-results');
 /** How long a page waits for something to appear before the test fails with Playwright's message. */
@@ -28,7 +25,6 @@ export function assertWebBuilt(): void {
   const index = path.join(WEB_DIST, 'index.html');
   const how = 'run "npm run build" (or "npx vite build --config web/vite.config.ts")';
   if (!existsSync(index)) throw new Error(`the web UI is not built: ${index} is missing; ${how}`);
-  if (process.env.NETROOM_WEB_DIST !== undefined) return; // a build of other sources, on purpose
   const built = statSync(index).mtimeMs;
   const newer = newestFile(path.join(REPO, 'web'));
   if (newer && newer.mtime > built) throw new Error(`dist/web is older than ${path.relative(REPO, newer.file)}; ${how}`);

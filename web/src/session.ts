@@ -2,9 +2,12 @@
 
 const SESSION_KEY = 'netroom.session';
 
-/** `ws` next to the page (same origin, same sub-path), on ws: or wss: as the page is http: or https:. */
+/**
+ * `ws` at the app's root (same origin, same sub-path; the document's base, not the page, which may
+ * be a folder's address), on ws: or wss: as the page is http: or https:.
+ */
 export function wsUrl(): string {
-  const url = new URL('ws', location.href);
+  const url = new URL('ws', document.baseURI);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
 }
