@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
+import type { Continuations } from '../../src/core/append.js';
 import { Library, type LibraryOptions } from '../../src/core/library.js';
 import { Room, type RoomEvent } from '../../src/core/room.js';
 import { FtpDoor, type FtpDoorOptions } from '../../src/doors/ftp/door.js';
@@ -233,4 +234,27 @@ export async function tree(root: string): Promise<string[]> {
   }
   await walk(root, '');
   return out.sort();
+}
+
+/**
+ * Make the door's uploads meet a full disk: each upload's file takes the bytes before `room`, then
+ * every write reaching past it fails with ENOSPC as the kernel's would (the core maps it to
+ * DISK_FULL). Reaches into the door's upload store: a real full file system needs root to mount.
+ * Returns a function that gives the disk back.
+ */
+export function fillDisk(f: FtpFixture, room: number): () => void {
+  const uploads = (f.door as unknown as { continuations: Continuations }).continuations;
+  const begin = uploads.begin.bind(uploads);
+  uploads.begin = async (input, start) => {
+    const upload = await begin(input, start);
+    const handle = (upload as unknown as { handle: fs.FileHandle }).handle;
+    const write = handle.write.bind(handle) as (buffer: Uint8Array, offset: number, length: number, position: number) => Promise<unknown>;
+    const full = (buffer: Uint8Array, offset: number, length: number, position: number): Promise<unknown> =>
+      position + length > room ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : write(buffer, offset, length, position);
+    Object.assign(handle, { write: full });
+    return upload;
+  };
+  return () => {
+    delete (uploads as Partial<Continuations>).begin; // the prototype's again
+  };
 }

@@ -6,6 +6,7 @@ import { Continuations } from '../../core/append.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
 import { canonicalHost, formatReply } from './codec.js';
+import { DEFAULT_DISCARD, type DiscardLimits } from './discard.js';
 import { PassivePool } from './passive.js';
 import { FtpSession, type SessionOptions, type SessionShared, type TransferRecord } from './session.js';
 
@@ -28,6 +29,12 @@ export interface FtpDoorOptions {
   readonly idleTimeoutMs?: number;
   /** Waiting for a data connection, or a transfer making no progress, for this long fails it. Default 30 s. */
   readonly dataTimeoutMs?: number;
+  /**
+   * An upload refused mid-transfer (full disk, size limit) is read to its end so the client hears
+   * the 452/552 rather than a reset; past this many more bytes or this long it is cut instead.
+   * Default 256 MiB and 60 s.
+   */
+  readonly refusedUploadDiscard?: Partial<DiscardLimits>;
   /** Big (1 MiB) read buffers shared by the binary downloads in progress, in bytes. Default 16 MiB. */
   readonly downloadBufferBytes?: number;
 }
@@ -86,6 +93,7 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
       idleTimeoutMs: this.options.idleTimeoutMs ?? 300_000,
       dataTimeoutMs: this.options.dataTimeoutMs ?? 30_000,
       publicHost: await resolvePublicHost(this.options.publicHost),
+      discard: { ...DEFAULT_DISCARD, ...this.options.refusedUploadDiscard },
     };
     this.shared = {
       ctx: this.ctx,

@@ -7,6 +7,7 @@ import type { DoorContext } from '../door.js';
 import type { BufferPool } from '../send-file.js';
 import { CommandDecoder, canonicalHost, formatReply, type FtpCommand, type HostPort } from './codec.js';
 import { COMMANDS, KNOWN_UNIMPLEMENTED, type CommandHandler } from './commands/index.js';
+import type { DiscardLimits } from './discard.js';
 import { FACTS, type Fact } from './listing.js';
 import type { PassiveListener, PassivePool } from './passive.js';
 import { resolveVirtual, toLibrary } from './paths.js';
@@ -21,6 +22,8 @@ export interface SessionOptions {
   readonly dataTimeoutMs: number;
   /** IPv4 address PASV advertises (NAT); null: the control connection's own local address. */
   readonly publicHost: string | null;
+  /** How much of an upload refused mid-transfer is read to its end before it is cut instead. */
+  readonly discard: DiscardLimits;
 }
 
 /** How a transfer ended, reported to the door's listeners (tests synchronise on it). */

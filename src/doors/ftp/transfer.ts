@@ -7,6 +7,7 @@ import type { StartAt } from '../../core/append.js';
 import { isNetroomError } from '../../core/errors.js';
 import { sendRange } from '../send-file.js';
 import { FromCrlf, ToCrlf } from './ascii.js';
+import { discardRest } from './discard.js';
 import { errorReply } from './replies.js';
 import type { FtpSession, TransferRecord } from './session.js';
 
@@ -171,6 +172,8 @@ export async function sendLines(s: FtpSession, verb: string, virtual: string, li
  * client closes the data connection and its control connection is still there, the file is fsynced
  * and renamed into place and the room hears of it. When the client is gone, aborted, or stalls,
  * what arrived is kept hidden (a later REST+STOR or APPE continues it) and nothing becomes visible.
+ * When the server refuses it mid-transfer (full disk 452, size limit 552), the file is removed and
+ * the rest of what the client sends is read and dropped before the reply (discard.ts).
  */
 export async function receiveUpload(s: FtpSession, verb: string, virtual: string, rel: string, start: StartAt, preamble: string): Promise<void> {
   const upload = await s.shared.continuations.begin(rel, start);
@@ -181,8 +184,11 @@ export async function receiveUpload(s: FtpSession, verb: string, virtual: string
   }
   const t = new Transfer(s, verb, virtual, socket, 'in');
   s.reply(150, preamble);
+  // Read through an iterator that leaves the socket open when the upload fails, where
+  // pipeline(socket, ...) would destroy it with the client's bytes unread: a reset, not a reply.
+  const source: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => socket.iterator({ destroyOnReturn: false }) };
   try {
-    await pipeline(s.type === 'A' ? [socket, new FromCrlf(), upload] : [socket, upload]);
+    await (s.type === 'A' ? pipeline(source, new FromCrlf(), upload) : pipeline(source, upload));
     await upload.flush();
     // A killed client closes both connections at once; its data may look complete. Placing the file
     // only while the control connection is there keeps a dropped client's bytes from going visible.
@@ -195,15 +201,19 @@ export async function receiveUpload(s: FtpSession, verb: string, virtual: string
     t.finish(226, `Transfer complete: ${result.size} bytes, SHA-256 ${result.sha256}`, 'complete');
     s.ctx.room.fileShared(result.path, result.size, s.uploaderName);
   } catch (err) {
-    s.ctx.metrics?.bytesIn.inc({ door: 'ftp' }, t.count);
     const reply = t.failure(err, 'upload');
     // A refusal by the server (size limit, full disk, name taken) leaves nothing; a connection that
     // failed leaves its bytes to be continued.
     if (reply.outcome === 'failed') {
       await upload.abort();
+      const at = t.count;
+      const whole = await discardRest(socket, s.options.discard);
+      s.log.info({ path: rel, code: reply.code, received: at, dropped: t.count - at, whole }, whole ? 'refused upload read to its end' : 'refused upload cut');
+      s.ctx.metrics?.bytesIn.inc({ door: 'ftp' }, t.count);
       t.finish(reply.code, reply.text, 'failed');
       return;
     }
+    s.ctx.metrics?.bytesIn.inc({ door: 'ftp' }, t.count);
     const kept = await upload.keep();
     s.log.info({ path: rel, kept, reason: t.aborted ?? describe(err) }, 'upload interrupted');
     t.finish(reply.code, reply.text, kept === null ? 'aborted' : 'kept');
