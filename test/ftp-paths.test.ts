@@ -78,4 +78,14 @@ describe('at the root, the parent is the root', () => {
     expect(await pwd()).toBe('/');
     expect(await fs.readFile(path.join(f.dir, 'outside.txt'), 'utf8')).toBe('outside');
   });
+
+  test('symlinks leading out stay refused, with or without ..; .. folds by name, never through a link', async () => {
+    await fs.symlink(f.dir, path.join(f.root, 'out'));
+    await fs.symlink(path.join(f.dir, 'outside.txt'), path.join(f.root, 'link.txt'));
+    for (const command of ['CWD out', 'CWD docs/../out', 'SIZE out/outside.txt', 'SIZE ../link.txt', 'RETR link.txt', 'RETR out/outside.txt']) {
+      expect((await raw.command(command)).code, command).toBe(550);
+    }
+    await raw.expect('CWD out/../..', 250); // out/.. is the folder holding the link: the root
+    expect(await pwd()).toBe('/');
+  });
 });
