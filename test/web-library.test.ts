@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enterRoom, fileRow, launchBrowser, logLine, openPage, screenshot, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
+import { enterRoom, fileRow, launchBrowser, logLine, openPage, screenshot, scrollWidth, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
 import { ftpClient } from './helpers/ftp.js';
 
 let server: E2eServer;
@@ -26,8 +26,8 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
-async function open(options: { name?: string; path?: string } = {}): Promise<WebPage> {
-  const page = await openPage(browser, server.base, { path: options.path });
+async function open(options: { name?: string; path?: string } & Parameters<typeof openPage>[2] = {}): Promise<WebPage> {
+  const page = await openPage(browser, server.base, options);
   pages.push(page);
   if (options.name !== undefined) await enterRoom(page.page, options.name);
   return page;
@@ -169,5 +169,16 @@ describe('web UI: folders in the address bar', () => {
     await page.locator('.status', { hasText: 'In the room as deeplinker' }).waitFor();
     // A folder link is a real link: its address opens that folder in a new tab too.
     expect(await page.getByRole('link', { name: 'Open folder sub 子' }).getAttribute('href')).toBe(new URL(`files/docs/${encodeURIComponent('sub 子')}/`, server.base).href);
+  });
+
+  it('opens a folder link on a phone in Chinese without a name: the name form above the folder, nothing sideways', async () => {
+    await fs.mkdir(path.join(server.dir, '照片'), { recursive: true });
+    await fs.writeFile(path.join(server.dir, '照片', '海边.jpg'), 'jpeg');
+    const { page } = await open({ path: `files/${encodeURIComponent('照片')}/`, locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    await page.getByRole('heading', { name: '进入聊天室' }).waitFor();
+    await fileRow(page, '海边.jpg').waitFor();
+    await page.locator('.crumbs [aria-current="page"]', { hasText: '照片' }).waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'web-library-phone-no-name.png');
   });
 });
