@@ -1,57 +1,13 @@
 // The connection to /ws: open from page load (library changes arrive entered or not), entering, live events, auto-reconnect.
 import { freshHistory, markRefused, messageLength, toItem, type ChatItem } from './chat-items.js';
-import { applyToFates, missingFiles, type FileFates } from './file-fates.js';
-import type { ClientMessage, CloseCodes, LibraryChange, MaxMessageLength, ServerMessage, WireError, WireEvent } from './protocol.js';
+import { applyToFates, missingFiles } from './file-fates.js';
+import { INITIAL_CHAT, MAX_MESSAGE, type ChatOptions, type ChatState, type LibraryListener } from './chat-state.js';
+import type { ClientMessage, CloseCodes, LibraryChange, ServerMessage, WireError, WireEvent } from './protocol.js';
 import { clearSession, loadSession, saveSession, wsUrl } from './session.js';
 
 export type { ChatItem } from './chat-items.js';
+export { INITIAL_CHAT, MAX_MESSAGE, type ChatOptions, type ChatState, type ChatStatus, type LibraryListener } from './chat-state.js';
 
-/** idle: not in the room; connecting: entering; in: a member; reconnecting: lost the socket, re-entering. */
-export type ChatStatus = 'idle' | 'connecting' | 'in' | 'reconnecting';
-
-/** Everything the UI renders about the chat; replaced (never mutated) on every change. */
-export interface ChatState {
-  readonly status: ChatStatus;
-  /** Our name once entered (as the server spelled it). */
-  readonly name: string | null;
-  readonly members: readonly string[];
-  readonly items: readonly ChatItem[];
-  /** Why entering was refused (shown on the name form). */
-  readonly enterError: WireError | null;
-  /** Why the last message could not go (shown under the composer until the next send or its cause is gone). */
-  readonly sayError: WireError | null;
-  /** Files named by notices in the log that were deleted or moved since. */
-  readonly fates: FileFates;
-}
-
-/** Limits and timings; every one has a default. */
-export interface ChatOptions {
-  url?: string;
-  /** Lines kept in the log. Default 500. */
-  maxItems?: number;
-  /** First reconnect delay, doubled up to maxDelayMs. Defaults 500 and 8000 ms. */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
-  /** A `who` every keepaliveMs; no answer within deadMs means a dead connection. Defaults 25 s and 10 s. */
-  keepaliveMs?: number;
-  deadMs?: number;
-}
-
-/** A library change as it happens; null when changes may have been missed (a new connection): list again. */
-export type LibraryListener = (change: LibraryChange | null) => void;
-
-export const INITIAL_CHAT: ChatState = {
-  status: 'idle',
-  name: null,
-  members: [],
-  items: [],
-  enterError: null,
-  sayError: null,
-  fates: new Map(),
-};
-
-/** The room's limit, typed against the server's constant so a change there fails `tsc -p web`. */
-export const MAX_MESSAGE: MaxMessageLength = 2000;
 // Typed against the server's constant, so a change there fails `tsc -p web` instead of drifting.
 const TAKEN_OVER: CloseCodes['takenOver'] = 4000;
 // Errors that answer `enter` even when the server leaves out `about`.
@@ -263,6 +219,8 @@ export class ChatClient {
         this.retries = 0;
         // Changes made while we had no connection were never sent to us: listeners list again.
         if (++this.hellos > 1) this.libraryListeners.forEach((listener) => listener(null));
+        // "Cannot reach the server" is no longer true once it says hello.
+        if (this.state.enterError?.code === 'NETWORK') this.update({ enterError: null });
         break;
       case 'welcome':
         this.onWelcome(message);

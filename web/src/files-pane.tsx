@@ -125,6 +125,7 @@ export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
     member,
     (where, name) => shown.current.dir === where && (shown.current.entries ?? []).some((e) => e.name === name),
     (result) => {
+      succeeded();
       // The library change will say so too; this shows it at once even if that connection is down.
       const now = shown.current;
       if (now.entries === null || now.pending !== null || now.entries.some((e) => e.name === result.path.slice(result.path.lastIndexOf('/') + 1))) return;
@@ -136,11 +137,17 @@ export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
     },
   );
 
+  /** Something worked: complaints about earlier attempts (a delete, a folder name) are stale now. */
+  function succeeded(): void {
+    setRowError(null);
+    setFolderError(null);
+  }
+
   const remove = async (entry: FileEntry): Promise<void> => {
     setConfirming(null);
     try {
       await deletePath(joinPath(dir, entry.name));
-      setRowError(null);
+      succeeded();
     } catch (err) {
       setRowError({ name: entry.name, error: wireError(err) });
     }
@@ -153,7 +160,7 @@ export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
     try {
       await createFolder(joinPath(dir, name));
       setFolderName('');
-      setFolderError(null);
+      succeeded();
     } catch (err) {
       setFolderError(wireError(err));
     }
