@@ -3,7 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enterRoom, fileRow, launchBrowser, logLine, openPage, screenshot, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
+import { enterRoom, fileRow, focused, launchBrowser, logLine, openPage, screenshot, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
 
 let server: E2eServer;
 let browser: Browser;
@@ -68,7 +68,9 @@ describe('web UI: uploads', () => {
     await page.setInputFiles('#upload-input', file('notes.txt', 'second'));
     await asking.waitFor();
     await screenshot(page.locator('section.files'), 'web-uploads-ask.png');
-    await asking.getByRole('button', { name: 'Keep both' }).click();
+    // The keyboard is brought to the question, on its harmless answer; Enter takes it.
+    expect(await focused(page)).toBe('Keep both');
+    await page.keyboard.press('Enter');
     await fileRow(page, 'notes (1).txt').waitFor();
     expect(await fs.readFile(path.join(server.dir, 'notes (1).txt'), 'utf8')).toBe('second');
     expect(await fs.readFile(path.join(server.dir, 'notes.txt'), 'utf8')).toBe('original');

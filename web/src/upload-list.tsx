@@ -1,4 +1,5 @@
 // The Uploads box: a progress bar per running file, the name-clash question, failures until dismissed.
+import { useEffect, useRef } from 'preact/hooks';
 import { errorText, formatSize, type Lang, type Texts } from './i18n.js';
 import type { Answer, UploadItem } from './use-uploads.js';
 
@@ -14,17 +15,33 @@ export interface UploadListProps {
 
 /** The uploads; nothing when there are none. */
 export function UploadList({ t, lang, items, onCancel, onAnswer, onDismiss }: UploadListProps) {
+  // A question needs an answer: bring the keyboard to it, unless the user is busy elsewhere (typing
+  // a message, say). Each question once, so answering one does not pull focus back to the next.
+  const asked = useRef(new Set<number>());
+  useEffect(() => {
+    const next = items.find((u) => u.state === 'asking' && !asked.current.has(u.id));
+    if (!next) return;
+    asked.current.add(next.id);
+    const active = document.activeElement;
+    const typing = active instanceof HTMLTextAreaElement || (active instanceof HTMLInputElement && active.type !== 'file');
+    if (!typing) document.querySelector<HTMLButtonElement>(`.upload[data-id="${next.id}"] .keep-both`)?.focus();
+  }, [items]);
+  const answer = (id: number, choice: Answer): void => {
+    onAnswer(id, choice);
+    // The question is gone with its buttons: focus goes back to where uploads start, not to the page's top.
+    document.getElementById('upload-input')?.focus();
+  };
   if (items.length === 0) return null;
   return (
     <section class="uploads" aria-labelledby="uploads-title">
       <h3 id="uploads-title">{t.uploads}</h3>
       <ul>
         {items.map((u) => (
-          <li key={u.id} class={`upload ${u.state}`} data-path={u.path}>
+          <li key={u.id} class={`upload ${u.state}`} data-path={u.path} data-id={u.id}>
             <span class="upload-name" title={u.path}>
               {u.name}
             </span>
-            <UploadBody t={t} lang={lang} u={u} onCancel={onCancel} onAnswer={onAnswer} onDismiss={onDismiss} />
+            <UploadBody t={t} lang={lang} u={u} onCancel={onCancel} onAnswer={answer} onDismiss={onDismiss} />
           </li>
         ))}
       </ul>
@@ -44,7 +61,7 @@ function UploadBody({ t, lang, u, onCancel, onAnswer, onDismiss }: { t: Texts; l
             <button type="button" class="small" onClick={() => onAnswer(u.id, 'replace')}>
               {t.replace}
             </button>
-            <button type="button" class="small" onClick={() => onAnswer(u.id, 'both')}>
+            <button type="button" class="small keep-both" onClick={() => onAnswer(u.id, 'both')}>
               {t.keepBoth}
             </button>
             <button type="button" class="small" onClick={() => onAnswer(u.id, 'cancel')}>
