@@ -95,7 +95,11 @@ export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
           now.pending.push(change);
           return;
         }
-        if (now.entries === null) return; // the folder could not be listed; nothing to keep current
+        if (now.entries === null) {
+          // The folder could not be listed (gone, say): only its coming back is news.
+          if (change.kind === 'mkdir' && change.path === now.dir) void load(now.dir);
+          return;
+        }
         const applied = applyChange(now.dir, now.entries, change);
         if (applied.kind === 'moved') setDir(applied.dir, 'replace');
         else if (applied.kind === 'gone') void load(now.dir); // says NOT_FOUND, with the way back up
