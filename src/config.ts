@@ -28,6 +28,8 @@ export interface Config {
   readonly heartbeatMs: number;
   /** Events replayed to a member entering through a door that can show them. */
   readonly historySize: number;
+  /** How long a WebSocket member whose connection dropped (reload, network blip) keeps its place (ms; 0: leaves at once). */
+  readonly leaveGraceMs: number;
   /** History retention: at most this many events... */
   readonly retentionCount: number;
   /** ...and none older than this many days. */
@@ -59,6 +61,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   heartbeatMs: 10_000,
   historySize: 50,
+  leaveGraceMs: 15_000,
   retentionCount: 10_000,
   retentionDays: 30,
   ftpAnonymous: 'write',
@@ -82,6 +85,7 @@ export interface RawOptions {
   logLevel?: string;
   heartbeat?: string;
   history?: string;
+  leaveGrace?: string;
   retentionCount?: string;
   retentionDays?: string;
   adminToken?: string;
@@ -107,6 +111,7 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   logLevel: 'NETROOM_LOG_LEVEL',
   heartbeat: 'NETROOM_HEARTBEAT',
   history: 'NETROOM_HISTORY',
+  leaveGrace: 'NETROOM_LEAVE_GRACE',
   retentionCount: 'NETROOM_RETENTION_COUNT',
   retentionDays: 'NETROOM_RETENTION_DAYS',
   adminToken: 'NETROOM_ADMIN_TOKEN',
@@ -142,6 +147,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     logLevel: parseLogLevel(pick('logLevel') ?? DEFAULTS.logLevel),
     heartbeatMs: parseHeartbeat(pick('heartbeat')),
     historySize: parseCount(pick('history') ?? String(DEFAULTS.historySize), '--history', 0, 1000),
+    leaveGraceMs: parseCount(pick('leaveGrace') ?? String(DEFAULTS.leaveGraceMs), '--leave-grace', 0, 600_000),
     retentionCount: parseCount(pick('retentionCount') ?? String(DEFAULTS.retentionCount), '--retention-count', 1, 10_000_000),
     retentionDays: parseCount(pick('retentionDays') ?? String(DEFAULTS.retentionDays), '--retention-days', 1, 36_500),
     adminToken: parseToken(pick('adminToken')),

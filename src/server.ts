@@ -59,7 +59,11 @@ export class NetroomServer {
       flood: config.flood,
       onListenerError: (err) => log.error({ err }, 'room listener failed'),
     });
-    this.library = new Library(config.dir, { noOverwrite: config.noOverwrite, maxUpload: config.maxUpload });
+    this.library = new Library(config.dir, {
+      noOverwrite: config.noOverwrite,
+      maxUpload: config.maxUpload,
+      onListenerError: (err) => log.error({ err }, 'library listener failed'),
+    });
     this.metrics = new Metrics(this.room);
   }
 
@@ -94,7 +98,7 @@ export class NetroomServer {
           port: config.http,
           adminToken: this.adminToken,
           ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
-          plugins: [wsPlugin(ctx, { historySize: config.historySize })],
+          plugins: [wsPlugin(ctx, { historySize: config.historySize, leaveGraceMs: config.leaveGraceMs })],
         }),
       );
     }

@@ -29,6 +29,14 @@ describe('resolveConfig', () => {
     expect(flagged).toMatchObject({ port: null, lang: 'en', flood: { rate: 5, burst: 5 }, maxUpload: 10 * 1024 * 1024 });
   });
 
+  it('keeps a dropped WebSocket member 15 s by default; --leave-grace and NETROOM_LEAVE_GRACE change it, 0 turns it off', () => {
+    expect(resolveConfig({}, {}).leaveGraceMs).toBe(15_000);
+    expect(resolveConfig({}, { NETROOM_LEAVE_GRACE: '0' }).leaveGraceMs).toBe(0);
+    expect(resolveConfig({ leaveGrace: '2500' }, { NETROOM_LEAVE_GRACE: '0' }).leaveGraceMs).toBe(2500);
+    expect(() => resolveConfig({ leaveGrace: '-1' }, {})).toThrow(/--leave-grace takes a whole number from 0 to 600000/);
+    expect(() => resolveConfig({ leaveGrace: '15s' }, {})).toThrow(UsageError);
+  });
+
   it('reads --no-overwrite from commander as overwrite: false', () => {
     expect(resolveConfig({ overwrite: false }, {}).noOverwrite).toBe(true);
     expect(resolveConfig({ overwrite: true }, {}).noOverwrite).toBe(false);

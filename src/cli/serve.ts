@@ -25,6 +25,7 @@ export function registerServe(program: Command): void {
     .option('--no-overwrite', 'refuse uploads onto an existing name (NETROOM_NO_OVERWRITE=1)')
     .option('--max-upload <size>', `largest upload, e.g. 100M, 2G (default ${DEFAULTS.maxUpload}; NETROOM_MAX_UPLOAD)`)
     .option('--heartbeat <ms>', `seed UDP heartbeat interval (default ${DEFAULTS.heartbeatMs}; NETROOM_HEARTBEAT)`)
+    .option('--leave-grace <ms>', `how long a WebSocket member whose connection dropped keeps its place (default ${DEFAULTS.leaveGraceMs}, 0: off; NETROOM_LEAVE_GRACE)`)
     .option('--history <n>', `events replayed on entering, web/WebSocket/IRC (default ${DEFAULTS.historySize}; NETROOM_HISTORY)`)
     .option('--retention-count <n>', `history kept at most (default ${DEFAULTS.retentionCount}; NETROOM_RETENTION_COUNT)`)
     .option('--retention-days <n>', `history kept no longer (default ${DEFAULTS.retentionDays}; NETROOM_RETENTION_DAYS)`)
