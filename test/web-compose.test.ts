@@ -1,32 +1,13 @@
 // End to end in real Chromium: writing in the chat: focus after entering, the length limit, refusals and their reasons.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enterRoom, focused, launchBrowser, logLine, openPage, say, screenshot, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserRig } from './helpers/browser-rig.js';
+import { enterRoom, focused, logLine, say, screenshot, type WebPage } from './helpers/browser.js';
 
-let server: E2eServer;
-let browser: Browser;
-const pages: WebPage[] = [];
-
-beforeAll(async () => {
-  // A tight flood limit (1 message/s, bursts of 4) so a burst of six is refused without timing luck.
-  server = await startServer({ flood: '1:4' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages.splice(0)) await p.context.close();
-  expect(problems).toEqual([]);
-});
+// A tight flood limit (1 message/s, bursts of 4) so a burst of six is refused without timing luck.
+const rig = browserRig({ flood: '1:4' });
 
 async function member(name: string): Promise<WebPage> {
-  const page = await openPage(browser, server.base);
-  pages.push(page);
+  const page = await rig.open();
   await enterRoom(page.page, name);
   return page;
 }
@@ -88,7 +69,7 @@ describe('web UI: writing', () => {
 
   it('drops "not connected" once the connection is back, and keeps what was typed', async () => {
     const { page } = await member('patient');
-    await server.restart(async () => {
+    await rig.server.restart(async () => {
       await page.locator('.status', { hasText: 'reconnecting' }).waitFor();
       await say(page, 'typed while the server was away');
       await page.locator('#say-error', { hasText: 'NOT_CONNECTED' }).waitFor();

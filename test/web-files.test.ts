@@ -1,47 +1,15 @@
-// End to end in real Chromium: the web UI's files pane (upload, browse, download, delete) on the real server.
+// End to end in real Chromium: the web UI's files pane (upload, browse, download, delete) on the real rig.server.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  enterRoom,
-  fileRow,
-  focused,
-  launchBrowser,
-  logLine,
-  openPage,
-  screenshot,
-  scrollWidth,
-  sha256,
-  startServer,
-  type E2eServer,
-  type WebPage,
-} from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserRig } from './helpers/browser-rig.js';
+import { enterRoom, fileRow, focused, logLine, screenshot, scrollWidth, sha256, type WebPage, type PageOptions } from './helpers/browser.js';
 
-let server: E2eServer;
-let browser: Browser;
-const pages: WebPage[] = [];
+const rig = browserRig({ maxUpload: '4M' });
 
-beforeAll(async () => {
-  server = await startServer({ maxUpload: '4M' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages.splice(0)) await p.context.close();
-  expect(problems).toEqual([]);
-});
-
-async function member(name: string, options?: Parameters<typeof openPage>[2]): Promise<WebPage> {
-  const page = await openPage(browser, server.base, options);
-  pages.push(page);
+async function member(name: string, options?: PageOptions): Promise<WebPage> {
+  const page = await rig.open(options);
   await enterRoom(page.page, name);
   return page;
 }
@@ -70,14 +38,14 @@ describe('web UI: files', () => {
     expect(await fileRow(bob, 'report 2024 报告.bin').locator('td.num').textContent()).toBe('1.5 MiB');
 
     // What is on disk is what was sent.
-    expect(sha256(await fs.readFile(path.join(server.dir, 'report 2024 报告.bin')))).toBe(sha256(bytes));
+    expect(sha256(await fs.readFile(path.join(rig.server.dir, 'report 2024 报告.bin')))).toBe(sha256(bytes));
 
     // Download through the chat link as a browser download, and through the listing's link.
     const [download] = await Promise.all([bob.waitForEvent('download'), notice.locator('a').click()]);
     expect(download.suggestedFilename()).toBe('report 2024 报告.bin');
     expect(sha256(await fs.readFile(await download.path()))).toBe(sha256(bytes));
     const href = await fileRow(bob, 'report 2024 报告.bin').locator('a').getAttribute('href');
-    const response = await bob.request.get(new URL(href ?? '', server.base).href);
+    const response = await bob.request.get(new URL(href ?? '', rig.server.base).href);
     expect(response.status()).toBe(200);
     expect(sha256(await response.body())).toBe(sha256(bytes));
 
@@ -99,7 +67,7 @@ describe('web UI: files', () => {
     ]);
     await fileRow(page, 'a.txt').waitFor();
     await fileRow(page, 'b.txt').waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'projects', 'b.txt'), 'utf8')).toBe('second\n');
+    expect(await fs.readFile(path.join(rig.server.dir, 'projects', 'b.txt'), 'utf8')).toBe('second\n');
     await logLine(page, 'projects/a.txt').waitFor();
 
     // Delete asks first; "Keep" keeps, "Yes, delete" deletes.
@@ -112,7 +80,7 @@ describe('web UI: files', () => {
     expect(await focused(page)).toBe('Keep');
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await fileRow(page, 'a.txt').waitFor({ state: 'detached' });
-    await expect(fs.stat(path.join(server.dir, 'projects', 'a.txt'))).rejects.toThrow(/ENOENT/u);
+    await expect(fs.stat(path.join(rig.server.dir, 'projects', 'a.txt'))).rejects.toThrow(/ENOENT/u);
 
     await page.locator('.crumbs').getByRole('link', { name: 'All files' }).click();
     await fileRow(page, 'projects').waitFor();
@@ -120,8 +88,8 @@ describe('web UI: files', () => {
 
   it('shows errors in place: existing folder, non-empty folder, hidden name, too large', async () => {
     const { page } = await member('mistakes');
-    await fs.mkdir(path.join(server.dir, 'full'));
-    await fs.writeFile(path.join(server.dir, 'full', 'inside.txt'), 'x');
+    await fs.mkdir(path.join(rig.server.dir, 'full'));
+    await fs.writeFile(path.join(rig.server.dir, 'full', 'inside.txt'), 'x');
     await page.getByRole('button', { name: 'Refresh' }).click();
     await fileRow(page, 'full').waitFor();
 
@@ -132,14 +100,14 @@ describe('web UI: files', () => {
     await page.getByRole('button', { name: 'Delete full' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
     await fileRow(page, 'full').locator('.error').waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'full', 'inside.txt'), 'utf8')).toBe('x');
+    expect(await fs.readFile(path.join(rig.server.dir, 'full', 'inside.txt'), 'utf8')).toBe('x');
 
     await page.setInputFiles('#upload-input', { name: '.secret', mimeType: 'text/plain', buffer: Buffer.from('hidden') });
     await page.locator('.uploads li.failed', { hasText: '.secret' }).locator('.error', { hasText: 'HIDDEN_PATH' }).waitFor();
 
     await page.setInputFiles('#upload-input', { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5 * 1024 * 1024) });
     await page.locator('.uploads li.failed', { hasText: 'huge.bin' }).locator('.error', { hasText: 'TOO_LARGE' }).waitFor();
-    expect((await fs.readdir(server.dir)).filter((n) => n.includes('huge') || n === '.secret')).toEqual([]);
+    expect((await fs.readdir(rig.server.dir)).filter((n) => n.includes('huge') || n === '.secret')).toEqual([]);
   });
 
   it('uploads files dropped onto the pane', async () => {
@@ -157,7 +125,7 @@ describe('web UI: files', () => {
     await page.locator('.uploads li.done', { hasText: 'dropped.txt' }).waitFor();
     await fileRow(page, 'dropped.txt').waitFor();
     await logLine(other, 'dropper shared dropped.txt').waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'dropped.txt'), 'utf8')).toBe('dropped bytes');
+    expect(await fs.readFile(path.join(rig.server.dir, 'dropped.txt'), 'utf8')).toBe('dropped bytes');
   });
 
   it('cancels a running upload and leaves no file behind', async () => {
@@ -172,8 +140,8 @@ describe('web UI: files', () => {
     await item.locator('.upload-status', { hasText: 'cancelled' }).waitFor();
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     // Nothing visible: neither on disk nor in the listing the server gives.
-    expect((await fs.readdir(server.dir)).filter((n) => n === 'slow.bin')).toEqual([]);
-    const listing = await page.request.get(new URL('api/files?path=', server.base).href);
+    expect((await fs.readdir(rig.server.dir)).filter((n) => n === 'slow.bin')).toEqual([]);
+    const listing = await page.request.get(new URL('api/files?path=', rig.server.base).href);
     expect(((await listing.json()) as Array<{ name: string }>).map((e) => e.name)).not.toContain('slow.bin');
   });
 

@@ -1,51 +1,32 @@
 // End to end in real Chromium: the library as the page shows it: live changes from other doors, file notices, folders in the URL.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enterRoom, fileRow, launchBrowser, logLine, openPage, screenshot, scrollWidth, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserRig } from './helpers/browser-rig.js';
+import { enterRoom, fileRow, logLine, screenshot, scrollWidth, type WebPage, type PageOptions } from './helpers/browser.js';
 import { ftpClient } from './helpers/ftp.js';
 
-let server: E2eServer;
-let browser: Browser;
-const pages: WebPage[] = [];
+const rig = browserRig({ ftp: '0' });
 
-beforeAll(async () => {
-  server = await startServer({ ftp: '0' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages.splice(0)) await p.context.close();
-  expect(problems).toEqual([]);
-});
-
-async function open(options: { name?: string; path?: string } & Parameters<typeof openPage>[2] = {}): Promise<WebPage> {
-  const page = await openPage(browser, server.base, options);
-  pages.push(page);
+async function open(options: { name?: string; path?: string } & PageOptions = {}): Promise<WebPage> {
+  const page = await rig.open(options);
   if (options.name !== undefined) await enterRoom(page.page, options.name);
   return page;
 }
 
 /** The test's own HTTP client: another person using the API (no browser). */
 async function api(method: string, where: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
-  const res = await fetch(new URL(where, server.base), { method, body, headers });
+  const res = await fetch(new URL(where, rig.server.base), { method, body, headers });
   expect(res.status, `${method} ${where}`).toBeLessThan(300);
   return res;
 }
 
 describe('web UI: the library, live', () => {
   it('applies every change made elsewhere (HTTP, FTP) to the folder shown, entered or not, without a reload', async () => {
-    await fs.mkdir(path.join(server.dir, 'live'));
+    await fs.mkdir(path.join(rig.server.dir, 'live'));
     const { page } = await open({ path: 'files/live/' });
     await page.getByText('This folder is empty.').waitFor();
-    const ftp = await ftpClient(server.ftpPort ?? 0);
+    const ftp = await ftpClient(rig.server.ftpPort ?? 0);
     try {
       await api('PUT', 'files/live/from-http.txt', 'over HTTP');
       await fileRow(page, 'from-http.txt').waitFor();
@@ -71,11 +52,11 @@ describe('web UI: the library, live', () => {
   });
 
   it('follows the folder shown when it is renamed, and says so when it is deleted', async () => {
-    await fs.mkdir(path.join(server.dir, 'old-name'));
-    await fs.writeFile(path.join(server.dir, 'old-name', 'inside.txt'), 'x');
+    await fs.mkdir(path.join(rig.server.dir, 'old-name'));
+    await fs.writeFile(path.join(rig.server.dir, 'old-name', 'inside.txt'), 'x');
     const { page } = await open({ path: 'files/old-name/' });
     await fileRow(page, 'inside.txt').waitFor();
-    const ftp = await ftpClient(server.ftpPort ?? 0);
+    const ftp = await ftpClient(rig.server.ftpPort ?? 0);
     try {
       await ftp.rename('/old-name', '/new-name');
       await page.locator('.crumbs [aria-current="page"]', { hasText: 'new-name' }).waitFor();
@@ -113,34 +94,34 @@ describe('web UI: the library, live', () => {
 
 describe('web UI: folders in the address bar', () => {
   it('answers a browser at /files/DIR/ with the UI there; other clients get what they always got', async () => {
-    await fs.mkdir(path.join(server.dir, 'deep', 'er'), { recursive: true });
-    await fs.writeFile(path.join(server.dir, 'deep', 'er', 'page.html'), '<p>a file</p>');
+    await fs.mkdir(path.join(rig.server.dir, 'deep', 'er'), { recursive: true });
+    await fs.writeFile(path.join(rig.server.dir, 'deep', 'er', 'page.html'), '<p>a file</p>');
     const html = { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
-    const page = await fetch(new URL('files/deep/er/', server.base), { headers: html });
+    const page = await fetch(new URL('files/deep/er/', rig.server.base), { headers: html });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('vary')).toContain('Accept');
     expect(await page.text()).toContain('<base href="../../../">');
     // Without the trailing slash the page's folder is one level up, and so is the way back.
-    expect(await (await fetch(new URL('files/deep/er', server.base), { headers: html })).text()).toContain('<base href="../../">');
+    expect(await (await fetch(new URL('files/deep/er', rig.server.base), { headers: html })).text()).toContain('<base href="../../">');
     // A folder not (or no longer) there, written as a folder: the UI, which says so.
-    expect((await fetch(new URL('files/not-there/', server.base), { headers: html })).status).toBe(200);
+    expect((await fetch(new URL('files/not-there/', rig.server.base), { headers: html })).status).toBe(200);
 
     // curl, the API, scripts: unchanged.
-    const curl = await fetch(new URL('files/deep/er/', server.base), { headers: { Accept: '*/*' } });
+    const curl = await fetch(new URL('files/deep/er/', rig.server.base), { headers: { Accept: '*/*' } });
     expect(curl.status).toBe(400);
     expect(((await curl.json()) as { error: { code: string } }).error.code).toBe('NOT_A_FILE');
     // A file stays a file, and a missing file stays a 404, even for a browser.
-    const file = await fetch(new URL('files/deep/er/page.html', server.base), { headers: html });
+    const file = await fetch(new URL('files/deep/er/page.html', rig.server.base), { headers: html });
     expect(await file.text()).toBe('<p>a file</p>');
     expect(file.headers.get('content-security-policy')).toBe('sandbox');
-    expect((await fetch(new URL('files/deep/gone.txt', server.base), { headers: html })).status).toBe(404);
+    expect((await fetch(new URL('files/deep/gone.txt', rig.server.base), { headers: html })).status).toBe(404);
   });
 
   it('opens at a deep link, puts each folder in the URL, and Back and Forward move between folders', async () => {
-    await fs.mkdir(path.join(server.dir, 'docs', 'sub 子'), { recursive: true });
-    await fs.writeFile(path.join(server.dir, 'docs', 'sub 子', 'deep.txt'), 'deep bytes');
-    await fs.writeFile(path.join(server.dir, 'docs', 'top.txt'), 'top');
+    await fs.mkdir(path.join(rig.server.dir, 'docs', 'sub 子'), { recursive: true });
+    await fs.writeFile(path.join(rig.server.dir, 'docs', 'sub 子', 'deep.txt'), 'deep bytes');
+    await fs.writeFile(path.join(rig.server.dir, 'docs', 'top.txt'), 'top');
     const { page } = await open({ path: `files/docs/${encodeURIComponent('sub 子')}/` });
     await page.locator('.crumbs [aria-current="page"]', { hasText: 'sub 子' }).waitFor();
     await fileRow(page, 'deep.txt').waitFor();
@@ -168,12 +149,12 @@ describe('web UI: folders in the address bar', () => {
     // Navigating never reloaded the page: still in the room.
     await page.locator('.status', { hasText: 'In the room as deeplinker' }).waitFor();
     // A folder link is a real link: its address opens that folder in a new tab too.
-    expect(await page.getByRole('link', { name: 'Open folder sub 子' }).getAttribute('href')).toBe(new URL(`files/docs/${encodeURIComponent('sub 子')}/`, server.base).href);
+    expect(await page.getByRole('link', { name: 'Open folder sub 子' }).getAttribute('href')).toBe(new URL(`files/docs/${encodeURIComponent('sub 子')}/`, rig.server.base).href);
   });
 
   it('opens a folder link on a phone in Chinese without a name: the name form above the folder, nothing sideways', async () => {
-    await fs.mkdir(path.join(server.dir, '照片'), { recursive: true });
-    await fs.writeFile(path.join(server.dir, '照片', '海边.jpg'), 'jpeg');
+    await fs.mkdir(path.join(rig.server.dir, '照片'), { recursive: true });
+    await fs.writeFile(path.join(rig.server.dir, '照片', '海边.jpg'), 'jpeg');
     const { page } = await open({ path: `files/${encodeURIComponent('照片')}/`, locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     await page.getByRole('heading', { name: '进入聊天室' }).waitFor();
     await fileRow(page, '海边.jpg').waitFor();

@@ -1,33 +1,14 @@
 // End to end in real Chromium: uploads as a person sees them: failures, rows that clear, name clashes, no name needed.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { enterRoom, fileRow, focused, launchBrowser, logLine, openPage, screenshot, startServer, type E2eServer, type WebPage } from './helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserRig } from './helpers/browser-rig.js';
+import { enterRoom, fileRow, focused, logLine, screenshot, type WebPage } from './helpers/browser.js';
 
-let server: E2eServer;
-let browser: Browser;
-const pages: WebPage[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ maxUpload: '1M' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-afterEach(async () => {
-  const problems = pages.flatMap((p) => p.problems);
-  for (const p of pages.splice(0)) await p.context.close();
-  expect(problems).toEqual([]);
-});
+const rig = browserRig({ maxUpload: '1M' });
 
 async function open(name?: string): Promise<WebPage> {
-  const page = await openPage(browser, server.base);
-  pages.push(page);
+  const page = await rig.open();
   if (name !== undefined) await enterRoom(page.page, name);
   return page;
 }
@@ -60,7 +41,7 @@ describe('web UI: uploads', () => {
 
   it('asks before replacing a name that exists: keep both, replace, cancel', async () => {
     const { page } = await open('careful');
-    await fs.writeFile(path.join(server.dir, 'notes.txt'), 'original');
+    await fs.writeFile(path.join(rig.server.dir, 'notes.txt'), 'original');
     await page.getByRole('button', { name: 'Refresh' }).click();
     await fileRow(page, 'notes.txt').waitFor();
 
@@ -72,43 +53,43 @@ describe('web UI: uploads', () => {
     expect(await focused(page)).toBe('Keep both');
     await page.keyboard.press('Enter');
     await fileRow(page, 'notes (1).txt').waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'notes (1).txt'), 'utf8')).toBe('second');
-    expect(await fs.readFile(path.join(server.dir, 'notes.txt'), 'utf8')).toBe('original');
+    expect(await fs.readFile(path.join(rig.server.dir, 'notes (1).txt'), 'utf8')).toBe('second');
+    expect(await fs.readFile(path.join(rig.server.dir, 'notes.txt'), 'utf8')).toBe('original');
 
     await page.setInputFiles('#upload-input', file('notes.txt', 'third'));
     await asking.getByRole('button', { name: 'Keep both' }).click();
     await fileRow(page, 'notes (2).txt').waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'notes (2).txt'), 'utf8')).toBe('third');
+    expect(await fs.readFile(path.join(rig.server.dir, 'notes (2).txt'), 'utf8')).toBe('third');
 
     await page.setInputFiles('#upload-input', file('notes.txt', 'replacement'));
     await asking.getByRole('button', { name: 'Cancel' }).click();
     await asking.waitFor({ state: 'detached' });
-    expect(await fs.readFile(path.join(server.dir, 'notes.txt'), 'utf8')).toBe('original');
+    expect(await fs.readFile(path.join(rig.server.dir, 'notes.txt'), 'utf8')).toBe('original');
 
     await page.setInputFiles('#upload-input', file('notes.txt', 'replacement'));
     await asking.getByRole('button', { name: 'Replace' }).click();
     await page.locator('.uploads li.done', { hasText: 'notes.txt' }).waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'notes.txt'), 'utf8')).toBe('replacement');
+    expect(await fs.readFile(path.join(rig.server.dir, 'notes.txt'), 'utf8')).toBe('replacement');
   });
 
   it('asks too when the name appeared after the listing was read (If-None-Match: *), never replacing silently', async () => {
     const { page } = await open('racer');
     await page.getByText('This folder is empty.').or(fileRow(page, 'notes.txt')).first().waitFor();
     // Written behind the page's back: the listing it shows does not have it.
-    await fs.writeFile(path.join(server.dir, 'late.txt'), 'there first');
+    await fs.writeFile(path.join(rig.server.dir, 'late.txt'), 'there first');
     await page.setInputFiles('#upload-input', file('late.txt', 'mine'));
     const asking = page.locator('.uploads li.asking', { hasText: 'late.txt already exists here.' });
     await asking.waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'late.txt'), 'utf8')).toBe('there first');
+    expect(await fs.readFile(path.join(rig.server.dir, 'late.txt'), 'utf8')).toBe('there first');
     await asking.getByRole('button', { name: 'Keep both' }).click();
     await page.locator('.uploads li.done', { hasText: 'late (1).txt' }).waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'late (1).txt'), 'utf8')).toBe('mine');
+    expect(await fs.readFile(path.join(rig.server.dir, 'late (1).txt'), 'utf8')).toBe('mine');
   });
 
   it('browses, downloads and uploads without entering the chat; the upload is announced as from someone', async () => {
     const { page: member } = await open('listener');
-    await fs.mkdir(path.join(server.dir, 'open'));
-    await fs.writeFile(path.join(server.dir, 'open', 'readme.txt'), 'no name needed');
+    await fs.mkdir(path.join(rig.server.dir, 'open'));
+    await fs.writeFile(path.join(rig.server.dir, 'open', 'readme.txt'), 'no name needed');
     const { page } = await open();
     // The name form and the files pane side by side; no name entered.
     await page.getByRole('heading', { name: 'Enter the room' }).waitFor();
@@ -120,7 +101,7 @@ describe('web UI: uploads', () => {
     await page.locator('.files .anonymous').waitFor();
     await page.setInputFiles('#upload-input', file('anonymous.txt', 'from nobody in particular'));
     await page.locator('.uploads li.done', { hasText: 'anonymous.txt' }).waitFor();
-    expect(await fs.readFile(path.join(server.dir, 'open', 'anonymous.txt'), 'utf8')).toBe('from nobody in particular');
+    expect(await fs.readFile(path.join(rig.server.dir, 'open', 'anonymous.txt'), 'utf8')).toBe('from nobody in particular');
     await logLine(member, 'someone shared open/anonymous.txt').waitFor();
     await screenshot(page, 'web-uploads-no-name.png');
   });

@@ -1,19 +1,11 @@
 // Integration tests of the WebSocket chat door through real sockets: protocol, notices, validation.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Member } from '../src/core/room.js';
 import { MAX_FRAME_BYTES, type ServerMessage } from '../src/doors/ws/messages.js';
 import { VERSION } from '../src/cli/version.js';
-import { startWsRig, type TestWsClient, type WsRig, type WsRigOptions } from './helpers/ws.js';
+import { wsRigPerTest, type TestWsClient } from './helpers/ws.js';
 
-let rig: WsRig | undefined;
-async function start(options: WsRigOptions = {}): Promise<WsRig> {
-  rig = await startWsRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = wsRigPerTest();
 
 type ErrorMessage = Extract<ServerMessage, { type: 'error' }>;
 

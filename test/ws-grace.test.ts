@@ -1,20 +1,12 @@
 // Integration tests of the WebSocket door's leave grace (issue 9 item 18): a reload or a blip with the resume token is silent.
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomEvent } from '../src/core/room.js';
 import type { WsDoor } from '../src/doors/ws/door.js';
 import { DEFAULT_LEAVE_GRACE_MS, resolveWsOptions } from '../src/doors/ws/options.js';
-import { startWsRig, type TestWsClient, type WsRig, type WsRigOptions } from './helpers/ws.js';
+import { wsRigPerTest, type TestWsClient, type WsRig } from './helpers/ws.js';
 
-let rig: WsRig | undefined;
-async function start(options: WsRigOptions = {}): Promise<WsRig> {
-  rig = await startWsRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = wsRigPerTest();
 
 /** Every room event from now on. */
 function record(r: WsRig): RoomEvent[] {

@@ -1,18 +1,10 @@
 // Integration tests of WebSocket sessions: resume takeover, keepalive timeout, slow readers, closing.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RoomEvent } from '../src/core/room.js';
 import { CLOSE_CODES } from '../src/doors/ws/messages.js';
-import { startWsRig, type WsRig, type WsRigOptions } from './helpers/ws.js';
+import { wsRigPerTest } from './helpers/ws.js';
 
-let rig: WsRig | undefined;
-async function start(options: WsRigOptions = {}): Promise<WsRig> {
-  rig = await startWsRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = wsRigPerTest();
 
 describe('WS door: resume', () => {
   it('moves the member to the new connection: no leave, no join; the old one is closed with 4000', async () => {

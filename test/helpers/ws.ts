@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { WebSocket, type ClientOptions } from 'ws';
+import { afterEach } from 'vitest';
 import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
@@ -195,5 +196,18 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
       history?.close();
       if (!closeOptions.keepData) await rm(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A start(options) for a test file whose tests each start their own rig; the rig is closed after each test. */
+export function wsRigPerTest(): (options?: WsRigOptions) => Promise<WsRig> {
+  let rig: WsRig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+  return async (options = {}) => {
+    rig = await startWsRig(options);
+    return rig;
   };
 }
