@@ -44,6 +44,8 @@ export interface Config {
   readonly ftpAnonymous: 'read' | 'write' | 'off';
   readonly ftpMaxClients: number;
   readonly ftpMaxPerIp: number;
+  /** `--public-url`: origins (scheme://host:port) people reach the web door by, beyond loopback and the bound address. */
+  readonly publicUrls: readonly string[];
 }
 
 /** Defaults of SPEC sections 2-4: nothing here needs an external service. */
@@ -94,6 +96,8 @@ export interface RawOptions {
   ftpAnonymous?: string;
   ftpMaxClients?: string;
   ftpMaxPerIp?: string;
+  /** One or more URLs, comma-separated (serve joins repeated flags this way). */
+  publicUrl?: string;
 }
 
 const ENV_NAMES: Record<keyof RawOptions, string> = {
@@ -120,6 +124,7 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   ftpAnonymous: 'NETROOM_FTP_ANONYMOUS',
   ftpMaxClients: 'NETROOM_FTP_MAX_CLIENTS',
   ftpMaxPerIp: 'NETROOM_FTP_MAX_PER_IP',
+  publicUrl: 'NETROOM_PUBLIC_URL',
 };
 
 /** The environment variable behind each option, for help texts and the README. */
@@ -156,6 +161,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     ftpAnonymous: parseAnonymous(pick('ftpAnonymous') ?? DEFAULTS.ftpAnonymous),
     ftpMaxClients: parseCount(pick('ftpMaxClients') ?? String(DEFAULTS.ftpMaxClients), '--ftp-max-clients', 1, 100_000),
     ftpMaxPerIp: parseCount(pick('ftpMaxPerIp') ?? String(DEFAULTS.ftpMaxPerIp), '--ftp-max-per-ip', 1, 100_000),
+    publicUrls: parsePublicUrls(pick('publicUrl')),
   };
   // With every door off nobody could reach the server, and nothing would keep it running.
   if (config.http === null && config.irc === null && config.ftp === null && config.port === null) {
@@ -240,6 +246,33 @@ function parsePublicHost(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[A-Za-z0-9.-]+$/u.test(value)) throw new UsageError(`--ftp-public-host takes an IPv4 address or a host name, not "${value}"`);
   return value;
+}
+
+/**
+ * `--public-url`: comma-separated absolute http(s) URLs. A path is allowed (a proxy may serve netroom
+ * under one) but only the origin counts; user info, query and fragment have no meaning here.
+ */
+export function parsePublicUrls(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const origins: string[] = [];
+  for (const item of value.split(',').map((part) => part.trim())) {
+    if (item === '') continue;
+    const example = 'e.g. https://chat.example.org or http://192.168.1.20:8080';
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new UsageError(`--public-url takes an address people open the server at (${example}), not "${item}"`);
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+      throw new UsageError(`--public-url takes an http:// or https:// address (${example}), not "${item}"`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+      throw new UsageError(`--public-url takes scheme, host, port and path only (no user, ?query or #fragment), not "${item}"`);
+    }
+    if (!origins.includes(url.origin)) origins.push(url.origin);
+  }
+  return origins;
 }
 
 function parseAnonymous(value: string): 'read' | 'write' | 'off' {

@@ -97,6 +97,7 @@ export class NetroomServer {
           host,
           port: config.http,
           adminToken: this.adminToken,
+          publicUrls: config.publicUrls,
           ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
           plugins: [wsPlugin(ctx, { historySize: config.historySize, leaveGraceMs: config.leaveGraceMs })],
         }),

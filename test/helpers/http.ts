@@ -56,6 +56,7 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
     plugins: options.plugins,
     idleTimeoutMs: options.idleTimeoutMs,
     downloadBufferBytes: options.downloadBufferBytes,
+    publicUrls: options.publicUrls,
   });
   await door.listen();
   const port = door.address().port;

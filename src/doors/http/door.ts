@@ -9,7 +9,9 @@ import { apiRoutes } from './api.js';
 import type { HttpDoorEvents, HttpShared } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { fileRoutes } from './files.js';
+import { installGuard } from './guard.js';
 import { healthRoutes } from './health.js';
+import { SameOriginPolicy } from './same-origin.js';
 import { uploadRoutes } from './uploads.js';
 import { webRoutes } from './web.js';
 
@@ -32,6 +34,11 @@ export interface HttpDoorOptions {
   readonly idleTimeoutMs?: number;
   /** Big (1 MiB) read buffers shared by the downloads in progress, in bytes. Default 16 MiB. */
   readonly downloadBufferBytes?: number;
+  /**
+   * `--public-url`: addresses people reach the server by beyond loopback and the bound address
+   * (their hosts are accepted in Host, their origins may change state and open WebSockets).
+   */
+  readonly publicUrls?: readonly string[];
 }
 
 /** Largest JSON body (announce, folders): small on purpose; file bodies are streamed, never parsed. */
@@ -119,6 +126,8 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
   private async start(): Promise<void> {
     const { app, shared, options } = this;
     installErrorHandling(app, shared.log, this.ctx.metrics);
+    // First of all hooks, so it covers every route, the plugins' included (the WebSocket upgrade).
+    installGuard(app, new SameOriginPolicy({ bindHost: options.host, publicUrls: options.publicUrls ?? [] }), shared.log);
     await app.register((scope, _opts, done) => {
       uploadRoutes(scope, shared);
       done();

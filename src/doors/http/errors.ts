@@ -16,6 +16,8 @@ export type HttpCode =
   | 'PRECONDITION_FAILED'
   | 'METHOD_NOT_ALLOWED'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'BAD_HOST'
+  | 'CROSS_ORIGIN'
   | 'INTERNAL';
 
 /** An error the door answers as is: status, stable code, English message, extra headers. */
