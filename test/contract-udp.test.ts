@@ -2,6 +2,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { chatContract, type ContractClient, type ContractHarness, type HarnessOptions } from './contract/chat-contract.js';
 import { Inbox } from './contract/inbox.js';
+import { PADDED_REQUEST, encodeRequest } from '../src/doors/udp/codec.js';
 import { startUdpRig } from './helpers/udp.js';
 
 /** `ERROR CODE: message`, as the UDP door writes errors in English. */
@@ -29,7 +30,8 @@ async function udpClient(port: number): Promise<{ client: ContractClient; close:
   let name = '';
   const client: ContractClient = {
     async enter(wanted) {
-      send(`L ${wanted}`);
+      // Padded as netroom's client sends it: the door answers a stranger with no more bytes than it got.
+      socket.send(encodeRequest({ kind: 'L', name: wanted }, PADDED_REQUEST), port, '127.0.0.1');
       const reply = await replies.waitFor(() => true);
       if (reply === 'OK') {
         name = wanted;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../src/core/library.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { silentLogger } from '../src/log.js';
-import { startUdpRig, type TestUdpClient, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
+import { padded, startUdpRig, type TestUdpClient, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
 
 let rig: UdpRig | undefined;
 async function start(options: UdpRigOptions = {}): Promise<UdpRig> {
@@ -115,7 +115,8 @@ describe('UDP door: refusals', () => {
     const r = await start();
     await r.member('Alice');
     const b = await r.client();
-    const reply = await b.request('L alice');
+    // Padded as netroom's client sends it: the full text fits (issue 10 item 7; see udp-guard.test.ts).
+    const reply = await b.request(padded('L alice'));
     expect(reply).toMatch(/^ERROR NAME_TAKEN: /);
     expect(reply).not.toContain('OK');
     expect(await b.request('L alice2')).toBe('OK');
@@ -125,12 +126,12 @@ describe('UDP door: refusals', () => {
     const r = await start();
     const c = await r.client();
     for (const name of ['admin', '管理员', 'ADMIN', 'Server', 'netroom']) {
-      expect(await c.request(`L ${name}`)).toMatch(/^ERROR RESERVED_NAME: /);
+      expect(await c.request(padded(`L ${name}`))).toMatch(/^ERROR RESERVED_NAME: /);
     }
-    expect(await c.request('L Zhang San')).toMatch(/^ERROR BAD_NAME: .*spaces/);
-    expect(await c.request('L ')).toMatch(/^ERROR BAD_NAME: /);
-    expect(await c.request('L a@b')).toMatch(/^ERROR BAD_NAME: /);
-    expect(await c.request(`L ${'x'.repeat(33)}`)).toMatch(/^ERROR BAD_NAME: /);
+    expect(await c.request(padded('L Zhang San'))).toMatch(/^ERROR BAD_NAME: .*spaces/);
+    expect(await c.request(padded('L '))).toMatch(/^ERROR BAD_NAME: /);
+    expect(await c.request(padded('L a@b'))).toMatch(/^ERROR BAD_NAME: /);
+    expect(await c.request(padded(`L ${'x'.repeat(33)}`))).toMatch(/^ERROR BAD_NAME: /);
     expect(r.room.size).toBe(0);
   });
 
@@ -142,32 +143,38 @@ describe('UDP door: refusals', () => {
     const stranger = await r.client();
     expect(await mallory.request('C alice I am alice')).toMatch(/^\nERROR NOT_IN_ROOM: .*mallory/);
     expect(await mallory.request('Q alice')).toMatch(/^\nERROR NOT_IN_ROOM: /);
-    expect(await stranger.request('C alice hi')).toMatch(/^ERROR NOT_IN_ROOM: /);
-    expect(await stranger.request('Q alice')).toMatch(/^ERROR NOT_IN_ROOM: /);
-    expect(await stranger.request('H alice')).toMatch(/^ERROR NOT_IN_ROOM: /);
+    // A stranger gets no more bytes than it sent: `C alice hi` (10 bytes) has room for a word only.
+    expect(await stranger.request('C alice hi')).toBe('ERROR');
+    expect(await stranger.request(padded('Q alice'))).toMatch(/^ERROR NOT_IN_ROOM: /);
+    expect(await stranger.request(padded('H alice'))).toMatch(/^ERROR NOT_IN_ROOM: /);
     expect(r.room.find('alice')).toBeDefined();
     mallory.send('C mallory ok');
     // Nothing of the above reached alice: her next datagram is mallory's honest message.
     expect(await alice.next()).toBe('\nmallory: ok');
   });
 
-  it('answers garbage with an error and keeps working', async () => {
+  it('answers garbage with an error no longer than the garbage and keeps working', async () => {
     const r = await start();
     const a = await r.member('alice');
     const g = await r.client();
-    const garbage = [
-      Buffer.from([0xff, 0x00, 0x13, 0x37, 0xfe, 0x80]),
-      Buffer.alloc(0),
-      Buffer.from([0x4c, 0x20, 0xc3, 0x28]), // "L " + invalid UTF-8
-      Buffer.from('X foo'),
-      Buffer.from('Lalice'),
-      Buffer.from('hello'),
-      Buffer.alloc(60_000, 0x41),
+    const garbage: [Buffer, string | RegExp][] = [
+      [Buffer.from([0xff, 0x00, 0x13, 0x37, 0xfe, 0x80]), 'ERROR'],
+      [Buffer.from([0x4c, 0x20, 0xc3, 0x28]), 'NO'], // "L " + invalid UTF-8
+      [Buffer.from('X foo'), 'ERROR'],
+      [Buffer.from('Lalice'), 'ERROR'],
+      [Buffer.from('hello'), 'ERROR'],
+      [Buffer.from('Z' + 'z'.repeat(200)), /^ERROR BAD_REQUEST: /],
+      [Buffer.alloc(60_000, 0x41), /^ERROR BAD_REQUEST: /],
     ];
-    for (const datagram of garbage) {
-      expect(await g.request(datagram)).toMatch(/^ERROR BAD_REQUEST: /);
+    for (const [datagram, answer] of garbage) {
+      const reply = await g.request(datagram);
+      expect(Buffer.byteLength(reply)).toBeLessThanOrEqual(datagram.length);
+      if (typeof answer === 'string') expect(reply).toBe(answer);
+      else expect(reply).toMatch(answer);
     }
-    // A member sending garbage gets the error notice-style (leading newline).
+    // An empty datagram has no room for any answer: silence (the OK below is the next datagram).
+    g.send(Buffer.alloc(0));
+    // A member sending garbage gets the error notice-style (leading newline), in full.
     expect(await a.request('Z')).toMatch(/^\nERROR BAD_REQUEST: /);
     expect(await g.request('L gina')).toBe('OK');
     expect(await a.next()).toBe('\ngina joined the room');
@@ -231,7 +238,10 @@ describe('UDP door: long notices and languages', () => {
     r.room.announce('今天休息');
     expect(await a.next()).toBe('\n管理员 说: 今天休息');
     expect(await b.next()).toBe('\n管理员 说: 今天休息');
-    expect(await (await r.client()).request('L alice')).toBe('该用户已存在 (NAME_TAKEN)');
+    const c = await r.client();
+    expect(await c.request(padded('L alice'))).toBe('该用户已存在 (NAME_TAKEN)');
+    // The seeds' own client does not pad: `L alice` (7 bytes) gets the longest text that fits.
+    expect(await c.request('L alice')).toBe('错误');
     expect(await b.request('Q 张三')).toBe('EXIT');
     expect(await a.next()).toBe('\n张三 离开了聊天室');
   });
@@ -267,7 +277,7 @@ describe('UDP door: leaving by other paths', () => {
     // bob and carol never sent H: still in, after at least three intervals.
     expect(r.room.who().map((m) => m.name)).toEqual(['bob', 'carol']);
     // alice's next heartbeat tells her she is out, so a client can enter again.
-    a.send('H alice');
+    a.send(padded('H alice'));
     expect(await a.waitFor((t) => t.startsWith('ERROR'))).toMatch(/^ERROR NOT_IN_ROOM: /);
     expect(await a.request('L alice')).toBe('OK');
   });
@@ -282,7 +292,8 @@ describe('UDP door: leaving by other paths', () => {
     r.room.leave(bob, 'disconnect');
     expect(await a.next()).toBe('\nbob left the room');
     expect(r.door.peers.size).toBe(1);
-    expect(await b.request('C bob still here?')).toMatch(/^ERROR NOT_IN_ROOM: /);
+    // No longer a member: the answer fits in the 17 bytes it sent (issue 10 item 7).
+    expect(await b.request('C bob still here?')).toBe('ERROR NOT_IN_ROOM');
     expect(await b.request('L bob')).toBe('OK');
     expect(await a.next()).toBe('\nbob joined the room');
     expect(r.room.find('bob')).toBeDefined();

@@ -1,7 +1,7 @@
 // A seed-protocol UDP chat client (SPEC 3.1) for the CLI and the tests; works with netroom and the seeds' server.
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { EXIT, MAX_DATAGRAM, OK, encodeRequest } from '../doors/udp/codec.js';
+import { EXIT, MAX_DATAGRAM, OK, PADDED_REQUEST, encodeRequest } from '../doors/udp/codec.js';
 
 /** Options of a {@link UdpChatClient}. */
 export interface UdpChatClientOptions {
@@ -97,7 +97,8 @@ export class UdpChatClient extends EventEmitter<UdpChatClientEvents> {
     this.state = 'entering';
     try {
       await this.open();
-      const request = encodeRequest({ kind: 'L', name });
+      // Padded: netroom answers a source that has not entered with no more bytes than it sent.
+      const request = encodeRequest({ kind: 'L', name }, PADDED_REQUEST);
       const reply = await this.ask(request, this.timeoutMs / 2);
       if (!reply.equals(OK_BYTES)) {
         const text = reply.toString('utf8').replace(/^\n/, '');
@@ -127,7 +128,7 @@ export class UdpChatClient extends EventEmitter<UdpChatClientEvents> {
     this.state = 'quitting';
     this.stopHeartbeat();
     try {
-      await this.ask(encodeRequest({ kind: 'Q', name: this.name }), 0);
+      await this.ask(encodeRequest({ kind: 'Q', name: this.name }, PADDED_REQUEST), 0);
     } catch {
       // No EXIT in time or the network went: we are leaving anyway.
     }
@@ -269,7 +270,7 @@ export class UdpChatClient extends EventEmitter<UdpChatClientEvents> {
   private startHeartbeat(): void {
     const every = this.options.heartbeatMs ?? 0;
     if (!(every > 0)) return;
-    const beat = encodeRequest({ kind: 'H', name: this.name });
+    const beat = encodeRequest({ kind: 'H', name: this.name }, PADDED_REQUEST);
     this.write(beat); // at once, so the server knows this client heartbeats
     this.heartbeat = setInterval(() => this.write(beat), every);
     this.heartbeat.unref();

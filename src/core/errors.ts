@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'UPLOAD_ABORTED'
   | 'IO_ERROR'
-  | 'SERVER_CLOSING';
+  | 'SERVER_CLOSING'
+  | 'TOO_MANY_MEMBERS';
 
 /** An expected failure with a stable `code`; `message` is English, doors may localise by code. */
 export class NetroomError extends Error {

@@ -21,6 +21,43 @@ export function formatSize(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
+/**
+ * Everything a line-based display may start a new line at: LF and CR (the room refuses CR, but a
+ * stored event may predate that), VT, FF, and the Unicode breaks NEL, LS and PS (terminals and
+ * Python's `splitlines()` honour some of them).
+ */
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/u;
+
+/** Split text at every line break a line-based display would honour (see {@link LINE_BREAK}). */
+export function splitLines(text: string): string[] {
+  return LINE_BREAK.test(text) ? text.split(LINE_BREAK) : [text];
+}
+
+/**
+ * The mark that starts every continuation line of `speaker`'s text: `alice | `. No real notice
+ * starts this way in either language: names hold no spaces, so `NAME | ` is neither a message
+ * (`NAME: `, `NAME 说: `), a join, a leave, a file notice nor an announcement (SPEC section 1).
+ */
+export function continuationMark(speaker: string): string {
+  return `${speaker} | `;
+}
+
+/**
+ * Text of several lines as a line-based door shows it (SPEC section 1, issue 10 item 9): the
+ * first line after `lead`, each further line after {@link continuationMark} of `speaker`, so a
+ * line of the text can never pass for an announcement or for someone else's message. The one
+ * rendering every line-based door uses (UDP notices, the terminal client's `notice`).
+ */
+export function spokenText(lead: string, speaker: string, text: string): string {
+  const lines = splitLines(text);
+  let out = lead + (lines[0] ?? '');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    out += '\n' + (line === '' ? continuationMark(speaker).trimEnd() : continuationMark(speaker) + line);
+  }
+  return out;
+}
+
 /** The text a door shows for a room event, e.g. "alice joined the room" or "欢迎 alice 进入聊天室". */
 export function noticeText(lang: Lang, event: RoomEvent): string {
   const zh = lang === 'zh';
@@ -28,16 +65,15 @@ export function noticeText(lang: Lang, event: RoomEvent): string {
     case 'join':
       return zh ? `欢迎 ${event.name} 进入聊天室` : `${event.name} joined the room`;
     case 'message':
-      return zh ? `${event.name} 说: ${event.text}` : `${event.name}: ${event.text}`;
+      return spokenText(zh ? `${event.name} 说: ` : `${event.name}: `, event.name, event.text);
     case 'leave':
       return zh ? `${event.name} 离开了聊天室` : `${event.name} left the room`;
     case 'announce':
-      return zh ? `管理员 说: ${event.text}` : `[admin] ${event.text}`;
+      return zh ? spokenText('管理员 说: ', '管理员', event.text) : spokenText('[admin] ', '[admin]', event.text);
     case 'file': {
       const who = event.name ?? (zh ? '有人' : 'someone');
-      return zh
-        ? `${who} 分享了 ${event.path} (${formatSize(event.size)})`
-        : `${who} shared ${event.path} (${formatSize(event.size)})`;
+      const what = `${event.path} (${formatSize(event.size)})`;
+      return spokenText(zh ? `${who} 分享了 ` : `${who} shared `, who, what);
     }
     case 'closing':
       return zh ? '服务器即将关闭' : 'the server is closing';
@@ -71,6 +107,7 @@ export const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
   UPLOAD_ABORTED: '上传失败',
   IO_ERROR: '服务器错误',
   SERVER_CLOSING: '服务器即将关闭',
+  TOO_MANY_MEMBERS: '聊天室人数已满',
 };
 
 /** The text a door shows for an error: "ERROR CODE: message" in English, the seeds' style in Chinese. */
@@ -80,4 +117,19 @@ export function errorText(lang: Lang, err: NetroomError): string {
     if (zh) return `${zh} (${err.code})`;
   }
   return `ERROR ${err.code}: ${err.message}`;
+}
+
+/**
+ * An error's texts from the most to the least informative, for a reply that must fit in few bytes
+ * (the UDP door answers an address that has not entered with at most the bytes it sent): the full
+ * text, then the bare code (`ERROR NAME_TAKEN`; in Chinese the seeds' text alone), the code, a
+ * word, and `NO`, which fits any request the seeds' client sends (`L ` and a name).
+ */
+export function errorTexts(lang: Lang, err: NetroomError): readonly string[] {
+  const full = errorText(lang, err);
+  if (lang === 'zh') {
+    const zh = ZH_ERRORS[err.code];
+    return zh ? [full, zh, err.code, '错误', 'NO'] : [full, err.code, '错误', 'NO'];
+  }
+  return [full, `ERROR ${err.code}`, err.code, 'ERROR', 'NO'];
 }

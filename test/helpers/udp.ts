@@ -7,7 +7,8 @@ import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
 import { Room } from '../../src/core/room.js';
-import { UdpDoor } from '../../src/doors/udp/door.js';
+import { PADDED_REQUEST } from '../../src/doors/udp/codec.js';
+import { UdpDoor, type UdpDoorOptions } from '../../src/doors/udp/door.js';
 import { silentLogger } from '../../src/log.js';
 import { Waker } from './waker.js';
 
@@ -126,6 +127,18 @@ export interface UdpRigOptions {
   /** Flood control; default off so tests can speak freely. */
   flood?: FloodLimit | null;
   heartbeatMs?: number;
+  /** The door's member caps and error-reply limit (defaults: the door's). */
+  maxMembers?: number;
+  maxPerAddress?: number;
+  errorRate?: FloodLimit;
+}
+
+/**
+ * `line` (an `L`, `Q` or `H`) padded as netroom's own client sends it, so the door may answer a
+ * source that has not entered with a full error text (it never answers with more bytes than it got).
+ */
+export function padded(line: string): Buffer {
+  return Buffer.from(`${line}\n${' '.repeat(PADDED_REQUEST)}`, 'utf8');
 }
 
 /** Start a room and a UDP door for one test. */
@@ -133,7 +146,15 @@ export async function startUdpRig(options: UdpRigOptions = {}): Promise<UdpRig> 
   const dir = await mkdtemp(join(tmpdir(), 'netroom-udp-'));
   const room = new Room({ flood: options.flood ?? null });
   const ctx = { room, library: new Library(dir), lang: options.lang ?? 'en', log: silentLogger() };
-  const door = new UdpDoor(ctx, { host: '127.0.0.1', port: 0, heartbeatMs: options.heartbeatMs });
+  const doorOptions: UdpDoorOptions = {
+    host: '127.0.0.1',
+    port: 0,
+    heartbeatMs: options.heartbeatMs,
+    maxMembers: options.maxMembers,
+    maxPerAddress: options.maxPerAddress,
+    errorRate: options.errorRate,
+  };
+  const door = new UdpDoor(ctx, doorOptions);
   await door.listen();
   const port = door.address().port;
   const clients: TestUdpClient[] = [];

@@ -60,6 +60,7 @@ const STATUS: Record<ErrorCode, number> = {
   UPLOAD_ABORTED: 400,
   IO_ERROR: 500,
   SERVER_CLOSING: 503,
+  TOO_MANY_MEMBERS: 503,
 };
 
 /** Turn anything thrown by a route (or by Fastify itself) into the HttpError the client gets. */

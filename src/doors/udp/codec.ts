@@ -42,7 +42,7 @@ function bad(message: string): DecodeResult {
  * so the person gets the precise reason (BAD_NAME, NOT_IN_ROOM) rather than a generic one.
  */
 export function decodeRequest(buf: Buffer): DecodeResult {
-  let end = buf.length;
+  let end = paddingStart(buf);
   if (end > 0 && buf[end - 1] === LF) {
     end -= 1;
     if (end > 0 && buf[end - 1] === CR) end -= 1;
@@ -72,10 +72,45 @@ export function decodeRequest(buf: Buffer): DecodeResult {
   }
 }
 
-/** Encode a request for the wire (used by the client; the name and text are sent as given). */
-export function encodeRequest(request: UdpRequest): Buffer {
+/**
+ * Fewest spaces that make padding (see {@link paddingStart}). Far more than a trailing line end
+ * from `nc -u` or a typo could hold, so an ordinary datagram is never read as padded.
+ */
+export const MIN_PADDING = 32;
+
+/**
+ * Size netroom's own client pads `L`, `Q` and `H` to. The door never answers a stranger with more
+ * bytes than it sent (SPEC section 4), so a bare `L bob` can only get a short answer; padded, the
+ * full error text fits (the longest ones name the name twice: 32 characters, 4 bytes each).
+ */
+export const PADDED_REQUEST = 512;
+
+/**
+ * Where the padding of an `L`, `Q` or `H` datagram starts (our extension; the seeds never send
+ * it): a line break followed only by {@link MIN_PADDING} or more spaces is ignored. Anything else
+ * returns `buf.length`. `C` is never padded: its text may hold line breaks and spaces.
+ */
+function paddingStart(buf: Buffer): number {
+  const kind = buf[0];
+  if (kind !== 0x4c && kind !== 0x51 && kind !== 0x48) return buf.length;
+  const lf = buf.indexOf(LF, 1);
+  if (lf < 0 || buf.length - lf - 1 < MIN_PADDING) return buf.length;
+  for (let i = lf + 1; i < buf.length; i++) if (buf[i] !== SPACE) return buf.length;
+  // Keep the LF: the usual trailing-line-end rule then drops it (and a CR before it).
+  return lf + 1;
+}
+
+/**
+ * Encode a request for the wire (used by the client; the name and text are sent as given).
+ * With `padTo`, an `L`, `Q` or `H` is padded to that many bytes (at least {@link MIN_PADDING}
+ * spaces after a line break), so the door may answer it with a full error text.
+ */
+export function encodeRequest(request: UdpRequest, padTo = 0): Buffer {
   const line = request.kind === 'C' ? `C ${request.name} ${request.text}` : `${request.kind} ${request.name}`;
-  return Buffer.from(line, 'utf8');
+  const buf = Buffer.from(line, 'utf8');
+  if (request.kind === 'C' || padTo <= 0) return buf;
+  const spaces = Math.max(MIN_PADDING, padTo - buf.length - 1);
+  return Buffer.concat([buf, Buffer.from('\n' + ' '.repeat(spaces), 'latin1')]);
 }
 
 /**
@@ -111,4 +146,17 @@ export function encodeNotice(text: string, maxBytes: number = MAX_DATAGRAM): Buf
 export function encodeReply(text: string, maxBytes: number = MAX_DATAGRAM): Buffer {
   const buf = Buffer.from(text, 'utf8');
   return buf.length <= maxBytes ? buf : buf.subarray(0, utf8Boundary(buf, 0, maxBytes));
+}
+
+/**
+ * The longest of `texts` (most informative first) that fits in `maxBytes`, for a reply to an
+ * address that has not entered: it must never get more bytes than it sent (SPEC section 4, no
+ * amplification). Null when not even the last one fits: the door then stays silent.
+ */
+export function fitReply(texts: readonly string[], maxBytes: number): Buffer | null {
+  for (const text of texts) {
+    const buf = Buffer.from(text, 'utf8');
+    if (buf.length <= maxBytes) return buf;
+  }
+  return null;
 }

@@ -4,11 +4,13 @@ import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
-import { errorText, noticeText } from '../../core/i18n.js';
+import { errorText, errorTexts, noticeText } from '../../core/i18n.js';
+import type { FloodLimit } from '../../core/limits.js';
 import type { Member, RoomEvent } from '../../core/room.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
-import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, type UdpRequest } from './codec.js';
+import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, fitReply, type UdpRequest } from './codec.js';
 import { FanOut } from './fanout.js';
+import { DEFAULT_ERROR_RATE, LogThrottle, ReplyBudgets } from './guard.js';
 import { UdpPeers, addressKey, isPeerName, type UdpPeer } from './peers.js';
 
 /** Options of the UDP door. */
@@ -19,7 +21,22 @@ export interface UdpDoorOptions {
   readonly port: number;
   /** Heartbeat interval a client is expected to keep (`H NAME`); missing three removes it. Default 10000. */
   readonly heartbeatMs?: number;
+  /** Members through this door at most; a further `L` gets TOO_MANY_MEMBERS. Default 2000. */
+  readonly maxMembers?: number;
+  /**
+   * Members from one source IP at most (any ports). Default 256: a classroom behind one NAT
+   * address fits. The seeds' client never heartbeats, so its members stay until they quit: these
+   * two caps are what bounds them.
+   */
+  readonly maxPerAddress?: number;
+  /** Error replies per source (IP for strangers, IP and port for members). Default 5/s, bursts of 10. */
+  readonly errorRate?: FloodLimit;
 }
+
+/** Default {@link UdpDoorOptions.maxMembers}. */
+export const DEFAULT_UDP_MAX_MEMBERS = 2000;
+/** Default {@link UdpDoorOptions.maxPerAddress}. */
+export const DEFAULT_UDP_MAX_PER_ADDRESS = 256;
 
 const MISSED_BEATS = 3;
 // Socket buffer sizes to try, largest first: Linux clamps to net.core.[rw]mem_max silently, other
@@ -70,6 +87,10 @@ export class UdpDoor implements Door {
   private readonly log: Logger;
   private readonly heartbeatMs: number;
   private readonly fanout: FanOut;
+  private readonly maxMembers: number;
+  private readonly maxPerAddress: number;
+  private readonly replyBudgets: ReplyBudgets;
+  private readonly logThrottle = new LogThrottle();
   private socket: Socket | null = null;
   private port = 0;
   private unsubscribe: (() => void) | null = null;
@@ -85,6 +106,10 @@ export class UdpDoor implements Door {
     this.log = ctx.log.child({ door: 'udp' });
     this.heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     if (!(this.heartbeatMs > 0)) throw new RangeError('heartbeatMs must be above 0');
+    this.maxMembers = options.maxMembers ?? DEFAULT_UDP_MAX_MEMBERS;
+    this.maxPerAddress = options.maxPerAddress ?? DEFAULT_UDP_MAX_PER_ADDRESS;
+    if (!(this.maxMembers >= 1) || !(this.maxPerAddress >= 1)) throw new RangeError('the UDP member caps must be at least 1');
+    this.replyBudgets = new ReplyBudgets(options.errorRate ?? DEFAULT_ERROR_RATE);
     this.fanout = new FanOut(this.send);
   }
 
@@ -162,8 +187,14 @@ export class UdpDoor implements Door {
     this.send(encodeReply(text), rinfo.port, rinfo.address);
   }
 
-  /** Send an error: bare to a stranger or in answer to L, notice-style (leading `\n`) to a member. */
-  private refuse(err: unknown, rinfo: RemoteInfo, asNotice: boolean): void {
+  /**
+   * Send an error: bare to a stranger or in answer to L, notice-style (leading `\n`) to a member.
+   * Error replies are rate-limited per source (the stranger's IP: a forged source address costs
+   * nothing; the member's address and port: one noisy member behind a NAT must not silence the
+   * others' errors). A stranger (`peer` undefined) never gets more bytes than the `received` it
+   * sent (SPEC section 4): the most informative text that fits, or silence.
+   */
+  private refuse(err: unknown, rinfo: RemoteInfo, received: number, peer: UdpPeer | undefined, asNotice = peer !== undefined): void {
     let error: NetroomError;
     if (isNetroomError(err)) {
       error = err;
@@ -172,8 +203,24 @@ export class UdpDoor implements Door {
       this.log.error({ err }, 'udp request failed');
       error = new NetroomError('IO_ERROR', 'internal server error');
     }
+    const now = Date.now();
+    if (!this.replyBudgets.take(peer ? peer.key : rinfo.address, now)) {
+      this.logLimited('error-replies', now, { from: rinfo.address, code: error.code }, 'udp error replies over the limit: not answered');
+      return;
+    }
+    if (peer === undefined) {
+      const buf = fitReply(errorTexts(this.ctx.lang, error), received);
+      if (buf !== null) this.send(buf, rinfo.port, rinfo.address);
+      return;
+    }
     const text = errorText(this.ctx.lang, error);
     this.reply(asNotice ? '\n' + text : text, rinfo);
+  }
+
+  /** A log line that a flood must not multiply: at most one per kind every 10 s, with a count. */
+  private logLimited(kind: string, now: number, fields: Record<string, unknown>, message: string): void {
+    const { log, suppressed } = this.logThrottle.allow(kind, now);
+    if (log) this.log.warn({ ...fields, suppressed }, message);
   }
 
   private readonly onDatagram = (buf: Buffer, rinfo: RemoteInfo): void => {
@@ -183,16 +230,16 @@ export class UdpDoor implements Door {
     const decoded = decodeRequest(buf);
     if (!decoded.ok) {
       this.log.debug({ from: key, code: decoded.error.code }, 'bad udp datagram');
-      this.refuse(decoded.error, rinfo, peer !== undefined);
+      this.refuse(decoded.error, rinfo, buf.length, peer);
       return;
     }
     const request = decoded.request;
     if (request.kind === 'L') {
-      this.enter(request.name, key, peer, rinfo);
+      this.enter(request.name, key, peer, rinfo, buf.length);
       return;
     }
     if (peer === undefined || !isPeerName(peer, request.name)) {
-      this.refuse(notInRoom(peer, request), rinfo, peer !== undefined);
+      this.refuse(notInRoom(peer, request), rinfo, buf.length, peer);
       return;
     }
     // Once a client heartbeats, anything it sends is a sign of life.
@@ -203,7 +250,7 @@ export class UdpDoor implements Door {
           this.ctx.room.say(peer.member, request.text);
         } catch (err) {
           this.log.debug({ name: peer.member.name, code: isNetroomError(err) ? err.code : undefined }, 'udp message refused');
-          this.refuse(err, rinfo, true);
+          this.refuse(err, rinfo, buf.length, peer);
         }
         return;
       case 'Q':
@@ -221,12 +268,18 @@ export class UdpDoor implements Door {
     }
   };
 
-  private enter(name: string, key: string, peer: UdpPeer | undefined, rinfo: RemoteInfo): void {
+  private enter(name: string, key: string, peer: UdpPeer | undefined, rinfo: RemoteInfo, received: number): void {
     if (peer) {
       // Same address, same name: our OK was lost and the client asks again. Same address, another
       // name: one address is one member (C/Q carry the name, but binding is by address).
       if (isPeerName(peer, name)) this.reply(OK, rinfo);
-      else this.refuse(new NetroomError('ALREADY_IN_ROOM', `this address is already in the room as ${peer.member.name}`), rinfo, false);
+      else this.refuse(new NetroomError('ALREADY_IN_ROOM', `this address is already in the room as ${peer.member.name}`), rinfo, received, peer, false);
+      return;
+    }
+    const full = this.capacityError(rinfo.address);
+    if (full) {
+      this.logLimited('member-cap', Date.now(), { from: key, code: full.code, members: this.peers.size }, `udp enter refused: ${full.message}`);
+      this.refuse(full, rinfo, received, undefined);
       return;
     }
     let member: Member;
@@ -234,12 +287,30 @@ export class UdpDoor implements Door {
       member = this.ctx.room.enter(name, this.name);
     } catch (err) {
       this.log.info({ from: key, code: isNetroomError(err) ? err.code : undefined }, 'udp enter refused');
-      this.refuse(err, rinfo, false);
+      this.refuse(err, rinfo, received, undefined);
       return;
     }
     this.peers.add({ member, address: rinfo.address, port: rinfo.port, key, wireName: name });
     this.reply(OK, rinfo);
     this.log.info({ name: member.name, from: key }, 'udp member entered');
+  }
+
+  /**
+   * TOO_MANY_MEMBERS when the door or the source IP is at its cap (issue 10 item 6): every member
+   * gets every join, so members without a bound would cost the server the square of their number.
+   */
+  private capacityError(address: string): NetroomError | null {
+    if (this.peers.size >= this.maxMembers) {
+      return new NetroomError('TOO_MANY_MEMBERS', `the UDP door is full (${this.maxMembers} members); try again later`, {
+        limit: this.maxMembers,
+      });
+    }
+    if (this.peers.countAt(address) >= this.maxPerAddress) {
+      return new NetroomError('TOO_MANY_MEMBERS', `${this.maxPerAddress} members already entered from this address`, {
+        limit: this.maxPerAddress,
+      });
+    }
+    return null;
   }
 
   /** Room events -> datagrams: encoded once, queued with a snapshot of who should hear them. */

@@ -36,6 +36,8 @@ export class UdpPeers {
   private readonly byMember = new Map<Member, UdpPeer>();
   /** Peers that have sent `H` at least once: only these can time out. */
   readonly heartbeating = new Set<UdpPeer>();
+  /** Source IP -> members entered from it (any port), for the per-address cap. */
+  private readonly perAddress = new Map<string, number>();
   private snapshot: readonly UdpPeer[] = [];
 
   /** Every peer, in order of entry; an immutable snapshot. */
@@ -47,6 +49,16 @@ export class UdpPeers {
     return this.byAddress.size;
   }
 
+  /** Members entered from the IP `address`, whatever their ports. */
+  countAt(address: string): number {
+    return this.perAddress.get(address) ?? 0;
+  }
+
+  /** Distinct source IPs with members (for the tests and metrics). */
+  get addresses(): number {
+    return this.perAddress.size;
+  }
+
   /** The peer bound to a source address, if any. */
   get(key: string): UdpPeer | undefined {
     return this.byAddress.get(key);
@@ -56,6 +68,7 @@ export class UdpPeers {
   add(peer: UdpPeer): void {
     this.byAddress.set(peer.key, peer);
     this.byMember.set(peer.member, peer);
+    this.perAddress.set(peer.address, this.countAt(peer.address) + 1);
     this.snapshot = [...this.snapshot, peer];
   }
 
@@ -66,6 +79,9 @@ export class UdpPeers {
     this.byMember.delete(member);
     this.byAddress.delete(peer.key);
     this.heartbeating.delete(peer);
+    const left = this.countAt(peer.address) - 1;
+    if (left > 0) this.perAddress.set(peer.address, left);
+    else this.perAddress.delete(peer.address);
     this.snapshot = this.snapshot.filter((p) => p !== peer);
     return peer;
   }
@@ -75,6 +91,7 @@ export class UdpPeers {
     this.byAddress.clear();
     this.byMember.clear();
     this.heartbeating.clear();
+    this.perAddress.clear();
     this.snapshot = [];
   }
 }
