@@ -40,9 +40,6 @@ export function registerServe(program: Command): void {
       'address people open the web door at, e.g. https://chat.example.org; its host is accepted in Host, its origin may post and open the WebSocket (repeatable or comma-separated; default: only loopback and the --host address; NETROOM_PUBLIC_URL)',
       (value: string, previous: string | undefined) => (previous === undefined ? value : `${previous},${value}`),
     )
-    .option('--tls-cert <file>', 'PEM certificate chain (e.g. fullchain.pem): HTTPS, IRC over TLS, FTPS; SIGHUP re-reads it (NETROOM_TLS_CERT)')
-    .option('--tls-key <file>', 'PEM private key of --tls-cert (NETROOM_TLS_KEY)')
-    .option('--ircs <port|off>', `IRC over TLS (default ${DEFAULTS.ircs} with --tls-cert, else off; NETROOM_IRCS)`)
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
     .action(async (flags: RawOptions) => {
       await serve(flags);
