@@ -26,6 +26,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Seed UDP heartbeat interval (ms) for clients that send `H NAME`. */
   readonly heartbeatMs: number;
+  /** Members through the seed UDP door at most, and from one source IP at most. */
+  readonly udpMaxMembers: number;
+  readonly udpMaxPerAddress: number;
+  /** Error replies of the seed UDP door per source. */
+  readonly udpErrorRate: FloodLimit;
   /** Events replayed to a member entering through a door that can show them. */
   readonly historySize: number;
   /** How long a WebSocket member whose connection dropped (reload, network blip) keeps its place (ms; 0: leaves at once). */
@@ -62,6 +67,9 @@ export const DEFAULTS = {
   maxUpload: 'unlimited',
   logLevel: 'info',
   heartbeatMs: 10_000,
+  udpMaxMembers: 2000,
+  udpMaxPerAddress: 256,
+  udpErrorRate: '5:10',
   historySize: 50,
   leaveGraceMs: 15_000,
   retentionCount: 10_000,
@@ -86,6 +94,9 @@ export interface RawOptions {
   maxUpload?: string;
   logLevel?: string;
   heartbeat?: string;
+  udpMaxMembers?: string;
+  udpMaxPerAddress?: string;
+  udpErrorRate?: string;
   history?: string;
   leaveGrace?: string;
   retentionCount?: string;
@@ -114,6 +125,9 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   maxUpload: 'NETROOM_MAX_UPLOAD',
   logLevel: 'NETROOM_LOG_LEVEL',
   heartbeat: 'NETROOM_HEARTBEAT',
+  udpMaxMembers: 'NETROOM_UDP_MAX_MEMBERS',
+  udpMaxPerAddress: 'NETROOM_UDP_MAX_PER_ADDRESS',
+  udpErrorRate: 'NETROOM_UDP_ERROR_RATE',
   history: 'NETROOM_HISTORY',
   leaveGrace: 'NETROOM_LEAVE_GRACE',
   retentionCount: 'NETROOM_RETENTION_COUNT',
@@ -151,6 +165,9 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),
     logLevel: parseLogLevel(pick('logLevel') ?? DEFAULTS.logLevel),
     heartbeatMs: parseHeartbeat(pick('heartbeat')),
+    udpMaxMembers: parseCount(pick('udpMaxMembers') ?? String(DEFAULTS.udpMaxMembers), '--udp-max-members', 1, 1_000_000),
+    udpMaxPerAddress: parseCount(pick('udpMaxPerAddress') ?? String(DEFAULTS.udpMaxPerAddress), '--udp-max-per-address', 1, 1_000_000),
+    udpErrorRate: parseRate(pick('udpErrorRate') ?? DEFAULTS.udpErrorRate, '--udp-error-rate'),
     historySize: parseCount(pick('history') ?? String(DEFAULTS.historySize), '--history', 0, 1000),
     leaveGraceMs: parseCount(pick('leaveGrace') ?? String(DEFAULTS.leaveGraceMs), '--leave-grace', 0, 600_000),
     retentionCount: parseCount(pick('retentionCount') ?? String(DEFAULTS.retentionCount), '--retention-count', 1, 10_000_000),
@@ -207,6 +224,18 @@ function parseFloodFlag(value: string): FloodLimit | null {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** `RATE:BURST` for a limit that cannot be turned off (e.g. `--udp-error-rate 5:10`). */
+function parseRate(value: string, flag: string): FloodLimit {
+  let limit: FloodLimit | null;
+  try {
+    limit = parseFlood(value);
+  } catch {
+    limit = null;
+  }
+  if (limit === null) throw new UsageError(`${flag} takes RATE:BURST (e.g. 5:10), a rate above 0 and a burst of at least 1, not "${value}"`);
+  return limit;
 }
 
 function parseLogLevel(value: string): LogLevel {

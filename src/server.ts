@@ -121,7 +121,16 @@ export class NetroomServer {
     }
     if (port !== null) {
       // Same port number, two protocols, as in the seeds. With port 0 each door picks its own free port.
-      this.doors.push(new UdpDoor(ctx, { host, port, heartbeatMs }));
+      this.doors.push(
+        new UdpDoor(ctx, {
+          host,
+          port,
+          heartbeatMs,
+          maxMembers: config.udpMaxMembers,
+          maxPerAddress: config.udpMaxPerAddress,
+          errorRate: config.udpErrorRate,
+        }),
+      );
       this.doors.push(new SeedFilesDoor(ctx, { host, port }));
     }
     try {

@@ -69,6 +69,19 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ ...off, irc: '0' }, {}).irc).toBe(0);
   });
 
+  it('caps seed UDP members (2000 in all, 256 per address) and error replies (5:10); flags and NETROOM_UDP_* change them, bad values are refused', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ udpMaxMembers: 2000, udpMaxPerAddress: 256, udpErrorRate: { rate: 5, burst: 10 } });
+    expect(resolveConfig({ udpMaxMembers: '10', udpMaxPerAddress: '3', udpErrorRate: '1:2' }, {})).toMatchObject({
+      udpMaxMembers: 10,
+      udpMaxPerAddress: 3,
+      udpErrorRate: { rate: 1, burst: 2 },
+    });
+    expect(resolveConfig({}, { NETROOM_UDP_MAX_PER_ADDRESS: '500' }).udpMaxPerAddress).toBe(500);
+    expect(() => resolveConfig({ udpMaxMembers: '0' }, {})).toThrow(/--udp-max-members/);
+    expect(() => resolveConfig({ udpMaxPerAddress: 'many' }, {})).toThrow(/--udp-max-per-address/);
+    expect(() => resolveConfig({ udpErrorRate: 'off' }, {})).toThrow(/--udp-error-rate takes RATE:BURST/);
+  });
+
   it('refuses a bad NETROOM_NO_OVERWRITE', () => {
     expect(() => resolveConfig({}, { NETROOM_NO_OVERWRITE: 'maybe' })).toThrow(/NETROOM_NO_OVERWRITE/);
   });
