@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAdminToken } from './admin-token.js';
 import type { Config } from './config.js';
-import { Library } from './core/library.js';
+import { Library, type LibraryChange } from './core/library.js';
 import { Room } from './core/room.js';
 import type { Door, DoorAddress, DoorContext } from './doors/door.js';
 import { FtpDoor } from './doors/ftp/door.js';
@@ -80,6 +80,8 @@ export class NetroomServer {
       { flag: '--data', path: config.data },
     ]);
     await this.library.init();
+    // Every change to the library, from every door, logged once here with who and from where.
+    this.library.subscribe((change) => this.log.info(describeChange(change), 'library changed'));
     const history = SqliteHistory.open(config.data, { maxEvents: config.retentionCount, maxAgeMs: config.retentionDays * DAY_MS });
     this.history = history;
     // Subscribed before any door, so a door reacting to an event already finds it in recent().
@@ -173,6 +175,12 @@ export class NetroomServer {
       if (result.status === 'rejected') this.log.error({ err: result.reason as unknown }, 'door failed to close');
     }
   }
+}
+
+/** The fields of a library change's log line: what changed, and who (or "anonymous") from which door and address. */
+export function describeChange(change: LibraryChange): Record<string, unknown> {
+  const { by, ...what } = change;
+  return { ...what, door: by?.door ?? 'server', address: by?.address ?? null, who: by?.name ?? 'anonymous' };
 }
 
 function portOf(door: string, config: Config): number | null {

@@ -4,7 +4,9 @@ import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError } from './errors.js';
-import type { Library, LibraryChange } from './library.js';
+import type { ChangeSource, Library, LibraryChange, Prepared } from './library.js';
+import { checkPath } from './library-paths.js';
+import type { PinnedDir } from './pinned.js';
 import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool, type Sha256Job } from './sink/sha256-pool.js';
@@ -64,9 +66,12 @@ export class Continuations {
 
   /** What an upload of `input` would continue from (SIZE for a file that is only a dropped upload). */
   async base(input: string): Promise<Base> {
-    const { abs, rel } = await this.library.resolve(input);
-    if (rel === '') throw new NetroomError('BAD_PATH', 'a file name is needed');
-    return baseOf(abs, rel);
+    const { abs, rel, dir } = await this.library.openParent(input);
+    try {
+      return await baseOf(abs, rel, dir);
+    } finally {
+      await dir.close();
+    }
   }
 
   /**
@@ -74,10 +79,21 @@ export class Continuations {
    * parent folder, a folder of that name, `--no-overwrite`); a `start` beyond the base's end is
    * BAD_REQUEST with param `restart`.
    */
-  async begin(input: string, start: StartAt): Promise<ContinuedUpload> {
-    const { abs, rel } = await this.library.prepareUpload(input);
+  async begin(input: string, start: StartAt, by?: ChangeSource): Promise<ContinuedUpload> {
+    const prepared = await this.library.prepareUpload(input);
+    let upload: ContinuedUpload | undefined;
+    try {
+      upload = await this.beginIn(prepared, start, by);
+      return upload;
+    } finally {
+      if (upload === undefined) await prepared.dir.close();
+    }
+  }
+
+  private async beginIn(prepared: Prepared, start: StartAt, by: ChangeSource | undefined): Promise<ContinuedUpload> {
+    const { abs, rel, dir } = prepared;
     const rules = this.library.uploadRules;
-    const base = await baseOf(abs, rel);
+    const base = await baseOf(abs, rel, dir);
     const offset = start === 'end' ? base.size : start;
     if (!Number.isSafeInteger(offset) || offset < 0 || offset > base.size) {
       throw new NetroomError('BAD_REQUEST', `cannot restart at ${String(offset)}: the server has ${base.size} bytes of ${rel}`, {
@@ -88,9 +104,9 @@ export class Continuations {
     if (offset > rules.maxUpload) {
       throw new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${rules.maxUpload} bytes`, { max: rules.maxUpload });
     }
-    const dir = path.dirname(abs);
-    const kept = path.join(dir, keptName(abs));
-    const work = path.join(dir, `${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
+    // Every path goes through the held, checked folder (see Library.openParent).
+    const kept = dir.at(keptName(abs));
+    const work = dir.at(`${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
     try {
       if (offset === 0) await (await fs.open(work, 'wx', 0o644)).close();
       // Taken by renaming, so two continuations of one dropped upload cannot both have it.
@@ -122,11 +138,12 @@ export class Continuations {
         kept,
         target: abs,
         rel,
+        dir,
         offset,
         hash,
         maxSize: rules.maxUpload,
         noOverwrite: rules.noOverwrite,
-        onPlaced: (change) => this.library.changed(change),
+        onPlaced: (change) => this.library.changed(by === undefined ? change : { ...change, by }),
       });
     } catch (err) {
       hash?.drop();
@@ -138,13 +155,18 @@ export class Continuations {
 
   /** Drop what a dropped upload of `input` kept (the file was deleted: nothing is left to continue). */
   async forget(input: string): Promise<void> {
-    const { abs } = await this.library.resolve(input);
-    await fs.rm(path.join(path.dirname(abs), keptName(abs)), { force: true });
+    if (checkPath(input) === '') return;
+    const { abs, dir } = await this.library.openParent(input);
+    try {
+      await fs.rm(dir.at(keptName(abs)), { force: true });
+    } finally {
+      await dir.close();
+    }
   }
 
   /** Remove kept uploads whose last byte is older than the TTL. Returns how many. */
   async prune(): Promise<number> {
-    return pruneOld(this.library.root, KEPT_PREFIX, this.now() - this.ttlMs);
+    return pruneOld(this.library.realRootDir, KEPT_PREFIX, this.now() - this.ttlMs);
   }
 
   /** Prune now and then every hour (or the TTL if shorter); the timer is unref'd. */
@@ -164,6 +186,8 @@ interface ContinuedInit {
   kept: string;
   target: string;
   rel: string;
+  /** The checked folder every path here is in (closed once the upload has settled). */
+  dir: PinnedDir;
   offset: number;
   hash: Sha256Job;
   maxSize: number;
@@ -214,6 +238,8 @@ export class ContinuedUpload extends HashedFileWriter {
       await this.flush();
       this.settled = true;
       await this.whenClosed();
+      // The folder may have been moved while the bytes came: it must still be inside the root.
+      await this.init.dir.verify(rel);
       const change = await putChangeOf(rel, work);
       if (this.init.noOverwrite) {
         await fs.link(work, target); // refuses an existing name atomically, where rename() would replace it
@@ -230,6 +256,8 @@ export class ContinuedUpload extends HashedFileWriter {
       await this.whenClosed();
       await fs.rm(work, { force: true });
       throw fromSystemError(err, rel);
+    } finally {
+      if (this.settled) await this.init.dir.close();
     }
   }
 
@@ -252,6 +280,8 @@ export class ContinuedUpload extends HashedFileWriter {
     } catch {
       await fs.rm(work, { force: true });
       return null;
+    } finally {
+      await this.init.dir.close();
     }
   }
 
@@ -261,6 +291,7 @@ export class ContinuedUpload extends HashedFileWriter {
     this.settled = true;
     await this.whenClosed();
     await fs.rm(this.init.work, { force: true });
+    await this.init.dir.close();
   }
 
   private async whenClosed(): Promise<void> {
@@ -274,7 +305,7 @@ export function keptName(target: string): string {
   return `${KEPT_PREFIX}${createHash('sha256').update(path.basename(target)).digest('hex').slice(0, 32)}`;
 }
 
-async function baseOf(abs: string, rel: string): Promise<Base> {
+async function baseOf(abs: string, rel: string, dir: PinnedDir): Promise<Base> {
   try {
     const stat = await fs.stat(abs);
     if (stat.isDirectory()) throw new NetroomError('NOT_A_FILE', `a folder has that name: ${rel}`, { path: rel });
@@ -283,7 +314,7 @@ async function baseOf(abs: string, rel: string): Promise<Base> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, rel);
   }
   try {
-    const stat = await fs.stat(path.join(path.dirname(abs), keptName(abs)));
+    const stat = await fs.stat(dir.at(keptName(abs)));
     return { source: 'kept', size: stat.size };
   } catch {
     return { source: 'none', size: 0 };

@@ -8,8 +8,31 @@
  * - `delete`: a file or an empty folder was removed;
  * - `rename`: a file or folder moved from `from` to `to` (FTP RNFR/RNTO).
  */
-export type LibraryChange =
+export type LibraryChange = (
   | { readonly kind: 'put'; readonly path: string; readonly size: number; readonly mtime: number }
   | { readonly kind: 'mkdir'; readonly path: string; readonly mtime: number }
   | { readonly kind: 'delete'; readonly path: string; readonly type: 'file' | 'dir' }
-  | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly type: 'file' | 'dir' };
+  | { readonly kind: 'rename'; readonly from: string; readonly to: string; readonly type: 'file' | 'dir' }
+) & {
+  /** Who made the change and through which door, when the door said (the server logs it). */
+  readonly by?: ChangeSource;
+};
+
+/** The change without its source, for clients: who did what from which address is for the log only. */
+export function withoutSource(change: LibraryChange): LibraryChange {
+  if (change.by === undefined) return change;
+  const copy: { by?: ChangeSource } & LibraryChange = { ...change };
+  delete copy.by;
+  return copy;
+}
+
+/** Who asked for a library change, and from where: passed by the doors to every Library operation. */
+export interface ChangeSource {
+  /** The door: `http`, `ftp`, `seed-files`... */
+  readonly door: string;
+  /** The client's address (IP), when the door has one. */
+  readonly address?: string;
+  /** The member or account name, when known; absent means anonymous. */
+  readonly name?: string;
+}
+

@@ -5,11 +5,15 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Emitter } from './emitter.js';
 import { NetroomError, fromSystemError } from './errors.js';
-import type { LibraryChange } from './library-events.js';
+import type { ChangeSource, LibraryChange } from './library-events.js';
+import { checkPath, isServableName, removeLeftovers } from './library-paths.js';
+import { RootGuard, type PinnedDir } from './pinned.js';
 import { wholeMs } from './put-change.js';
 import { Upload, UPLOAD_PREFIX } from './upload.js';
 
-export type { LibraryChange } from './library-events.js';
+export type { ChangeSource, LibraryChange } from './library-events.js';
+export { checkPath } from './library-paths.js';
+export type { PinnedDir } from './pinned.js';
 
 /** A receiver of every library change (see {@link Library.subscribe}). */
 export type LibraryListener = (change: LibraryChange) => void;
@@ -27,6 +31,14 @@ export interface Entry {
 export interface Resolved {
   readonly rel: string;
   readonly abs: string;
+}
+
+/**
+ * A target whose folder was opened and checked (Library.openParent): `abs` names the entry inside
+ * that held folder. Close `dir` once done with it.
+ */
+export interface Prepared extends Resolved {
+  readonly dir: PinnedDir;
 }
 
 /** Options of a Library; every limit has a default. */
@@ -58,6 +70,7 @@ export interface OpenHandle {
 export class Library {
   readonly root: string;
   private realRoot = '';
+  private guard: RootGuard | undefined;
   private readonly options: Required<Omit<LibraryOptions, 'onListenerError'>>;
   private readonly changes: Emitter<LibraryChange>;
 
@@ -88,12 +101,26 @@ export class Library {
   async init(): Promise<void> {
     await fs.mkdir(this.root, { recursive: true });
     this.realRoot = await fs.realpath(this.root);
+    this.guard = await RootGuard.create(this.realRoot);
     await removeLeftovers(this.realRoot);
+  }
+
+  /** The root's real path, symlinks resolved (after init()). */
+  get realRootDir(): string {
+    return this.rootGuard.realRoot;
+  }
+
+  /** The checks on real locations (after init()). */
+  private get rootGuard(): RootGuard {
+    if (this.guard === undefined) throw new Error('Library.init() must be awaited before the library is used');
+    return this.guard;
   }
 
   /**
    * Check a client-supplied path and map it into the root. Refuses NUL, backslashes, absolute
-   * paths, `..`, hidden parts and symlinks that lead out, each with a clear error.
+   * paths, `..`, hidden parts, and symlinks whose real location is outside the root or hidden,
+   * each with a clear error. This is a check of the path as it is now: the operations below check
+   * again what they actually opened (a symlink may be swapped in meanwhile).
    */
   async resolve(input: string): Promise<Resolved> {
     // Before init() realRoot is '': paths would resolve against the working directory and every
@@ -101,37 +128,74 @@ export class Library {
     if (this.realRoot === '') throw new Error('Library.init() must be awaited before the library is used');
     const rel = checkPath(input);
     const abs = rel === '' ? this.realRoot : path.join(this.realRoot, ...rel.split('/'));
-    await this.assertInside(abs, input);
+    const real = await this.realLocation(abs);
+    if (real === null) throw new NetroomError('OUTSIDE_ROOT', `the path leads outside the library: ${input}`, { path: input });
+    this.rootGuard.check(real, input);
     return { rel, abs };
   }
 
-  /** List the visible files and folders of a folder ('' is the root), sorted by name. */
-  async list(dir = ''): Promise<Entry[]> {
-    const { abs, rel } = await this.resolve(dir);
-    let names: string[];
+  /**
+   * Open the folder that holds `input` and check where it really is (inside the root, nothing hidden
+   * on the way), holding it open: operations on `abs` (`/proc/self/fd/N/NAME`) then act in that very
+   * folder whatever is swapped in along the path. The caller closes `dir`.
+   */
+  async openParent(input: string): Promise<Prepared> {
+    const { rel } = await this.resolve(input);
+    if (rel === '') throw new NetroomError('BAD_PATH', 'a file name is needed');
+    const parentRel = path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel);
+    const name = path.posix.basename(rel);
+    let dir: PinnedDir;
     try {
-      names = await fs.readdir(abs);
+      dir = await this.rootGuard.pin(parentRel === '' ? this.realRoot : path.join(this.realRoot, ...parentRel.split('/')), parentRel || '/');
+    } catch (err) {
+      throw fromSystemError(err, parentRel || '/');
+    }
+    return { rel, abs: dir.at(name), dir };
+  }
+
+  /** List the visible files and folders of a folder ('' is the root), sorted by name. */
+  async list(input = ''): Promise<Entry[]> {
+    const { abs, rel } = await this.resolve(input);
+    let dir: PinnedDir;
+    try {
+      dir = await this.rootGuard.pin(abs, rel || '/');
     } catch (err) {
       throw fromSystemError(err, rel || '/');
     }
-    const entries: Entry[] = [];
-    for (const name of names) {
-      // Only names a client can send back: a listed file that resolve() refuses (control characters
-      // in its name, say) would be a link that always fails.
-      if (!isServableName(name)) continue;
-      const full = path.join(abs, name);
+    try {
+      let names: string[];
       try {
-        const stat = await fs.stat(full);
-        if (!stat.isFile() && !stat.isDirectory()) continue;
-        if (!(await this.isInside(full))) continue; // a symlink leading out is not part of the library
-        entries.push({ name, type: stat.isFile() ? 'file' : 'dir', size: stat.isFile() ? stat.size : 0, mtime: wholeMs(stat.mtimeMs) });
-      } catch {
-        continue; // vanished or dangling while listing: not there
+        names = await fs.readdir(dir.at(''));
+      } catch (err) {
+        throw fromSystemError(err, rel || '/');
       }
+      const entries: Entry[] = [];
+      for (const name of names) {
+        // Only names a client can send back: a listed file that resolve() refuses (control characters
+        // in its name, say) would be a link that always fails.
+        if (!isServableName(name)) continue;
+        const entry = await this.entryOf(dir, name);
+        if (entry !== null) entries.push(entry);
+      }
+      return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } finally {
+      await dir.close();
     }
-    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** One entry of a checked folder, or null when it is not part of the library (a link out or to a hidden entry). */
+  private async entryOf(dir: PinnedDir, name: string): Promise<Entry | null> {
+    const full = dir.at(name);
+    try {
+      const link = await fs.lstat(full);
+      if (link.isSymbolicLink()) this.rootGuard.check(await fs.realpath(full), name);
+      const stat = link.isSymbolicLink() ? await fs.stat(full) : link;
+      if (!stat.isFile() && !stat.isDirectory()) return null;
+      return { name, type: stat.isFile() ? 'file' : 'dir', size: stat.isFile() ? stat.size : 0, mtime: wholeMs(stat.mtimeMs) };
+    } catch {
+      return null; // vanished, dangling, or leading out or to a hidden entry: not there
+    }
+  }
   /** Open a file for streaming, optionally a byte range [start, end] inclusive. */
   async openRead(input: string, range: { start?: number; end?: number } = {}): Promise<OpenFile> {
     const start = range.start ?? 0;
@@ -171,6 +235,8 @@ export class Library {
       throw fromSystemError(err, rel);
     }
     try {
+      // What was opened, not the path: a symlink swapped in after resolve() is caught here (issue 10, item 1).
+      await this.rootGuard.checkHandle(handle, abs, input);
       const stat = await handle.stat();
       if (!stat.isFile()) throw new NetroomError('NOT_A_FILE', `not a file: ${rel}`, { path: rel });
       return { handle, size: stat.size, mtime: wholeMs(stat.mtimeMs), rel };
@@ -185,6 +251,8 @@ export class Library {
     const { abs, rel } = await this.resolve(input);
     try {
       const stat = await fs.stat(abs);
+      // Checked again after: only a size and a time could come from a link swapped in meanwhile.
+      this.rootGuard.check(await fs.realpath(abs), input);
       return { name: path.posix.basename(rel), type: stat.isDirectory() ? 'dir' : 'file', size: stat.size, mtime: wholeMs(stat.mtimeMs) };
     } catch (err) {
       throw fromSystemError(err, rel);
@@ -195,14 +263,15 @@ export class Library {
    * Start an upload to `input`: bytes go to a hidden temporary file beside the target; `commit()`
    * fsyncs and renames it into place, `abort()` removes it. Readers never see a partial file.
    */
-  async beginUpload(input: string): Promise<Upload> {
-    const { abs, rel } = await this.prepareUpload(input);
-    const dir = path.dirname(abs);
-    const temp = path.join(dir, `${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
+  async beginUpload(input: string, by?: ChangeSource): Promise<Upload> {
+    const { abs, rel, dir } = await this.prepareUpload(input);
+    const temp = dir.at(`${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
     let handle: fs.FileHandle;
     try {
+      // 'wx' (O_CREAT | O_EXCL) never follows a symlink at the name, and the folder is the one checked.
       handle = await fs.open(temp, 'wx', 0o644);
     } catch (err) {
+      await dir.close();
       throw fromSystemError(err, rel);
     }
     return new Upload({
@@ -210,28 +279,28 @@ export class Library {
       temp,
       target: abs,
       rel,
+      dir,
       maxSize: this.options.maxUpload,
       noOverwrite: this.options.noOverwrite,
-      onPlaced: (change) => this.changed(change),
+      onPlaced: (change) => this.changed(by === undefined ? change : { ...change, by }),
     });
   }
 
   /**
    * The checks every upload makes before its first byte: a file name inside the root, an existing
-   * parent folder, no folder of that name, and (with `--no-overwrite`) no file of that name.
-   * Shared by beginUpload and other upload mechanisms (resumable partial uploads).
+   * parent folder (opened and held: see openParent), no folder of that name, and (with
+   * `--no-overwrite`) no file of that name. Shared by beginUpload and the other upload mechanisms
+   * (resumable partial uploads, continuations). The caller closes `dir` once the upload has settled.
    */
-  async prepareUpload(input: string): Promise<Resolved> {
-    const { abs, rel } = await this.resolve(input);
-    if (rel === '') throw new NetroomError('BAD_PATH', 'a file name is needed');
+  async prepareUpload(input: string): Promise<Prepared> {
+    const prepared = await this.openParent(input);
     try {
-      const parent = await fs.stat(path.dirname(abs));
-      if (!parent.isDirectory()) throw new NetroomError('NOT_A_DIRECTORY', `not a folder: ${path.posix.dirname(rel)}`);
+      await this.refuseExisting(prepared.abs, prepared.rel);
     } catch (err) {
-      throw fromSystemError(err, path.posix.dirname(rel));
+      await prepared.dir.close();
+      throw err;
     }
-    await this.refuseExisting(abs, rel);
-    return { abs, rel };
+    return prepared;
   }
 
   /** The upload rules in force, for upload mechanisms other than beginUpload. */
@@ -240,24 +309,27 @@ export class Library {
   }
 
   /** Create one folder; its parent must exist. ALREADY_EXISTS when the name is taken. */
-  async mkdir(input: string): Promise<Resolved> {
-    const { abs, rel } = await this.resolve(input);
-    if (rel === '') throw new NetroomError('ALREADY_EXISTS', 'the library root already exists', { path: '' });
+  async mkdir(input: string, by?: ChangeSource): Promise<Resolved> {
+    if (checkPath(input) === '') throw new NetroomError('ALREADY_EXISTS', 'the library root already exists', { path: '' });
+    const { abs, rel, dir } = await this.openParent(input);
     let mtime: number;
     try {
+      // mkdir() never follows a symlink at the name: EEXIST.
       await fs.mkdir(abs, { mode: 0o755 });
-      mtime = wholeMs((await fs.stat(abs)).mtimeMs);
+      mtime = wholeMs((await fs.lstat(abs)).mtimeMs);
     } catch (err) {
       throw fromSystemError(err, rel);
+    } finally {
+      await dir.close();
     }
-    this.changed({ kind: 'mkdir', path: rel, mtime });
-    return { abs, rel };
+    this.changed({ kind: 'mkdir', path: rel, mtime, ...(by === undefined ? {} : { by }) });
+    return { abs: path.join(dir.real, path.posix.basename(rel)), rel };
   }
 
   /** Delete a file or an empty folder; NOT_EMPTY for a folder with anything in it. */
-  async remove(input: string): Promise<void> {
-    const { abs, rel } = await this.resolve(input);
-    if (rel === '') throw new NetroomError('BAD_PATH', 'the library root cannot be removed');
+  async remove(input: string, by?: ChangeSource): Promise<void> {
+    if (checkPath(input) === '') throw new NetroomError('BAD_PATH', 'the library root cannot be removed');
+    const { abs, rel, dir } = await this.openParent(input);
     let type: 'file' | 'dir';
     try {
       const stat = await fs.lstat(abs);
@@ -267,14 +339,17 @@ export class Library {
       } else {
         // A symlink to a folder is listed as a folder (list() follows links); say the same here.
         type = stat.isSymbolicLink() && (await fs.stat(abs).catch(() => null))?.isDirectory() === true ? 'dir' : 'file';
+        // unlink() removes a symlink itself, never what it points to.
         await fs.unlink(abs);
       }
     } catch (err) {
       // POSIX lets rmdir() answer EEXIST as well as ENOTEMPTY for a folder that is not empty.
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new NetroomError('NOT_EMPTY', `folder not empty: ${rel}`, { path: rel });
       throw fromSystemError(err, rel);
+    } finally {
+      await dir.close();
     }
-    this.changed({ kind: 'delete', path: rel, type });
+    this.changed({ kind: 'delete', path: rel, type, ...(by === undefined ? {} : { by }) });
   }
 
   private async refuseExisting(abs: string, rel: string): Promise<void> {
@@ -287,42 +362,36 @@ export class Library {
     }
   }
 
-  /** Follow symlinks of the deepest existing ancestor and require the result inside the root. */
-  private async assertInside(abs: string, input: string): Promise<void> {
-    if (!(await this.isInside(abs))) {
-      throw new NetroomError('OUTSIDE_ROOT', `the path leads outside the library: ${input}`, { path: input });
-    }
-  }
-
   /**
-   * True when `abs`, with every symlink followed, lies inside the root. Missing trailing parts are
-   * allowed (an upload target need not exist yet), but a missing part that is itself a dangling
-   * symlink is followed by hand: realpath() reports it as ENOENT, and walking up past it would take
-   * a link to a not-yet-existing place outside the root for an ordinary new name inside.
+   * The real location of `abs` with every symlink followed, or null when it cannot be known (a
+   * loop, no permission). Missing trailing parts are allowed (an upload target need not exist
+   * yet), but a missing part that is itself a dangling symlink is followed by hand: realpath()
+   * reports it as ENOENT, and walking up past it would take a link to a not-yet-existing place
+   * outside the root for an ordinary new name inside.
    */
-  private async isInside(abs: string, depth = 0): Promise<boolean> {
+  private async realLocation(abs: string, depth = 0): Promise<string | null> {
     let probe = abs;
     const rest: string[] = [];
     for (;;) {
       try {
         const real = await fs.realpath(probe);
-        return isWithin(this.realRoot, path.join(real, ...rest));
+        return path.join(real, ...rest);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         // ENOTDIR (a file used as a folder, `a.txt/b`) is a missing path, not an escape: the
         // caller's own open/stat then reports NOT_A_DIRECTORY. Anything else (ELOOP, EACCES) is refused.
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') return false;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
         const link = code === 'ENOENT' ? await readLink(probe) : null;
         if (link !== null) {
-          if (depth >= MAX_LINK_DEPTH) return false;
+          if (depth >= MAX_LINK_DEPTH) return null;
           // The link exists, so its folder does: resolve the target against that folder's real path.
           const dir = await fs.realpath(path.dirname(probe)).catch(() => null);
-          if (dir === null) return false; // removed meanwhile: refuse rather than guess
+          if (dir === null) return null; // removed meanwhile: refuse rather than guess
           const target = path.resolve(dir, link);
-          return this.isInside(path.join(target, ...rest), depth + 1);
+          return this.realLocation(path.join(target, ...rest), depth + 1);
         }
         const parent = path.dirname(probe);
-        if (parent === probe) return false;
+        if (parent === probe) return null;
         rest.unshift(path.basename(probe));
         probe = parent;
       }
@@ -330,7 +399,7 @@ export class Library {
   }
 }
 
-/** How many dangling symlinks in a row isInside follows by hand (the kernel's own limit is 40). */
+/** How many dangling symlinks in a row realLocation follows by hand (the kernel's own limit is 40). */
 const MAX_LINK_DEPTH = 40;
 
 /** The target of `p` if it is a symlink, else null. */
@@ -342,59 +411,3 @@ async function readLink(p: string): Promise<string | null> {
   }
 }
 
-/**
- * True when `full` is `root` or below it. path.relative rather than a prefix test, which needs care
- * with the separator (`/srv/root-evil` starts with `/srv/root`) and breaks for the root `/`.
- */
-function isWithin(root: string, full: string): boolean {
-  const rel = path.relative(root, full);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
-
-/** True when `name` (one folder entry) passes checkPath unchanged: visible, and addressable as is. */
-function isServableName(name: string): boolean {
-  try {
-    return checkPath(name) === name;
-  } catch {
-    return false;
-  }
-}
-
-/** Syntactic path rules: returns the normalised relative path ('' for the root) or throws. */
-export function checkPath(input: string): string {
-  if (typeof input !== 'string') throw new NetroomError('BAD_PATH', 'a path must be text');
-  if (input.includes('\0')) throw new NetroomError('BAD_PATH', 'a path cannot contain NUL');
-  if (input.includes('\\')) throw new NetroomError('BAD_PATH', 'a path cannot contain backslashes');
-  if (input.startsWith('/')) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
-  if (/^[A-Za-z]:/u.test(input)) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
-  // No Unicode normalisation: the path must name the entry exactly as the file system has it, or a
-  // file stored decomposed (as macOS clients write `é`) would be listed but never found again.
-  const parts = input.split('/').filter((p) => p !== '' && p !== '.');
-  for (const part of parts) {
-    if (part === '..') throw new NetroomError('OUTSIDE_ROOT', `".." is refused: ${input}`, { path: input });
-    if (part.startsWith('.')) throw new NetroomError('HIDDEN_PATH', `hidden names are refused: ${input}`, { path: input });
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point here
-    if (/[\u0000-\u001f\u007f]/u.test(part)) throw new NetroomError('BAD_PATH', 'a path cannot contain control characters');
-    if (Buffer.byteLength(part) > 255) throw new NetroomError('BAD_PATH', 'a name is at most 255 bytes');
-  }
-  return parts.join('/');
-}
-
-/**
- * Remove the temp files of uploads cut short by a previous run (`.netroom-upload-*`). Kept resumable
- * uploads (`.netroom-partial-*`, see partial.ts) are not leftovers: they wait to be continued and
- * their store prunes them once older than its TTL.
- */
-async function removeLeftovers(dir: string): Promise<void> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isFile() && entry.name.startsWith(UPLOAD_PREFIX)) await fs.rm(full, { force: true });
-    else if (entry.isDirectory() && !entry.name.startsWith('.')) await removeLeftovers(full);
-  }
-}

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError } from './errors.js';
-import type { Library, Resolved } from './library.js';
+import type { ChangeSource, Library, Prepared, Resolved } from './library.js';
+import { checkPath } from './library-paths.js';
 
 /**
  * Move the file or folder `from` to `to` (both library paths). The target's parent must exist. A
@@ -10,29 +11,38 @@ import type { Library, Resolved } from './library.js';
  * folder, and a folder cannot move into itself. Both names pass Library.resolve (no `..`, no hidden
  * names, no symlinks leading out).
  */
-export async function moveEntry(library: Library, from: string, to: string): Promise<Resolved> {
-  const source = await library.resolve(from);
-  const target = await library.resolve(to);
-  if (source.rel === '' || target.rel === '') throw new NetroomError('BAD_PATH', 'the library root cannot be renamed');
+export async function moveEntry(library: Library, from: string, to: string, by?: ChangeSource): Promise<Resolved> {
+  if (checkPath(from) === '' || checkPath(to) === '') throw new NetroomError('BAD_PATH', 'the library root cannot be renamed');
+  // Both folders opened and checked, and the rename made through them: a symlink swapped in along
+  // either path after the check changes nothing (issue 10, item 1).
+  const source = await library.openParent(from);
+  try {
+    const target = await library.openParent(to);
+    try {
+      await moveBetween(library, source, target, by);
+      return { rel: target.rel, abs: path.join(target.dir.real, path.posix.basename(target.rel)) };
+    } finally {
+      await target.dir.close();
+    }
+  } finally {
+    await source.dir.close();
+  }
+}
+
+async function moveBetween(library: Library, source: Prepared, target: Prepared, by: ChangeSource | undefined): Promise<void> {
   let sourceIsDir: boolean;
   try {
     sourceIsDir = (await fs.lstat(source.abs)).isDirectory();
   } catch (err) {
     throw fromSystemError(err, source.rel);
   }
-  if (target.rel === source.rel) return target;
+  if (target.rel === source.rel) return;
   if (sourceIsDir && target.rel.startsWith(`${source.rel}/`)) {
     throw new NetroomError('BAD_REQUEST', `a folder cannot move into itself: ${source.rel} -> ${target.rel}`, { path: target.rel });
   }
   const existing = await fs.stat(target.abs).catch(() => null);
   if (existing?.isDirectory()) throw new NetroomError('ALREADY_EXISTS', `a folder has that name: ${target.rel}`, { path: target.rel });
   if (existing !== null && sourceIsDir) throw new NetroomError('ALREADY_EXISTS', `already exists: ${target.rel}`, { path: target.rel });
-  try {
-    const parent = await fs.stat(path.dirname(target.abs));
-    if (!parent.isDirectory()) throw new NetroomError('NOT_A_DIRECTORY', `not a folder: ${path.posix.dirname(target.rel)}`);
-  } catch (err) {
-    throw fromSystemError(err, path.posix.dirname(target.rel));
-  }
   let type: 'file' | 'dir' = sourceIsDir ? 'dir' : 'file';
   if (!sourceIsDir) {
     // A symlink to a folder is listed as a folder (Library.list follows links): report it as one.
@@ -53,6 +63,5 @@ export async function moveEntry(library: Library, from: string, to: string): Pro
   } catch (err) {
     throw fromSystemError(err, target.rel);
   }
-  library.changed({ kind: 'rename', from: source.rel, to: target.rel, type });
-  return target;
+  library.changed({ kind: 'rename', from: source.rel, to: target.rel, type, ...(by === undefined ? {} : { by }) });
 }

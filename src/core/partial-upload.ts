@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { LibraryChange } from './library-events.js';
+import type { PinnedDir } from './pinned.js';
 import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import type { Sha256Job } from './sink/sha256-pool.js';
@@ -53,6 +54,10 @@ export interface PartialInit {
   target: string;
   rel: string;
   work: string;
+  /** `work` by its real path, for the store's bookkeeping. */
+  workKey: string;
+  /** The checked folder every path here is in (closed once the upload has settled). */
+  dir?: PinnedDir;
   kept: string | null;
   total: number | undefined;
   /** Position after which a byte is refused as more than the request announced. */
@@ -130,6 +135,8 @@ export class PartialUpload extends HashedFileWriter {
         throw new NetroomError('BAD_REQUEST', `${rel}: ${this.written} of ${total} bytes arrived`, { received: this.written, total });
       }
       await this.release();
+      // The folder may have been moved while the bytes came: it must still be inside the root.
+      await this.init.dir?.verify(rel);
       const change = await putChangeOf(rel, work);
       const created = await place(work, target, this.init.noOverwrite);
       await syncDir(path.dirname(target));
@@ -141,7 +148,8 @@ export class PartialUpload extends HashedFileWriter {
       await this.removeFile();
       throw isNetroomError(err) ? err : fromSystemError(err, rel);
     } finally {
-      this.init.store.settled(this, work);
+      this.init.store.settled(this, this.init.workKey);
+      await this.init.dir?.close();
     }
   }
 
@@ -179,7 +187,8 @@ export class PartialUpload extends HashedFileWriter {
       await this.removeFile();
       return null;
     } finally {
-      this.init.store.settled(this, work);
+      this.init.store.settled(this, this.init.workKey);
+      await this.init.dir?.close();
     }
   }
 
@@ -189,7 +198,8 @@ export class PartialUpload extends HashedFileWriter {
     this.settled = true;
     await this.release();
     await this.removeFile();
-    this.init.store.settled(this, this.init.work);
+    this.init.store.settled(this, this.init.workKey);
+    await this.init.dir?.close();
   }
 
   /** Destroy if needed and wait until the handle is closed. */

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
-import type { Library, LibraryChange } from './library.js';
+import type { ChangeSource, Library, LibraryChange, Prepared } from './library.js';
+import { checkPath } from './library-paths.js';
 import { PruneTimer, pruneOld } from './prune.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
 import { KEPT, PARTIAL_PREFIX, PartialUpload, exists, keyOf, type PartialInfo } from './partial-upload.js';
@@ -35,6 +36,8 @@ export interface BeginOptions {
   end?: number;
   /** Refuse to replace an existing file (If-None-Match: *), on top of the library's own rule. */
   noOverwrite?: boolean;
+  /** Who uploads, from where: told to the library's subscribers, and the owner of what is kept. */
+  by?: ChangeSource;
 }
 
 /** Options of a PartialStore; every limit has a default. */
@@ -72,17 +75,22 @@ export class PartialStore {
 
   /** What the server has of an interrupted (or running) upload of `input`, or null. */
   async status(input: string): Promise<PartialInfo | null> {
-    const { abs, rel } = await this.library.resolve(input);
-    if (rel === '') return null;
-    const key = keyOf(abs);
-    for (const [kept, claim] of this.claimed) {
-      if (path.dirname(kept) === path.dirname(abs) && KEPT.exec(path.basename(kept))?.[1] === key) {
-        return { path: rel, offset: claim.upload?.received ?? claim.start, total: claim.total };
+    if (checkPath(input) === '') return null;
+    const { abs, rel, dir } = await this.library.openParent(input);
+    try {
+      const key = keyOf(abs);
+      // Claims are keyed by real paths: `abs` names the file through the held folder.
+      for (const [kept, claim] of this.claimed) {
+        if (path.dirname(kept) === dir.real && KEPT.exec(path.basename(kept))?.[1] === key) {
+          return { path: rel, offset: claim.upload?.received ?? claim.start, total: claim.total };
+        }
       }
+      const found = await this.findKept(dir.at(''), key);
+      const newest = found.sort((a, b) => b.mtime - a.mtime)[0];
+      return newest === undefined ? null : { path: rel, offset: newest.size, total: newest.total };
+    } finally {
+      await dir.close();
     }
-    const found = await this.findKept(path.dirname(abs), key);
-    const newest = found.sort((a, b) => b.mtime - a.mtime)[0];
-    return newest === undefined ? null : { path: rel, offset: newest.size, total: newest.total };
   }
 
   /**
@@ -90,18 +98,32 @@ export class PartialStore {
    * here, before any byte is read: path rules, folders, overwrite rules, the size limit, the offset.
    */
   async begin(input: string, options: BeginOptions = {}): Promise<PartialUpload> {
-    const { total, noOverwrite = false } = options;
+    const prepared = await this.library.prepareUpload(input);
+    try {
+      return await this.beginIn(prepared, options);
+    } catch (err) {
+      await prepared.dir.close();
+      throw err;
+    }
+  }
+
+  private async beginIn(prepared: Prepared, options: BeginOptions): Promise<PartialUpload> {
+    const { total, noOverwrite = false, by } = options;
     const start = options.start ?? 0;
-    const { abs, rel } = await this.library.prepareUpload(input);
+    const { abs, rel, dir } = prepared;
     const rules = this.library.uploadRules;
     if (noOverwrite && (await exists(abs))) throw new NetroomError('ALREADY_EXISTS', `already exists: ${rel}`, { path: rel });
     if (total !== undefined && total > rules.maxUpload) {
       throw new NetroomError('TOO_LARGE', `the upload is larger than the limit of ${rules.maxUpload} bytes`, { max: rules.maxUpload });
     }
-    const dir = path.dirname(abs);
     const key = keyOf(abs);
-    const kept = total === undefined ? null : path.join(dir, `${PARTIAL_PREFIX}${key}-${total}`);
-    const work = path.join(dir, `${PARTIAL_PREFIX}${key}-${total ?? 'u'}-${randomBytes(8).toString('hex')}`);
+    const keptName = `${PARTIAL_PREFIX}${key}-${total}`;
+    const workName = `${PARTIAL_PREFIX}${key}-${total ?? 'u'}-${randomBytes(8).toString('hex')}`;
+    // Operations go through the held folder; bookkeeping (claims, files in use) is by real path.
+    const kept = total === undefined ? null : dir.at(keptName);
+    const keptKey = path.join(dir.real, keptName);
+    const work = dir.at(workName);
+    const workKey = path.join(dir.real, workName);
     const base = {
       store: this,
       target: abs,
@@ -112,7 +134,9 @@ export class PartialStore {
       limit: options.end === undefined ? total : options.end + 1,
       maxSize: rules.maxUpload,
       noOverwrite: noOverwrite || rules.noOverwrite,
-      onPlaced: (change: LibraryChange) => this.library.changed(change),
+      dir,
+      workKey,
+      onPlaced: (change: LibraryChange) => this.library.changed(by === undefined ? change : { ...change, by }),
     };
     if (start === 0) {
       let handle: fs.FileHandle;
@@ -121,23 +145,23 @@ export class PartialStore {
       } catch (err) {
         throw fromSystemError(err, rel);
       }
-      this.working.add(work);
+      this.working.add(workKey);
       return new PartialUpload({ ...base, handle, start: 0, hash: this.hashPool.open() });
     }
     if (kept === null || total === undefined) throw new NetroomError('BAD_REQUEST', 'a continued upload needs its total size');
-    if (this.claimed.has(kept)) throw new ResumeConflict(`another upload of ${rel} is being continued`, null);
+    if (this.claimed.has(keptKey)) throw new ResumeConflict(`another upload of ${rel} is being continued`, null);
     // Marked at once (no await before it), and claimed on disk by renaming, so two continuations
     // (even from two processes) cannot both take it.
     const claim: { upload: PartialUpload | null; start: number; total: number } = { upload: null, start, total };
-    this.claimed.set(kept, claim);
+    this.claimed.set(keptKey, claim);
     try {
       await fs.rename(kept, work);
     } catch (err) {
-      this.claimed.delete(kept);
+      this.claimed.delete(keptKey);
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ResumeConflict(`nothing kept of ${rel}: start at 0`, 0);
       throw fromSystemError(err, rel);
     }
-    this.working.add(work);
+    this.working.add(workKey);
     let handle: fs.FileHandle | undefined;
     try {
       handle = await fs.open(work, 'r+');
@@ -157,15 +181,15 @@ export class PartialStore {
     } catch (err) {
       await handle?.close().catch(() => undefined);
       await fs.rename(work, kept).catch(() => undefined); // give it back untouched
-      this.working.delete(work);
-      this.claimed.delete(kept);
+      this.working.delete(workKey);
+      this.claimed.delete(keptKey);
       throw isNetroomError(err) || err instanceof ResumeConflict ? err : fromSystemError(err, rel);
     }
   }
 
   /** Remove kept uploads whose last byte is older than the TTL (and crash leftovers). Returns how many. */
   async prune(): Promise<number> {
-    return pruneOld(this.library.root, PARTIAL_PREFIX, this.now() - this.ttlMs, (file) => this.working.has(file));
+    return pruneOld(this.library.realRootDir, PARTIAL_PREFIX, this.now() - this.ttlMs, (file) => this.working.has(file));
   }
 
   /** Prune now and then every `intervalMs` (default: an hour, or the TTL if shorter); the timer is unref'd. */
@@ -178,7 +202,7 @@ export class PartialStore {
     this.pruner.stop();
   }
 
-  /** Bookkeeping from PartialUpload once it has settled (committed, kept or aborted). */
+  /** Bookkeeping from PartialUpload once it has settled (committed, kept or aborted); `work` by real path. */
   settled(upload: PartialUpload, work: string): void {
     this.working.delete(work);
     for (const [kept, claim] of this.claimed) if (claim.upload === upload) this.claimed.delete(kept);

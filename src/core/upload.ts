@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError } from './errors.js';
 import type { LibraryChange } from './library-events.js';
+import type { PinnedDir } from './pinned.js';
 import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
@@ -25,6 +26,8 @@ interface UploadInit {
   temp: string;
   target: string;
   rel: string;
+  /** The checked folder `temp` and `target` are in (closed once the upload has settled). */
+  dir?: PinnedDir;
   maxSize: number;
   noOverwrite: boolean;
   /** Where the hash runs; default the process-wide pool. */
@@ -79,6 +82,8 @@ export class Upload extends HashedFileWriter {
     const { temp, target, rel } = this.init;
     let change: LibraryChange;
     try {
+      // The folder may have been moved while the bytes came: it must still be inside the root.
+      await this.init.dir?.verify(rel);
       change = await putChangeOf(rel, temp);
       if (this.init.noOverwrite) {
         // link() refuses an existing name atomically, where rename() would replace it.
@@ -91,6 +96,8 @@ export class Upload extends HashedFileWriter {
     } catch (err) {
       await this.cleanup();
       throw fromSystemError(err, rel);
+    } finally {
+      await this.init.dir?.close();
     }
     this.init.onPlaced?.(change);
     return { path: rel, size: this.accepted, sha256: this.digest ?? '' };
@@ -125,5 +132,8 @@ export class Upload extends HashedFileWriter {
     } catch {
       // already gone (or never renamed back): nothing to remove
     }
+    // The upload is over: its folder's handle goes too. Not awaited (close() never rejects), so a
+    // caller awaiting abort() does not wait on I/O it does not care about.
+    void this.init.dir?.close();
   }
 }

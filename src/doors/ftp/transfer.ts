@@ -5,6 +5,7 @@ import type { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { StartAt } from '../../core/append.js';
 import { isNetroomError } from '../../core/errors.js';
+import { changeSource } from '../change-source.js';
 import { sendRange } from '../send-file.js';
 import { FromCrlf, ToCrlf } from './ascii.js';
 import { discardRest } from './discard.js';
@@ -176,7 +177,7 @@ export async function sendLines(s: FtpSession, verb: string, virtual: string, li
  * the rest of what the client sends is read and dropped before the reply (discard.ts).
  */
 export async function receiveUpload(s: FtpSession, verb: string, virtual: string, rel: string, start: StartAt, preamble: string): Promise<void> {
-  const upload = await s.shared.continuations.begin(rel, start);
+  const upload = await s.shared.continuations.begin(rel, start, changeSource('ftp', s.remoteHost, s.uploaderName));
   const socket = await openData(s);
   if (socket === null) {
     await upload.abort();
@@ -197,7 +198,7 @@ export async function receiveUpload(s: FtpSession, verb: string, virtual: string
     const result = await upload.commit();
     s.ctx.metrics?.bytesIn.inc({ door: 'ftp' }, t.count);
     s.ctx.metrics?.uploads.inc({ door: 'ftp' });
-    s.log.info({ path: result.path, size: result.size, sha256: result.sha256, offset: upload.offset }, 'upload stored');
+    s.log.debug({ path: result.path, size: result.size, sha256: result.sha256, offset: upload.offset }, 'upload stored');
     t.finish(226, `Transfer complete: ${result.size} bytes, SHA-256 ${result.sha256}`, 'complete');
     s.ctx.room.fileShared(result.path, result.size, s.uploaderName);
   } catch (err) {

@@ -3,6 +3,8 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NetroomError } from '../../core/errors.js';
+import type { ChangeSource } from '../../core/library-events.js';
+import { changeSource } from '../change-source.js';
 import { sendRange } from '../send-file.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
@@ -39,6 +41,30 @@ export function header(request: FastifyRequest, name: string): string | undefine
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** Who changes the library through this request: the client's address, and its member name if it gave one. */
+export function httpSource(shared: HttpShared, request: FastifyRequest): ChangeSource {
+  return changeSource('http', request.socket.remoteAddress, memberName(shared, header(request, 'x-netroom-name')));
+}
+
+/**
+ * The name a request claims (X-Netroom-Name), if someone of that name is in the room. Header values
+ * are Latin-1, so a UTF-8 name comes percent-encoded (browsers) or as raw bytes (other clients).
+ */
+export function memberName(shared: HttpShared, claimed: string | undefined): string | undefined {
+  if (claimed === undefined) return undefined;
+  const candidates = [claimed, Buffer.from(claimed, 'latin1').toString('utf8')];
+  try {
+    candidates.push(decodeURIComponent(claimed));
+  } catch {
+    // not percent-encoded
+  }
+  for (const name of candidates) {
+    const member = shared.ctx.room.find(name);
+    if (member !== undefined) return member.name;
+  }
+  return undefined;
+}
+
 /** Register the file routes. */
 export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
   const { library } = shared.ctx;
@@ -50,14 +76,13 @@ export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
     const body = request.body as { path?: unknown } | undefined;
     if (dir === '' && typeof body?.path === 'string') dir = body.path;
     if (dir === '') throw new NetroomError('BAD_REQUEST', 'give the folder as ?path=DIR');
-    const { rel } = await library.mkdir(dir);
-    shared.log.info({ path: rel }, 'folder created');
+    // Logged once, with who and from where, by the server's library subscription.
+    const { rel } = await library.mkdir(dir, httpSource(shared, request));
     return reply.code(201).send({ path: rel });
   });
 
   app.delete('/files/*', async (request, reply) => {
-    await library.remove(filePath(request));
-    shared.log.info({ path: filePath(request) }, 'removed');
+    await library.remove(filePath(request), httpSource(shared, request));
     return reply.code(204).send();
   });
 

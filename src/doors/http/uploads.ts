@@ -5,7 +5,7 @@ import type { PartialUpload } from '../../core/partial.js';
 import { pumpBody } from './body.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
-import { filePath, header } from './files.js';
+import { filePath, header, httpSource, memberName } from './files.js';
 import { parseContentRange, parseCount, type UploadRange } from './ranges.js';
 
 /** What a PUT announces in its headers, checked before any byte is read. */
@@ -51,6 +51,7 @@ async function handlePut(shared: HttpShared, request: FastifyRequest, reply: Fas
       start: put.range?.start ?? 0,
       end: put.range?.end,
       noOverwrite: put.noOverwrite,
+      by: httpSource(shared, request),
     });
   } catch (err) {
     throw put === undefined ? err : refusal(err, put);
@@ -122,7 +123,8 @@ async function receive(shared: HttpShared, request: FastifyRequest, reply: Fasti
     throw refusal(err, put);
   }
   ctx.metrics?.uploads.inc({ door: 'http' });
-  log.info({ path: result.path, size: result.size, sha256: result.sha256, created: result.created }, 'upload stored');
+  // The change itself is logged (info, with who and from where) by the server's library subscription.
+  log.debug({ path: result.path, size: result.size, sha256: result.sha256, created: result.created }, 'upload stored');
   const member = memberName(shared, header(request, 'x-netroom-name'));
   ctx.room.fileShared(result.path, result.size, member);
   events.emit('uploadStored', result);
@@ -135,23 +137,4 @@ function refusal(err: unknown, put: PutRequest): unknown {
     return new HttpError(412, 'ALREADY_EXISTS', err.message);
   }
   return err;
-}
-
-/**
- * The uploader's name for the file notice: only a name someone is in the room with. Header values
- * are Latin-1, so a UTF-8 name comes percent-encoded (browsers) or as raw bytes (other clients).
- */
-function memberName(shared: HttpShared, claimed: string | undefined): string | undefined {
-  if (claimed === undefined) return undefined;
-  const candidates = [claimed, Buffer.from(claimed, 'latin1').toString('utf8')];
-  try {
-    candidates.push(decodeURIComponent(claimed));
-  } catch {
-    // not percent-encoded
-  }
-  for (const name of candidates) {
-    const member = shared.ctx.room.find(name);
-    if (member !== undefined) return member.name;
-  }
-  return undefined;
 }

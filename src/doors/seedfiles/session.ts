@@ -2,6 +2,7 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { changeSource } from '../change-source.js';
 import type { DoorContext } from '../door.js';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
 import { errorText } from '../../core/i18n.js';
@@ -213,7 +214,7 @@ export class SeedFilesSession {
 
   /** `P NAME`: refuse before `OK` when the upload cannot start, else receive until `##`. */
   private async put(name: string): Promise<void> {
-    const upload = await this.ctx.library.beginUpload(checkSeedName(name));
+    const upload = await this.ctx.library.beginUpload(checkSeedName(name), changeSource('seed-files', this.socket.remoteAddress));
     if (this.state !== 'idle' || this.socket.destroyed) {
       await upload.abort(); // closed while the temp file was being created
       return;

@@ -1,4 +1,5 @@
 // Library changes to every open connection of the WebSocket door, entered or not: `library` frames, encoded once per change.
+import { withoutSource } from '../../core/library-events.js';
 import type { Library, LibraryChange } from '../../core/library.js';
 import type { WsClient } from './client.js';
 import { encodeServerMessage, frameText } from './codec.js';
@@ -74,6 +75,6 @@ export class WsLibraryFeed {
 
   private readonly onChange = (change: LibraryChange): void => {
     if (this.fanout.size === 0) return;
-    this.fanout.push(frameText(encodeServerMessage({ type: 'library', change })));
+    this.fanout.push(frameText(encodeServerMessage({ type: 'library', change: withoutSource(change) })));
   };
 }

@@ -1,5 +1,6 @@
 // DELE (RFC 959 4.1.3): delete a file (folders go with RMD).
 import { NetroomError } from '../../../core/errors.js';
+import { changeSource } from '../../change-source.js';
 import type { CommandHandler } from './types.js';
 
 export const dele: CommandHandler = {
@@ -10,7 +11,7 @@ export const dele: CommandHandler = {
     const { virtual, rel } = s.path(arg);
     const entry = await s.ctx.library.stat(rel);
     if (entry.type === 'dir') throw new NetroomError('NOT_A_FILE', `${virtual} is a folder: use RMD`, { path: virtual });
-    await s.ctx.library.remove(rel);
+    await s.ctx.library.remove(rel, changeSource('ftp', s.remoteHost, s.uploaderName));
     await s.shared.continuations.forget(rel); // a deleted name has nothing left to continue
     s.reply(250, `Deleted ${virtual}`);
   },

@@ -1,5 +1,6 @@
 // RMD/XRMD (RFC 959 4.1.3): remove an empty folder.
 import { NetroomError } from '../../../core/errors.js';
+import { changeSource } from '../../change-source.js';
 import type { CommandHandler } from './types.js';
 
 export const rmd: CommandHandler = {
@@ -10,7 +11,7 @@ export const rmd: CommandHandler = {
     const { virtual, rel } = s.path(arg);
     const entry = await s.ctx.library.stat(rel);
     if (entry.type !== 'dir') throw new NetroomError('NOT_A_DIRECTORY', `${virtual} is a file: use DELE`, { path: virtual });
-    await s.ctx.library.remove(rel);
+    await s.ctx.library.remove(rel, changeSource('ftp', s.remoteHost, s.uploaderName));
     s.reply(250, `Removed ${virtual}`);
   },
 };

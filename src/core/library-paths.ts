@@ -1,0 +1,72 @@
+// Syntactic path rules of the library, and the removal of upload leftovers at start.
+import type { Dirent } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { NetroomError } from './errors.js';
+import { KEPT, PARTIAL_PREFIX } from './partial-upload.js';
+import { UPLOAD_PREFIX } from './upload.js';
+
+/** Syntactic path rules: returns the normalised relative path ('' for the root) or throws. */
+export function checkPath(input: string): string {
+  if (typeof input !== 'string') throw new NetroomError('BAD_PATH', 'a path must be text');
+  if (input.includes('\0')) throw new NetroomError('BAD_PATH', 'a path cannot contain NUL');
+  if (input.includes('\\')) throw new NetroomError('BAD_PATH', 'a path cannot contain backslashes');
+  if (input.startsWith('/')) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
+  if (/^[A-Za-z]:/u.test(input)) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
+  // No Unicode normalisation: the path must name the entry exactly as the file system has it, or a
+  // file stored decomposed (as macOS clients write `é`) would be listed but never found again.
+  const parts = input.split('/').filter((p) => p !== '' && p !== '.');
+  for (const part of parts) {
+    if (part === '..') throw new NetroomError('OUTSIDE_ROOT', `".." is refused: ${input}`, { path: input });
+    if (part.startsWith('.')) throw new NetroomError('HIDDEN_PATH', `hidden names are refused: ${input}`, { path: input });
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point here
+    if (/[\u0000-\u001f\u007f]/u.test(part)) throw new NetroomError('BAD_PATH', 'a path cannot contain control characters');
+    if (Buffer.byteLength(part) > 255) throw new NetroomError('BAD_PATH', 'a name is at most 255 bytes');
+  }
+  return parts.join('/');
+}
+
+/** True when `name` (one folder entry) passes checkPath unchanged: visible, and addressable as is. */
+export function isServableName(name: string): boolean {
+  try {
+    return checkPath(name) === name;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `full` is `root` or below it. path.relative rather than a prefix test, which needs care
+ * with the separator (`/srv/root-evil` starts with `/srv/root`) and breaks for the root `/`.
+ */
+export function isWithin(root: string, full: string): boolean {
+  const rel = path.relative(root, full);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * Remove what uploads cut short by a previous run left: temp files (`.netroom-upload-*`) and the
+ * files of resumable uploads that were in flight (`.netroom-partial-KEY-TOTAL-RANDOM`). The latter
+ * are not resumable: their bytes were never fsynced (after a power cut they may end in zeros) and
+ * no client was told their offset, so keeping them would only take disk (issue 10, item 5). Kept
+ * uploads (`.netroom-partial-KEY-TOTAL`, `.netroom-kept-KEY`) wait to be continued, pruned by their TTL.
+ * Returns how many files were removed.
+ */
+export async function removeLeftovers(dir: string): Promise<number> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    const inFlight = entry.name.startsWith(PARTIAL_PREFIX) && !KEPT.test(entry.name);
+    if (entry.isFile() && (entry.name.startsWith(UPLOAD_PREFIX) || inFlight)) {
+      await fs.rm(full, { force: true });
+      removed++;
+    } else if (entry.isDirectory() && !entry.name.startsWith('.')) removed += await removeLeftovers(full);
+  }
+  return removed;
+}
