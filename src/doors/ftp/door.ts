@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { Continuations } from '../../core/append.js';
+import type { TlsSource } from '../../tls/source.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
 import { canonicalHost, formatReply } from './codec.js';
@@ -37,6 +38,10 @@ export interface FtpDoorOptions {
   readonly refusedUploadDiscard?: Partial<DiscardLimits>;
   /** Big (1 MiB) read buffers shared by the binary downloads in progress, in bytes. Default 16 MiB. */
   readonly downloadBufferBytes?: number;
+  /** The server's certificate (`--tls-cert`/`--tls-key`): turns on FTPS explicit, AUTH TLS (RFC 4217). */
+  readonly tls?: TlsSource;
+  /** `--ftp-require-tls`: no login and no clear data connection before AUTH TLS / PROT P. Needs `tls`. */
+  readonly requireTls?: boolean;
 }
 
 /** Events of the door, for supervisors and tests. */
@@ -75,6 +80,7 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
     if (range !== undefined && !(Number.isInteger(range[0]) && Number.isInteger(range[1]) && range[0] >= 1 && range[0] <= range[1] && range[1] <= 65535)) {
       throw new Error(`bad passive port range ${range[0]}-${range[1]}`);
     }
+    if (options.requireTls === true && options.tls === undefined) throw new Error('--ftp-require-tls needs a certificate (--tls-cert and --tls-key)');
     this.continuations = new Continuations(ctx.library);
     // 128 KiB crowd buffers: 300 RETRs of 10 MiB at once took 4.3-7.6 s with 32 KiB reads (each a
     // trip through the 4-thread file pool) and 2.3-2.5 s with 128 KiB, with no higher peak RSS.
@@ -94,6 +100,8 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
       dataTimeoutMs: this.options.dataTimeoutMs ?? 30_000,
       publicHost: await resolvePublicHost(this.options.publicHost),
       discard: { ...DEFAULT_DISCARD, ...this.options.refusedUploadDiscard },
+      tls: this.options.tls ?? null,
+      requireTls: this.options.requireTls === true,
     };
     this.shared = {
       ctx: this.ctx,

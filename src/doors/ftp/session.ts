@@ -1,8 +1,10 @@
 // One FTP control connection: login, working folder, the ordered command loop, data setup and the running transfer.
 import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Continuations } from '../../core/append.js';
 import { isNetroomError } from '../../core/errors.js';
+import type { TlsSource } from '../../tls/source.js';
 import type { DoorContext } from '../door.js';
 import type { BufferPool } from '../send-file.js';
 import { CommandDecoder, canonicalHost, formatReply, type FtpCommand, type HostPort } from './codec.js';
@@ -24,6 +26,10 @@ export interface SessionOptions {
   readonly publicHost: string | null;
   /** How much of an upload refused mid-transfer is read to its end before it is cut instead. */
   readonly discard: DiscardLimits;
+  /** The server's certificate for AUTH TLS (RFC 4217); null: AUTH is answered 502 and FEAT does not offer it. */
+  readonly tls: TlsSource | null;
+  /** Login and clear (PROT C) data connections are refused until the control connection is TLS. */
+  readonly requireTls: boolean;
 }
 
 /** How a transfer ended, reported to the door's listeners (tests synchronise on it). */
@@ -34,6 +40,8 @@ export interface TransferRecord {
   /** complete; aborted (ABOR, client gone, timeout); failed (server side); kept (upload dropped, its bytes kept). */
   readonly outcome: 'complete' | 'aborted' | 'failed' | 'kept';
   readonly code: number;
+  /** Data connections under PROT P only: whether the client resumed the control connection's TLS session (what vsftpd's require_ssl_reuse checks). */
+  readonly tlsResumed?: boolean;
 }
 
 /** What every session of one door shares. */
@@ -85,9 +93,14 @@ export class FtpSession {
   epsvAll = false;
   /** True once the control connection has ended or closed: an upload in flight is kept, not committed. */
   gone = false;
+  // RFC 4217: the context the control connection was secured with (data connections use it too, so
+  // their sessions can be resumed), PBSZ seen, and PROT P (data connections in TLS).
+  tlsContext: SecureContext | null = null;
+  pbsz = false;
+  protP = false;
   private data: DataSetup | null = null;
   private transfer: RunningTransfer | null = null;
-  private readonly decoder = new CommandDecoder();
+  private decoder = new CommandDecoder();
   private readonly queue: Array<FtpCommand | 'too-long'> = [];
   private busy = false;
   private pumped: Promise<void> = Promise.resolve();
@@ -95,15 +108,16 @@ export class FtpSession {
   private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly socket: Socket,
+    /** The control connection; after AUTH TLS, the TLSSocket over the original one. */
+    public socket: Socket,
     readonly shared: SessionShared,
   ) {
     this.remoteHost = canonicalHost(socket.remoteAddress ?? '');
     this.localHost = canonicalHost(socket.localAddress ?? '');
     this.log = shared.ctx.log.child({ door: 'ftp', peer: `${this.remoteHost}:${socket.remotePort ?? 0}` });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('end', () => this.onGone());
+    socket.on('data', this.onData);
+    socket.on('end', this.onEnd);
     this.closed = new Promise<void>((resolve) => {
       socket.once('close', () => {
         this.onGone();
@@ -204,7 +218,33 @@ export class FtpSession {
     else this.socket.once('finish', () => this.socket.destroy());
   }
 
-  private onData(chunk: Buffer): void {
+  /**
+   * AUTH TLS (RFC 4217 4): after the 234 has been written, the TLS handshake runs on the same TCP
+   * connection. Whatever the client sent after the AUTH line in clear is dropped, queued or
+   * half-decoded alike: a command injected before the handshake must never run as if it came
+   * over TLS (the STARTTLS injection of CVE-2011-0411). PBSZ and PROT start over.
+   */
+  startTls(context: SecureContext): void {
+    const plain = this.socket;
+    plain.off('data', this.onData);
+    plain.off('end', this.onEnd);
+    if (this.queue.length > 0) this.log.info({ dropped: this.queue.length }, 'commands sent in clear after AUTH TLS dropped');
+    this.queue.length = 0;
+    this.decoder = new CommandDecoder();
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: context });
+    secure.on('error', (err) => this.log.debug({ err }, 'TLS control connection error'));
+    secure.setNoDelay(true);
+    secure.on('data', this.onData);
+    secure.on('end', this.onEnd);
+    this.socket = secure;
+    this.tlsContext = context;
+    this.pbsz = false;
+    this.protP = false;
+  }
+
+  private readonly onEnd = (): void => this.onGone();
+
+  private readonly onData = (chunk: Buffer): void => {
     if (this.ending) return;
     for (const line of this.decoder.push(chunk)) {
       if (line.kind === 'too-long') {
@@ -217,7 +257,7 @@ export class FtpSession {
     }
     if (this.queue.length > MAX_QUEUED && !this.socket.isPaused()) this.socket.pause();
     if (!this.busy) this.pumped = this.pump();
-  }
+  };
 
   /** RFC 959 4.1.3: ABOR and STAT act on a transfer in progress at once; true when fully handled here. */
   private urgent(command: FtpCommand): boolean {

@@ -10,21 +10,30 @@ import { sendRange } from '../send-file.js';
 import { FromCrlf, ToCrlf } from './ascii.js';
 import { discardRest } from './discard.js';
 import { errorReply } from './replies.js';
+import { handshakeDone, protectData, sessionResumed } from './secure.js';
 import type { FtpSession, TransferRecord } from './session.js';
 
 /**
  * The data connection for one transfer: the passive listener's accepted socket (usually already
- * there: clients connect right after PASV), or a connection to the client's PORT/EPRT endpoint.
- * Answers 425 and returns null when there is none.
+ * there: clients connect right after PASV), or a connection to the client's PORT/EPRT endpoint;
+ * under PROT P a TLS server socket over it (its handshake is awaited after the 150 reply).
+ * Answers 425 (or 521, clear data refused by --ftp-require-tls) and returns null when there is none.
  */
 export async function openData(s: FtpSession): Promise<net.Socket | null> {
+  if (s.options.requireTls && !s.protP) {
+    s.setData(null);
+    // RFC 4217 9: 521 when the data connection cannot be opened with this PROT setting.
+    s.reply(521, 'Data connections must be protected: send PBSZ 0 and PROT P');
+    return null;
+  }
   const setup = s.takeData();
   if (setup === null) {
     s.reply(425, 'Use PORT, EPRT, PASV or EPSV first');
     return null;
   }
   try {
-    const socket = setup.kind === 'passive' ? await setup.listener.take() : await connectActive(s, setup.endpoint.host, setup.endpoint.port);
+    const raw = setup.kind === 'passive' ? await setup.listener.take() : await connectActive(s, setup.endpoint.host, setup.endpoint.port);
+    const socket = s.protP && s.tlsContext !== null ? protectData(raw, s.tlsContext) : raw;
     socket.setNoDelay(false); // bulk data: let the kernel coalesce
     // No progress for dataTimeoutMs (either way): the transfer fails with 426 rather than hanging.
     socket.setTimeout(s.options.dataTimeoutMs, () => socket.destroy(new Error('data connection timed out')));
@@ -80,9 +89,10 @@ class Transfer {
   /** Reply, report, and release the session for the next command. */
   finish(code: number, text: string, outcome: TransferRecord['outcome']): void {
     this.s.endTransfer();
+    const resumed = sessionResumed(this.socket);
     this.socket.destroy(); // after pipeline this is a no-op or frees a socket the client left open
     this.s.reply(code, text);
-    this.s.shared.report({ verb: this.verb, path: this.path, bytes: this.count, outcome, code });
+    this.s.shared.report({ verb: this.verb, path: this.path, bytes: this.count, outcome, code, ...(resumed === undefined ? {} : { tlsResumed: resumed }) });
   }
 
   /** The reply for a failed transfer: ABOR/client/timeout 426, core errors by code. */
@@ -104,6 +114,7 @@ export async function sendStream(s: FtpSession, verb: string, virtual: string, s
   const mode = s.type === 'A' ? 'ASCII' : 'BINARY';
   s.reply(150, `Opening ${mode} mode data connection for ${virtual}${size === null ? '' : ` (${size} bytes)`}`);
   try {
+    await handshakeDone(socket);
     const stages: Array<Readable | Transform | net.Socket> = s.type === 'A' ? [source, new ToCrlf(), socket] : [source, socket];
     await pipeline(stages);
     s.ctx.metrics?.bytesOut.inc({ door: 'ftp' }, t.count);
@@ -130,6 +141,7 @@ export async function sendFile(s: FtpSession, verb: string, virtual: string, han
   const t = new Transfer(s, verb, virtual, socket, 'out');
   s.reply(150, `Opening BINARY mode data connection for ${virtual} (${size - start} bytes)`);
   try {
+    await handshakeDone(socket);
     if (start < size) {
       const { error } = await sendRange(socket, handle, start, size - 1, s.shared.buffers);
       // The file's fault (read failed, it shrank) as it is; for the connection its own error beats "closed".
@@ -157,6 +169,7 @@ export async function sendLines(s: FtpSession, verb: string, virtual: string, li
   s.reply(150, `Here comes the listing of ${virtual}`);
   const body = Buffer.from(lines.map((l) => `${l}\r\n`).join(''), 'utf8');
   try {
+    await handshakeDone(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.end(body, () => resolve());
@@ -189,6 +202,7 @@ export async function receiveUpload(s: FtpSession, verb: string, virtual: string
   // pipeline(socket, ...) would destroy it with the client's bytes unread: a reset, not a reply.
   const source: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => socket.iterator({ destroyOnReturn: false }) };
   try {
+    await handshakeDone(socket);
     await (s.type === 'A' ? pipeline(source, new FromCrlf(), upload) : pipeline(source, upload));
     await upload.flush();
     // A killed client closes both connections at once; its data may look complete. Placing the file

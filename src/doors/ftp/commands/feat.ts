@@ -6,8 +6,11 @@ export const feat: CommandHandler = {
   beforeLogin: true,
   help: 'FEAT',
   run(s) {
+    // RFC 4217 6: AUTH TLS, PBSZ and PROT only when there is a certificate to offer.
+    const tls = s.options.tls === null ? [] : [' AUTH TLS', ' PBSZ', ' PROT'];
     s.reply(211, [
       'Extensions supported:',
+      ...tls,
       ' EPRT',
       ' EPSV',
       ' MDTM',

@@ -6,6 +6,8 @@ export const pass: CommandHandler = {
   arg: 'optional',
   help: 'PASS <password>',
   run(s) {
+    // --ftp-require-tls: no password in clear (a server policy RFC 4217 allows).
+    if (s.options.requireTls && s.tlsContext === null) return s.reply(530, 'TLS required: send AUTH TLS first');
     if (s.loggedIn) return s.reply(230, 'Already logged in');
     if (s.user === null) return s.reply(503, 'Send USER first');
     if (s.anonymous) {

@@ -6,6 +6,8 @@ export const user: CommandHandler = {
   arg: 'required',
   help: 'USER <name>',
   run(s, arg) {
+    // --ftp-require-tls: not even the user name goes in clear (a server policy RFC 4217 allows).
+    if (s.options.requireTls && s.tlsContext === null) return s.reply(530, 'TLS required: send AUTH TLS first');
     if (s.loggedIn) return s.reply(530, 'Already logged in: cannot change to another user');
     const name = arg.trim();
     s.anonymous = /^(anonymous|ftp)$/iu.test(name);
