@@ -33,10 +33,10 @@ export class TestUdpClient {
     });
   }
 
-  /** Bind a client on 127.0.0.1 (random port) that sends to `port`. */
-  static async open(port: number, host = '127.0.0.1'): Promise<TestUdpClient> {
+  /** Bind a client on `bindHost` (default 127.0.0.1; any 127.x.y.z is loopback on Linux), random port, that sends to `port`. */
+  static async open(port: number, host = '127.0.0.1', bindHost = '127.0.0.1'): Promise<TestUdpClient> {
     const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => socket.bind(0, bindHost, resolve));
     return new TestUdpClient(socket, port, host);
   }
 
