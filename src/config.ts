@@ -49,6 +49,10 @@ export interface Config {
   readonly ftpAnonymous: 'read' | 'write' | 'off';
   readonly ftpMaxClients: number;
   readonly ftpMaxPerIp: number;
+  /** PEM files of the certificate chain and key (--tls-cert, --tls-key); null: no TLS on any door. */
+  readonly tls: { readonly cert: string; readonly key: string } | null;
+  /** IRC over TLS port (default 6697 when TLS is configured, off without it). */
+  readonly ircs: number | null;
   /** `--public-url`: origins (scheme://host:port) people reach the web door by, beyond loopback and the bound address. */
   readonly publicUrls: readonly string[];
 }
@@ -77,6 +81,7 @@ export const DEFAULTS = {
   ftpAnonymous: 'write',
   ftpMaxClients: 200,
   ftpMaxPerIp: 50,
+  ircs: 6697,
 } as const;
 
 /** Raw values as they come from the command line (commander) or the environment; all optional. */
@@ -107,6 +112,9 @@ export interface RawOptions {
   ftpAnonymous?: string;
   ftpMaxClients?: string;
   ftpMaxPerIp?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  ircs?: string;
   /** One or more URLs, comma-separated (serve joins repeated flags this way). */
   publicUrl?: string;
 }
@@ -138,6 +146,9 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   ftpAnonymous: 'NETROOM_FTP_ANONYMOUS',
   ftpMaxClients: 'NETROOM_FTP_MAX_CLIENTS',
   ftpMaxPerIp: 'NETROOM_FTP_MAX_PER_IP',
+  tlsCert: 'NETROOM_TLS_CERT',
+  tlsKey: 'NETROOM_TLS_KEY',
+  ircs: 'NETROOM_IRCS',
   publicUrl: 'NETROOM_PUBLIC_URL',
 };
 
@@ -178,10 +189,11 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     ftpAnonymous: parseAnonymous(pick('ftpAnonymous') ?? DEFAULTS.ftpAnonymous),
     ftpMaxClients: parseCount(pick('ftpMaxClients') ?? String(DEFAULTS.ftpMaxClients), '--ftp-max-clients', 1, 100_000),
     ftpMaxPerIp: parseCount(pick('ftpMaxPerIp') ?? String(DEFAULTS.ftpMaxPerIp), '--ftp-max-per-ip', 1, 100_000),
+    ...parseTls(pick('tlsCert'), pick('tlsKey'), pick('ircs')),
     publicUrls: parsePublicUrls(pick('publicUrl')),
   };
   // With every door off nobody could reach the server, and nothing would keep it running.
-  if (config.http === null && config.irc === null && config.ftp === null && config.port === null) {
+  if (config.http === null && config.irc === null && config.ftp === null && config.port === null && config.ircs === null) {
     throw new UsageError('every door is off (--http, --irc, --ftp, --port): turn at least one on');
   }
   return config;
@@ -317,6 +329,26 @@ function parseToken(value: string | undefined): string | undefined {
   if (!/^[\x21-\x7e]{16,256}$/u.test(value)) {
     throw new UsageError('--admin-token takes 16 to 256 printable characters without spaces');
   }
+  return value;
+}
+
+/** `--tls-cert` and `--tls-key` together or not at all; `--ircs` defaults on with them and needs them. The files are read at start. */
+function parseTls(cert: string | undefined, key: string | undefined, ircs: string | undefined): Pick<Config, 'tls' | 'ircs'> {
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new UsageError('--tls-cert and --tls-key go together: give both (PEM files), or neither');
+  }
+  if (cert === undefined || key === undefined) {
+    if (ircs !== undefined && ircs !== 'off') throw new UsageError('--ircs needs a certificate: give --tls-cert and --tls-key too');
+    return { tls: null, ircs: null };
+  }
+  return {
+    tls: { cert: nonEmptyFile(cert, '--tls-cert'), key: nonEmptyFile(key, '--tls-key') },
+    ircs: parsePort(ircs ?? String(DEFAULTS.ircs), '--ircs'),
+  };
+}
+
+function nonEmptyFile(value: string, flag: string): string {
+  if (value.trim() === '') throw new UsageError(`${flag} needs a file`);
   return value;
 }
 

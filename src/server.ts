@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAdminToken } from './admin-token.js';
-import type { Config } from './config.js';
+import { UsageError, type Config } from './config.js';
 import { Library, type LibraryChange } from './core/library.js';
 import { Room } from './core/room.js';
 import type { Door, DoorAddress, DoorContext } from './doors/door.js';
@@ -18,6 +18,7 @@ import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import type { HistoryStore } from './store/history.js';
 import { SqliteHistory } from './store/sqlite.js';
+import { FileTlsSource, TlsFileError, type CertInfo } from './tls/files.js';
 
 /** How each door of SPEC section 3 stands after start(): listening or turned off. */
 export type DoorStatus =
@@ -50,6 +51,8 @@ export class NetroomServer {
   private stopping: Promise<void> | undefined;
   /** The administrator token (known after start()). */
   adminToken = '';
+  /** The certificate of every TLS door (after start(), when --tls-cert/--tls-key are given). */
+  tls: FileTlsSource | null = null;
 
   constructor(
     readonly config: Config,
@@ -73,6 +76,16 @@ export class NetroomServer {
    */
   async start(): Promise<DoorStatus[]> {
     const { config } = this;
+    // A bad certificate or key is a usage error, found before any folder is created.
+    if (config.tls) {
+      this.tls = await FileTlsSource.load(config.tls.cert, config.tls.key).catch((err: unknown) => {
+        throw err instanceof TlsFileError ? new UsageError(err.message) : err;
+      });
+      const { info } = this.tls;
+      if (info.expired) this.log.warn({ subject: info.subject, validTo: info.validTo }, 'tls certificate has expired: clients will refuse it');
+      this.log.info({ subject: info.subject, names: info.names, chain: info.chain, validTo: info.validTo, fingerprint: info.fingerprint }, 'tls certificate loaded');
+    }
+    const tls = this.tls ?? undefined;
     // Checked (and created) by us first: a bad folder is a usage error, and the recursive mkdir the
     // library and the history use afterwards then has nothing left to do.
     await prepareFolders([
@@ -100,13 +113,22 @@ export class NetroomServer {
           port: config.http,
           adminToken: this.adminToken,
           publicUrls: config.publicUrls,
+          ...(tls ? { tls } : {}),
           ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
           plugins: [wsPlugin(ctx, { historySize: config.historySize, leaveGraceMs: config.leaveGraceMs })],
         }),
       );
     }
-    if (config.irc !== null) {
-      this.doors.push(new IrcDoor(ctx, { host, port: config.irc, adminToken: this.adminToken, historySize: config.historySize }));
+    if (config.irc !== null || config.ircs !== null) {
+      this.doors.push(
+        new IrcDoor(ctx, {
+          host,
+          port: config.irc,
+          adminToken: this.adminToken,
+          historySize: config.historySize,
+          ...(tls && config.ircs !== null ? { tls: { port: config.ircs, source: tls } } : {}),
+        }),
+      );
     }
     if (config.ftp !== null) {
       this.doors.push(
@@ -118,6 +140,7 @@ export class NetroomServer {
           maxPerIp: config.ftpMaxPerIp,
           ...(config.ftpPassivePorts ? { passivePorts: config.ftpPassivePorts } : {}),
           ...(config.ftpPublicHost ? { publicHost: config.ftpPublicHost } : {}),
+          ...(tls ? { tls } : {}),
         }),
       );
     }
@@ -138,9 +161,13 @@ export class NetroomServer {
     try {
       for (const door of this.doors) {
         await door.listen().catch((err: unknown) => {
-          throw new Error(`${door.name} door could not listen on ${host}:${String(portOf(door.name, config))}: ${describe(err)}`);
+          // Node's listen errors name the port: the IRC door has two (plain and TLS).
+          const port = (err as { port?: unknown } | null)?.port;
+          throw new Error(`${door.name} door could not listen on ${host}:${String(typeof port === 'number' ? port : portOf(door.name, config))}: ${describe(err)}`);
         });
-        statuses.push({ door: door.name, state: 'listening', address: door.address() });
+        if (!(door instanceof IrcDoor) || config.irc !== null) statuses.push({ door: door.name, state: 'listening', address: door.address() });
+        const secure = door instanceof IrcDoor ? door.tlsAddress() : null;
+        if (secure) statuses.push({ door: 'ircs', state: 'listening', address: secure });
       }
     } catch (err) {
       await this.closeDoors();
@@ -150,8 +177,18 @@ export class NetroomServer {
     if (config.http === null) statuses.push({ door: 'http', state: 'off' });
     if (port === null) statuses.push({ door: 'udp', state: 'off' }, { door: 'seed-files', state: 'off' });
     if (config.irc === null) statuses.push({ door: 'irc', state: 'off' });
+    if (config.ircs === null) statuses.push({ door: 'ircs', state: 'off' });
     if (config.ftp === null) statuses.push({ door: 'ftp', state: 'off' });
     return statuses;
+  }
+
+  /**
+   * Read --tls-cert/--tls-key again (SIGHUP): new handshakes on every TLS door get the new
+   * certificate, open connections keep theirs. Rejects, keeping the old certificate, if a file is bad.
+   */
+  async reloadTls(): Promise<CertInfo> {
+    if (!this.tls) throw new Error('no certificate to reload: TLS is off');
+    return this.tls.reload();
   }
 
   /** An administrator announcement to every member of every door. */
@@ -185,7 +222,7 @@ export function describeChange(change: LibraryChange): Record<string, unknown> {
 
 function portOf(door: string, config: Config): number | null {
   if (door === 'http') return config.http;
-  if (door === 'irc') return config.irc;
+  if (door === 'irc') return config.irc ?? config.ircs;
   if (door === 'ftp') return config.ftp;
   return config.port;
 }

@@ -82,6 +82,19 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ udpErrorRate: 'off' }, {})).toThrow(/--udp-error-rate takes RATE:BURST/);
   });
 
+  it('takes --tls-cert and --tls-key together; --ircs defaults to 6697 with them and is off (and refused) without', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ tls: null, ircs: null });
+    expect(resolveConfig({ tlsCert: 'c.pem', tlsKey: 'k.pem' }, {})).toMatchObject({ tls: { cert: 'c.pem', key: 'k.pem' }, ircs: 6697 });
+    expect(resolveConfig({ ircs: 'off' }, { NETROOM_TLS_CERT: 'c.pem', NETROOM_TLS_KEY: 'k.pem' })).toMatchObject({ ircs: null });
+    expect(resolveConfig({}, { NETROOM_TLS_CERT: 'c.pem', NETROOM_TLS_KEY: 'k.pem', NETROOM_IRCS: '7000' }).ircs).toBe(7000);
+    expect(() => resolveConfig({ tlsCert: 'c.pem' }, {})).toThrow(/--tls-cert and --tls-key go together/);
+    expect(() => resolveConfig({}, { NETROOM_TLS_KEY: 'k.pem' })).toThrow(/--tls-cert and --tls-key go together/);
+    expect(() => resolveConfig({ ircs: '6697' }, {})).toThrow(/--ircs needs a certificate/);
+    expect(() => resolveConfig({ tlsCert: 'c.pem', tlsKey: 'k.pem', ircs: 'x' }, {})).toThrow(/--ircs takes a port number/);
+    // IRC over TLS alone is a door: the server is reachable.
+    expect(resolveConfig({ tlsCert: 'c.pem', tlsKey: 'k.pem', http: 'off', irc: 'off', ftp: 'off', port: 'off' }, {}).ircs).toBe(6697);
+  });
+
   it('refuses a bad NETROOM_NO_OVERWRITE', () => {
     expect(() => resolveConfig({}, { NETROOM_NO_OVERWRITE: 'maybe' })).toThrow(/NETROOM_NO_OVERWRITE/);
   });

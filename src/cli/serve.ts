@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { DEFAULTS, resolveConfig, type RawOptions } from '../config.js';
 import { isNetroomError } from '../core/errors.js';
-import { createLogger, stderrSink } from '../log.js';
+import { createLogger, stderrSink, type Logger } from '../log.js';
 import type { DoorAddress } from '../doors/door.js';
 import { NetroomServer, type DoorStatus } from '../server.js';
 import { dieOf, StopSignals } from './stop-signals.js';
@@ -43,6 +43,9 @@ export function registerServe(program: Command): void {
       'address people open the web door at, e.g. https://chat.example.org; its host is accepted in Host, its origin may post and open the WebSocket (repeatable or comma-separated; default: only loopback and the --host address; NETROOM_PUBLIC_URL)',
       (value: string, previous: string | undefined) => (previous === undefined ? value : `${previous},${value}`),
     )
+    .option('--tls-cert <file>', 'PEM certificate chain (e.g. fullchain.pem): HTTPS, IRC over TLS, FTPS; SIGHUP re-reads it (NETROOM_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (NETROOM_TLS_KEY)')
+    .option('--ircs <port|off>', `IRC over TLS (default ${DEFAULTS.ircs} with --tls-cert, else off; NETROOM_IRCS)`)
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
     .action(async (flags: RawOptions) => {
       await serve(flags);
@@ -63,6 +66,8 @@ async function serve(flags: RawOptions): Promise<void> {
   const config = resolveConfig(flags);
   const log = createLogger(config.logLevel, sink);
   const server = new NetroomServer(config, log);
+  // A certificate renewal hook sends SIGHUP. Without TLS, SIGHUP keeps its default: the process ends.
+  if (config.tls) process.on('SIGHUP', () => reloadCertificate(server, log));
 
   const started = server.start().then((statuses) => ({ statuses }));
   const first = await Promise.race([started, signals.signalled.then((signal) => ({ signal }))]).catch((err: unknown) => {
@@ -81,6 +86,10 @@ async function serve(flags: RawOptions): Promise<void> {
   }
   const { statuses } = first;
   for (const line of describeDoors(statuses)) console.log(line);
+  if (server.tls) {
+    const { info } = server.tls;
+    console.log(`tls: ${info.subject}${info.names ? ` (${info.names})` : ''}, valid until ${info.validTo.toISOString()}; SIGHUP reloads it`);
+  }
   console.log(`library: ${server.library.root}`);
   console.log(`admin token: ${server.adminToken} (for netroom announce and IRC OPER admin)`);
   console.log(`type a line and press Enter to announce it to the room; Ctrl-C stops the server`);
@@ -110,6 +119,21 @@ async function serve(flags: RawOptions): Promise<void> {
   await new Promise<void>((resolve) => log.flush(() => resolve()));
   // stdin may still hold the event loop open; the server is closed, so leave now.
   process.exit(0);
+}
+
+/** SIGHUP: read the certificate files again; a bad file leaves the old certificate in service. */
+function reloadCertificate(server: NetroomServer, log: Logger): void {
+  if (!server.tls) {
+    log.info('SIGHUP during start-up: the certificate files are being read now');
+    return;
+  }
+  server.reloadTls().then(
+    (info) => {
+      if (info.expired) log.warn({ subject: info.subject, validTo: info.validTo }, 'tls certificate has expired: clients will refuse it');
+      log.info({ subject: info.subject, names: info.names, validTo: info.validTo, fingerprint: info.fingerprint }, 'tls certificate reloaded');
+    },
+    (err: unknown) => log.error({ reason: err instanceof Error ? err.message : String(err) }, 'tls certificate reload failed: keeping the old certificate'),
+  );
 }
 
 /** One line per door, e.g. "udp         listening on udp://127.0.0.1:8888". */

@@ -20,17 +20,24 @@ export interface TestCert {
   remove(): Promise<void>;
 }
 
-/** A self-signed EC certificate valid for a day, made by the openssl command line (as a user would). */
-export async function makeTestCert(commonName = 'localhost'): Promise<TestCert> {
-  const dir = await fs.mkdtemp(path.join(tmpdir(), 'netroom-tls-'));
-  const certFile = path.join(dir, 'cert.pem');
-  const keyFile = path.join(dir, 'key.pem');
+/** Run openssl to write a self-signed EC certificate (a day, 127.0.0.1, ::1, localhost) and its key. */
+export async function writeTestCert(certFile: string, keyFile: string, commonName = 'localhost'): Promise<void> {
   await run('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
     '-subj', `/CN=${commonName}`, '-addext', 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost',
     '-keyout', keyFile, '-out', certFile,
   ]);
+}
+
+/** A self-signed EC certificate valid for a day, made by the openssl command line (as a user would). */
+export async function makeTestCert(commonName = 'localhost'): Promise<TestCert> {
+  const dir = await fs.mkdtemp(path.join(tmpdir(), 'netroom-tls-'));
+  const certFile = path.join(dir, 'cert.pem');
+  const keyFile = path.join(dir, 'key.pem');
+  await writeTestCert(certFile, keyFile, commonName);
   const [cert, key] = await Promise.all([fs.readFile(certFile, 'utf8'), fs.readFile(keyFile, 'utf8')]);
   const context = createSecureContext({ cert, key });
-  return { dir, certFile, keyFile, cert, key, source: { current: () => context }, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+  // Never reloaded: onReload has nothing to report.
+  const source: TlsSource = { current: () => context, pem: () => ({ cert, key }), onReload: () => () => undefined };
+  return { dir, certFile, keyFile, cert, key, source, remove: () => fs.rm(dir, { recursive: true, force: true }) };
 }

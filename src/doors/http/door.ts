@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_PARTIAL_TTL_MS, PartialStore } from '../../core/partial.js';
+import { tlsServerOptions } from '../../tls/server.js';
+import type { TlsSource } from '../../tls/source.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
 import { apiRoutes } from './api.js';
@@ -11,6 +13,7 @@ import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from 
 import { fileRoutes } from './files.js';
 import { installGuard } from './guard.js';
 import { healthRoutes } from './health.js';
+import { secureHttpDoor } from './tls.js';
 import { SameOriginPolicy } from './same-origin.js';
 import { uploadRoutes } from './uploads.js';
 import { webRoutes } from './web.js';
@@ -34,6 +37,8 @@ export interface HttpDoorOptions {
   readonly idleTimeoutMs?: number;
   /** Big (1 MiB) read buffers shared by the downloads in progress, in bytes. Default 16 MiB. */
   readonly downloadBufferBytes?: number;
+  /** The certificate (`--tls-cert`/`--tls-key`): the port then speaks HTTPS (plain HTTP there is redirected). */
+  readonly tls?: TlsSource;
   /**
    * `--public-url`: addresses people reach the server by beyond loopback and the bound address
    * (their hosts are accepted in Host, their origins may change state and open WebSockets).
@@ -61,6 +66,8 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
   private listening: Promise<void> | null = null;
   /** Uploads and downloads in progress (see HttpShared.track). */
   private readonly transfers = new Set<Promise<unknown>>();
+  /** Stops following certificate reloads (HTTPS only). */
+  private readonly unfollowTls: () => void = () => undefined;
 
   constructor(ctx: DoorContext, options: HttpDoorOptions) {
     super();
@@ -98,7 +105,10 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
       return503OnClosing: false,
       clientErrorHandler: clientErrorHandler(ctx.metrics),
       frameworkErrors: frameworkErrorHandler(ctx.metrics),
+      // An https.Server is an http.Server over TLS: the routes and plugins see no difference.
+      ...(options.tls ? { https: tlsServerOptions(options.tls) } : {}),
     });
+    if (options.tls) this.unfollowTls = secureHttpDoor(this.app, options.tls, this.shared.log);
     // Expect: 100-continue. Node would say "continue" before any route ran; the upload route says it
     // itself once the upload is accepted, so a refused one never has its body sent at all.
     this.app.server.on('checkContinue', (request, response) => {
@@ -119,6 +129,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
 
   async close(): Promise<void> {
     this.partials.stop();
+    this.unfollowTls();
     await this.app.close();
     await Promise.allSettled([...this.transfers]);
   }

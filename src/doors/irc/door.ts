@@ -1,6 +1,8 @@
 // The IRC door (SPEC 3, issue 4): a TCP listener where the room is the channel #lobby and nicks are room names.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { listenTls } from './tls.js';
+import type { TlsSource } from '../../tls/source.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { roomListener } from './fanout.js';
 import { IrcHub, type IrcSettings } from './hub.js';
@@ -9,8 +11,10 @@ import { IrcHub, type IrcSettings } from './hub.js';
 export interface IrcDoorOptions {
   /** Address to bind. */
   readonly host: string;
-  /** Port to bind; 0 picks a free one (read it back with address()). */
-  readonly port: number;
+  /** Port to bind; 0 picks a free one (read it back with address()). null: no plain-text listener (TLS only). */
+  readonly port: number | null;
+  /** IRC over TLS (RFC 7194) on a second port; its connections take the same path as plain ones. */
+  readonly tls?: { readonly port: number; readonly source: TlsSource };
   /** The administrator token: `OPER admin TOKEN` makes a client an operator. Empty: OPER is refused. */
   readonly adminToken: string;
   /** Recent events replayed on JOIN (from ctx.history). Default 50; 0 turns replay off. */
@@ -77,6 +81,8 @@ export class IrcDoor implements Door {
   private readonly log: Logger;
   private server: Server | null = null;
   private port = 0;
+  /** The IRC-over-TLS listener, when options.tls is given. */
+  private tlsListener: { readonly port: number; close(): Promise<void> } | null = null;
   private unsubscribe: (() => void) | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private shutdown: Promise<void> | null = null;
@@ -95,7 +101,19 @@ export class IrcDoor implements Door {
   }
 
   /** Bind and start serving; rejects if the address cannot be bound. */
-  listen(): Promise<void> {
+  async listen(): Promise<void> {
+    if (this.options.port !== null) await this.listenPlain(this.options.port);
+    else this.startHub();
+    if (this.options.tls) {
+      const { port, source } = this.options.tls;
+      this.tlsListener = await listenTls({ host: this.options.host, port, source, log: this.log }, this.onConnection).catch(async (err: unknown) => {
+        await this.close();
+        throw err;
+      });
+    }
+  }
+
+  private listenPlain(port: number): Promise<void> {
     if (this.server) return Promise.reject(new Error('the IRC door is already listening'));
     const server = createServer({ noDelay: true });
     this.server = server;
@@ -105,27 +123,39 @@ export class IrcDoor implements Door {
         reject(err);
       };
       server.once('error', failed);
-      server.listen(this.options.port, this.options.host, () => {
+      server.listen(port, this.options.host, () => {
         server.off('error', failed);
         server.on('error', (err) => this.log.warn({ err }, 'irc listener error'));
         server.on('connection', this.onConnection);
         const address = server.address();
-        this.port = typeof address === 'object' && address ? address.port : this.options.port;
-        this.unsubscribe = this.ctx.room.subscribe(roomListener(this.hub));
-        const { pingIntervalMs, pingTimeoutMs } = this.hub.settings;
-        // Check a few times per interval, so a PING or a drop is late by a fraction of it at most.
-        const every = Math.max(10, Math.min(pingIntervalMs, pingTimeoutMs - pingIntervalMs) / 4);
-        this.sweepTimer = setInterval(() => this.hub.sweep(Date.now()), every);
-        this.sweepTimer.unref();
+        this.port = typeof address === 'object' && address ? address.port : port;
+        this.startHub();
         this.log.info({ host: this.options.host, port: this.port }, 'irc door listening');
         resolve();
       });
     });
   }
 
-  /** Where the door listens (the real port after binding port 0). */
+  /** Follow the room and start the keepalive sweep (once, whichever listener comes first). */
+  private startHub(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.ctx.room.subscribe(roomListener(this.hub));
+    const { pingIntervalMs, pingTimeoutMs } = this.hub.settings;
+    // Check a few times per interval, so a PING or a drop is late by a fraction of it at most.
+    const every = Math.max(10, Math.min(pingIntervalMs, pingTimeoutMs - pingIntervalMs) / 4);
+    this.sweepTimer = setInterval(() => this.hub.sweep(Date.now()), every);
+    this.sweepTimer.unref();
+  }
+
+  /** Where the door listens (the real port after binding port 0); the TLS port when there is no plain one. */
   address(): DoorAddress {
+    if (this.options.port === null) return this.tlsAddress() ?? { door: 'irc', protocol: 'tcp', host: this.options.host, port: 0 };
     return { door: 'irc', protocol: 'tcp', host: this.options.host, port: this.port };
+  }
+
+  /** Where IRC over TLS listens, or null without it. */
+  tlsAddress(): DoorAddress | null {
+    return this.tlsListener ? { door: 'ircs', protocol: 'tcp', host: this.options.host, port: this.tlsListener.port } : null;
   }
 
   /**
@@ -134,17 +164,19 @@ export class IrcDoor implements Door {
    * with reason `shutdown`. Resolves once every connection is gone.
    */
   close(): Promise<void> {
-    if (!this.server) return this.shutdown ?? Promise.resolve();
+    if (!this.server && !this.tlsListener && !this.unsubscribe) return this.shutdown ?? Promise.resolve();
     this.shutdown ??= this.closeServer();
     return this.shutdown;
   }
 
   private async closeServer(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = Promise.all([
+      server ? new Promise<void>((resolve) => server.close(() => resolve())) : undefined,
+      this.tlsListener?.close(),
+    ]);
     const sessions = [...this.hub.sessions];
     this.hub.closeAll('Server shutting down');
     this.unsubscribe?.();
@@ -152,6 +184,7 @@ export class IrcDoor implements Door {
     // The server's callback can come a tick before the sockets' own 'close': wait for both.
     await Promise.all([closed, ...sessions.map((s) => s.closed)]);
     this.server = null;
+    this.tlsListener = null;
     this.shutdown = null;
   }
 
