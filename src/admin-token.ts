@@ -1,7 +1,8 @@
 // The administrator token: from flag or environment, else generated once and kept in DATA/admin-token (0600).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenFile } from './private-mode.js';
 
 /** Where the token came from, so `serve` can say so. */
 export interface AdminToken {
@@ -20,13 +21,19 @@ export async function loadAdminToken(dataDir: string, configured: string | undef
   const path = join(dataDir, ADMIN_TOKEN_FILE);
   try {
     const token = (await readFile(path, 'utf8')).trim();
-    if (token.length >= 16) return { token, source: 'file', path };
+    if (token.length >= 16) {
+      // A token file left readable by others (an older netroom, a copy) is narrowed to 0600.
+      await tightenFile(path);
+      return { token, source: 'file', path };
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   const token = randomBytes(24).toString('base64url');
   // Readable by the server's own user only: the token lets anyone announce as the administrator.
-  await writeFile(path, `${token}\n`, { mode: 0o600 });
+  // The mode given to writeFile passes through the umask and only applies to a new file: set it again.
+  await writeFile(path, `${token}\n`, { mode: PRIVATE_FILE_MODE });
+  await chmod(path, PRIVATE_FILE_MODE);
   return { token, source: 'generated', path };
 }

@@ -1,13 +1,26 @@
 // The library and data folders of `serve`: checked before anything is created, then created one level at a time.
 import { constants } from 'node:fs';
-import { access, mkdir, stat, statfs } from 'node:fs/promises';
+import { access, chmod, mkdir, stat, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './config.js';
+import { PRIVATE_DIR_MODE } from './private-mode.js';
 
 /** A folder `serve` needs, with the flag that named it (for the one-line reason). */
 export interface FolderSpec {
   readonly flag: string;
   readonly path: string;
+  /** Created 0700 whatever the umask (SPEC 4: `--data`); an existing folder keeps the mode its owner gave it. */
+  readonly private?: boolean;
+}
+
+/** A folder after {@link prepareFolders}: whether it was made now, and its permission bits. */
+export interface PreparedFolder {
+  readonly spec: FolderSpec;
+  /** The absolute path. */
+  readonly abs: string;
+  readonly created: boolean;
+  /** Permission bits (e.g. 0o700) as they are now. */
+  readonly mode: number;
 }
 
 /**
@@ -41,10 +54,17 @@ interface Checked {
  * when a folder is a file, lies under a file, on a kernel pseudo-filesystem, is not writable, or
  * cannot be created; nothing is created unless every folder passed its check.
  */
-export async function prepareFolders(specs: readonly FolderSpec[]): Promise<void> {
+export async function prepareFolders(specs: readonly FolderSpec[]): Promise<PreparedFolder[]> {
   const checked: Checked[] = [];
   for (const spec of specs) checked.push(await checkFolder(spec));
-  for (const folder of checked) await createMissing(folder);
+  const prepared: PreparedFolder[] = [];
+  for (const folder of checked) {
+    await createMissing(folder);
+    const created = folder.missing.length > 0;
+    const mode = (await stat(folder.abs)).mode & 0o777;
+    prepared.push({ spec: folder.spec, abs: folder.abs, created, mode });
+  }
+  return prepared;
 }
 
 /** Walk up to the nearest existing ancestor (at most one step per path component) and judge it. */
@@ -105,10 +125,14 @@ async function refusePseudoFilesystem(existing: string, spec: FolderSpec): Promi
 }
 
 /** mkdir one component at a time: bounded by the path's length, and each failure gets its own reason. */
-async function createMissing({ spec, missing }: Checked): Promise<void> {
+async function createMissing({ spec, abs, missing }: Checked): Promise<void> {
   for (const path of missing) {
+    // Parents get the usual mode; a private folder itself is 0700 from the start (the umask can only
+    // remove bits), then set exactly: a umask such as 0277 must not leave it unusable.
+    const own = spec.private === true && path === abs;
     try {
-      await mkdir(path);
+      await mkdir(path, own ? PRIVATE_DIR_MODE : undefined);
+      if (own) await chmod(path, PRIVATE_DIR_MODE);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // Another process (or the other flag naming the same folder) made it meanwhile: fine if a folder.

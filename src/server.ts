@@ -13,7 +13,7 @@ import { IrcDoor } from './doors/irc/door.js';
 import { SeedFilesDoor } from './doors/seedfiles/door.js';
 import { UdpDoor } from './doors/udp/door.js';
 import { wsPlugin } from './doors/ws/plugin.js';
-import { prepareFolders } from './folders.js';
+import { prepareFolders, type PreparedFolder } from './folders.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import type { HistoryStore } from './store/history.js';
@@ -88,10 +88,11 @@ export class NetroomServer {
     const tls = this.tls ?? undefined;
     // Checked (and created) by us first: a bad folder is a usage error, and the recursive mkdir the
     // library and the history use afterwards then has nothing left to do.
-    await prepareFolders([
+    const folders = await prepareFolders([
       { flag: '--dir', path: config.dir },
-      { flag: '--data', path: config.data },
+      { flag: '--data', path: config.data, private: true },
     ]);
+    warnIfShared(folders, this.log);
     await this.library.init();
     // Every change to the library, from every door, logged once here with who and from where.
     this.library.subscribe((change) => this.log.info(describeChange(change), 'library changed'));
@@ -218,6 +219,18 @@ export class NetroomServer {
 export function describeChange(change: LibraryChange): Record<string, unknown> {
   const { by, ...what } = change;
   return { ...what, door: by?.door ?? 'server', address: by?.address ?? null, who: by?.name ?? 'anonymous' };
+}
+
+/**
+ * A --data folder made by its owner keeps its mode (it may be shared with a backup group on purpose);
+ * its files are 0600 anyway, but others can still see their names and sizes: say so once at start.
+ */
+function warnIfShared(folders: readonly PreparedFolder[], log: Logger): void {
+  for (const folder of folders) {
+    if (folder.spec.private !== true || folder.created || (folder.mode & 0o077) === 0) continue;
+    const mode = folder.mode.toString(8).padStart(4, '0');
+    log.warn({ folder: folder.abs, mode }, `${folder.spec.flag} is open to other users (mode ${mode}); its files are kept 0600, chmod 700 the folder to hide them entirely`);
+  }
 }
 
 function portOf(door: string, config: Config): number | null {

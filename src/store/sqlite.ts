@@ -1,13 +1,15 @@
 // The embedded history store: room events in SQLite (better-sqlite3, WAL), batched writes, count and age retention.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RoomEvent } from '../core/room.js';
+import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
 import { storable, type HistoryStore, type StoredEvent } from './history.js';
 import { describeOpenError } from './sqlite-errors.js';
 
 /** The database file inside the data folder. */
 export const HISTORY_FILE = 'history.sqlite';
+/** SQLite's companions of the database file: they hold the same rows, so they get the same mode. */
+export const HISTORY_COMPANIONS = ['-wal', '-shm', '-journal'] as const;
 /** Default retention by count: the newest 10,000 events are kept. */
 export const DEFAULT_MAX_EVENTS = 10_000;
 /** Default retention by age: 30 days. */
@@ -160,7 +162,11 @@ export class SqliteHistory implements HistoryStore {
     const file = join(dataDir, HISTORY_FILE);
     let db: Database.Database | undefined;
     try {
-      mkdirSync(dataDir, { recursive: true });
+      // SPEC 4: the folder is created 0700 and the history is 0600, whatever the umask. The file is
+      // made (or narrowed) before SQLite opens it: SQLite gives its journals the database's mode.
+      ensurePrivateDirSync(dataDir);
+      ensurePrivateFileSync(file);
+      for (const suffix of HISTORY_COMPANIONS) tightenFileSync(file + suffix);
       db = new Database(file, { timeout: 0 });
       // EXCLUSIVE before WAL: the lock is taken by the first write below and kept until close,
       // and SQLite then keeps the WAL index in memory (no -shm file).
