@@ -20,8 +20,8 @@ import { skeleton } from './skeleton.js';
  *    `ALICE`, `ａｌｉｃｅ` and Cyrillic `аlice` share one key, so the room holds one of them.
  * 5. Reserved (RESERVED_NAME): a name whose key, with everything but letters and digits removed
  *    (punctuation, symbols, combining marks), equals that of a reserved word: `[admin]`, `ａｄｍｉｎ`,
- *    `a.d.m.i.n`, `ádmin`. The traditional form 管理員 is listed beside 管理员 because
- *    confusables.txt does not relate traditional and simplified characters.
+ *    `a.d.m.i.n`, `ádmin`, `ⓐⓓⓜⓘⓝ`, `admin™`. The traditional form 管理員 is listed beside
+ *    管理员 because confusables.txt does not relate traditional and simplified characters.
  */
 
 /** Longest name, in Unicode code points after NFC. */
@@ -45,6 +45,9 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
 function codePointLabel(ch: string): string {
   return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
+
+// Punctuation and symbols as typed, before NFKC can turn some into letters (`™` -> `TM`).
+const PUNCTUATION_OR_SYMBOL = /[\p{P}\p{S}]/gu;
 
 /** The letters and digits of a name's key: what rule 5 compares. */
 function readsAs(name: string): string {
@@ -70,7 +73,10 @@ export function foldName(name: string): string {
 
 /** True when `name`, its disguises set aside, reads as one of {@link RESERVED_WORDS}. */
 export function isReservedName(name: string): boolean {
-  return reservedKeys().has(readsAs(name));
+  // Twice: as typed (circled `ⓐ` is a symbol that NFKC makes a letter) and with punctuation and
+  // symbols dropped first (so `admin™` does not become `admintm`).
+  const keys = reservedKeys();
+  return keys.has(readsAs(name)) || keys.has(readsAs(name.replace(PUNCTUATION_OR_SYMBOL, '')));
 }
 
 /** Validate a proposed member name; returns it in NFC or throws BAD_NAME / RESERVED_NAME. */
