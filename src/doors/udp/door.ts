@@ -79,6 +79,10 @@ function enlargeBuffers(socket: Socket): void {
  * any other error to an address that is in the room gets the leading `\n` of a notice, because the
  * seed client's receiver prints it like one. `H` is answered only when it fails (NOT_IN_ROOM, so a
  * client learns it was dropped and can enter again); a good heartbeat is silent, as it is frequent.
+ *
+ * Limits (issue 10 items 6 and 7, SPEC section 4): members in total and per source IP; an address
+ * that has not entered never gets more bytes than it sent (see {@link fitReply}); error replies
+ * are rate-limited per source. Refusals are logged, throttled.
  */
 export class UdpDoor implements Door {
   readonly name = 'udp';
