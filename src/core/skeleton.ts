@@ -28,7 +28,7 @@ export const MAX_ROUNDS = 6;
 
 let table: Map<number, string> | undefined;
 
-/** The confusables mapping, parsed on first use (about 6,300 entries: a millisecond or two). */
+/** The confusables mapping, parsed on first use rather than at import (about 6,300 entries: a few ms, once). */
 function confusables(): Map<number, string> {
   if (table) return table;
   const map = new Map<number, string>();
