@@ -1,4 +1,4 @@
-// FTP loads: 1 GiB RETR and STOR with curl, 300 concurrent 10 MiB downloads, side by side with vsftpd and proftpd.
+// FTP loads: 1 GiB RETR and STOR with curl, 300 concurrent 10 MiB downloads, side by side with vsftpd and proftpd; FTPS RETR (--ftps).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -7,9 +7,10 @@ import { appendFile, chmod, link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { startNetroomFtp, startProftpd, startVsftpd, proftpdBinary, vsftpdBinary, type FtpServer } from './ftp-peers.js';
+import { startNetroomFtp, startProftpd, startVsftpd, proftpdBinary, vsftpdBinary, type BenchCert, type FtpServer } from './ftp-peers.js';
 import { resetPeakRss } from './http-bench.js';
 import { fmt, peakRss } from './stats.js';
 
@@ -22,9 +23,9 @@ export interface Transfer {
   readonly mbPerSecond: number;
 }
 
-/** RETR `url` with curl (passive, binary) into /dev/null. */
-export async function curlRetr(url: string): Promise<Transfer> {
-  const { stdout } = await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download} %{time_total}', url], { timeout: 300_000 });
+/** RETR `url` with curl (passive, binary) into /dev/null; `extra` adds curl options (FTPS: --ssl-reqd --cacert). */
+export async function curlRetr(url: string, extra: readonly string[] = []): Promise<Transfer> {
+  const { stdout } = await run('curl', ['-sS', '--fail', ...extra, '-o', '/dev/null', '-w', '%{size_download} %{time_total}', url], { timeout: 300_000 });
   return transfer(stdout);
 }
 
@@ -291,8 +292,39 @@ async function writeRandomFile(path: string, size: number): Promise<void> {
   for (let written = block.length; written < size; written += block.length) await appendFile(path, block.subarray(0, Math.min(block.length, size - written)));
 }
 
-/** `--serve ROOT`: the FtpDoor alone on 127.0.0.1, limits raised for the burst; prints "listening PORT". */
-async function serve(root: string): Promise<void> {
+/**
+ * FTPS RETR of `bytes` with curl (--ssl-reqd: AUTH TLS, PROT P, the data connection resuming the
+ * session), netroom against vsftpd with ssl_enable=YES on the same self-signed certificate; best of `tries`.
+ */
+export async function ftpsBench(options: { bytes?: number; tries?: number } = {}): Promise<Array<{ server: string; retr: Transfer }>> {
+  const size = options.bytes ?? 1024 * 1024 * 1024;
+  const tries = options.tries ?? 3;
+  const work = await mkdtemp(join(tmpdir(), 'netroom-ftps-bench-'));
+  await chmod(work, 0o755);
+  const started: FtpServer[] = [];
+  try {
+    const cert: BenchCert = { certFile: join(work, 'cert.pem'), keyFile: join(work, 'key.pem') };
+    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', cert.keyFile, '-out', cert.certFile]);
+    await chmod(cert.keyFile, 0o600);
+    const file = join(work, 'bench-1g.bin');
+    await writeRandomFile(file, size);
+    started.push(await startNetroomFtp(await made(join(work, 'netroom-root')), cert));
+    if (vsftpdBinary()) started.push(await startVsftpd(work, cert));
+    for (const server of started) await link(file, join(server.root, 'bench-1g.bin'));
+    const best = new Map<FtpServer, Transfer>();
+    for (let i = 0; i < tries; i++) {
+      for (const server of started) keepBest(best, server, await curlRetr(`${urlOf(server)}bench-1g.bin`, ['--ssl-reqd', '--cacert', cert.certFile]));
+    }
+    return started.map((server) => ({ server: server.name, retr: best.get(server)! }));
+  } finally {
+    for (const server of started) await server.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** `--serve ROOT [--tls CERT KEY]`: the FtpDoor alone on 127.0.0.1, limits raised for the burst; prints "listening PORT". */
+async function serve(root: string, tls: BenchCert | null): Promise<void> {
   await import('../src/cli/gc.js'); // the GC setting the netroom command runs with
   const { Library } = await import('../src/core/library.js');
   const { Room } = await import('../src/core/room.js');
@@ -300,7 +332,14 @@ async function serve(root: string): Promise<void> {
   const { silentLogger } = await import('../src/log.js');
   const library = new Library(root);
   await library.init();
-  const door = new FtpDoor({ room: new Room({ flood: null }), library, lang: 'en', log: silentLogger() }, { host: '127.0.0.1', port: 0, maxClients: 2000, maxPerIp: 2000 });
+  const pem = tls === null ? null : { cert: readFileSync(tls.certFile, 'utf8'), key: readFileSync(tls.keyFile, 'utf8') };
+  const context = pem === null ? null : createSecureContext(pem);
+  // A certificate that never reloads: the bench runs for a minute.
+  const source = context === null || pem === null ? null : { current: () => context, pem: () => pem, onReload: () => () => undefined };
+  const door = new FtpDoor(
+    { room: new Room({ flood: null }), library, lang: 'en', log: silentLogger() },
+    { host: '127.0.0.1', port: 0, maxClients: 2000, maxPerIp: 2000, ...(source === null ? {} : { tls: source }) },
+  );
   await door.listen();
   console.log(`listening ${door.address().port}`);
   process.once('SIGTERM', () => void door.close().then(() => process.exit(0)));
@@ -308,7 +347,16 @@ async function serve(root: string): Promise<void> {
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--serve');
-  if (at >= 0) return serve(process.argv[at + 1] ?? '.');
+  const tlsAt = process.argv.indexOf('--tls');
+  const tls = tlsAt >= 0 ? { certFile: process.argv[tlsAt + 1] ?? '', keyFile: process.argv[tlsAt + 2] ?? '' } : null;
+  if (at >= 0) return serve(process.argv[at + 1] ?? '.', tls);
+  if (process.argv.includes('--ftps')) {
+    const rows = await ftpsBench();
+    for (const row of rows) console.log(`| ftps RETR 1 GiB (curl --ssl-reqd, ${row.server}) | ${fmt(row.retr.mbPerSecond)} MB/s | ${fmt(row.retr.seconds, 2)} s |`);
+    const [ours, vsftpd] = rows;
+    if (ours !== undefined && vsftpd !== undefined) console.log(`| netroom / vsftpd | ${fmt(ours.retr.mbPerSecond / vsftpd.retr.mbPerSecond, 2)}x | |`);
+    return;
+  }
   const figures = await ftpBench();
   console.log(ftpTable(figures));
 }

@@ -35,10 +35,17 @@ export function vsftpdBinary(): string | null {
   return existsSync('/usr/sbin/vsftpd') ? '/usr/sbin/vsftpd' : null;
 }
 
-/** netroom's FtpDoor in a child process (`ftp-bench.js --serve ROOT`), limits raised for the 300-client load. */
-export async function startNetroomFtp(root: string): Promise<FtpServer> {
+/** PEM files of a certificate and its key, for the FTPS runs (AUTH TLS on both servers). */
+export interface BenchCert {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** netroom's FtpDoor in a child process (`ftp-bench.js --serve ROOT [--tls CERT KEY]`), limits raised for the 300-client load. */
+export async function startNetroomFtp(root: string, tls?: BenchCert): Promise<FtpServer> {
   const script = fileURLToPath(new URL('./ftp-bench.js', import.meta.url));
-  const child = spawn(process.execPath, [script, '--serve', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [script, '--serve', root, ...(tls ? ['--tls', tls.certFile, tls.keyFile] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('netroom ftp did not start within 10 s')), 10_000);
     child.once('exit', (code) => reject(new Error(`netroom ftp exited early with code ${String(code)}`)));
@@ -49,14 +56,16 @@ export async function startNetroomFtp(root: string): Promise<FtpServer> {
       resolve(Number(match[1]));
     });
   });
-  return { name: 'netroom', pid: child.pid!, port, root, uploadPrefix: '', forking: false, stop: () => stopChild(child) };
+  return { name: tls ? 'netroom FTPS' : 'netroom', pid: child.pid!, port, root, uploadPrefix: '', forking: false, stop: () => stopChild(child) };
 }
 
 /**
  * vsftpd, anonymous on `work/vsftpd-root` (root-owned, as vsftpd requires of a chroot) with uploads
  * in `pub/`, sendfile on, no rate limit, no sandbox (containers lack the syscalls it filters).
+ * With `tls`: ssl_enable=YES for anonymous sessions too, AES-GCM ciphers as netroom's, and
+ * vsftpd's default require_ssl_reuse=YES (curl resumes the session, so it passes).
  */
-export async function startVsftpd(work: string): Promise<FtpServer> {
+export async function startVsftpd(work: string, tls?: BenchCert): Promise<FtpServer> {
   const binary = vsftpdBinary();
   if (binary === null) throw new Error('vsftpd is not installed (apt-get install vsftpd)');
   const root = join(work, 'vsftpd-root');
@@ -93,13 +102,16 @@ export async function startVsftpd(work: string): Promise<FtpServer> {
       'connect_from_port_20=NO',
       'pasv_enable=YES',
       'secure_chroot_dir=/var/run/vsftpd/empty',
+      ...(tls
+        ? ['ssl_enable=YES', 'allow_anon_ssl=YES', `rsa_cert_file=${tls.certFile}`, `rsa_private_key_file=${tls.keyFile}`, 'ssl_ciphers=HIGH', 'ssl_tlsv1=NO', 'ssl_sslv2=NO', 'ssl_sslv3=NO']
+        : []),
       '',
     ].join('\n'),
   );
   await mkdir('/var/run/vsftpd/empty', { recursive: true });
   const child = spawn(binary, [conf], { stdio: ['ignore', 'ignore', 'inherit'], detached: true });
   await waitForGreeting(port, child);
-  return { name: 'vsftpd', pid: child.pid!, port, root, uploadPrefix: 'pub/', forking: true, stop: () => stopGroup(child) };
+  return { name: tls ? 'vsftpd ssl_enable' : 'vsftpd', pid: child.pid!, port, root, uploadPrefix: 'pub/', forking: true, stop: () => stopGroup(child) };
 }
 
 /** proftpd standalone, anonymous on `work/proftpd-root` with writes allowed, sendfile on, no rate limit. */
