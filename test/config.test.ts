@@ -95,6 +95,19 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ tlsCert: 'c.pem', tlsKey: 'k.pem', http: 'off', irc: 'off', ftp: 'off', port: 'off' }, {}).ircs).toBe(6697);
   });
 
+  it('--public-url: none by default; repeatable (serve joins with commas), NETROOM_PUBLIC_URL, kept as origins; bad ones refused', () => {
+    expect(resolveConfig({}, {}).publicUrls).toEqual([]);
+    expect(resolveConfig({ publicUrl: 'https://Chat.Example.org/netroom/,http://192.168.1.20:8080' }, {}).publicUrls).toEqual([
+      'https://chat.example.org',
+      'http://192.168.1.20:8080',
+    ]);
+    expect(resolveConfig({}, { NETROOM_PUBLIC_URL: 'https://chat.example.org:443' }).publicUrls).toEqual(['https://chat.example.org']);
+    expect(() => resolveConfig({ publicUrl: 'chat.example.org' }, {})).toThrow(/--public-url takes an address/);
+    expect(() => resolveConfig({ publicUrl: 'ftp://chat.example.org' }, {})).toThrow(/--public-url takes an http:\/\/ or https:\/\//);
+    expect(() => resolveConfig({ publicUrl: 'https://user:pw@chat.example.org' }, {})).toThrow(/no user, \?query or #fragment/);
+    expect(() => resolveConfig({ publicUrl: 'https://chat.example.org/?x=1' }, {})).toThrow(UsageError);
+  });
+
   it('refuses a bad NETROOM_NO_OVERWRITE', () => {
     expect(() => resolveConfig({}, { NETROOM_NO_OVERWRITE: 'maybe' })).toThrow(/NETROOM_NO_OVERWRITE/);
   });

@@ -42,7 +42,7 @@ export function installGuard(app: FastifyInstance, policy: SameOriginPolicy, log
     const fields = { ...refusal, method: request.method, url: request.url, client: request.ip };
     if (seen === undefined || now - seen.at >= WARN_EVERY_MS) {
       lastWarn.set(refusal.kind, { at: now, since: 0 });
-      log.warn({ ...fields, alsoRefusedSinceLastLine: seen?.since ?? 0 }, `refused: ${describe(refusal)}`);
+      log.warn({ ...fields, suppressed: seen?.since ?? 0 }, `refused: ${describe(refusal)}`);
     } else {
       seen.since += 1;
       log.debug(fields, 'refused');
