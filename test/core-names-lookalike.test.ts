@@ -43,6 +43,14 @@ describe('the attack run: every name it got in is refused while alice2360 is pre
     }
   });
 
+  it('says whom a look-alike clashes with', () => {
+    const room = roomWithAlice();
+    expect(() => room.enter('\u0430lice2360', 'irc')).toThrow(
+      expect.objectContaining({ code: 'NAME_TAKEN', message: 'the name \u0430lice2360 is already in the room (as alice2360)' }),
+    );
+    expect(() => room.enter('alice2360', 'irc')).toThrow(/^the name alice2360 is already in the room$/u);
+  });
+
   it('the look-alikes are free again once alice2360 has left, and then hold the name against alice2360', () => {
     const room = roomWithAlice();
     const alice = room.find('alice2360');

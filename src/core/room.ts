@@ -84,8 +84,11 @@ export class Room {
   enter(name: string, door: string): Member {
     const checked = checkName(name);
     const key = foldName(checked);
-    if (this.members.has(key)) {
-      throw new NetroomError('NAME_TAKEN', `the name ${checked} is already in the room`, { name: checked });
+    const holder = this.members.get(key)?.member;
+    if (holder) {
+      // A look-alike or another case: say whom it clashes with, or the refusal looks arbitrary.
+      const as = holder.name === checked ? '' : ` (as ${holder.name})`;
+      throw new NetroomError('NAME_TAKEN', `the name ${checked} is already in the room${as}`, { name: checked, holder: holder.name });
     }
     const member: Member = { name: checked, key, door, since: this.now() };
     const bucket = this.flood ? new TokenBucket(this.flood, this.now()) : null;
