@@ -33,6 +33,8 @@ function release(socket: WebSocket, request: FastifyRequest, response: ServerRes
  * messages.ts. Works registered (`app.register(plugin)`) or called (`await plugin(app)`); use one
  * plugin per app. permessage-deflate stays off: the fan-out writes pre-framed bytes (fanout.ts),
  * and chat frames are small. Closing the app makes the members leave and closes sockets with 1001.
+ * Who may open it is decided before this route runs: the HTTP door's guard (doors/http/guard.ts)
+ * answers an upgrade from another site's page with 403 and a wrong Host with 421, never upgrading.
  */
 export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
   const door = new WsDoor(ctx, options);
