@@ -47,8 +47,17 @@ export interface Config {
   readonly ftpPublicHost: string | undefined;
   /** Anonymous FTP access. */
   readonly ftpAnonymous: 'read' | 'write' | 'off';
-  readonly ftpMaxClients: number;
-  readonly ftpMaxPerIp: number;
+  /** FTP's own caps under the shared ones; undefined: only --max-connections and --max-per-address apply. */
+  readonly ftpMaxClients: number | undefined;
+  readonly ftpMaxPerIp: number | undefined;
+  /** Open TCP connections across every door at most; undefined: derived from the open-file limit at start. */
+  readonly maxConnections: number | undefined;
+  /** Open connections from one client address (IPv6: one /64) to one TCP door at most; undefined: the default for the file limit. */
+  readonly maxPerAddress: number | undefined;
+  /** HTTP: a request head must be complete this long (ms) after its connection (or request) started. */
+  readonly firstRequestTimeoutMs: number;
+  /** IRC registration, FTP login and the seed file door's first command: within this long (ms) of connecting. */
+  readonly loginTimeoutMs: number;
   /** PEM files of the certificate chain and key (--tls-cert, --tls-key); null: no TLS on any door. */
   readonly tls: { readonly cert: string; readonly key: string } | null;
   /** IRC over TLS port (default 6697 when TLS is configured, off without it). */
@@ -79,8 +88,8 @@ export const DEFAULTS = {
   retentionCount: 10_000,
   retentionDays: 30,
   ftpAnonymous: 'write',
-  ftpMaxClients: 200,
-  ftpMaxPerIp: 50,
+  firstRequestTimeoutMs: 10_000,
+  loginTimeoutMs: 20_000,
   ircs: 6697,
 } as const;
 
@@ -112,6 +121,10 @@ export interface RawOptions {
   ftpAnonymous?: string;
   ftpMaxClients?: string;
   ftpMaxPerIp?: string;
+  maxConnections?: string;
+  maxPerAddress?: string;
+  firstRequestTimeout?: string;
+  loginTimeout?: string;
   tlsCert?: string;
   tlsKey?: string;
   ircs?: string;
@@ -146,6 +159,10 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   ftpAnonymous: 'NETROOM_FTP_ANONYMOUS',
   ftpMaxClients: 'NETROOM_FTP_MAX_CLIENTS',
   ftpMaxPerIp: 'NETROOM_FTP_MAX_PER_IP',
+  maxConnections: 'NETROOM_MAX_CONNECTIONS',
+  maxPerAddress: 'NETROOM_MAX_PER_ADDRESS',
+  firstRequestTimeout: 'NETROOM_FIRST_REQUEST_TIMEOUT',
+  loginTimeout: 'NETROOM_LOGIN_TIMEOUT',
   tlsCert: 'NETROOM_TLS_CERT',
   tlsKey: 'NETROOM_TLS_KEY',
   ircs: 'NETROOM_IRCS',
@@ -187,8 +204,12 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     ftpPassivePorts: parsePortRange(pick('ftpPassivePorts')),
     ftpPublicHost: parsePublicHost(pick('ftpPublicHost')),
     ftpAnonymous: parseAnonymous(pick('ftpAnonymous') ?? DEFAULTS.ftpAnonymous),
-    ftpMaxClients: parseCount(pick('ftpMaxClients') ?? String(DEFAULTS.ftpMaxClients), '--ftp-max-clients', 1, 100_000),
-    ftpMaxPerIp: parseCount(pick('ftpMaxPerIp') ?? String(DEFAULTS.ftpMaxPerIp), '--ftp-max-per-ip', 1, 100_000),
+    ftpMaxClients: parseCap(pick('ftpMaxClients'), '--ftp-max-clients'),
+    ftpMaxPerIp: parseCap(pick('ftpMaxPerIp'), '--ftp-max-per-ip'),
+    maxConnections: parseCap(pick('maxConnections'), '--max-connections'),
+    maxPerAddress: parseCap(pick('maxPerAddress'), '--max-per-address'),
+    firstRequestTimeoutMs: parseCount(pick('firstRequestTimeout') ?? String(DEFAULTS.firstRequestTimeoutMs), '--first-request-timeout', 100, 3_600_000),
+    loginTimeoutMs: parseCount(pick('loginTimeout') ?? String(DEFAULTS.loginTimeoutMs), '--login-timeout', 100, 3_600_000),
     ...parseTls(pick('tlsCert'), pick('tlsKey'), pick('ircs')),
     publicUrls: parsePublicUrls(pick('publicUrl')),
   };
@@ -270,6 +291,12 @@ function parseCount(value: string, flag: string, min: number, max: number): numb
     throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${value}"`);
   }
   return Number(value);
+}
+
+/** A connection cap: a whole number, or `auto` (the same as leaving it out: derived at start). */
+function parseCap(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined || value === 'auto') return undefined;
+  return parseCount(value, flag, 1, 10_000_000);
 }
 
 function parsePortRange(value: string | undefined): readonly [number, number] | undefined {

@@ -16,6 +16,8 @@ import { wsPlugin } from './doors/ws/plugin.js';
 import { prepareFolders, type PreparedFolder } from './folders.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { connectionCaps, readFileLimit } from './net/file-limit.js';
+import { ConnectionLimits } from './net/limits.js';
 import type { HistoryStore } from './store/history.js';
 import { SqliteHistory } from './store/sqlite.js';
 import { FileTlsSource, TlsFileError, type CertInfo } from './tls/files.js';
@@ -51,6 +53,8 @@ export class NetroomServer {
   private stopping: Promise<void> | undefined;
   /** The administrator token (known after start()). */
   adminToken = '';
+  /** Connection caps shared by the TCP doors (after start()). */
+  connections: ConnectionLimits | null = null;
   /** The certificate of every TLS door (after start(), when --tls-cert/--tls-key are given). */
   tls: FileTlsSource | null = null;
 
@@ -104,7 +108,16 @@ export class NetroomServer {
       if (event.kind === 'message') this.metrics.messages.inc({ door: event.origin?.door ?? 'server' });
     });
     this.adminToken = (await loadAdminToken(config.data, config.adminToken)).token;
-    const ctx: DoorContext = { room: this.room, library: this.library, lang: config.lang, log: this.log, history, metrics: this.metrics };
+    // Read now, after serve raised it: the caps keep every door together below it, with room for files (SPEC 4).
+    const fileLimit = readFileLimit();
+    const caps = connectionCaps(fileLimit, { maxConnections: config.maxConnections, maxPerAddress: config.maxPerAddress });
+    if (fileLimit !== null && caps.maxConnections > fileLimit.soft - 64) {
+      this.log.warn({ ...caps, fileLimit: fileLimit.soft }, '--max-connections is close to the open-file limit: a flood can still run the process out of descriptors');
+    }
+    this.log.info({ ...caps, fileLimit: fileLimit?.soft ?? null }, 'connection limits');
+    const connections = new ConnectionLimits({ ...caps, log: this.log });
+    this.connections = connections;
+    const ctx: DoorContext = { room: this.room, library: this.library, lang: config.lang, log: this.log, history, metrics: this.metrics, connections };
     const { host, port, heartbeatMs } = config;
     const statuses: DoorStatus[] = [];
     if (config.http !== null) {
@@ -117,6 +130,7 @@ export class NetroomServer {
           ...(tls ? { tls } : {}),
           ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
           plugins: [wsPlugin(ctx, { historySize: config.historySize, leaveGraceMs: config.leaveGraceMs })],
+          firstRequestTimeoutMs: config.firstRequestTimeoutMs,
         }),
       );
     }
@@ -127,6 +141,7 @@ export class NetroomServer {
           port: config.irc,
           adminToken: this.adminToken,
           historySize: config.historySize,
+          registrationTimeoutMs: config.loginTimeoutMs,
           ...(tls && config.ircs !== null ? { tls: { port: config.ircs, source: tls } } : {}),
         }),
       );
@@ -139,6 +154,7 @@ export class NetroomServer {
           anonymous: config.ftpAnonymous,
           maxClients: config.ftpMaxClients,
           maxPerIp: config.ftpMaxPerIp,
+          loginTimeoutMs: config.loginTimeoutMs,
           ...(config.ftpPassivePorts ? { passivePorts: config.ftpPassivePorts } : {}),
           ...(config.ftpPublicHost ? { publicHost: config.ftpPublicHost } : {}),
           ...(tls ? { tls } : {}),
@@ -157,7 +173,7 @@ export class NetroomServer {
           errorRate: config.udpErrorRate,
         }),
       );
-      this.doors.push(new SeedFilesDoor(ctx, { host, port }));
+      this.doors.push(new SeedFilesDoor(ctx, { host, port, firstCommandTimeoutMs: config.loginTimeoutMs }));
     }
     try {
       for (const door of this.doors) {
@@ -202,6 +218,7 @@ export class NetroomServer {
     this.stopping ??= (async () => {
       this.room.close();
       await this.closeDoors();
+      this.connections?.close();
       this.history?.close();
     })();
     return this.stopping;

@@ -6,6 +6,7 @@ import { isNetroomError } from '../core/errors.js';
 import { createLogger, stderrSink, type Logger } from '../log.js';
 import type { DoorAddress } from '../doors/door.js';
 import { NetroomServer, type DoorStatus } from '../server.js';
+import { raiseFileLimit } from '../net/file-limit.js';
 import { dieOf, StopSignals } from './stop-signals.js';
 
 /** Register `serve` and its flags (each also settable as a NETROOM_* environment variable). */
@@ -36,8 +37,12 @@ export function registerServe(program: Command): void {
     .option('--ftp-passive-ports <low-high>', 'FTP passive data ports, e.g. 50000-50100 (default: any free port; NETROOM_FTP_PASSIVE_PORTS)')
     .option('--ftp-public-host <host>', 'address advertised for FTP passive mode behind NAT (NETROOM_FTP_PUBLIC_HOST)')
     .option('--ftp-anonymous <read|write|off>', `anonymous FTP access (default ${DEFAULTS.ftpAnonymous}; NETROOM_FTP_ANONYMOUS)`)
-    .option('--ftp-max-clients <n>', `FTP control connections at most (default ${DEFAULTS.ftpMaxClients}; NETROOM_FTP_MAX_CLIENTS)`)
-    .option('--ftp-max-per-ip <n>', `FTP control connections per client address (default ${DEFAULTS.ftpMaxPerIp}; NETROOM_FTP_MAX_PER_IP)`)
+    .option('--ftp-max-clients <n>', 'FTP control connections at most (default: --max-connections; NETROOM_FTP_MAX_CLIENTS)')
+    .option('--ftp-max-per-ip <n>', 'FTP control connections per client address (default: --max-per-address; NETROOM_FTP_MAX_PER_IP)')
+    .option('--max-connections <n|auto>', 'open TCP connections across every door (default auto: half the open-file limit less a reserve; NETROOM_MAX_CONNECTIONS)')
+    .option('--max-per-address <n|auto>', 'open connections from one address to one TCP door, an IPv6 /64 counting as one (default 512; NETROOM_MAX_PER_ADDRESS)')
+    .option('--first-request-timeout <ms>', `HTTP: a request head must arrive this soon after connecting (default ${DEFAULTS.firstRequestTimeoutMs}; NETROOM_FIRST_REQUEST_TIMEOUT)`)
+    .option('--login-timeout <ms>', `IRC registration, FTP login, the seed file door's first command (default ${DEFAULTS.loginTimeoutMs}; NETROOM_LOGIN_TIMEOUT)`)
     .option(
       '--public-url <url>',
       'address people open the web door at, e.g. https://chat.example.org; its host is accepted in Host, its origin may post and open the WebSocket (repeatable or comma-separated; default: only loopback and the --host address; NETROOM_PUBLIC_URL)',
@@ -65,6 +70,8 @@ async function serve(flags: RawOptions): Promise<void> {
   });
   const config = resolveConfig(flags);
   const log = createLogger(config.logLevel, sink);
+  // Before any door opens: the connection caps are derived from the limit in force (SPEC 4).
+  await raiseFileLimit(log);
   const server = new NetroomServer(config, log);
   // A certificate renewal hook sends SIGHUP. Without TLS, SIGHUP keeps its default: the process ends.
   if (config.tls) process.on('SIGHUP', () => reloadCertificate(server, log));

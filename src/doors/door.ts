@@ -4,6 +4,7 @@ import type { Lang } from '../core/i18n.js';
 import type { Library } from '../core/library.js';
 import type { Room } from '../core/room.js';
 import type { Metrics } from '../metrics.js';
+import type { ConnectionLimits } from '../net/limits.js';
 import type { HistoryStore } from '../store/history.js';
 
 /** What a door is given: the one room, the one library, the notice language, a logger, history and metrics. */
@@ -16,6 +17,8 @@ export interface DoorContext {
   readonly history?: HistoryStore;
   /** Prometheus counters (absent in some unit tests). */
   readonly metrics?: Metrics;
+  /** Connection caps shared by every TCP door (absent in some unit tests: each door then counts on its own). */
+  readonly connections?: ConnectionLimits;
 }
 
 /** Where a door listens, as printed by `netroom serve`. */

@@ -4,9 +4,10 @@ import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { Continuations } from '../../core/append.js';
 import type { TlsSource } from '../../tls/source.js';
+import { gateFor, refusalText, type DoorGate } from '../../net/limits.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
-import { canonicalHost, formatReply } from './codec.js';
+import { formatReply } from './codec.js';
 import { DEFAULT_DISCARD, type DiscardLimits } from './discard.js';
 import { PassivePool } from './passive.js';
 import { FtpSession, type SessionOptions, type SessionShared, type TransferRecord } from './session.js';
@@ -22,12 +23,17 @@ export interface FtpDoorOptions {
   readonly publicHost?: string;
   /** Anonymous logins: 'write' (default, like the seed server), 'read' (downloads only) or 'off'. */
   readonly anonymous?: 'read' | 'write' | 'off';
-  /** Most control connections at once (`--ftp-max-clients`); more get 421. Default 200. */
+  /**
+   * Most control connections at once (`--ftp-max-clients`); more get 421. Default: the server's
+   * cap (ctx.connections), which also counts every other TCP door.
+   */
   readonly maxClients?: number;
-  /** Most control connections from one address. Default 50. */
+  /** Most control connections from one address (`--ftp-max-per-ip`). Default: the server's per-address cap. */
   readonly maxPerIp?: number;
   /** A control connection without commands for this long gets 421 and is closed. Default 5 minutes. */
   readonly idleTimeoutMs?: number;
+  /** A control connection not logged in this long after connecting gets 421 and is closed (`--login-timeout`). Default 20 s. */
+  readonly loginTimeoutMs?: number;
   /** Waiting for a data connection, or a transfer making no progress, for this long fails it. Default 30 s. */
   readonly dataTimeoutMs?: number;
   /**
@@ -43,6 +49,9 @@ export interface FtpDoorOptions {
   /** `--ftp-require-tls`: no login and no clear data connection before AUTH TLS / PROT P. Needs `tls`. */
   readonly requireTls?: boolean;
 }
+
+/** How long a new control connection has to log in (USER and PASS), by default. */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 20_000;
 
 /** Events of the door, for supervisors and tests. */
 export interface FtpDoorEvents {
@@ -63,7 +72,7 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
   private readonly ctx: DoorContext;
   private readonly options: FtpDoorOptions;
   private readonly sessions = new Set<FtpSession>();
-  private readonly perIp = new Map<string, number>();
+  private readonly gate: DoorGate;
   private readonly continuations: Continuations;
   /** One pool for the whole door: a crowd of RETRs shares it, which is what bounds their memory. */
   private readonly buffers: BufferPool;
@@ -81,6 +90,10 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
       throw new Error(`bad passive port range ${range[0]}-${range[1]}`);
     }
     if (options.requireTls === true && options.tls === undefined) throw new Error('--ftp-require-tls needs a certificate (--tls-cert and --tls-key)');
+    this.gate = gateFor(ctx.connections, this.name, ctx.log, {
+      ...(options.maxClients !== undefined ? { maxConnections: options.maxClients } : {}),
+      ...(options.maxPerIp !== undefined ? { maxPerAddress: options.maxPerIp } : {}),
+    });
     this.continuations = new Continuations(ctx.library);
     // 128 KiB crowd buffers: 300 RETRs of 10 MiB at once took 4.3-7.6 s with 32 KiB reads (each a
     // trip through the 4-thread file pool) and 2.3-2.5 s with 128 KiB, with no higher peak RSS.
@@ -97,6 +110,7 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
     const sessionOptions: SessionOptions = {
       anonymous: this.options.anonymous ?? 'write',
       idleTimeoutMs: this.options.idleTimeoutMs ?? 300_000,
+      loginTimeoutMs: this.options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
       dataTimeoutMs: this.options.dataTimeoutMs ?? 30_000,
       publicHost: await resolvePublicHost(this.options.publicHost),
       discard: { ...DEFAULT_DISCARD, ...this.options.refusedUploadDiscard },
@@ -155,22 +169,19 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
       socket.destroy();
       return;
     }
-    const ip = canonicalHost(socket.remoteAddress ?? '');
-    const fromIp = this.perIp.get(ip) ?? 0;
-    if (this.sessions.size >= (this.options.maxClients ?? 200) || fromIp >= (this.options.maxPerIp ?? 50)) {
-      const which = fromIp >= (this.options.maxPerIp ?? 50) ? 'from your address' : 'on this server';
-      socket.end(formatReply(421, `Too many connections ${which}: try again later`));
-      socket.setTimeout(5000, () => socket.destroy());
+    // Counted until the socket closes (its descriptor is what the caps protect); the gate logs refusals.
+    const admission = this.gate.admitSocket(socket);
+    if (!admission.ok) {
+      // RFC 959 4.2: 421 "Service not available, closing control connection"; closed at once, so a
+      // flood holds no descriptor for its refused connections.
+      socket.write(formatReply(421, `${refusalText(admission.reason)}: try again later`));
+      socket.destroy();
       return;
     }
-    this.perIp.set(ip, fromIp + 1);
     const session = new FtpSession(socket, shared);
     this.sessions.add(session);
     void session.closed.then(() => {
       this.sessions.delete(session);
-      const left = (this.perIp.get(ip) ?? 1) - 1;
-      if (left <= 0) this.perIp.delete(ip);
-      else this.perIp.set(ip, left);
       this.emit('connectionClosed', this.sessions.size);
     });
   }

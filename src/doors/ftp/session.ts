@@ -20,6 +20,8 @@ export interface SessionOptions {
   readonly anonymous: 'read' | 'write' | 'off';
   /** No command for this long (and no transfer running): 421 and close. */
   readonly idleTimeoutMs: number;
+  /** Not logged in this long after connecting: 421 and close (a connection that never logs in holds a slot for nothing). */
+  readonly loginTimeoutMs: number;
   /** Waiting for a data connection, or a transfer without progress, for this long: 425/426. */
   readonly dataTimeoutMs: number;
   /** IPv4 address PASV advertises (NAT); null: the control connection's own local address. */
@@ -106,6 +108,7 @@ export class FtpSession {
   private pumped: Promise<void> = Promise.resolve();
   private ending = false;
   private idleTimer: NodeJS.Timeout | null = null;
+  private loginTimer: NodeJS.Timeout | null = null;
 
   constructor(
     /** The control connection; after AUTH TLS, the TLSSocket over the original one. */
@@ -127,6 +130,13 @@ export class FtpSession {
     });
     this.reply(220, 'netroom FTP ready');
     this.armIdle();
+    this.loginTimer = setTimeout(() => {
+      this.loginTimer = null;
+      if (this.loggedIn) return;
+      this.log.info({ timeoutMs: this.options.loginTimeoutMs }, 'login timeout');
+      this.quit(421, 'Login timeout: closing the control connection');
+    }, this.options.loginTimeoutMs);
+    this.loginTimer.unref();
   }
 
   get ctx(): DoorContext {
@@ -330,6 +340,8 @@ export class FtpSession {
     if (this.gone) return;
     this.gone = true;
     this.clearIdle();
+    if (this.loginTimer !== null) clearTimeout(this.loginTimer);
+    this.loginTimer = null;
     this.transfer?.abort('the control connection closed');
     this.setData(null);
   }

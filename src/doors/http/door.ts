@@ -6,8 +6,10 @@ import { DEFAULT_PARTIAL_TTL_MS, PartialStore } from '../../core/partial.js';
 import { tlsServerOptions } from '../../tls/server.js';
 import type { TlsSource } from '../../tls/source.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
+import { gateFor } from '../../net/limits.js';
 import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
 import { apiRoutes } from './api.js';
+import { DEFAULT_FIRST_REQUEST_TIMEOUT_MS, guardConnections } from './connections.js';
 import type { HttpDoorEvents, HttpShared } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
 import { fileRoutes } from './files.js';
@@ -37,6 +39,8 @@ export interface HttpDoorOptions {
   readonly idleTimeoutMs?: number;
   /** Big (1 MiB) read buffers shared by the downloads in progress, in bytes. Default 16 MiB. */
   readonly downloadBufferBytes?: number;
+  /** A request head must be complete this long after its connection (or request) started, else 408 (`--first-request-timeout`). Default 10 s. */
+  readonly firstRequestTimeoutMs?: number;
   /** The certificate (`--tls-cert`/`--tls-key`): the port then speaks HTTPS (plain HTTP there is redirected). */
   readonly tls?: TlsSource;
   /**
@@ -98,7 +102,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
       // Library paths are long; the wildcard parameter carries the whole of one.
       routerOptions: { maxParamLength: 16 * 1024 },
       // No limit on receiving a whole request: an upload takes as long as it takes. Stalls are cut
-      // by the per-connection idle timeout instead; the headers still must arrive within 60 s.
+      // by the per-connection idle timeout instead; the headers must arrive within firstRequestTimeoutMs.
       requestTimeout: 0,
       // On close every connection goes: an upload cut this way is kept, to be continued.
       forceCloseConnections: true,
@@ -109,6 +113,8 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
       ...(options.tls ? { https: tlsServerOptions(options.tls) } : {}),
     });
     if (options.tls) this.unfollowTls = secureHttpDoor(this.app, options.tls, this.shared.log);
+    // After secureHttpDoor (it replaces the 'connection' listeners): caps shared with the other TCP doors, time to a first request.
+    guardConnections(this.app.server, gateFor(ctx.connections, this.name, ctx.log), options.firstRequestTimeoutMs ?? DEFAULT_FIRST_REQUEST_TIMEOUT_MS);
     // Expect: 100-continue. Node would say "continue" before any route ran; the upload route says it
     // itself once the upload is accepted, so a refused one never has its body sent at all.
     this.app.server.on('checkContinue', (request, response) => {

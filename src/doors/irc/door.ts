@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { listenTls } from './tls.js';
 import type { TlsSource } from '../../tls/source.js';
+import { gateFor, refusalText, type DoorGate } from '../../net/limits.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { roomListener } from './fanout.js';
 import { IrcHub, type IrcSettings } from './hub.js';
@@ -33,12 +34,15 @@ export interface IrcDoorOptions {
   readonly serverName?: string;
   /** Shortest time between two nick changes of one client (each is a leave and a join). Default 10 s. */
   readonly nickChangeIntervalMs?: number;
+  /** A connection not registered (NICK + USER) this long after connecting is closed (`--login-timeout`). Default 20 s. */
+  readonly registrationTimeoutMs?: number;
 }
 
 export const DEFAULT_IRC_HISTORY = 50;
 export const DEFAULT_PING_INTERVAL_MS = 90_000;
 export const DEFAULT_PING_TIMEOUT_MS = 180_000;
 export const DEFAULT_SEND_QUEUE_BYTES = 1024 * 1024;
+export const DEFAULT_REGISTRATION_TIMEOUT_MS = 20_000;
 const DEFAULT_MOTD = [
   'Welcome to netroom: one room, many doors.',
   'The room is #lobby: people there may be on the web, a terminal, UDP or IRC.',
@@ -57,12 +61,14 @@ function settingsOf(options: IrcDoorOptions): IrcSettings {
     topic: options.topic ?? DEFAULT_TOPIC,
     sendQueueBytes: options.sendQueueBytes ?? DEFAULT_SEND_QUEUE_BYTES,
     nickChangeIntervalMs: options.nickChangeIntervalMs ?? 10_000,
+    registrationTimeoutMs: options.registrationTimeoutMs ?? DEFAULT_REGISTRATION_TIMEOUT_MS,
   };
   if (!Number.isInteger(settings.historySize) || settings.historySize < 0) throw new RangeError('historySize must be an integer >= 0');
   if (!(settings.pingIntervalMs > 0)) throw new RangeError('pingIntervalMs must be above 0');
   if (!(settings.pingTimeoutMs > settings.pingIntervalMs)) throw new RangeError('pingTimeoutMs must be above pingIntervalMs');
   if (!(settings.sendQueueBytes >= 4096)) throw new RangeError('sendQueueBytes must be at least 4096');
   if (!(settings.nickChangeIntervalMs >= 0)) throw new RangeError('nickChangeIntervalMs must be >= 0');
+  if (!(settings.registrationTimeoutMs > 0)) throw new RangeError('registrationTimeoutMs must be above 0');
   if (!/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/u.test(settings.serverName)) {
     // Clients tell a server from a nick by the dot (a source without `!` and with a `.` is a server).
     throw new RangeError('serverName must be a host name with a dot, e.g. irc.netroom');
@@ -79,6 +85,7 @@ export class IrcDoor implements Door {
   readonly name = 'irc';
   private readonly hub: IrcHub;
   private readonly log: Logger;
+  private readonly gate: DoorGate;
   private server: Server | null = null;
   private port = 0;
   /** The IRC-over-TLS listener, when options.tls is given. */
@@ -93,6 +100,7 @@ export class IrcDoor implements Door {
   ) {
     this.log = ctx.log.child({ door: 'irc' });
     this.hub = new IrcHub(ctx, settingsOf(options), this.log);
+    this.gate = gateFor(ctx.connections, this.name, ctx.log);
   }
 
   /** Connected clients (registered or not); for the server's status and the tests. */
@@ -190,6 +198,15 @@ export class IrcDoor implements Door {
 
   private readonly onConnection = (socket: Socket): void => {
     if (this.shutdown) {
+      socket.destroy();
+      return;
+    }
+    socket.on('error', (err) => this.log.debug({ err }, 'irc socket error'));
+    const admission = this.gate.admitSocket(socket);
+    if (!admission.ok) {
+      // RFC 2812 3.7.4: ERROR tells the client why the server closes the link; closed at once, so a
+      // flood holds no descriptor for its refused connections (the gate logged the refusal).
+      socket.write(`ERROR :${refusalText(admission.reason)}\r\n`);
       socket.destroy();
       return;
     }

@@ -23,6 +23,7 @@ export interface IrcSettings {
   readonly topic: string;
   readonly sendQueueBytes: number;
   readonly nickChangeIntervalMs: number;
+  readonly registrationTimeoutMs: number;
 }
 
 /**
@@ -100,6 +101,12 @@ export class IrcHub {
     // Every socket has an error listener; the close that follows does the cleanup.
     socket.on('error', (err) => this.log.debug({ err, peer: session.peer }, 'irc socket error'));
     socket.on('close', () => this.onClose(session));
+    // A connection that never registers holds a descriptor and a slot for nothing: it gets a short while.
+    const registration = setTimeout(() => {
+      if (session.member === undefined) this.drop(session, 'Registration timeout', 'disconnect');
+    }, this.settings.registrationTimeoutMs);
+    registration.unref();
+    socket.once('close', () => clearTimeout(registration));
     return session;
   }
 

@@ -1,6 +1,7 @@
 // The seed file door: a TCP server speaking seed 003's L/G/P/Q protocol onto the library, many clients at once.
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
+import { gateFor, type DoorGate } from '../../net/limits.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { SeedFilesSession, type SessionOptions } from './session.js';
 
@@ -13,6 +14,8 @@ export interface SeedFilesDoorOptions {
   readonly pauseMs?: number;
   /** Close a connection without traffic after this long. Default 10 minutes. */
   readonly idleTimeoutMs?: number;
+  /** Close a new connection that sends no command for this long (`--login-timeout`). Default 20 s. */
+  readonly firstCommandTimeoutMs?: number;
   /** Drop a client that takes no download bytes for this long. Default 60 s. */
   readonly drainTimeoutMs?: number;
   /** Upload end marker: a `##` burst after this much silence ends the upload. Default 50 ms. */
@@ -20,6 +23,9 @@ export interface SeedFilesDoorOptions {
   /** Upload end marker: bytes ending in `##` followed by this much silence end the upload. Default 1 s. */
   readonly endQuietMs?: number;
 }
+
+/** How long a new connection has to send its first command, by default (a person typing into nc has time). */
+export const DEFAULT_FIRST_COMMAND_TIMEOUT_MS = 20_000;
 
 /** Events of the door, for supervisors and tests: a connection finished all its cleanup; none are left. */
 export interface SeedFilesDoorEvents {
@@ -38,6 +44,7 @@ export class SeedFilesDoor extends EventEmitter<SeedFilesDoorEvents> implements 
   private readonly port: number;
   private readonly sessionOptions: SessionOptions;
   private readonly sessions = new Set<SeedFilesSession>();
+  private readonly gate: DoorGate;
   private server: net.Server | null = null;
   private bound: { host: string; port: number } | null = null;
   private closing = false;
@@ -50,10 +57,12 @@ export class SeedFilesDoor extends EventEmitter<SeedFilesDoorEvents> implements 
     this.sessionOptions = {
       pauseMs: options.pauseMs ?? 100,
       idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
+      firstCommandTimeoutMs: options.firstCommandTimeoutMs ?? DEFAULT_FIRST_COMMAND_TIMEOUT_MS,
       drainTimeoutMs: options.drainTimeoutMs ?? 60_000,
       endGapMs: options.endGapMs ?? 50,
       endQuietMs: options.endQuietMs ?? 1000,
     };
+    this.gate = gateFor(ctx.connections, this.name, ctx.log);
   }
 
   /** Connections open right now (each counted until its cleanup has finished). */
@@ -106,6 +115,12 @@ export class SeedFilesDoor extends EventEmitter<SeedFilesDoorEvents> implements 
     // First thing: an 'error' listener, so a reset connection can never crash the process.
     socket.on('error', (err) => this.ctx.log.debug({ err, door: this.name }, 'connection error'));
     if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    // The seed protocol has no error line a client would show (its replies are data): refused means
+    // closed at once, and the gate logs it.
+    if (!this.gate.admitSocket(socket).ok) {
       socket.destroy();
       return;
     }

@@ -29,6 +29,8 @@ export interface SessionOptions {
   readonly drainTimeoutMs: number;
   /** A connection with no traffic for this long is closed. */
   readonly idleTimeoutMs: number;
+  /** A new connection that sends nothing for this long is closed (the idle timeout applies after its first bytes). */
+  readonly firstCommandTimeoutMs: number;
   /** End-marker rules for uploads (see EndMarkerDecoder). */
   readonly endGapMs: number;
   readonly endQuietMs: number;
@@ -72,9 +74,15 @@ export class SeedFilesSession {
       this.log.warn({ timeoutMs: options.drainTimeoutMs }, 'client stopped reading: dropped'),
     );
     socket.setNoDelay(true); // `OK` and `##` must leave at once, not wait behind Nagle
-    socket.setTimeout(options.idleTimeoutMs); // net's timer is unref'ed and reset by traffic
+    // net's timer is unref'ed and reset by traffic: first the short wait for a first command, then the idle one.
+    let heard = false;
+    socket.setTimeout(Math.min(options.firstCommandTimeoutMs, options.idleTimeoutMs));
+    socket.once('data', () => {
+      heard = true;
+      socket.setTimeout(options.idleTimeoutMs);
+    });
     socket.on('timeout', () => {
-      this.log.info('idle timeout: closing');
+      this.log.info(heard ? 'idle timeout: closing' : 'no command after connecting: closing');
       socket.destroy();
     });
     socket.on('data', (chunk: Buffer) => this.enqueue({ kind: 'data', chunk, at: Date.now() }));
