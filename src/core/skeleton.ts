@@ -21,6 +21,10 @@ import { CONFUSABLES_DATA } from './confusables-table.js';
  *   that every code point settles within MAX_ROUNDS.
  *
  * The result is a key to compare, never shown: it is in NFD and `m` reads `rn` in it.
+ *
+ * A limit that comes with folding case first (as SPEC section 1 asks): capital `I` folds to `i`
+ * before confusables.txt could relate it to `l`, so `aIice` is not `alice`. Relating them would
+ * need `i` and `l` to be one letter, and then `ALICE` would clash with `allce`.
  */
 
 /** Rounds after which the key is taken as it is; every single code point settles in fewer. */
