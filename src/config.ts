@@ -47,6 +47,8 @@ export interface Config {
   readonly ftpPublicHost: string | undefined;
   /** Anonymous FTP access. */
   readonly ftpAnonymous: 'read' | 'write' | 'off';
+  /** `--ftp-require-tls`: FTP logins and data connections only after AUTH TLS / PROT P (needs --tls-cert). */
+  readonly ftpRequireTls: boolean;
   /** FTP's own caps under the shared ones; undefined: only --max-connections and --max-per-address apply. */
   readonly ftpMaxClients: number | undefined;
   readonly ftpMaxPerIp: number | undefined;
@@ -105,6 +107,7 @@ export interface RawOptions {
   lang?: string;
   flood?: string;
   overwrite?: boolean;
+  ftpRequireTls?: boolean;
   maxUpload?: string;
   logLevel?: string;
   heartbeat?: string;
@@ -143,6 +146,7 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   lang: 'NETROOM_LANG',
   flood: 'NETROOM_FLOOD',
   overwrite: 'NETROOM_NO_OVERWRITE',
+  ftpRequireTls: 'NETROOM_FTP_REQUIRE_TLS',
   maxUpload: 'NETROOM_MAX_UPLOAD',
   logLevel: 'NETROOM_LOG_LEVEL',
   heartbeat: 'NETROOM_HEARTBEAT',
@@ -176,7 +180,7 @@ export function envName(option: keyof RawOptions): string {
 
 /** Merge flags over the environment over defaults and validate; throws UsageError on any bad value. */
 export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = process.env): Config {
-  const pick = (key: Exclude<keyof RawOptions, 'overwrite'>): string | undefined => flags[key] ?? env[ENV_NAMES[key]];
+  const pick = (key: Exclude<keyof RawOptions, 'overwrite' | 'ftpRequireTls'>): string | undefined => flags[key] ?? env[ENV_NAMES[key]];
   const noOverwriteEnv = env.NETROOM_NO_OVERWRITE;
   const noOverwrite = flags.overwrite === false || (noOverwriteEnv !== undefined && parseBool(noOverwriteEnv, 'NETROOM_NO_OVERWRITE'));
   const config: Config = {
@@ -190,6 +194,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     lang: parseLang(pick('lang') ?? DEFAULTS.lang),
     flood: parseFloodFlag(pick('flood') ?? DEFAULTS.flood),
     noOverwrite,
+    ftpRequireTls: flags.ftpRequireTls === true || (env.NETROOM_FTP_REQUIRE_TLS !== undefined && parseBool(env.NETROOM_FTP_REQUIRE_TLS, 'NETROOM_FTP_REQUIRE_TLS')),
     maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),
     logLevel: parseLogLevel(pick('logLevel') ?? DEFAULTS.logLevel),
     heartbeatMs: parseHeartbeat(pick('heartbeat')),
@@ -213,6 +218,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     ...parseTls(pick('tlsCert'), pick('tlsKey'), pick('ircs')),
     publicUrls: parsePublicUrls(pick('publicUrl')),
   };
+  if (config.ftpRequireTls && config.tls === null) throw new UsageError('--ftp-require-tls needs a certificate: give --tls-cert and --tls-key too');
   // With every door off nobody could reach the server, and nothing would keep it running.
   if (config.http === null && config.irc === null && config.ftp === null && config.port === null && config.ircs === null) {
     throw new UsageError('every door is off (--http, --irc, --ftp, --port): turn at least one on');

@@ -158,6 +158,7 @@ export class NetroomServer {
           ...(config.ftpPassivePorts ? { passivePorts: config.ftpPassivePorts } : {}),
           ...(config.ftpPublicHost ? { publicHost: config.ftpPublicHost } : {}),
           ...(tls ? { tls } : {}),
+          requireTls: config.ftpRequireTls,
         }),
       );
     }

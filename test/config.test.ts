@@ -108,6 +108,14 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ publicUrl: 'https://chat.example.org/?x=1' }, {})).toThrow(UsageError);
   });
 
+  it('--ftp-require-tls (or NETROOM_FTP_REQUIRE_TLS=1) needs a certificate; off by default', () => {
+    expect(resolveConfig({}, {}).ftpRequireTls).toBe(false);
+    expect(resolveConfig({ ftpRequireTls: true, tlsCert: 'c.pem', tlsKey: 'k.pem' }, {}).ftpRequireTls).toBe(true);
+    expect(resolveConfig({}, { NETROOM_FTP_REQUIRE_TLS: '1', NETROOM_TLS_CERT: 'c.pem', NETROOM_TLS_KEY: 'k.pem' }).ftpRequireTls).toBe(true);
+    expect(() => resolveConfig({ ftpRequireTls: true }, {})).toThrow(/--ftp-require-tls needs a certificate/);
+    expect(() => resolveConfig({}, { NETROOM_FTP_REQUIRE_TLS: 'maybe' })).toThrow(UsageError);
+  });
+
   it('refuses a bad NETROOM_NO_OVERWRITE', () => {
     expect(() => resolveConfig({}, { NETROOM_NO_OVERWRITE: 'maybe' })).toThrow(/NETROOM_NO_OVERWRITE/);
   });

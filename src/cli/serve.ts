@@ -36,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--admin-token <token>', 'administrator token (NETROOM_ADMIN_TOKEN; default: generated once into DATA/admin-token)')
     .option('--ftp-passive-ports <low-high>', 'FTP passive data ports, e.g. 50000-50100 (default: any free port; NETROOM_FTP_PASSIVE_PORTS)')
     .option('--ftp-public-host <host>', 'address advertised for FTP passive mode behind NAT (NETROOM_FTP_PUBLIC_HOST)')
+    .option('--ftp-require-tls', 'FTP: no login and no clear data connection before AUTH TLS and PROT P (needs --tls-cert; NETROOM_FTP_REQUIRE_TLS=1)')
     .option('--ftp-anonymous <read|write|off>', `anonymous FTP access (default ${DEFAULTS.ftpAnonymous}; NETROOM_FTP_ANONYMOUS)`)
     .option('--ftp-max-clients <n>', 'FTP control connections at most (default: --max-connections; NETROOM_FTP_MAX_CLIENTS)')
     .option('--ftp-max-per-ip <n>', 'FTP control connections per client address (default: --max-per-address; NETROOM_FTP_MAX_PER_IP)')
