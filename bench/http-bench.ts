@@ -14,10 +14,21 @@ export interface Transfer {
   readonly mbPerSecond: number;
 }
 
-/** Download `url` with curl into /dev/null. */
-export async function curlGet(url: string): Promise<Transfer> {
-  const { stdout } = await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{size_download} %{time_total}', url], { timeout: 120_000 });
+/** Download `url` with curl into /dev/null; `curlArgs` e.g. `--cacert cert.pem` for https. */
+export async function curlGet(url: string, curlArgs: string[] = []): Promise<Transfer> {
+  const { stdout } = await run('curl', ['-sS', '--fail', ...curlArgs, '-o', '/dev/null', '-w', '%{size_download} %{time_total}', url], { timeout: 120_000 });
   return transfer(stdout);
+}
+
+/** A self-signed P-256 certificate for 127.0.0.1 made by openssl in `dir`, for the HTTPS figures. */
+export async function benchCert(dir: string): Promise<{ cert: string; key: string }> {
+  const cert = `${dir}/bench-cert.pem`;
+  const key = `${dir}/bench-key.pem`;
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
+  ]);
+  return { cert, key };
 }
 
 /** Upload `file` to `url` with curl (`PUT`). */

@@ -8,7 +8,7 @@ import { seedDownload, type DownloadResult } from './seed-download.js';
 import { startServer } from './spawn-server.js';
 import { fmt, measureUploads, peakRss, uploadCell } from './stats.js';
 import { udpFanout, type FanoutResult } from './udp-fanout.js';
-import { concurrentGets, curlGet, curlPut, rss } from './http-bench.js';
+import { benchCert, concurrentGets, curlGet, curlPut, rss } from './http-bench.js';
 import { closeAll, enterMembers, wsFanout, type WsFanoutResult } from './ws-fanout.js';
 import { startChild } from './spawn-server.js';
 import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
@@ -130,6 +130,24 @@ async function main(): Promise<void> {
         });
       } finally {
         await fresh.stop();
+      }
+    }
+    if (!only || only === 'https') {
+      // A server of its own with --tls-cert: the same file, the same curl, over TLS (AES-GCM as negotiated by curl and Node).
+      await ensureFile(join(dir, 'bench-1g.bin'), HTTP_BIG);
+      // Outside the library: the key must not be a served file.
+      const certDir = await mkdtemp(join(tmpdir(), 'netroom-bench-tls-'));
+      const { cert, key } = await benchCert(certDir);
+      const secure = await startServer(
+        ['--port', 'off', '--http', '0', '--irc', 'off', '--ircs', 'off', '--ftp', 'off', '--log-level', 'warn', '--dir', dir, '--data', join(dir, '.data-tls'), '--tls-cert', cert, '--tls-key', key],
+        ['http'],
+      );
+      try {
+        const got = await curlGet(`https://127.0.0.1:${secure.ports.http!}/files/bench-1g.bin`, ['--cacert', cert]);
+        rows.push({ bench: 'https GET 1 GiB (curl)', figures: `${fmt(got.mbPerSecond)} MB/s | ${fmt(got.seconds, 2)} s` });
+      } finally {
+        await secure.stop();
+        await rm(certDir, { recursive: true, force: true });
       }
     }
     if (!only || only === 'irc') {
