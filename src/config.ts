@@ -23,6 +23,10 @@ export interface Config {
   readonly flood: FloodLimit | null;
   readonly noOverwrite: boolean;
   readonly maxUpload: number;
+  /** Bytes kept interrupted uploads may take in all; null: auto (1 GiB at most, a quarter of the disk at most); 0: keep none. */
+  readonly partialBudget: number | null;
+  /** Bytes the kept interrupted uploads of one client address may take; null: a quarter of the total. */
+  readonly partialBudgetPerAddress: number | null;
   readonly logLevel: LogLevel;
   /** Seed UDP heartbeat interval (ms) for clients that send `H NAME`. */
   readonly heartbeatMs: number;
@@ -80,6 +84,8 @@ export const DEFAULTS = {
   lang: 'en',
   flood: '10:20',
   maxUpload: 'unlimited',
+  partialBudget: 'auto',
+  partialBudgetPerAddress: 'auto',
   logLevel: 'info',
   heartbeatMs: 10_000,
   udpMaxMembers: 2000,
@@ -109,6 +115,8 @@ export interface RawOptions {
   overwrite?: boolean;
   ftpRequireTls?: boolean;
   maxUpload?: string;
+  partialBudget?: string;
+  partialBudgetPerAddress?: string;
   logLevel?: string;
   heartbeat?: string;
   udpMaxMembers?: string;
@@ -148,6 +156,8 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   overwrite: 'NETROOM_NO_OVERWRITE',
   ftpRequireTls: 'NETROOM_FTP_REQUIRE_TLS',
   maxUpload: 'NETROOM_MAX_UPLOAD',
+  partialBudget: 'NETROOM_PARTIAL_BUDGET',
+  partialBudgetPerAddress: 'NETROOM_PARTIAL_BUDGET_PER_ADDRESS',
   logLevel: 'NETROOM_LOG_LEVEL',
   heartbeat: 'NETROOM_HEARTBEAT',
   udpMaxMembers: 'NETROOM_UDP_MAX_MEMBERS',
@@ -196,6 +206,8 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     noOverwrite,
     ftpRequireTls: flags.ftpRequireTls === true || (env.NETROOM_FTP_REQUIRE_TLS !== undefined && parseBool(env.NETROOM_FTP_REQUIRE_TLS, 'NETROOM_FTP_REQUIRE_TLS')),
     maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),
+    partialBudget: parseBudget(pick('partialBudget') ?? DEFAULTS.partialBudget, '--partial-budget'),
+    partialBudgetPerAddress: parseBudget(pick('partialBudgetPerAddress') ?? DEFAULTS.partialBudgetPerAddress, '--partial-budget-per-address'),
     logLevel: parseLogLevel(pick('logLevel') ?? DEFAULTS.logLevel),
     heartbeatMs: parseHeartbeat(pick('heartbeat')),
     udpMaxMembers: parseCount(pick('udpMaxMembers') ?? String(DEFAULTS.udpMaxMembers), '--udp-max-members', 1, 1_000_000),
@@ -236,6 +248,16 @@ export function parsePort(value: string, flag: string): number | null {
 }
 
 /** A byte size such as `1048576`, `512K`, `10M`, `2G` (powers of 1024), or `unlimited`. */
+/** A budget in bytes: a size (0 turns it off), or `auto` (null: the server decides). */
+export function parseBudget(value: string, flag: string): number | null {
+  if (value === 'auto') return null;
+  try {
+    return parseSize(value, flag);
+  } catch {
+    throw new UsageError(`${flag} takes a size such as 512M or 2G, 0 (keep nothing) or auto, not "${value}"`);
+  }
+}
+
 export function parseSize(value: string, flag: string): number {
   if (value === 'unlimited' || value === 'off') return Infinity;
   const match = /^(\d+)([KMGT]?)(i?B)?$/iu.exec(value);

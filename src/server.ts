@@ -69,6 +69,9 @@ export class NetroomServer {
     this.library = new Library(config.dir, {
       noOverwrite: config.noOverwrite,
       maxUpload: config.maxUpload,
+      partialBudget: config.partialBudget,
+      partialBudgetPerAddress: config.partialBudgetPerAddress,
+      log: (fields, message) => log.info(fields, message),
       onListenerError: (err) => log.error({ err }, 'library listener failed'),
     });
     this.metrics = new Metrics(this.room);

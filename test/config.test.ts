@@ -136,3 +136,15 @@ describe('parsePort and parseSize', () => {
     expect(parseSize('unlimited', '--max-upload')).toBe(Infinity);
   });
 });
+
+describe('--partial-budget and --partial-budget-per-address (issue 10, item 5)', () => {
+  it('default auto (null), a size, 0 to keep nothing; env NETROOM_PARTIAL_BUDGET*, flags over it; bad values named', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ partialBudget: null, partialBudgetPerAddress: null });
+    expect(resolveConfig({ partialBudget: '0' }, {})).toMatchObject({ partialBudget: 0 });
+    const env = { NETROOM_PARTIAL_BUDGET: '2G', NETROOM_PARTIAL_BUDGET_PER_ADDRESS: '100M' };
+    expect(resolveConfig({}, env)).toMatchObject({ partialBudget: 2 * 1024 ** 3, partialBudgetPerAddress: 100 * 1024 ** 2 });
+    expect(resolveConfig({ partialBudget: 'auto' }, env)).toMatchObject({ partialBudget: null });
+    expect(() => resolveConfig({ partialBudget: 'lots' }, {})).toThrow(/--partial-budget takes a size/);
+    expect(() => resolveConfig({ partialBudgetPerAddress: '-1' }, {})).toThrow(/--partial-budget-per-address/);
+  });
+});

@@ -25,6 +25,8 @@ export function registerServe(program: Command): void {
     .option('--flood <rate:burst|off>', `per-member flood control (default ${DEFAULTS.flood}; NETROOM_FLOOD)`)
     .option('--no-overwrite', 'refuse uploads onto an existing name (NETROOM_NO_OVERWRITE=1)')
     .option('--max-upload <size>', `largest upload, e.g. 100M, 2G (default ${DEFAULTS.maxUpload}; NETROOM_MAX_UPLOAD)`)
+    .option('--partial-budget <size|auto>', `disk kept for interrupted uploads in all, 0: keep none (default ${DEFAULTS.partialBudget}: 1G, at most a quarter of the disk; NETROOM_PARTIAL_BUDGET)`)
+    .option('--partial-budget-per-address <size|auto>', `of which one client address may hold (default ${DEFAULTS.partialBudgetPerAddress}: a quarter; NETROOM_PARTIAL_BUDGET_PER_ADDRESS)`)
     .option('--heartbeat <ms>', `seed UDP heartbeat interval (default ${DEFAULTS.heartbeatMs}; NETROOM_HEARTBEAT)`)
     .option('--udp-max-members <n>', `seed UDP chat members at most (default ${DEFAULTS.udpMaxMembers}; NETROOM_UDP_MAX_MEMBERS)`)
     .option('--udp-max-per-address <n>', `seed UDP chat members from one IP address (default ${DEFAULTS.udpMaxPerAddress}; NETROOM_UDP_MAX_PER_ADDRESS)`)

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { NetroomError, fromSystemError } from './errors.js';
 import type { ChangeSource, Library, LibraryChange, Prepared } from './library.js';
 import { checkPath } from './library-paths.js';
+import type { KeptBudget } from './kept-budget.js';
 import type { PinnedDir } from './pinned.js';
 import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
@@ -139,6 +140,9 @@ export class Continuations {
         target: abs,
         rel,
         dir,
+        keptKey: path.join(dir.real, keptName(abs)),
+        budget: this.library.keptBudget,
+        address: by?.address,
         offset,
         hash,
         maxSize: rules.maxUpload,
@@ -188,6 +192,10 @@ interface ContinuedInit {
   rel: string;
   /** The checked folder every path here is in (closed once the upload has settled). */
   dir: PinnedDir;
+  /** `kept` by its real path, the budget it must fit, and whose address keeps it. */
+  keptKey: string;
+  budget: KeptBudget;
+  address: string | undefined;
   offset: number;
   hash: Sha256Job;
   maxSize: number;
@@ -274,8 +282,12 @@ export class ContinuedUpload extends HashedFileWriter {
       // A failed write may have left bytes past the last one known good: cut back to those.
       const good = this.written;
       if (good === 0) throw new Error('nothing to keep');
+      // Within the budget (issue 10, item 5): the oldest kept files make room, or nothing is kept.
+      const { budget, keptKey, address } = this.init;
+      if (!(await budget.admit(keptKey, good, address))) throw new Error('over the budget');
       await fs.truncate(work, good);
       await fs.rename(work, kept);
+      budget.owned(keptKey, address);
       return good;
     } catch {
       await fs.rm(work, { force: true });

@@ -7,6 +7,7 @@ import { Emitter } from './emitter.js';
 import { NetroomError, fromSystemError } from './errors.js';
 import type { ChangeSource, LibraryChange } from './library-events.js';
 import { checkPath, isServableName, removeLeftovers } from './library-paths.js';
+import { KeptBudget } from './kept-budget.js';
 import { RootGuard, type PinnedDir } from './pinned.js';
 import { wholeMs } from './put-change.js';
 import { Upload, UPLOAD_PREFIX } from './upload.js';
@@ -49,6 +50,12 @@ export interface LibraryOptions {
   maxUpload?: number;
   /** Where a change listener's exception goes (a door bug); default: printed to stderr, the operation goes on. */
   onListenerError?: (err: unknown) => void;
+  /** Bytes kept interrupted uploads may take in all (`--partial-budget`); null or absent: auto; 0: keep none. */
+  partialBudget?: number | null;
+  /** Bytes the kept uploads of one client address may take (`--partial-budget-per-address`); null or absent: a quarter of the total. */
+  partialBudgetPerAddress?: number | null;
+  /** Where the library says what it decided on its own (kept uploads evicted or not kept). */
+  log?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** An open file ready to stream, with what a door needs for headers and progress. */
@@ -71,12 +78,21 @@ export class Library {
   readonly root: string;
   private realRoot = '';
   private guard: RootGuard | undefined;
-  private readonly options: Required<Omit<LibraryOptions, 'onListenerError'>>;
+  private readonly options: { noOverwrite: boolean; maxUpload: number };
+  /** The disk budget of kept interrupted uploads, shared by every upload mechanism. */
+  readonly keptBudget: KeptBudget;
+  private readonly logger: LibraryOptions['log'];
   private readonly changes: Emitter<LibraryChange>;
 
   constructor(root: string, options: LibraryOptions = {}) {
     this.root = path.resolve(root);
     this.options = { noOverwrite: options.noOverwrite ?? false, maxUpload: options.maxUpload ?? Infinity };
+    this.logger = options.log;
+    this.keptBudget = new KeptBudget(() => this.realRootDir, {
+      total: options.partialBudget ?? null,
+      perAddress: options.partialBudgetPerAddress ?? null,
+      ...(options.log ? { log: options.log } : {}),
+    });
     this.changes = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: library listener failed:', err)));
   }
 
@@ -102,7 +118,8 @@ export class Library {
     await fs.mkdir(this.root, { recursive: true });
     this.realRoot = await fs.realpath(this.root);
     this.guard = await RootGuard.create(this.realRoot);
-    await removeLeftovers(this.realRoot);
+    const removed = await removeLeftovers(this.realRoot);
+    if (removed > 0) this.logger?.({ removed }, 'removed the unfinished uploads of a previous run');
   }
 
   /** The root's real path, symlinks resolved (after init()). */

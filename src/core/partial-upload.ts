@@ -5,6 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { LibraryChange } from './library-events.js';
+import type { KeptBudget } from './kept-budget.js';
 import type { PinnedDir } from './pinned.js';
 import { putChangeOf } from './put-change.js';
 import { HashedFileWriter } from './sink/hashed-writer.js';
@@ -59,6 +60,11 @@ export interface PartialInit {
   /** The checked folder every path here is in (closed once the upload has settled). */
   dir?: PinnedDir;
   kept: string | null;
+  /** `kept` by its real path, for the budget. */
+  keptKey?: string;
+  /** The budget what is kept must fit, and whose address keeps it. */
+  budget?: KeptBudget;
+  address?: string;
   total: number | undefined;
   /** Position after which a byte is refused as more than the request announced. */
   limit: number | undefined;
@@ -170,6 +176,12 @@ export class PartialUpload extends HashedFileWriter {
         await this.removeFile();
         return null;
       }
+      // Within the budget (issue 10, item 5): the oldest kept files make room, or nothing is kept.
+      const { budget, keptKey, address } = this.init;
+      if (budget !== undefined && keptKey !== undefined && !(await budget.admit(keptKey, this.written, address))) {
+        await this.removeFile();
+        return null;
+      }
       // A failed write may have left bytes past the last completed one: cut back to what is known good.
       const handle = await fs.open(work, 'r+');
       try {
@@ -179,6 +191,7 @@ export class PartialUpload extends HashedFileWriter {
         await handle.close();
       }
       await fs.rename(work, kept);
+      if (keptKey !== undefined) budget?.owned(keptKey, address);
       const dir = path.dirname(target);
       const others = await this.init.store.findKept(dir, keyOf(target), path.basename(kept));
       await Promise.all(others.map((o) => fs.rm(o.file, { force: true })));

@@ -124,6 +124,8 @@ export class PartialStore {
     const keptKey = path.join(dir.real, keptName);
     const work = dir.at(workName);
     const workKey = path.join(dir.real, workName);
+    // A declared size the disk has no room for: other kept partials give way first.
+    if (total !== undefined) await this.library.keptBudget.makeRoom(total - start, keptKey);
     const base = {
       store: this,
       target: abs,
@@ -136,6 +138,9 @@ export class PartialStore {
       noOverwrite: noOverwrite || rules.noOverwrite,
       dir,
       workKey,
+      keptKey,
+      budget: this.library.keptBudget,
+      ...(by?.address === undefined ? {} : { address: by.address }),
       onPlaced: (change: LibraryChange) => this.library.changed(by === undefined ? change : { ...change, by }),
     };
     if (start === 0) {
