@@ -88,6 +88,19 @@ describe('the commands of RFC 4217', () => {
     raw.close();
   });
 
+  test('a failed handshake after AUTH TLS closes that connection only, and all its cleanup runs', async () => {
+    const f = await door();
+    const raw = await RawFtps.connect(f.port, cert.cert);
+    await raw.expect('AUTH TLS', 234);
+    const closed = once(f.door, 'connectionClosed');
+    raw.socket.write('USER anonymous\r\n'); // clear text where a ClientHello belongs
+    expect(await closed).toEqual([0]);
+    const other = await RawFtps.secureLogin(f.port, cert.cert); // the door is fine
+    await other.expect('NOOP', 200);
+    other.close();
+    raw.close();
+  });
+
   test('commands sent in clear behind AUTH TLS are dropped, never run as if they came over TLS (STARTTLS injection)', async () => {
     const f = await door();
     const raw = await RawFtps.connect(f.port, cert.cert);
