@@ -1,12 +1,12 @@
-// Chromium: a page of another origin (a second local server) can neither open netroom's WebSocket nor create a folder; netroom's own pages can.
+// Chromium: a page of another origin (a second local server, or a rebound name) can neither open netroom's WebSocket nor create a folder; netroom's own pages can.
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './helpers/browser.js';
+import { CHROMIUM, launchBrowser } from './helpers/browser.js';
 import { startNetroom, type NetroomRig } from './helpers/netroom.js';
 
 /** In the page: try the WebSocket and say how it went ('open', or 'error' when the handshake was refused). */
@@ -61,6 +61,24 @@ describe('Chromium against another origin', () => {
     expect(posted).toBe('opaque 0');
     await expect(fs.stat(path.join(netroom.root, 'csrf_folder'))).rejects.toMatchObject({ code: 'ENOENT' });
     await page.context().close();
+  });
+
+  it('DNS rebinding: an attacker’s name that resolves to 127.0.0.1 gets 421 BAD_HOST, reads included', async () => {
+    // Chromium resolves attacker.example to loopback (what a rebinding DNS server does): no traffic leaves the machine.
+    const rebinding = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--host-resolver-rules=MAP attacker.example 127.0.0.1'],
+    });
+    try {
+      const page = await (await rebinding.newContext()).newPage();
+      const answer = await page.goto(`http://attacker.example:${netroom.port}/api/files`);
+      expect(answer?.status()).toBe(421);
+      expect(JSON.parse(await page.locator('body').innerText())).toMatchObject({ error: { code: 'BAD_HOST' } });
+      // The page is the attacker's origin now; its own-origin WebSocket reaches netroom and is refused too.
+      expect(await page.evaluate(tryWebSocket(`ws://attacker.example:${netroom.port}/ws`))).toBe('error');
+    } finally {
+      await rebinding.close();
+    }
   });
 
   it('a page of netroom’s own origin can', async () => {
