@@ -218,6 +218,46 @@ describe('protected data connections (PROT P)', () => {
   });
 });
 
+describe('certificates and stalls', () => {
+  test('a certificate reload between AUTH and a transfer: the session keeps its context, so its data connections still verify and resume', async () => {
+    const second = await makeTestCert();
+    try {
+      let current = cert.source.current();
+      const source = { ...cert.source, current: () => current };
+      const f = await startFtpDoor({ door: { tls: source } });
+      fixtures.push(f);
+      const raw = await RawFtps.secureLogin(f.port, cert.cert); // trusts the first certificate only
+      current = second.source.current(); // SIGHUP swapped it
+      const conn = await raw.passive(true);
+      await raw.expect('LIST', 150);
+      await readAll(conn);
+      expect((await raw.reply()).code).toBe(226);
+      expect(await f.transfer((t) => t.verb === 'LIST')).toMatchObject({ outcome: 'complete', tlsResumed: true });
+      raw.close();
+      const fresh = await RawFtps.connect(f.port, second.cert); // a new session gets the new certificate
+      await fresh.startTls();
+      await fresh.expect('NOOP', 200);
+      fresh.close();
+    } finally {
+      await second.remove();
+    }
+  });
+
+  test('a data connection that never starts its TLS handshake fails with 426 after the data timeout, and the session goes on', async () => {
+    const f = await startFtpDoor({ door: { tls: cert.source, dataTimeoutMs: 300 } });
+    fixtures.push(f);
+    const raw = await RawFtps.secureLogin(f.port, cert.cert);
+    await fs.writeFile(path.join(f.root, 'a.bin'), randomBytes(1000));
+    const conn = await raw.passive(false); // connected, silent
+    await raw.expect('RETR a.bin', 150);
+    expect((await raw.reply()).code).toBe(426);
+    expect(await f.transfer((t) => t.verb === 'RETR')).toMatchObject({ outcome: 'aborted', tlsResumed: false });
+    await raw.expect('NOOP', 200);
+    conn.destroy();
+    raw.close();
+  });
+});
+
 describe('--ftp-require-tls', () => {
   test('USER and PASS in clear are 530; after AUTH TLS a clear data connection is 521, a protected one works', async () => {
     const f = await door({ requireTls: true });
