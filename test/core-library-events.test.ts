@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Continuations } from '../src/core/append.js';
+import { withoutSource } from '../src/core/library-events.js';
 import { Library, type LibraryChange } from '../src/core/library.js';
 import { moveEntry } from '../src/core/move.js';
 import { PartialStore } from '../src/core/partial.js';
@@ -115,5 +116,37 @@ describe('Library change events', () => {
     await library.remove('ok');
     expect(after).toHaveLength(1);
     expect(changes.map((c) => c.kind)).toEqual(['mkdir', 'delete']);
+  });
+});
+
+describe('who made a change (issue 10, item 13)', () => {
+  it('every core path carries the source it was given, and withoutSource strips it for clients', async () => {
+    const by = { door: 'test', address: '192.0.2.7', name: 'alice' };
+    await library.mkdir('docs', by);
+    const upload = await library.beginUpload('docs/a.txt', by);
+    await pipeline(Readable.from([Buffer.from('one')]), upload);
+    await upload.commit();
+    const partial = await new PartialStore(library).begin('b.txt', { total: 3, by });
+    await write(partial, Buffer.from('two'));
+    await partial.commit();
+    const continued = await new Continuations(library).begin('c.txt', 0, by);
+    await write(continued, Buffer.from('three'));
+    await continued.commit();
+    await moveEntry(library, 'c.txt', 'docs/c.txt', by);
+    await library.remove('b.txt', by);
+    expect(changes.map((c) => [c.kind, c.by])).toEqual([
+      ['mkdir', by],
+      ['put', by],
+      ['put', by],
+      ['put', by],
+      ['rename', by],
+      ['delete', by],
+    ]);
+    const stripped = withoutSource(changes[0]!);
+    expect(stripped).toEqual({ kind: 'mkdir', path: 'docs', mtime: (changes[0] as { mtime: number }).mtime });
+    expect('by' in stripped).toBe(false);
+    // Without a source, nothing is added.
+    await library.mkdir('plain');
+    expect('by' in changes.at(-1)!).toBe(false);
   });
 });
