@@ -142,6 +142,22 @@ describe('time to first request or login on every TCP door (issue 10 items 3-4)'
     expect(await http!.closed).toMatch(/^HTTP\/1\.1 408 /u);
   });
 
+  it('FTP lockout (item 4): idle connections from four addresses that fill the door go after the login timeout, and a fifth address gets in', async () => {
+    rig = await startDoors({ limits: { maxConnections: 1000, maxPerAddress: 100 }, ftp: { maxClients: 8, loginTimeoutMs: SHORT } });
+    const idle: RawClient[] = [];
+    for (const from of ['127.0.0.11', '127.0.0.12', '127.0.0.13', '127.0.0.14']) idle.push(...(await flood(rig.ports.ftp, 2, from)));
+    const [locked] = await flood(rig.ports.ftp, 1, '127.0.0.15');
+    expect(await locked!.closed).toMatch(/^421 Too many connections on this server/u);
+    for (const client of idle) expect(await client.closed).toMatch(/^220 .*\r\n421 Login timeout/u);
+    // Each session's place is given back when its socket closes on the server side, just after the client sees it.
+    let reply = '';
+    for (let tries = 0; tries < 100 && !reply.startsWith('220 '); tries++) {
+      const [fifth] = await flood(rig.ports.ftp, 1, '127.0.0.15');
+      reply = await Promise.race([fifth!.waitFor(/^220 /u), fifth!.closed]);
+    }
+    expect(reply).toMatch(/^220 /u);
+  });
+
   it('keeps a client that logged in (FTP) or registered (IRC) past the login timeout', async () => {
     rig = await startDoors({
       limits: { maxConnections: 1000, maxPerAddress: 100 },

@@ -50,10 +50,12 @@ export async function startDoors(options: DoorsRigOptions): Promise<DoorsRig> {
   const limits = new ConnectionLimits({ ...options.limits, log });
   const ctx: DoorContext = { room: new Room(), library, lang: 'en', log, connections: limits };
   const host = '127.0.0.1';
-  const http = new HttpDoor(ctx, { host, port: 0, adminToken: 'a'.repeat(32), ...options.http });
-  const irc = new IrcDoor(ctx, { host, port: 0, adminToken: 'a'.repeat(32), ...options.irc });
-  const ftp = new FtpDoor(ctx, { host, port: 0, ...options.ftp });
-  const seed = new SeedFilesDoor(ctx, { host, port: 0, ...options.seed });
+  // Long unless a test shortens them: a slow machine must not time out the connections a test holds idle.
+  const LONG = 120_000;
+  const http = new HttpDoor(ctx, { host, port: 0, adminToken: 'a'.repeat(32), firstRequestTimeoutMs: LONG, ...options.http });
+  const irc = new IrcDoor(ctx, { host, port: 0, adminToken: 'a'.repeat(32), registrationTimeoutMs: LONG, ...options.irc });
+  const ftp = new FtpDoor(ctx, { host, port: 0, loginTimeoutMs: LONG, ...options.ftp });
+  const seed = new SeedFilesDoor(ctx, { host, port: 0, firstCommandTimeoutMs: LONG, ...options.seed });
   const doors = [http, irc, ftp, seed];
   for (const door of doors) await door.listen();
   return {
