@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isNetroomError } from '../src/core/errors.js';
 import { Library } from '../src/core/library.js';
+import { moveEntry } from '../src/core/move.js';
 import { request, startHttpRig, type HttpRig } from './helpers/http.js';
 
 /** Bounds of each race: this many attempts, or this long, whichever comes first. */
@@ -58,6 +59,7 @@ async function setScene(root?: string): Promise<Scene> {
   await fs.mkdir(outside);
   await fs.writeFile(path.join(libRoot, 'race.real', 'secret.txt'), 'INSIDE');
   await fs.writeFile(path.join(outside, 'secret.txt'), 'OUTSIDE');
+  await fs.writeFile(path.join(outside, 'victim.txt'), 'OUTSIDE');
   scene = { base, root: libRoot, outside, swapper: null };
   return scene;
 }
@@ -78,18 +80,19 @@ async function bounded(attempt: (i: number) => Promise<void>): Promise<number> {
   return i;
 }
 
-/** Names in the outside folder other than the planted secret: any is a write that escaped. */
+/** The outside folder must hold exactly what was planted: anything else, or less, is a write that escaped. */
 async function escapedWrites(s: Scene): Promise<string[]> {
-  return (await fs.readdir(s.outside)).filter((n) => n !== 'secret.txt');
+  const names = await fs.readdir(s.outside);
+  return [...names.filter((n) => n !== 'secret.txt' && n !== 'victim.txt'), ...['secret.txt', 'victim.txt'].filter((n) => !names.includes(n)).map((n) => `-${n}`)];
 }
 
 describe('symlink swap race (issue 10, item 1)', () => {
-  it('through the Library API: no read returns the outside file, no write lands outside', async () => {
+  it('through the Library API: no read or listing shows the outside folder, no write, delete or rename reaches it', async () => {
     const s = await setScene();
     const library = new Library(s.root);
     await library.init();
     await startSwapping(s);
-    const seen = { inside: 0, outside: 0, refused: 0, written: 0 };
+    const seen = { inside: 0, outside: 0, refused: 0, written: 0, listedOutside: 0 };
     await bounded(async (i) => {
       try {
         const file = await library.openFile('race/secret.txt');
@@ -109,13 +112,24 @@ describe('symlink swap race (issue 10, item 1)', () => {
       } catch (err) {
         if (!isNetroomError(err)) throw err;
       }
-      try {
-        await library.mkdir(`race/d${i}`);
-      } catch (err) {
-        if (!isNetroomError(err)) throw err;
+      // The real folder has no victim.txt: only the outside one could be listed, removed or moved.
+      for (const operation of [
+        () => library.mkdir(`race/d${i}`),
+        () => library.remove('race/victim.txt'),
+        () => moveEntry(library, 'race/victim.txt', `stolen${i}.txt`),
+        async () => {
+          if ((await library.list('race')).some((e) => e.name === 'victim.txt')) seen.listedOutside++;
+        },
+      ]) {
+        try {
+          await operation();
+        } catch (err) {
+          if (!isNetroomError(err)) throw err;
+        }
       }
     });
     expect(seen.outside).toBe(0);
+    expect(seen.listedOutside).toBe(0);
     expect(await escapedWrites(s)).toEqual([]);
     // The race really ran both ways: some attempts went through the folder, some met the link.
     expect(seen.inside + seen.written).toBeGreaterThan(0);
