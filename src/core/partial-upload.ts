@@ -86,6 +86,8 @@ export class PartialUpload extends HashedFileWriter {
   readonly path: string;
   private readonly init: PartialInit;
   private settled = false;
+  /** True once keep() found no room in the budget of kept uploads (or keeping is off). */
+  overBudget = false;
 
   constructor(init: PartialInit) {
     super({ handle: init.handle, start: init.start, hash: init.hash, rel: init.rel, maxSize: init.maxSize });
@@ -179,6 +181,7 @@ export class PartialUpload extends HashedFileWriter {
       // Within the budget (issue 10, item 5): the oldest kept files make room, or nothing is kept.
       const { budget, keptKey, address } = this.init;
       if (budget !== undefined && keptKey !== undefined && !(await budget.admit(keptKey, this.written, address))) {
+        this.overBudget = true;
         await this.removeFile();
         return null;
       }

@@ -112,6 +112,9 @@ async function receive(shared: HttpShared, request: FastifyRequest, reply: Fasti
   if (put.range !== undefined && put.range.end + 1 < put.range.total) {
     // One part of a larger upload: kept hidden until the rest arrives.
     const kept = await upload.keep();
+    if (kept === null && upload.overBudget) {
+      throw new NetroomError('DISK_FULL', `the part of ${upload.path} does not fit the disk kept for partial uploads (--partial-budget)`, { path: upload.path });
+    }
     if (kept === null) throw new NetroomError('IO_ERROR', `could not keep the part of ${upload.path}`);
     events.emit('uploadPart', kept);
     return reply.code(202).header('upload-offset', String(kept.offset)).send({ path: kept.path, offset: kept.offset, total: kept.total });
