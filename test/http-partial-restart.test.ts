@@ -25,6 +25,14 @@ async function serve(dir: string, data: string): Promise<{ proc: CliProcess; por
   return { proc, port };
 }
 
+/** Resolves once the process has written a line matching `pattern` on stderr (the log is written asynchronously). */
+async function stderrLine(proc: CliProcess, pattern: RegExp): Promise<void> {
+  while (!pattern.test(proc.stderr)) {
+    if (proc.child.exitCode !== null) throw new Error(`exited before logging ${String(pattern)}: ${proc.stderr}`);
+    await once(proc.child.stderr, 'data');
+  }
+}
+
 describe('HTTP uploads in flight when the server is killed (issue 10, item 5)', () => {
   it('are removed at the next start: HEAD /uploads says 404, no hidden file is left, a new upload works', async () => {
     top = await fs.mkdtemp(path.join(tmpdir(), 'netroom-restart-'));
@@ -50,7 +58,7 @@ describe('HTTP uploads in flight when the server is killed (issue 10, item 5)', 
 
     const second = await serve(dir, data);
     expect(await fs.readdir(dir)).toEqual([]);
-    expect(second.proc.stderr).toMatch(/removed the unfinished uploads of a previous run/u);
+    await stderrLine(second.proc, /removed the unfinished uploads of a previous run/u);
     for (const name of ['one.bin', 'two.bin']) {
       expect((await request(`http://127.0.0.1:${second.port}/uploads/${name}`, { method: 'HEAD' })).status).toBe(404);
     }
