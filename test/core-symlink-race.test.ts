@@ -136,7 +136,7 @@ describe('symlink swap race (issue 10, item 1)', () => {
     expect(seen.refused).toBeGreaterThan(0);
   });
 
-  it('through the HTTP door: GET never serves the outside file, PUT never writes outside', async () => {
+  it('through the HTTP door: GET and HEAD never show the outside file, PUT never writes outside', async () => {
     rig = await startHttpRig();
     const s = await setScene(rig.root);
     await startSwapping(s);
@@ -146,6 +146,9 @@ describe('symlink swap race (issue 10, item 1)', () => {
       if (got.status === 200 && got.body.toString() === 'OUTSIDE') seen.outside++;
       else if (got.status === 200) seen.inside++;
       else seen.other++;
+      // HEAD answers from a stat: the outside file (7 bytes, INSIDE has 6) must not show its size either.
+      const head = await request(rig!.url('/files/race/secret.txt'), { method: 'HEAD' });
+      if (head.status === 200 && head.headers['content-length'] === '7') seen.outside++;
       const put = await request(rig!.url(`/files/race/up${i}.txt`), { method: 'PUT', body: 'payload' });
       if (put.status === 201 || put.status === 200) seen.stored++;
     });

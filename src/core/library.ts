@@ -267,9 +267,8 @@ export class Library {
   async stat(input: string): Promise<Entry> {
     const { abs, rel } = await this.resolve(input);
     try {
-      const stat = await fs.stat(abs);
-      // Checked again after: only a size and a time could come from a link swapped in meanwhile.
-      this.rootGuard.check(await fs.realpath(abs), input);
+      // What was looked at, checked as one act: a link swapped in after resolve() is refused.
+      const stat = await this.rootGuard.statChecked(abs, input);
       return { name: path.posix.basename(rel), type: stat.isDirectory() ? 'dir' : 'file', size: stat.size, mtime: wholeMs(stat.mtimeMs) };
     } catch (err) {
       throw fromSystemError(err, rel);

@@ -1,7 +1,14 @@
 // Checking what was actually opened, not the path before opening: descriptors seen through /proc/self/fd.
+import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError } from './errors.js';
+
+/**
+ * Linux's O_PATH (the same value on every architecture Node runs on there): a descriptor that only
+ * names a file. Node does not export it; it is used only where /proc/self/fd works, i.e. on Linux.
+ */
+const O_PATH = 0o10000000;
 
 /**
  * A folder held open after its real location was checked. `at(name)` names an entry of that very
@@ -72,6 +79,27 @@ export class RootGuard {
   async checkHandle(handle: fs.FileHandle, fallback: string, input: string): Promise<void> {
     const real = (await this.realOf(handle)) ?? (await fs.realpath(fallback));
     this.check(real, input);
+  }
+
+  /**
+   * Stat `abs` (symlinks followed) and check where it really is, as one act: on Linux through an
+   * O_PATH descriptor (no read permission needed, no side effect of opening a device or a pipe),
+   * elsewhere by stat() then realpath() (a symlink swapped between the two could show a size).
+   */
+  async statChecked(abs: string, input: string): Promise<Stats> {
+    if (!this.viaProc || process.platform !== 'linux') {
+      const stat = await fs.stat(abs);
+      this.check(await fs.realpath(abs), input);
+      return stat;
+    }
+    const handle = await fs.open(abs, O_PATH);
+    try {
+      const real = await this.realOf(handle);
+      if (real !== null) this.check(real, input);
+      return await handle.stat();
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   }
 
   /**
