@@ -205,8 +205,8 @@ export class Library {
     const full = dir.at(name);
     try {
       const link = await fs.lstat(full);
-      if (link.isSymbolicLink()) this.rootGuard.check(await fs.realpath(full), name);
-      const stat = link.isSymbolicLink() ? await fs.stat(full) : link;
+      // A link is followed and its real location checked as one act (see RootGuard.statChecked).
+      const stat = link.isSymbolicLink() ? await this.rootGuard.statChecked(full, name) : link;
       if (!stat.isFile() && !stat.isDirectory()) return null;
       return { name, type: stat.isFile() ? 'file' : 'dir', size: stat.isFile() ? stat.size : 0, mtime: wholeMs(stat.mtimeMs) };
     } catch {
