@@ -131,4 +131,13 @@ describe('kept partial uploads: room on a small disk', () => {
     expect((await fs.readdir(root)).sort()).toEqual([`.netroom-kept-${'b'.padEnd(32, '0')}`, `.netroom-kept-${'c'.padEnd(32, '0')}`]);
     expect(logged.map((l) => l.message)).toEqual(['kept partial upload evicted']);
   });
+
+  it('an upload that would not fit even without any kept file removes none', async () => {
+    await fs.mkdir(root, { recursive: true });
+    const budget = onDisk(20 * MiB, { total: 100 * MiB });
+    await keep('a', 6 * MiB);
+    await budget.makeRoom(30 * MiB);
+    expect(await fs.readdir(root)).toHaveLength(1);
+    expect(logged).toEqual([]);
+  });
 });

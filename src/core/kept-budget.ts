@@ -111,9 +111,11 @@ export class KeptBudget {
       if (size <= 0) return;
       let free = await this.freeBytes(this.root()).catch(() => Infinity);
       if (free >= size) return;
-      for (const k of (await this.scan()).sort((a, b) => a.mtime - b.mtime)) {
+      const kept = (await this.scan()).filter((k) => k.file !== except);
+      // Removing them all would not make room: keep them, the upload fails either way.
+      if (free + kept.reduce((sum, k) => sum + k.size, 0) < size) return;
+      for (const k of kept.sort((a, b) => a.mtime - b.mtime)) {
         if (free >= size) break;
-        if (k.file === except) continue; // the upload being continued
         if (await this.evict(k, `an upload of ${size} bytes needs the room`)) free += k.size;
       }
     });
