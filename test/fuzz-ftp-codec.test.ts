@@ -1,12 +1,13 @@
-// Property-based fuzzing of the FTP control codec: command decoding, replies, PORT/EPRT (no bounce), virtual paths.
+// Property-based fuzzing of the FTP control codec: command decoding, replies, PORT/EPRT (no bounce), EPSV, virtual paths.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CommandDecoder, canonicalHost, formatReply, listPathArg, parseCommand, parseEprt, parsePort, parseType, type DecodedLine } from '../src/doors/ftp/codec.js';
 import { eprt } from '../src/doors/ftp/commands/eprt.js';
+import { epsv } from '../src/doors/ftp/commands/epsv.js';
 import { port } from '../src/doors/ftp/commands/port.js';
 import { resolveVirtual } from '../src/doors/ftp/paths.js';
 import type { FtpSession } from '../src/doors/ftp/session.js';
-import { anyText, check, cut, cuts, protocolBytes } from './helpers/fuzz.js';
+import { anyText, check, checkAsync, cut, cuts, protocolBytes } from './helpers/fuzz.js';
 
 function shown(lines: DecodedLine[]): string[] {
   return lines.map((l) => (l.kind === 'command' ? `${l.command.verb}|${l.command.arg}` : '<too-long>'));
@@ -172,6 +173,26 @@ describe('PORT and EPRT arguments (RFC 959 4.1.2, RFC 2428 2)', () => {
         expect(setup.endpoint.port).toBeGreaterThanOrEqual(1024);
       }),
       1000,
+    );
+  });
+});
+
+describe('EPSV argument (RFC 2428 3)', () => {
+  test('ALL (any case, spaces) switches to EPSV only; another family than the connection has is 522; nothing else is accepted', async () => {
+    const arg = fc.oneof(anyText(12), fc.constantFrom('ALL', ' all ', 'aLl', '1', '2', ' 1', '3', '1 2', 'ALL2', '', ' '));
+    await checkAsync(
+      fc.asyncProperty(arg, fc.constantFrom('127.0.0.1', '::1'), async (a, localHost) => {
+        const family = localHost === '::1' ? '2' : '1';
+        const wanted = a.trim().toUpperCase();
+        // '' and the connection's own family open a passive listener: the door tests cover that, not this unit.
+        if (wanted === '' || wanted === family) return;
+        const replies: number[] = [];
+        const session = { localHost, epsvAll: false, reply: (code: number) => void replies.push(code) } as unknown as FtpSession;
+        await epsv.run(session, a, 'EPSV');
+        expect(replies).toEqual([wanted === 'ALL' ? 200 : 522]);
+        expect(session.epsvAll).toBe(wanted === 'ALL');
+      }),
+      500,
     );
   });
 });

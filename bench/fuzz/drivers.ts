@@ -7,6 +7,7 @@ import { decodeRequest } from '../../src/doors/udp/codec.js';
 import { ftpCommand, httpRequest, ircLine, seedCommand, udpMessage, wsMessage } from './corpus.js';
 import { mutate, type Rng } from './mutate.js';
 import type { DoorName, Ports } from './probes.js';
+import { rawWsSession } from './ws-raw.js';
 
 /** What one batch did. */
 export interface BatchResult {
@@ -193,7 +194,7 @@ function httpDriver(port: number, parallel: number): Driver {
   return async (rng, count) => total(await Promise.all(shares(count, parallel).map((n) => one(rng, n))));
 }
 
-/** WebSocket chat: enter, mutated frames (text mostly, some binary), leave. Inputs: frames written before the door closed. */
+/** WebSocket chat: enter, mutated messages (text mostly, some binary), leave. Inputs: frames written before the door closed. */
 function wsDriver(port: number, parallel: number): Driver {
   const one = (rng: Rng, n: number): Promise<BatchResult> =>
     new Promise((resolve) => {
@@ -227,7 +228,22 @@ function wsDriver(port: number, parallel: number): Driver {
         step();
       });
     });
-  return async (rng, count) => total(await Promise.all(shares(count, parallel).map((n) => one(rng, n))));
+  // A tenth of each batch goes as raw frames (framing fuzzed too), on new connections until it is all read.
+  const raw = async (rng: Rng, n: number): Promise<BatchResult> => {
+    const parts: BatchResult[] = [];
+    for (let left = n; left > 0; ) {
+      const s = await rawWsSession(port, rng, left, `fz${++serial}`);
+      const sent = Math.max(1, s.sent);
+      left -= Math.min(left, sent);
+      parts.push({ sent: s.sent, connections: 1, cut: s.closed ? 0 : 1, received: s.received });
+    }
+    return total(parts);
+  };
+  return async (rng, count) => {
+    const rawCount = Math.floor(count / 10);
+    const rest = shares(count - rawCount, parallel).map((n) => one(rng, n));
+    return total(await Promise.all(rawCount > 0 ? [raw(rng, rawCount), ...rest] : rest));
+  };
 }
 
 /** The driver of each door, for a server at `ports`, `parallel` connections per batch. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rss } from '../http-bench.js';
 import { startServer, type ServerChild } from '../spawn-server.js';
-import { fmt } from '../stats.js';
+import { fmt, udpDrops } from '../stats.js';
 import { drivers } from './drivers.js';
 import { Rng } from './mutate.js';
 import { DOORS, probeAll, type DoorName, type Ports } from './probes.js';
@@ -48,6 +48,8 @@ interface Row {
   connections: number;
   cut: number;
   received: number;
+  /** UDP only: datagrams the kernel dropped at the server's socket (a burst beyond its buffer): sent, not fuzzed. */
+  dropped: number | null;
   /** Time spent in health probes (included in `seconds` and so in inputs/s). */
   probeSeconds: number;
   /** Batches in a row in which no input reached the door (every connection closed early): the run is not fuzzing then. */
@@ -97,8 +99,9 @@ async function start(dir: string, n: number): Promise<{ server: ServerChild; por
 
 async function fuzzDoor(door: DoorName, server: ServerChild, ports: Ports, rng: Rng): Promise<Row> {
   const drive = drivers(ports, parallel)[door];
-  const row: Row = { door, sent: 0, batches: 0, connections: 0, cut: 0, received: 0, probeSeconds: 0, empty: 0, crashes: 0, hangs: 0, silent: new Map(), rssBefore: rss(server.pid), rssAfter: null, rssPeak: null, seconds: 0 };
+  const row: Row = { door, sent: 0, batches: 0, connections: 0, cut: 0, received: 0, probeSeconds: 0, dropped: null, empty: 0, crashes: 0, hangs: 0, silent: new Map(), rssBefore: rss(server.pid), rssAfter: null, rssPeak: null, seconds: 0 };
   row.rssPeak = row.rssBefore;
+  const dropsBefore = door === 'udp' ? udpDrops(ports.udp) : null;
   const began = performance.now();
   let lastReport = began;
   while (row.sent < perDoor && performance.now() - began < capMs) {
@@ -136,6 +139,8 @@ async function fuzzDoor(door: DoorName, server: ServerChild, ports: Ports, rng: 
   }
   row.seconds = (performance.now() - began) / 1000;
   row.rssAfter = rss(server.pid);
+  const dropsAfter = door === 'udp' ? udpDrops(ports.udp) : null;
+  if (dropsBefore !== null && dropsAfter !== null) row.dropped = dropsAfter - dropsBefore;
   return row;
 }
 
@@ -149,7 +154,7 @@ function printTable(rows: Row[]): void {
     r.door,
     fmt(r.sent),
     fmt(r.sent / Math.max(r.seconds, 0.001)),
-    `${fmt(r.connections)} (${fmt(r.cut)})`,
+    `${fmt(r.connections)} (${fmt(r.cut)})${r.dropped === null ? '' : `, ${fmt(r.dropped)} dropped`}`,
     r.received < 1e6 ? `${fmt(r.received / 1e3)} kB` : mb(r.received),
     String(r.crashes),
     r.hangs === 0 ? '0' : `${r.hangs} (${[...r.silent].map(([d, k]) => `${d} x${k}`).join(', ')})`,
