@@ -52,7 +52,6 @@ async function send(rig: HttpRig, method: string, target: string, body?: string)
 /** What a checked path must never be or hold. */
 function expectSafe(rel: string): void {
   expect(rel.startsWith('/')).toBe(false);
-  // A leading drive letter (`C:`) is only a name on POSIX: see the KNOWN failure below.
   expect(rel.includes('\\') || rel.includes('\0')).toBe(false);
   if (rel === '') return;
   for (const part of rel.split('/')) {
@@ -92,14 +91,12 @@ describe('core checkPath', () => {
     );
   });
 
-  // Found by the property above: `./C:/ok.txt` is accepted as `C:/ok.txt`, which checkPath itself refuses
-  // (the drive-letter rule looks at the input, not at the normalised path). Nothing leaves the root on
-  // POSIX (`C:` is an ordinary folder name there), but a name the listing hides is reachable. The fix
-  // belongs in src/core (test the drive letter on the first normalised part): flip this to test() then.
-  test.fails('KNOWN: checkPath is not idempotent for ./C:/x (the drive-letter rule is applied before normalising)', () => {
+  // Found by the property above: `./C:/ok.txt` used to be accepted as `C:/ok.txt`, which checkPath
+  // itself refuses; a drive letter is now judged on the first part that remains after normalising.
+  test('checkPath is idempotent for ./C:/x (the drive-letter rule applies to the normalised first part; fuzzing found it)', () => {
     for (const input of ['./C:/ok.txt', './/c:']) {
       const result = outcome(() => checkPath(input));
-      if (result.ok) expect(checkPath(result.value)).toBe(result.value);
+      expect(result.ok).toBe(false);
     }
   });
 

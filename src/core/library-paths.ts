@@ -12,10 +12,11 @@ export function checkPath(input: string): string {
   if (input.includes('\0')) throw new NetroomError('BAD_PATH', 'a path cannot contain NUL');
   if (input.includes('\\')) throw new NetroomError('BAD_PATH', 'a path cannot contain backslashes');
   if (input.startsWith('/')) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
-  if (/^[A-Za-z]:/u.test(input)) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
   // No Unicode normalisation: the path must name the entry exactly as the file system has it, or a
   // file stored decomposed (as macOS clients write `é`) would be listed but never found again.
   const parts = input.split('/').filter((p) => p !== '' && p !== '.');
+  // A drive letter (`C:`) on the first part that remains: `./C:/x` is as absolute as `C:/x`.
+  if (/^[A-Za-z]:/u.test(parts[0] ?? '')) throw new NetroomError('OUTSIDE_ROOT', `absolute paths are refused: ${input}`, { path: input });
   for (const part of parts) {
     if (part === '..') throw new NetroomError('OUTSIDE_ROOT', `".." is refused: ${input}`, { path: input });
     if (part.startsWith('.')) throw new NetroomError('HIDDEN_PATH', `hidden names are refused: ${input}`, { path: input });
