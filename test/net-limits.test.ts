@@ -47,6 +47,24 @@ describe('ConnectionLimits', () => {
     limits.close();
   });
 
+  it('whenIdle() resolves at once with nothing open, else when the last connection is released', async () => {
+    const limits = new ConnectionLimits({ maxConnections: 5, maxPerAddress: 5, log: memoryLogger().log });
+    await limits.whenIdle();
+    const gate = limits.gate('a');
+    const one = gate.admit('10.0.0.1');
+    const two = gate.admit('10.0.0.2');
+    if (!one.ok || !two.ok) throw new Error('both fit');
+    let idle = false;
+    const waiting = limits.whenIdle().then(() => (idle = true));
+    one.release();
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    two.release();
+    await waiting;
+    expect(limits.open).toBe(0);
+    limits.close();
+  });
+
   it("a door's own caps: its per-address cap replaces the server's, its total stays within the server's", () => {
     const { log } = memoryLogger();
     const limits = new ConnectionLimits({ maxConnections: 3, maxPerAddress: 1, log });

@@ -60,6 +60,8 @@ export class ConnectionLimits {
   readonly maxPerAddress: number;
   private total = 0;
   private readonly refusals: RefusalLog;
+  /** Waiters of whenIdle(): resolved once no connection is open. */
+  private idleWaiters: (() => void)[] = [];
 
   constructor(options: ConnectionLimitsOptions) {
     for (const [name, value] of [
@@ -76,6 +78,12 @@ export class ConnectionLimits {
   /** Connections open right now across every door. */
   get open(): number {
     return this.total;
+  }
+
+  /** Resolves once no connection is open on any door (at once if none is): a socket's close event comes after its peer saw the close. */
+  whenIdle(): Promise<void> {
+    if (this.total === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** The gate of one door; its own per-address cap replaces the server's, its total is within the server's. */
@@ -98,6 +106,11 @@ export class ConnectionLimits {
   /** @internal Used by DoorGate. */
   give(): void {
     this.total -= 1;
+    if (this.total === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
   }
 
   /** @internal Used by DoorGate. */
