@@ -39,6 +39,22 @@ describe('session', () => {
     raw.close();
   });
 
+  test('commands pipelined before the client shuts its side down (FIN) all run and are answered, then the door closes', async () => {
+    const f = await door();
+    const socket = net.connect(f.port, '127.0.0.1');
+    const answered = readAll(socket);
+    await once(socket, 'connect');
+    // Found by npm run fuzz: the door used to stop at PWD, run MKD without answering it, and drop the rest.
+    socket.end('USER anonymous\r\nPASS x\r\nPWD\r\nMKD made\r\nMKD made/inner\r\nNOOP\r\nQUIT\r\n');
+    const codes = (await answered)
+      .toString()
+      .split('\r\n')
+      .filter((line) => /^\d{3} /u.test(line))
+      .map((line) => Number(line.slice(0, 3)));
+    expect(codes).toEqual([220, 331, 230, 257, 257, 257, 200, 221]);
+    expect((await fs.stat(path.join(f.root, 'made', 'inner'))).isDirectory()).toBe(true);
+  });
+
   test('accounts: only anonymous/ftp; other users 530; anonymous off; anonymous read-only', async () => {
     const f = await door();
     const raw = await RawFtp.connect(f.port);

@@ -125,7 +125,8 @@ export class FtpDoor extends EventEmitter<FtpDoorEvents> implements Door {
       continuations: this.continuations,
       report: (record) => this.emit('transfer', record),
     };
-    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    // allowHalfOpen: a client may pipeline its commands and shut its side down; they still get answers (session onEnd).
+    const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -107,6 +107,8 @@ export class FtpSession {
   private busy = false;
   private pumped: Promise<void> = Promise.resolve();
   private ending = false;
+  /** The client shut down its sending side (FIN): the commands it sent before still run, then we close. */
+  private inputEnded = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private loginTimer: NodeJS.Timeout | null = null;
 
@@ -209,10 +211,16 @@ export class FtpSession {
   /** Say goodbye and close once the reply is out. */
   quit(code: number, text: string): void {
     if (this.ending) return;
+    this.reply(code, text);
+    this.quitSilently();
+  }
+
+  /** Close once what was written is out (a stuck peer is cut after LINGER_MS). */
+  private quitSilently(): void {
+    if (this.ending) return;
     this.ending = true;
     this.queue.length = 0;
     this.clearIdle();
-    this.reply(code, text);
     this.socket.end();
     const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
     linger.unref();
@@ -252,7 +260,25 @@ export class FtpSession {
     this.protP = false;
   }
 
-  private readonly onEnd = (): void => this.onGone();
+  /**
+   * The client sent FIN. The control server is half-open, so commands it pipelined before (`USER`,
+   * `PASS`, ..., `QUIT`, then shutdown) still run and get their replies; once the queue is done the
+   * connection is closed. A transfer already running is aborted, as before: in stream mode the end of
+   * an upload is its data connection closing, and a client that crashed mid-STOR closes both, so
+   * the control connection going is what tells a crash (keep the bytes for a resume) from the end.
+   */
+  private readonly onEnd = (): void => {
+    this.inputEnded = true;
+    this.transfer?.abort('the control connection closed');
+    if (!this.busy) this.closeAfterInput();
+  };
+
+  /** After the client's FIN, once nothing is left to run: close our side too. */
+  private closeAfterInput(): void {
+    if (this.ending) return;
+    this.onGone();
+    this.quitSilently();
+  }
 
   private readonly onData = (chunk: Buffer): void => {
     if (this.ending) return;
@@ -298,6 +324,7 @@ export class FtpSession {
       this.socket.destroy();
     } finally {
       this.busy = false;
+      if (this.inputEnded && this.queue.length === 0) this.closeAfterInput();
     }
   }
 
