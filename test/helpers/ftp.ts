@@ -13,6 +13,7 @@ import { FtpDoor, type FtpDoorOptions } from '../../src/doors/ftp/door.js';
 import type { TransferRecord } from '../../src/doors/ftp/session.js';
 import { silentLogger } from '../../src/log.js';
 import { tempDir } from './seedfiles.js';
+import { FtpLines } from './ftp-lines.js';
 
 /** A running FTP door on a fresh temp library, with every room event and transfer recorded. */
 export interface FtpFixture {
@@ -78,33 +79,10 @@ export async function ftpClient(port: number, user = 'anonymous', password = 'te
   return client;
 }
 
-/** One FTP reply: the code and every line's text. */
-export interface FtpReply {
-  readonly code: number;
-  readonly lines: string[];
-  readonly text: string;
-}
+export type { FtpReply } from './ftp-lines.js';
 
 /** A raw control connection: send a line, read the next complete (possibly multi-line) reply. */
-export class RawFtp {
-  private buffer = '';
-  private readonly replies: FtpReply[] = [];
-  private waiter: (() => void) | null = null;
-  closed = false;
-
-  private constructor(readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => {
-      this.buffer += text;
-      this.parse();
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.closed = true;
-      this.waiter?.();
-    });
-  }
-
+export class RawFtp extends FtpLines {
   /** Connect (from `localAddress`, another loopback address, to test per-address rules). */
   static async connect(port: number, localAddress?: string): Promise<RawFtp> {
     const socket = net.connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) });
@@ -131,33 +109,6 @@ export class RawFtp {
     return raw;
   }
 
-  send(line: string | Buffer): void {
-    this.socket.write(typeof line === 'string' ? `${line}\r\n` : line);
-  }
-
-  /** The next reply (waits for it). */
-  async reply(): Promise<FtpReply> {
-    while (this.replies.length === 0) {
-      if (this.closed) throw new Error(`connection closed; unparsed: ${JSON.stringify(this.buffer)}`);
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-      this.waiter = null;
-    }
-    return this.replies.shift()!;
-  }
-
-  /** Send a command and return its reply. */
-  async command(line: string): Promise<FtpReply> {
-    this.send(line);
-    return this.reply();
-  }
-
-  /** Send a command and require the reply code. */
-  async expect(line: string, code: number): Promise<FtpReply> {
-    const reply = await this.command(line);
-    if (reply.code !== code) throw new Error(`${line}: expected ${code}, got ${reply.code} ${reply.text}`);
-    return reply;
-  }
-
   /** EPSV, then connect the data socket (before the transfer command, as most clients do). */
   async passive(): Promise<net.Socket> {
     const reply = await this.expect('EPSV', 229);
@@ -166,29 +117,6 @@ export class RawFtp {
     data.on('error', () => undefined);
     await once(data, 'connect');
     return data;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private parse(): void {
-    for (;;) {
-      const lines = this.buffer.split('\r\n');
-      if (lines.length < 2) return;
-      const first = lines[0]!;
-      const match = /^(\d{3})([ -])/u.exec(first);
-      if (!match) throw new Error(`bad reply line ${JSON.stringify(first)}`);
-      let end = 0;
-      if (match[2] === '-') {
-        end = lines.findIndex((l, i) => i > 0 && l.startsWith(`${match[1]} `));
-        if (end < 0 || end === lines.length - 1) return; // not complete yet
-      }
-      const taken = lines.slice(0, end + 1);
-      this.buffer = lines.slice(end + 1).join('\r\n');
-      this.replies.push({ code: Number(match[1]), lines: taken, text: taken.map((l) => l.replace(/^\d{3}[ -]/u, '')).join('\n') });
-      this.waiter?.();
-    }
   }
 }
 

@@ -2,28 +2,15 @@
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { FtpReply } from './ftp.js';
+import { FtpLines } from './ftp-lines.js';
 
 /** Line-level FTP over a socket that can be upgraded in place (RFC 4217 AUTH TLS), as a client would. */
-export class RawFtps {
-  private buffer = '';
-  private readonly replies: FtpReply[] = [];
-  private waiter: (() => void) | null = null;
-  private readonly onData = (text: Buffer): void => {
-    this.buffer += text.toString('utf8');
-    this.parse();
-  };
-  private readonly onClose = (): void => {
-    this.closed = true;
-    this.waiter?.();
-  };
-  closed = false;
-
+export class RawFtps extends FtpLines {
   private constructor(
-    public socket: net.Socket,
+    socket: net.Socket,
     private readonly ca: string,
   ) {
-    this.attach(socket);
+    super(socket);
   }
 
   /** Connect in clear and read the 220. */
@@ -46,8 +33,7 @@ export class RawFtps {
   /** The TLS handshake on the connection as it is (after a 234 read some other way). */
   upgrade(): tls.TLSSocket {
     const plain = this.socket;
-    plain.off('data', this.onData);
-    plain.off('close', this.onClose);
+    this.detach();
     const secure = tls.connect({ socket: plain, ca: this.ca, servername: 'localhost' });
     this.attach(secure);
     return secure;
@@ -62,30 +48,6 @@ export class RawFtps {
     await raw.expect('USER anonymous', 331);
     await raw.expect('PASS x@y', 230);
     return raw;
-  }
-
-  send(line: string): void {
-    this.socket.write(`${line}\r\n`);
-  }
-
-  async reply(): Promise<FtpReply> {
-    while (this.replies.length === 0) {
-      if (this.closed) throw new Error(`connection closed; unparsed: ${JSON.stringify(this.buffer)}`);
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-      this.waiter = null;
-    }
-    return this.replies.shift()!;
-  }
-
-  async command(line: string): Promise<FtpReply> {
-    this.send(line);
-    return this.reply();
-  }
-
-  async expect(line: string, code: number): Promise<FtpReply> {
-    const reply = await this.command(line);
-    if (reply.code !== code) throw new Error(`${line}: expected ${code}, got ${reply.code} ${reply.text}`);
-    return reply;
   }
 
   /**
@@ -103,35 +65,5 @@ export class RawFtps {
     const secure = tls.connect({ socket: data, ca: this.ca, servername: 'localhost', ...(session ? { session } : {}) });
     secure.on('error', () => undefined);
     return secure;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private attach(socket: net.Socket): void {
-    this.socket = socket;
-    socket.on('data', this.onData);
-    socket.on('error', () => undefined);
-    socket.on('close', this.onClose);
-  }
-
-  private parse(): void {
-    for (;;) {
-      const lines = this.buffer.split('\r\n');
-      if (lines.length < 2) return;
-      const first = lines[0]!;
-      const match = /^(\d{3})([ -])/u.exec(first);
-      if (!match) throw new Error(`bad reply line ${JSON.stringify(first)}`);
-      let end = 0;
-      if (match[2] === '-') {
-        end = lines.findIndex((l, i) => i > 0 && l.startsWith(`${match[1]} `));
-        if (end < 0 || end === lines.length - 1) return;
-      }
-      const taken = lines.slice(0, end + 1);
-      this.buffer = lines.slice(end + 1).join('\r\n');
-      this.replies.push({ code: Number(match[1]), lines: taken, text: taken.map((l) => l.replace(/^\d{3}[ -]/u, '')).join('\n') });
-      this.waiter?.();
-    }
   }
 }
