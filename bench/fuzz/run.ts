@@ -178,6 +178,18 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let restarts = 0;
   let { server, ports } = await start(dir, restarts);
+  // Ctrl-C (or a SIGTERM) ends the run, not the server we started: stop it and take its folder away first.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`npm run fuzz: ${signal}: stopping the server`);
+      printTable(rows);
+      void server
+        .stop()
+        .catch(() => undefined)
+        .then(() => rm(dir, { recursive: true, force: true }))
+        .finally(() => process.exit(130));
+    });
+  }
   try {
     const broken = await probeAll(ports, probeMs);
     if (broken.length > 0) throw new Error(`the fresh server does not answer on ${broken.join(', ')}: nothing to fuzz`);
