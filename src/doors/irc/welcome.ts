@@ -10,12 +10,12 @@ import type { IrcSession } from './session.js';
 export const AWAY_LENGTH = 200;
 
 /**
- * ISUPPORT tokens (modern.ircdocs.horse RPL_ISUPPORT). CASEMAPPING=rfc8265: the room folds names
- * with Unicode NFC and toLowerCase(), which is the case-mapping and normalization rules of RFC 8265
- * (PRECIS UsernameCaseMapped, also what Ergo advertises for UTF-8 nicks). `ascii` or `rfc1459`
- * would be wrong: the room treats "Ä" and "ä" as one name, and "[" and "{" as two. (RFC 8265 also
- * maps full-width letters to half-width, which the room does not: a client may think "ＡＢ" and
- * "ab" are one nick when the room holds both; the room's answer is the one that counts.)
+ * ISUPPORT tokens (modern.ircdocs.horse RPL_ISUPPORT). CASEMAPPING=rfc8265: the room folds case
+ * and normalises as RFC 8265 does (PRECIS UsernameCaseMapped, also what Ergo advertises for UTF-8
+ * nicks), width included, and then also maps look-alike letters (core/skeleton.ts). No token says
+ * the latter; rfc8265 is the part a client can apply itself, and `ascii` or `rfc1459` would be
+ * wrong: the room treats "Ä" and "ä" as one name, and "[" and "{" as two. A client may think two
+ * look-alike nicks differ; the room's answer (433) is the one that counts.
  * NICKLEN counts characters, as the room does. CLIENTTAGDENY=*: message-tags is offered (clients
  * may send tags, and get server-time), but no client-only tag is relayed: the room carries text only.
  */
