@@ -1,0 +1,30 @@
+// The defaults of every serve option (SPEC sections 2-4): nothing here needs an external service.
+
+/** Defaults of SPEC sections 2-4: nothing here needs an external service. */
+export const DEFAULTS = {
+  dir: './netroom-files',
+  data: './netroom-data',
+  host: '127.0.0.1',
+  port: 8888,
+  http: 8080,
+  irc: 6667,
+  ftp: 2121,
+  lang: 'en',
+  flood: '10:20',
+  maxUpload: 'unlimited',
+  partialBudget: 'auto',
+  partialBudgetPerAddress: 'auto',
+  logLevel: 'info',
+  heartbeatMs: 10_000,
+  udpMaxMembers: 2000,
+  udpMaxPerAddress: 256,
+  udpErrorRate: '5:10',
+  historySize: 50,
+  leaveGraceMs: 15_000,
+  retentionCount: 10_000,
+  retentionDays: 30,
+  ftpAnonymous: 'write',
+  firstRequestTimeoutMs: 10_000,
+  loginTimeoutMs: 20_000,
+  ircs: 6697,
+} as const;
