@@ -1,9 +1,8 @@
 // Syntactic path rules of the library, and the removal of upload leftovers at start.
-import type { Dirent } from 'node:fs';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError } from './errors.js';
 import { KEPT, PARTIAL_PREFIX } from './partial-upload.js';
+import { removeFilesUnder } from './prune.js';
 import { UPLOAD_PREFIX } from './upload.js';
 
 /** Syntactic path rules: returns the normalised relative path ('' for the root) or throws. */
@@ -53,21 +52,6 @@ export function isWithin(root: string, full: string): boolean {
  * uploads (`.netroom-partial-KEY-TOTAL`, `.netroom-kept-KEY`) wait to be continued, pruned by their TTL.
  * Returns how many files were removed.
  */
-export async function removeLeftovers(dir: string): Promise<number> {
-  let entries: Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  let removed = 0;
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    const inFlight = entry.name.startsWith(PARTIAL_PREFIX) && !KEPT.test(entry.name);
-    if (entry.isFile() && (entry.name.startsWith(UPLOAD_PREFIX) || inFlight)) {
-      await fs.rm(full, { force: true });
-      removed++;
-    } else if (entry.isDirectory() && !entry.name.startsWith('.')) removed += await removeLeftovers(full);
-  }
-  return removed;
+export function removeLeftovers(dir: string): Promise<number> {
+  return removeFilesUnder(dir, (_full, name) => name.startsWith(UPLOAD_PREFIX) || (name.startsWith(PARTIAL_PREFIX) && !KEPT.test(name)));
 }
