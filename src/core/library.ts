@@ -1,77 +1,24 @@
 // The shared file library: paths resolved strictly inside one root, streamed reads, atomic uploads.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Emitter } from './emitter.js';
 import { NetroomError, fromSystemError } from './errors.js';
 import type { ChangeSource, LibraryChange } from './library-events.js';
 import { checkPath, isServableName, removeLeftovers } from './library-paths.js';
+import { realLocation } from './real-location.js';
 import { KeptBudget } from './kept-budget.js';
 import { RootGuard, type PinnedDir } from './pinned.js';
 import { wholeMs } from './put-change.js';
+import type { Entry, LibraryListener, LibraryOptions, OpenFile, OpenHandle, Prepared, Resolved } from './library-types.js';
 import { Upload, UPLOAD_PREFIX } from './upload.js';
 
 export type { ChangeSource, LibraryChange } from './library-events.js';
 export { checkPath } from './library-paths.js';
 export type { PinnedDir } from './pinned.js';
 
-/** A receiver of every library change (see {@link Library.subscribe}). */
-export type LibraryListener = (change: LibraryChange) => void;
-
-/** One visible entry of a folder listing. */
-export interface Entry {
-  readonly name: string;
-  readonly type: 'file' | 'dir';
-  readonly size: number;
-  /** Modification time, whole ms since the epoch. */
-  readonly mtime: number;
-}
-
-/** A path checked to lie inside the root: `rel` uses `/` and has no empty, `.` or `..` parts. */
-export interface Resolved {
-  readonly rel: string;
-  readonly abs: string;
-}
-
-/**
- * A target whose folder was opened and checked (Library.openParent): `abs` names the entry inside
- * that held folder. Close `dir` once done with it.
- */
-export interface Prepared extends Resolved {
-  readonly dir: PinnedDir;
-}
-
-/** Options of a Library; every limit has a default. */
-export interface LibraryOptions {
-  /** Refuse uploads onto an existing name (`--no-overwrite`). Default false: atomic replace. */
-  noOverwrite?: boolean;
-  /** Largest upload in bytes (`--max-upload`). Default unlimited. */
-  maxUpload?: number;
-  /** Where a change listener's exception goes (a door bug); default: printed to stderr, the operation goes on. */
-  onListenerError?: (err: unknown) => void;
-  /** Bytes kept interrupted uploads may take in all (`--partial-budget`); null or absent: auto; 0: keep none. */
-  partialBudget?: number | null;
-  /** Bytes the kept uploads of one client address may take (`--partial-budget-per-address`); null or absent: a quarter of the total. */
-  partialBudgetPerAddress?: number | null;
-  /** Where the library says what it decided on its own (kept uploads evicted or not kept). */
-  log?: (fields: Record<string, unknown>, message: string) => void;
-}
-
-/** An open file ready to stream, with what a door needs for headers and progress. */
-export interface OpenFile {
-  readonly stream: ReadStream;
-  readonly size: number;
-  readonly mtime: number;
-}
-
-/** A regular file opened for reading, with the stat taken through its own handle. */
-export interface OpenHandle {
-  readonly handle: fs.FileHandle;
-  readonly size: number;
-  readonly mtime: number;
-  readonly rel: string;
-}
+export type { Entry, LibraryListener, LibraryOptions, OpenFile, OpenHandle, Prepared, Resolved } from './library-types.js';
 
 /** The library of files under one root folder. */
 export class Library {
@@ -145,7 +92,7 @@ export class Library {
     if (this.realRoot === '') throw new Error('Library.init() must be awaited before the library is used');
     const rel = checkPath(input);
     const abs = rel === '' ? this.realRoot : path.join(this.realRoot, ...rel.split('/'));
-    const real = await this.realLocation(abs);
+    const real = await realLocation(abs);
     if (real === null) throw new NetroomError('OUTSIDE_ROOT', `the path leads outside the library: ${input}`, { path: input });
     this.rootGuard.check(real, input);
     return { rel, abs };
@@ -377,53 +324,4 @@ export class Library {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fromSystemError(err, rel);
     }
   }
-
-  /**
-   * The real location of `abs` with every symlink followed, or null when it cannot be known (a
-   * loop, no permission). Missing trailing parts are allowed (an upload target need not exist
-   * yet), but a missing part that is itself a dangling symlink is followed by hand: realpath()
-   * reports it as ENOENT, and walking up past it would take a link to a not-yet-existing place
-   * outside the root for an ordinary new name inside.
-   */
-  private async realLocation(abs: string, depth = 0): Promise<string | null> {
-    let probe = abs;
-    const rest: string[] = [];
-    for (;;) {
-      try {
-        const real = await fs.realpath(probe);
-        return path.join(real, ...rest);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // ENOTDIR (a file used as a folder, `a.txt/b`) is a missing path, not an escape: the
-        // caller's own open/stat then reports NOT_A_DIRECTORY. Anything else (ELOOP, EACCES) is refused.
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') return null;
-        const link = code === 'ENOENT' ? await readLink(probe) : null;
-        if (link !== null) {
-          if (depth >= MAX_LINK_DEPTH) return null;
-          // The link exists, so its folder does: resolve the target against that folder's real path.
-          const dir = await fs.realpath(path.dirname(probe)).catch(() => null);
-          if (dir === null) return null; // removed meanwhile: refuse rather than guess
-          const target = path.resolve(dir, link);
-          return this.realLocation(path.join(target, ...rest), depth + 1);
-        }
-        const parent = path.dirname(probe);
-        if (parent === probe) return null;
-        rest.unshift(path.basename(probe));
-        probe = parent;
-      }
-    }
-  }
 }
-
-/** How many dangling symlinks in a row realLocation follows by hand (the kernel's own limit is 40). */
-const MAX_LINK_DEPTH = 40;
-
-/** The target of `p` if it is a symlink, else null. */
-async function readLink(p: string): Promise<string | null> {
-  try {
-    return await fs.readlink(p);
-  } catch {
-    return null;
-  }
-}
-
