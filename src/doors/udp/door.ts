@@ -1,74 +1,21 @@
 // The seed UDP chat door (SPEC 3.1): node:dgram onto the room, compatible with the seeds' Python client.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
-import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
 import { errorText, errorTexts, noticeText } from '../../core/i18n.js';
-import type { FloodLimit } from '../../core/limits.js';
 import type { Member, RoomEvent } from '../../core/room.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, fitReply, type UdpRequest } from './codec.js';
 import { FanOut } from './fanout.js';
 import { DEFAULT_ERROR_RATE, LogThrottle, ReplyBudgets } from './guard.js';
 import { UdpPeers, addressKey, isPeerName, type UdpPeer } from './peers.js';
+import { DEFAULT_UDP_MAX_MEMBERS, DEFAULT_UDP_MAX_PER_ADDRESS, type UdpDoorOptions } from './options.js';
+import { enlargeBuffers, numericFirstLookup } from './socket-setup.js';
 
-/** Options of the UDP door. */
-export interface UdpDoorOptions {
-  /** Address to bind; an address containing `:` selects IPv6 (udp6). */
-  readonly host: string;
-  /** Port to bind; 0 picks a free one (read it back with address()). */
-  readonly port: number;
-  /** Heartbeat interval a client is expected to keep (`H NAME`); missing three removes it. Default 10000. */
-  readonly heartbeatMs?: number;
-  /** Members through this door at most; a further `L` gets TOO_MANY_MEMBERS. Default 2000. */
-  readonly maxMembers?: number;
-  /**
-   * Members from one source IP at most (any ports). Default 256: a classroom behind one NAT
-   * address fits. The seeds' client never heartbeats, so its members stay until they quit: these
-   * two caps are what bounds them.
-   */
-  readonly maxPerAddress?: number;
-  /** Error replies per source (IP for strangers, IP and port for members). Default 5/s, bursts of 10. */
-  readonly errorRate?: FloodLimit;
-}
-
-/** Default {@link UdpDoorOptions.maxMembers}. */
-export const DEFAULT_UDP_MAX_MEMBERS = 2000;
-/** Default {@link UdpDoorOptions.maxPerAddress}. */
-export const DEFAULT_UDP_MAX_PER_ADDRESS = 256;
+export { DEFAULT_UDP_MAX_MEMBERS, DEFAULT_UDP_MAX_PER_ADDRESS, type UdpDoorOptions } from './options.js';
 
 const MISSED_BEATS = 3;
-// Socket buffer sizes to try, largest first: Linux clamps to net.core.[rw]mem_max silently, other
-// systems may refuse outright, and any of them is better than the small default under a burst.
-const BUFFER_SIZES = [4 * 1024 * 1024, 1024 * 1024, 256 * 1024];
 const CLOSE_DRAIN_MS = 1000;
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
-
-/**
- * dgram resolves the destination of every send through `lookup`, and the default (dns.lookup)
- * answers even a numeric IP on the next tick through a fresh closure. Every address we send to
- * comes from rinfo and is numeric, so answer those synchronously and keep DNS for `bind(host)`.
- */
-function numericFirstLookup(hostname: string, options: LookupOneOptions, callback: LookupCallback): void {
-  const family = isIP(hostname);
-  if (family !== 0) callback(null, hostname, family);
-  else dnsLookup(hostname, options, callback);
-}
-
-function enlargeBuffers(socket: Socket): void {
-  for (const set of [(n: number) => socket.setRecvBufferSize(n), (n: number) => socket.setSendBufferSize(n)]) {
-    for (const size of BUFFER_SIZES) {
-      try {
-        set(size);
-        break;
-      } catch {
-        // Not allowed at this size here: try the next smaller one, else keep the default.
-      }
-    }
-  }
-}
 
 /**
  * The seed chat door. Wire: `L NAME` -> `OK` or an error text; `C NAME TEXT`; `Q NAME` -> `EXIT`;
