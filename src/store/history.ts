@@ -1,52 +1,88 @@
-// The history store interface: room events kept across restarts, behind which SQLite (or Redis) sits.
-import type { RoomEvent } from '../core/room.js';
+// The history store interface: chat events kept across restarts, per room and per conversation, with paging and search.
+import type { ChatEvent, RoomModes } from '../core/chat/types.js';
 
-/** A room event as stored and replayed: plain data, no member objects. `closing` is never stored. */
+/** Kinds of stored rows. A quit or rename is kept as one `leave`/`rename` row per room it touched. */
+export type StoredKind = 'join' | 'leave' | 'message' | 'dm' | 'topic' | 'announce' | 'file' | 'rename';
+
+/** A chat event as stored and replayed: plain data, no member objects. */
 export interface StoredEvent {
-  /** The store's own id: increases across restarts. */
+  /** The store's own id: increases across restarts; the `before` cursor of paging. */
   readonly id: number;
   /** When it happened, ms since the epoch. */
   readonly at: number;
-  readonly kind: 'join' | 'message' | 'leave' | 'announce' | 'file';
-  /** Who: the member for join/message/leave, the uploader (if known) for file. */
+  readonly kind: StoredKind;
+  /** The room (`#name` as created) for room events; absent for direct messages and announcements. */
+  readonly room?: string;
+  /** Who: the member for join/leave/message/dm/topic/rename, the uploader (if known) for file. */
   readonly name?: string;
-  /** Message or announcement text. */
+  /** Direct messages: the addressee. Rename: the new name. */
+  readonly to?: string;
+  /** Message, direct message, announcement or topic text. */
   readonly text?: string;
   /** File notices: library path and size in bytes. */
   readonly path?: string;
   readonly size?: number;
-  /** Leave notices: quit, timeout, disconnect, shutdown. */
+  /** Leave rows: `part`, or why the member left the server (quit, timeout, disconnect, shutdown). */
   readonly reason?: string;
+  /** A message or direct message sent as an IRC NOTICE. */
+  readonly notice?: boolean;
 }
 
-/** Where room events are kept. Implementations: src/store/sqlite.ts (embedded default). */
+/** Whose history: a room (by name, any case), or the conversation between two members (by name, any case). */
+export type HistoryTarget = { readonly room: string } | { readonly between: readonly [string, string] };
+
+/** What a searcher may read: rooms by name (any case), and the direct messages of one name. */
+export interface SearchScope {
+  readonly rooms: readonly string[];
+  /** Direct messages to or from this name are included. */
+  readonly member?: string;
+}
+
+/** A room as persisted: created by joining, kept with its topic and modes. */
+export interface StoredRoom {
+  readonly name: string;
+  readonly topic: string;
+  readonly topicBy: string | null;
+  readonly topicAt: number | null;
+  readonly createdAt: number;
+  readonly modes: RoomModes;
+}
+
+/** One conversation of a member, for a sidebar: the other side and the newest message. */
+export interface ConversationSummary {
+  /** The other member's name as last seen. */
+  readonly with: string;
+  readonly lastId: number;
+  readonly lastAt: number;
+}
+
+/** Where chat events are kept. Implementation: src/store/sqlite.ts (embedded default). */
 export interface HistoryStore {
-  /** Keep one event (a `closing` event is ignored). Returns the stored form, or null if not kept. */
-  append(event: RoomEvent): StoredEvent | null;
-  /** The most recent `limit` events, oldest first. */
-  recent(limit: number): StoredEvent[];
-  /** Apply retention now (count and age); also runs by itself from time to time. */
+  /**
+   * Keep one event (`closing`, `mode`, `invite` and `away` are not history). Returns the stored form
+   * of its first row, or null if nothing was kept.
+   */
+  append(event: ChatEvent): StoredEvent | null;
+  /** The stored form of `event` if it is the one appended last (so a door can give the same id). */
+  storedOf(event: ChatEvent): StoredEvent | undefined;
+  /** The most recent `limit` events of a room (announcements included) or conversation, oldest first. */
+  recent(target: HistoryTarget, limit: number): StoredEvent[];
+  /** The `limit` events just before id `before` (exclusive), oldest first: the page above what is shown. */
+  page(target: HistoryTarget, before: number, limit: number): StoredEvent[];
+  /**
+   * Full-text search of messages, direct messages and announcements within `scope`, newest first,
+   * at most `limit`, older than `before` when given. The query is words (any language); it never
+   * throws on odd input (quotes, operators): that is text to look for.
+   */
+  search(query: string, scope: SearchScope, limit: number, before?: number): StoredEvent[];
+  /** The conversations `name` has had, newest first. */
+  conversations(name: string, limit: number): ConversationSummary[];
+  /** Every persisted room. */
+  rooms(): StoredRoom[];
+  /** Create or update a room's row (topic, modes). */
+  saveRoom(room: StoredRoom): void;
+  /** Apply retention now (count per room and conversation, and age); also runs by itself. */
   prune(): void;
   /** Release the database. */
   close(): void;
-}
-
-/** The storable fields of a room event, or null for events that are not history (`closing`). */
-export function storable(event: RoomEvent): Omit<StoredEvent, 'id'> | null {
-  switch (event.kind) {
-    case 'join':
-      return { at: event.at, kind: 'join', name: event.name };
-    case 'message':
-      return { at: event.at, kind: 'message', name: event.name, text: event.text };
-    case 'leave':
-      return { at: event.at, kind: 'leave', name: event.name, reason: event.reason };
-    case 'announce':
-      return { at: event.at, kind: 'announce', text: event.text };
-    case 'file':
-      return event.name === undefined
-        ? { at: event.at, kind: 'file', path: event.path, size: event.size }
-        : { at: event.at, kind: 'file', name: event.name, path: event.path, size: event.size };
-    case 'closing':
-      return null;
-  }
 }

@@ -1,0 +1,103 @@
+// The chat model's public types: members, rooms, direct messages and the typed events every door turns into wire messages.
+
+/** Why a member left the server: asked to, stopped answering, lost its connection, or the server closed. */
+export type LeaveReason = 'quit' | 'timeout' | 'disconnect' | 'shutdown';
+
+/** A connected member, as handed to the door that let it in. One name, server-wide, from any door. */
+export interface Member {
+  /** The name as entered (NFC). */
+  readonly name: string;
+  /** The case-folded skeleton key that makes names unique across doors. */
+  readonly key: string;
+  /** Which door the member came through, e.g. "udp", "ws", "irc". */
+  readonly door: string;
+  /** Connection time, ms since the epoch. */
+  readonly since: number;
+}
+
+/**
+ * A room's settings, the IRC channel modes every door respects (the core enforces them):
+ * `+t` topicLocked, `+s` secret, `+i` inviteOnly, `+m` moderated, `+k` key, `+l` limit.
+ * `+n` (no messages from outside) always holds: only members speak in a room.
+ */
+export interface RoomModes {
+  readonly topicLocked: boolean;
+  readonly secret: boolean;
+  readonly inviteOnly: boolean;
+  readonly moderated: boolean;
+  readonly key: string | null;
+  readonly limit: number | null;
+}
+
+/** What anyone may see of a room: `rooms()` lists these (secret rooms only to their members). */
+export interface RoomInfo {
+  /** `#name` as first created. */
+  readonly name: string;
+  /** The case-folded key that makes room names unique. */
+  readonly key: string;
+  readonly topic: string;
+  /** Who set the topic and when (ms), if anyone has. */
+  readonly topicBy: string | null;
+  readonly topicAt: number | null;
+  readonly createdAt: number;
+  readonly modes: RoomModes;
+  /** Members in the room now. */
+  readonly size: number;
+}
+
+/** A member's standing in one room: `@` operator (the creator, administrators), `+` voice. */
+export interface RoomStanding {
+  readonly op: boolean;
+  readonly voice: boolean;
+}
+
+interface EventBase {
+  /** Monotonic event number within this server. */
+  readonly id: number;
+  /** Time of the event, ms since the epoch. */
+  readonly at: number;
+  /** The member who caused it, if a member did. */
+  readonly origin?: Member;
+  /**
+   * Who hears it, fixed when the event was raised: the room's members, both sides of a direct
+   * message, or everyone connected. A door fans out to the ones that came through it.
+   */
+  readonly audience: readonly Member[];
+}
+
+/** Everything that happens in the chat; doors turn these into wire messages, once per audience. */
+export type ChatEvent =
+  | (EventBase & { readonly kind: 'join'; readonly room: string; readonly name: string })
+  | (EventBase & { readonly kind: 'part'; readonly room: string; readonly name: string; readonly text?: string })
+  /** Left the server: a leave from every room in `rooms` (the audience is everyone who shared one). */
+  | (EventBase & {
+      readonly kind: 'quit';
+      readonly name: string;
+      readonly reason: LeaveReason;
+      readonly rooms: readonly string[];
+      readonly text?: string;
+    })
+  | (EventBase & { readonly kind: 'message'; readonly room: string; readonly name: string; readonly text: string; readonly notice?: boolean })
+  /** A direct message from `name` to `to`; the audience is both of them. */
+  | (EventBase & { readonly kind: 'dm'; readonly name: string; readonly to: string; readonly text: string; readonly notice?: boolean })
+  | (EventBase & { readonly kind: 'topic'; readonly room: string; readonly name?: string; readonly topic: string })
+  /** Modes changed, in IRC form: `change` like `+o-v` and its arguments in order. */
+  | (EventBase & { readonly kind: 'mode'; readonly room: string; readonly name?: string; readonly change: string; readonly args: readonly string[] })
+  /** `name` invited `to` into `room`; the audience is the one invited (and the inviter). */
+  | (EventBase & { readonly kind: 'invite'; readonly room: string; readonly name: string; readonly to: string })
+  /** `name` is now `to`; the audience is everyone sharing a room with them, and themselves. */
+  | (EventBase & { readonly kind: 'rename'; readonly name: string; readonly to: string; readonly rooms: readonly string[] })
+  /** Away with a reason, or back (`text` null); the audience as for rename. */
+  | (EventBase & { readonly kind: 'away'; readonly name: string; readonly text: string | null })
+  | (EventBase & { readonly kind: 'announce'; readonly text: string })
+  | (EventBase & { readonly kind: 'file'; readonly room: string; readonly name?: string; readonly path: string; readonly size: number })
+  | (EventBase & { readonly kind: 'closing' });
+
+/** A receiver of every chat event; a door registers one and fans out to its own members. */
+export type ChatListener = (event: ChatEvent) => void;
+
+/** Distributive omit, so each event variant keeps its own fields. */
+export type NewChatEvent = ChatEvent extends infer E ? (E extends ChatEvent ? Omit<E, 'id' | 'at'> : never) : never;
+
+/** The room every member can find: the seeds' room. */
+export const LOBBY = '#lobby';
