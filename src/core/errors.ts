@@ -27,7 +27,16 @@ export type ErrorCode =
   | 'UPLOAD_ABORTED'
   | 'IO_ERROR'
   | 'SERVER_CLOSING'
-  | 'TOO_MANY_MEMBERS';
+  | 'TOO_MANY_MEMBERS'
+  | 'BAD_ROOM'
+  | 'NO_SUCH_ROOM'
+  | 'NO_SUCH_MEMBER'
+  | 'INVITE_ONLY'
+  | 'BAD_KEY'
+  | 'ROOM_FULL'
+  | 'TOO_MANY_ROOMS'
+  | 'NOT_OPERATOR'
+  | 'MODERATED';
 
 /** An expected failure with a stable `code`; `message` is English, doors may localise by code. */
 export class NetroomError extends Error {

@@ -79,24 +79,31 @@ export function isReservedName(name: string): boolean {
   return keys.has(readsAs(name)) || keys.has(readsAs(name.replace(PUNCTUATION_OR_SYMBOL, '')));
 }
 
-/** Validate a proposed member name; returns it in NFC or throws BAD_NAME / RESERVED_NAME. */
-export function checkName(raw: string): string {
+/**
+ * The character rules names and room names share (rules 1-3 but the leading-character one):
+ * returns the NFC form or throws BAD_NAME with `what` ("a name", "a room name") in the message.
+ */
+export function checkNameCharacters(raw: string, max: number, what = 'a name'): string {
   // Doors decode JSON and wire formats; a non-string must be a clear error, not a TypeError.
-  if (typeof raw !== 'string') throw new NetroomError('BAD_NAME', 'a name must be text');
+  if (typeof raw !== 'string') throw new NetroomError('BAD_NAME', `${what} must be text`);
   const name = raw.normalize('NFC');
   const length = [...name].length;
-  if (length === 0) throw new NetroomError('BAD_NAME', 'a name is needed');
-  if (length > MAX_NAME_LENGTH) {
-    throw new NetroomError('BAD_NAME', `a name is at most ${MAX_NAME_LENGTH} characters`, { max: MAX_NAME_LENGTH });
-  }
-  if (SPACE_OR_CONTROL.test(name)) throw new NetroomError('BAD_NAME', 'a name cannot contain spaces or control characters');
+  if (length === 0) throw new NetroomError('BAD_NAME', `${what} is needed`);
+  if (length > max) throw new NetroomError('BAD_NAME', `${what} is at most ${max} characters`, { max });
+  if (SPACE_OR_CONTROL.test(name)) throw new NetroomError('BAD_NAME', `${what} cannot contain spaces or control characters`);
   const invisible = INVISIBLE.exec(name);
   if (invisible) {
     const char = codePointLabel(invisible[0]);
-    throw new NetroomError('BAD_NAME', `a name cannot contain invisible or unassigned characters (${char})`, { char });
+    throw new NetroomError('BAD_NAME', `${what} cannot contain invisible or unassigned characters (${char})`, { char });
   }
-  if (LEADING_MARK.test(name)) throw new NetroomError('BAD_NAME', 'a name cannot start with a combining mark');
-  if (FORBIDDEN_ANYWHERE.test(name)) throw new NetroomError('BAD_NAME', 'a name cannot contain any of ! @ , * ? :');
+  if (LEADING_MARK.test(name)) throw new NetroomError('BAD_NAME', `${what} cannot start with a combining mark`);
+  if (FORBIDDEN_ANYWHERE.test(name)) throw new NetroomError('BAD_NAME', `${what} cannot contain any of ! @ , * ? :`);
+  return name;
+}
+
+/** Validate a proposed member name; returns it in NFC or throws BAD_NAME / RESERVED_NAME. */
+export function checkName(raw: string): string {
+  const name = checkNameCharacters(raw, MAX_NAME_LENGTH);
   if (FORBIDDEN_FIRST.test(name)) throw new NetroomError('BAD_NAME', 'a name cannot start with # & $ + or -');
   if (isReservedName(name)) throw new NetroomError('RESERVED_NAME', `the name ${name} is reserved`, { name });
   return name;
