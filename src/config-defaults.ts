@@ -11,6 +11,7 @@ export const DEFAULTS = {
   ftp: 2121,
   lang: 'en',
   flood: '10:20',
+  rooms: 'open',
   maxUpload: 'unlimited',
   partialBudget: 'auto',
   partialBudgetPerAddress: 'auto',

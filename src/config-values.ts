@@ -1,6 +1,7 @@
 // Parsers of serve's flag and environment values: each returns the value or throws a one-line UsageError.
 import type { Config } from './config.js';
 import type { Lang } from './core/i18n.js';
+import type { RoomPolicy } from './core/chat/chat.js';
 import { LANGS } from './core/i18n.js';
 import { parseFlood, DEFAULT_FLOOD, type FloodLimit } from './core/limits.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
@@ -41,6 +42,12 @@ export function parseHost(value: string): string {
     throw new UsageError(`--host takes an address to listen on (e.g. 127.0.0.1, ::1, 0.0.0.0), not "${value}"`);
   }
   return value;
+}
+
+/** `--rooms open|admin`. */
+export function parseRoomPolicy(value: string): RoomPolicy {
+  if (value === 'open' || value === 'admin') return value;
+  throw new UsageError(`--rooms must be open or admin, not ${JSON.stringify(value)}`);
 }
 
 export function parseLang(value: string): Lang {

@@ -1,6 +1,7 @@
 // Server configuration: flags over NETROOM_* environment variables over defaults, validated in one place.
 import type { Lang } from './core/i18n.js';
 import type { FloodLimit } from './core/limits.js';
+import type { RoomPolicy } from './core/chat/chat.js';
 import type { LogLevel } from './log.js';
 import {
   nonEmpty,
@@ -19,6 +20,7 @@ import {
   parsePublicHost,
   parsePublicUrls,
   parseRate,
+  parseRoomPolicy,
   parseSize,
   parseTls,
   parseToken,
@@ -40,6 +42,8 @@ export interface Config {
   readonly ftp: number | null;
   readonly lang: Lang;
   readonly flood: FloodLimit | null;
+  /** Who creates rooms: anyone by joining (open) or administrators only (admin). */
+  readonly rooms: RoomPolicy;
   readonly noOverwrite: boolean;
   readonly maxUpload: number;
   /** Bytes kept interrupted uploads may take in all; null: auto (1 GiB at most, a quarter of the disk at most); 0: keep none. */
@@ -104,6 +108,7 @@ export interface RawOptions {
   ftp?: string;
   lang?: string;
   flood?: string;
+  rooms?: string;
   overwrite?: boolean;
   ftpRequireTls?: boolean;
   maxUpload?: string;
@@ -145,6 +150,7 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   ftp: 'NETROOM_FTP',
   lang: 'NETROOM_LANG',
   flood: 'NETROOM_FLOOD',
+  rooms: 'NETROOM_ROOMS',
   overwrite: 'NETROOM_NO_OVERWRITE',
   ftpRequireTls: 'NETROOM_FTP_REQUIRE_TLS',
   maxUpload: 'NETROOM_MAX_UPLOAD',
@@ -195,6 +201,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     ftp: parsePort(pick('ftp') ?? String(DEFAULTS.ftp), '--ftp'),
     lang: parseLang(pick('lang') ?? DEFAULTS.lang),
     flood: parseFloodFlag(pick('flood') ?? DEFAULTS.flood),
+    rooms: parseRoomPolicy(pick('rooms') ?? DEFAULTS.rooms),
     noOverwrite,
     ftpRequireTls: flags.ftpRequireTls === true || (env.NETROOM_FTP_REQUIRE_TLS !== undefined && parseBool(env.NETROOM_FTP_REQUIRE_TLS, 'NETROOM_FTP_REQUIRE_TLS')),
     maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client) shared by every door: members by door, messages, bytes, uploads, errors.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Room } from './core/room.js';
+import type { Chat } from './core/chat/chat.js';
 
 /** The server's metrics; doors increment the counters, /metrics renders the registry. */
 export class Metrics {
@@ -11,19 +11,19 @@ export class Metrics {
   readonly uploads: Counter<'door'>;
   readonly errors: Counter<'door' | 'code'>;
 
-  constructor(room: Room) {
+  constructor(chat: Chat) {
     // prom-client's own names already say what they are (process_cpu_user_seconds_total,
     // nodejs_eventloop_lag_seconds): one prefix in front, not a second "process_".
     collectDefaultMetrics({ register: this.registry, prefix: 'netroom_' });
     const registers = [this.registry];
     new Gauge({
       name: 'netroom_members',
-      help: 'Members in the room, by door',
+      help: 'Members connected, by door',
       labelNames: ['door'],
       registers,
       collect() {
         this.reset();
-        for (const member of room.who()) this.inc({ door: member.door });
+        for (const member of chat.online()) this.inc({ door: member.door });
       },
     });
     this.messages = new Counter({ name: 'netroom_messages_total', help: 'Chat messages said, by door', labelNames: ['door'], registers });

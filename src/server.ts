@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAdminToken } from './admin-token.js';
 import { UsageError, type Config } from './config.js';
 import { Library, type LibraryChange } from './core/library.js';
-import { Room } from './core/room.js';
+import { Chat } from './core/chat/chat.js';
 import type { Door, DoorAddress, DoorContext } from './doors/door.js';
 import { FtpDoor } from './doors/ftp/door.js';
 import { HttpDoor } from './doors/http/door.js';
@@ -43,9 +43,9 @@ export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** One netroom server: one room, one library, one history, every configured door. */
+/** One netroom server: the chat and its rooms, one library, one history, every configured door. */
 export class NetroomServer {
-  readonly room: Room;
+  readonly chat: Chat;
   readonly library: Library;
   readonly metrics: Metrics;
   private history: HistoryStore | undefined;
@@ -62,9 +62,10 @@ export class NetroomServer {
     readonly config: Config,
     private readonly log: Logger,
   ) {
-    this.room = new Room({
+    this.chat = new Chat({
       flood: config.flood,
-      onListenerError: (err) => log.error({ err }, 'room listener failed'),
+      rooms: config.rooms,
+      onListenerError: (err) => log.error({ err }, 'chat listener failed'),
     });
     this.library = new Library(config.dir, {
       noOverwrite: config.noOverwrite,
@@ -74,7 +75,7 @@ export class NetroomServer {
       log: (fields, message) => log.info(fields, message),
       onListenerError: (err) => log.error({ err }, 'library listener failed'),
     });
-    this.metrics = new Metrics(this.room);
+    this.metrics = new Metrics(this.chat);
   }
 
   /**
@@ -105,8 +106,9 @@ export class NetroomServer {
     this.library.subscribe((change) => this.log.info(describeChange(change), 'library changed'));
     const history = SqliteHistory.open(config.data, { maxEvents: config.retentionCount, maxAgeMs: config.retentionDays * DAY_MS });
     this.history = history;
+    this.chat.restore(history);
     // Subscribed before any door, so a door reacting to an event already finds it in recent().
-    this.room.subscribe((event) => {
+    this.chat.subscribe((event) => {
       history.append(event);
       if (event.kind === 'message') this.metrics.messages.inc({ door: event.origin?.door ?? 'server' });
     });
@@ -120,7 +122,7 @@ export class NetroomServer {
     this.log.info({ ...caps, fileLimit: fileLimit?.soft ?? null }, 'connection limits');
     const connections = new ConnectionLimits({ ...caps, log: this.log });
     this.connections = connections;
-    const ctx: DoorContext = { room: this.room, library: this.library, lang: config.lang, log: this.log, history, metrics: this.metrics, connections };
+    const ctx: DoorContext = { chat: this.chat, library: this.library, lang: config.lang, log: this.log, history, metrics: this.metrics, connections };
     const { host, port, heartbeatMs } = config;
     const statuses: DoorStatus[] = [];
     if (config.http !== null) {
@@ -214,13 +216,13 @@ export class NetroomServer {
 
   /** An administrator announcement to every member of every door. */
   announce(text: string): void {
-    this.room.announce(text);
+    this.chat.announce(text);
   }
 
   /** Tell members the server is closing, then close every door and the history. Safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.room.close();
+      this.chat.close();
       await this.closeDoors();
       this.connections?.close();
       this.history?.close();

@@ -23,6 +23,7 @@ export function registerServe(program: Command): void {
     .option('--ftp <port|off>', `FTP door (default ${DEFAULTS.ftp}; NETROOM_FTP)`)
     .option('--lang <en|zh>', `language of notices (default ${DEFAULTS.lang}; NETROOM_LANG)`)
     .option('--flood <rate:burst|off>', `per-member flood control (default ${DEFAULTS.flood}; NETROOM_FLOOD)`)
+    .option('--rooms <open|admin>', `who creates rooms: anyone by joining, or administrators only (default ${DEFAULTS.rooms}; NETROOM_ROOMS)`)
     .option('--no-overwrite', 'refuse uploads onto an existing name (NETROOM_NO_OVERWRITE=1)')
     .option('--max-upload <size>', `largest upload, e.g. 100M, 2G (default ${DEFAULTS.maxUpload}; NETROOM_MAX_UPLOAD)`)
     .option('--partial-budget <size|auto>', `disk kept for interrupted uploads in all, 0: keep none (default ${DEFAULTS.partialBudget}: 1G, at most a quarter of the disk; NETROOM_PARTIAL_BUDGET)`)

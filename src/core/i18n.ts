@@ -1,6 +1,6 @@
 // Notice and error texts in English and Chinese; the Chinese notices use the seeds' own wording.
 import type { ErrorCode, NetroomError } from './errors.js';
-import type { RoomEvent } from './room.js';
+import type { ChatEvent } from './chat/types.js';
 
 /** The languages notices can be written in (`--lang`). */
 export type Lang = 'en' | 'zh';
@@ -58,22 +58,56 @@ export function spokenText(lead: string, speaker: string, text: string): string 
   return out;
 }
 
-/** The text a door shows for a room event, e.g. "alice joined the room" or "欢迎 alice 进入聊天室". */
-export function noticeText(lang: Lang, event: RoomEvent): string {
+/** How a door shows notices: with the room named (a door that shows several rooms), or as the seeds' one room. */
+export interface NoticeOptions {
+  /** Name the room in join, leave, message and file notices. Default false (the seeds' one room). */
+  readonly rooms?: boolean;
+  /** For a quit heard in one room: which room (with `rooms`). */
+  readonly room?: string;
+}
+
+/**
+ * The text a door shows for a chat event, e.g. "alice joined the room" or "欢迎 alice 进入聊天室"
+ * (the seeds' texts, for a door with one room), or "alice joined #dev" where several rooms show.
+ */
+export function noticeText(lang: Lang, event: ChatEvent, options: NoticeOptions = {}): string {
   const zh = lang === 'zh';
+  const rooms = options.rooms === true;
+  const where = (room: string): string => (rooms ? `[${room}] ` : '');
   switch (event.kind) {
     case 'join':
+      if (rooms) return zh ? `欢迎 ${event.name} 进入 ${event.room}` : `${event.name} joined ${event.room}`;
       return zh ? `欢迎 ${event.name} 进入聊天室` : `${event.name} joined the room`;
-    case 'message':
-      return spokenText(zh ? `${event.name} 说: ` : `${event.name}: `, event.name, event.text);
-    case 'leave':
+    case 'part':
+    case 'quit': {
+      const room = event.kind === 'part' ? event.room : options.room;
+      if (rooms && room !== undefined) return zh ? `${event.name} 离开了 ${room}` : `${event.name} left ${room}`;
       return zh ? `${event.name} 离开了聊天室` : `${event.name} left the room`;
+    }
+    case 'message':
+      return spokenText(where(event.room) + (zh ? `${event.name} 说: ` : `${event.name}: `), event.name, event.text);
+    case 'dm':
+      return spokenText(zh ? `${event.name} 私下说: ` : `${event.name} (private): `, event.name, event.text);
+    case 'topic':
+      if (event.topic === '') return zh ? `${event.name ?? '管理员'} 清除了 ${event.room} 的话题` : `${event.name ?? 'the server'} cleared the topic of ${event.room}`;
+      return zh ? `${event.name ?? '管理员'} 把 ${event.room} 的话题设为: ${event.topic}` : `${event.name ?? 'the server'} set the topic of ${event.room}: ${event.topic}`;
+    case 'mode': {
+      const change = [event.change, ...event.args].join(' ');
+      return zh ? `${event.name ?? '管理员'} 设置 ${event.room} 的模式 ${change}` : `${event.name ?? 'the server'} set mode ${change} on ${event.room}`;
+    }
+    case 'invite':
+      return zh ? `${event.name} 邀请 ${event.to} 加入 ${event.room}` : `${event.name} invited ${event.to} to ${event.room}`;
+    case 'rename':
+      return zh ? `${event.name} 改名为 ${event.to}` : `${event.name} is now ${event.to}`;
+    case 'away':
+      if (event.text === null) return zh ? `${event.name} 回来了` : `${event.name} is back`;
+      return zh ? `${event.name} 暂时离开: ${event.text}` : `${event.name} is away: ${event.text}`;
     case 'announce':
       return zh ? spokenText('管理员 说: ', '管理员', event.text) : spokenText('[admin] ', '[admin]', event.text);
     case 'file': {
       const who = event.name ?? (zh ? '有人' : 'someone');
       const what = `${event.path} (${formatSize(event.size)})`;
-      return spokenText(zh ? `${who} 分享了 ` : `${who} shared `, who, what);
+      return spokenText(where(event.room) + (zh ? `${who} 分享了 ` : `${who} shared `), who, what);
     }
     case 'closing':
       return zh ? '服务器即将关闭' : 'the server is closing';
@@ -108,6 +142,15 @@ export const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
   IO_ERROR: '服务器错误',
   SERVER_CLOSING: '服务器即将关闭',
   TOO_MANY_MEMBERS: '聊天室人数已满',
+  BAD_ROOM: '聊天室名称不合法',
+  NO_SUCH_ROOM: '聊天室不存在',
+  NO_SUCH_MEMBER: '该用户不在线',
+  INVITE_ONLY: '该聊天室仅限邀请',
+  BAD_KEY: '聊天室密码错误',
+  ROOM_FULL: '聊天室已满',
+  TOO_MANY_ROOMS: '聊天室太多',
+  NOT_OPERATOR: '您不是该聊天室的管理者',
+  MODERATED: '该聊天室只允许特定成员发言',
 };
 
 /** The text a door shows for an error: "ERROR CODE: message" in English, the seeds' style in Chinese. */

@@ -2,14 +2,14 @@
 import type { Logger } from 'pino';
 import type { Lang } from '../core/i18n.js';
 import type { Library } from '../core/library.js';
-import type { Room } from '../core/room.js';
+import type { Chat } from '../core/chat/chat.js';
 import type { Metrics } from '../metrics.js';
 import type { ConnectionLimits } from '../net/limits.js';
 import type { HistoryStore } from '../store/history.js';
 
-/** What a door is given: the one room, the one library, the notice language, a logger, history and metrics. */
+/** What a door is given: the chat, the one library, the notice language, a logger, history and metrics. */
 export interface DoorContext {
-  readonly room: Room;
+  readonly chat: Chat;
   readonly library: Library;
   readonly lang: Lang;
   readonly log: Logger;
@@ -36,6 +36,6 @@ export interface Door {
   listen(): Promise<void>;
   /** Where it listens (after listen()). */
   address(): DoorAddress;
-  /** Stop accepting, close every connection, release the port. Members left via Room.close(). */
+  /** Stop accepting, close every connection, release the port. Members left via Chat.close(). */
   close(): Promise<void>;
 }

@@ -214,7 +214,7 @@ export async function receiveUpload(s: FtpSession, verb: string, virtual: string
     s.ctx.metrics?.uploads.inc({ door: 'ftp' });
     s.log.debug({ path: result.path, size: result.size, sha256: result.sha256, offset: upload.offset }, 'upload stored');
     t.finish(226, `Transfer complete: ${result.size} bytes, SHA-256 ${result.sha256}`, 'complete');
-    s.ctx.room.fileShared(result.path, result.size, s.uploaderName);
+    s.ctx.chat.fileShared(result.path, result.size, s.uploaderName);
   } catch (err) {
     const reply = t.failure(err, 'upload');
     // A refusal by the server (size limit, full disk, name taken) leaves nothing; a connection that

@@ -29,7 +29,7 @@ export function apiRoutes(app: FastifyInstance, shared: HttpShared, adminToken: 
     if (typeof body !== 'object' || body === null || typeof body.text !== 'string') {
       throw new NetroomError('BAD_REQUEST', 'send JSON {"text": "..."}');
     }
-    shared.ctx.room.announce(body.text); // EMPTY_MESSAGE, MESSAGE_TOO_LONG, BAD_MESSAGE -> 400
+    shared.ctx.chat.announce(body.text); // EMPTY_MESSAGE, MESSAGE_TOO_LONG, BAD_MESSAGE -> 400
     shared.log.info({ length: body.text.length }, 'announcement');
     return reply.code(204).send();
   });

@@ -61,6 +61,15 @@ const STATUS: Record<ErrorCode, number> = {
   IO_ERROR: 500,
   SERVER_CLOSING: 503,
   TOO_MANY_MEMBERS: 503,
+  BAD_ROOM: 400,
+  NO_SUCH_ROOM: 404,
+  NO_SUCH_MEMBER: 404,
+  INVITE_ONLY: 403,
+  BAD_KEY: 403,
+  ROOM_FULL: 403,
+  TOO_MANY_ROOMS: 403,
+  NOT_OPERATOR: 403,
+  MODERATED: 403,
 };
 
 /** Turn anything thrown by a route (or by Fastify itself) into the HttpError the client gets. */

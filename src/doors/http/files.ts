@@ -59,7 +59,7 @@ export function memberName(shared: HttpShared, claimed: string | undefined): str
     // not percent-encoded
   }
   for (const name of candidates) {
-    const member = shared.ctx.room.find(name);
+    const member = shared.ctx.chat.find(name);
     if (member !== undefined) return member.name;
   }
   return undefined;

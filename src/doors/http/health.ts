@@ -9,7 +9,7 @@ export function healthRoutes(app: FastifyInstance, shared: HttpShared): void {
   const health = (): { status: 'ok'; uptime: number; members: number } => ({
     status: 'ok',
     uptime: Math.round((Date.now() - started) / 1000),
-    members: shared.ctx.room.size,
+    members: shared.ctx.chat.size,
   });
   app.get('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').send(health()));
   app.head('/healthz', async (_request, reply) => reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send());

@@ -129,7 +129,7 @@ async function receive(shared: HttpShared, request: FastifyRequest, reply: Fasti
   // The change itself is logged (info, with who and from where) by the server's library subscription.
   log.debug({ path: result.path, size: result.size, sha256: result.sha256, created: result.created }, 'upload stored');
   const member = memberName(shared, header(request, 'x-netroom-name'));
-  ctx.room.fileShared(result.path, result.size, member);
+  ctx.chat.fileShared(result.path, result.size, member);
   events.emit('uploadStored', result);
   return reply.code(result.created ? 201 : 200).send({ path: result.path, size: result.size, sha256: result.sha256 });
 }

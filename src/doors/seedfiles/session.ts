@@ -279,7 +279,7 @@ export class SeedFilesSession {
     if (upload === null || upload.destroyed) return;
     try {
       const result = await upload.commit();
-      this.ctx.room.fileShared(result.path, result.size);
+      this.ctx.chat.fileShared(result.path, result.size);
       this.log.info({ path: result.path, size: result.size, sha256: result.sha256 }, 'upload stored');
     } catch (err) {
       // The seed client reads no reply after `##`: the error text plus closing is all it can get.

@@ -1,0 +1,535 @@
+// The chat core: who is connected (one name server-wide), rooms with their rules, direct messages, and typed events.
+import { Emitter } from '../emitter.js';
+import { NetroomError } from '../errors.js';
+import { TokenBucket, type FloodLimit, DEFAULT_FLOOD } from '../limits.js';
+import { checkName, foldName } from '../names.js';
+import { checkMessage } from './message.js';
+import { FLAG_MODES, checkKey, checkLimit, renderChange, type ModeRequest } from './modes.js';
+import { checkRoomName, roomKey } from './room-key.js';
+import { DEFAULT_MODES, RoomState } from './room-state.js';
+import {
+  LOBBY,
+  type ChatEvent,
+  type ChatListener,
+  type LeaveReason,
+  type Member,
+  type NewChatEvent,
+  type RoomInfo,
+  type RoomModes,
+  type RoomStanding,
+} from './types.js';
+
+/** Who may create rooms: any member by joining (`open`), or administrators only (`admin`). */
+export type RoomPolicy = 'open' | 'admin';
+
+/** Where rooms persist (the history store implements it). */
+export interface RoomKeeper {
+  rooms(): readonly { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }[];
+  saveRoom(room: { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }): void;
+}
+
+/** Options of a Chat; every limit has a default. */
+export interface ChatOptions {
+  /** Flood control per member, across rooms and direct messages; null turns it off. Default 10/s, bursts of 20. */
+  flood?: FloodLimit | null;
+  /** Who may create rooms. Default `open`. */
+  rooms?: RoomPolicy;
+  /** Rooms one member may be in at once (ISUPPORT CHANLIMIT). Default 50. */
+  maxRoomsPerMember?: number;
+  /** Rooms that may exist. Default 10,000. */
+  maxRooms?: number;
+  /** Longest topic (ISUPPORT TOPICLEN). Default 390. */
+  maxTopicLength?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+  /** Where a listener's exception goes (a door bug); default stderr, the chat goes on. */
+  onListenerError?: (err: unknown) => void;
+}
+
+interface Presence {
+  member: Member & { name: string; key: string };
+  bucket: TokenBucket | null;
+  rooms: Set<RoomState>;
+  away: string | null;
+  admin: boolean;
+}
+
+export const DEFAULT_MAX_ROOMS_PER_MEMBER = 50;
+export const DEFAULT_MAX_ROOMS = 10_000;
+export const DEFAULT_MAX_TOPIC_LENGTH = 390;
+
+/** The one place that decides who is connected, who is in which room, who may speak, and who hears what. */
+export class Chat {
+  readonly policy: RoomPolicy;
+  readonly maxRoomsPerMember: number;
+  readonly maxRooms: number;
+  readonly maxTopicLength: number;
+  private readonly present = new Map<string, Presence>();
+  private readonly byMember = new Map<Member, Presence>();
+  private readonly roomsByKey = new Map<string, RoomState>();
+  /** Everyone connected, in order; replaced on change so an event can keep it as its audience. */
+  private everyone: readonly Member[] = [];
+  private readonly events: Emitter<ChatEvent>;
+  private readonly flood: FloodLimit | null;
+  private keeper: RoomKeeper | undefined;
+  private readonly now: () => number;
+  private nextId = 1;
+
+  constructor(options: ChatOptions = {}) {
+    this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
+    this.policy = options.rooms ?? 'open';
+    this.maxRoomsPerMember = options.maxRoomsPerMember ?? DEFAULT_MAX_ROOMS_PER_MEMBER;
+    this.maxRooms = options.maxRooms ?? DEFAULT_MAX_ROOMS;
+    this.maxTopicLength = options.maxTopicLength ?? DEFAULT_MAX_TOPIC_LENGTH;
+    this.now = options.now ?? Date.now;
+    this.events = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: chat listener failed:', err)));
+    this.createRoom(LOBBY);
+  }
+
+  /**
+   * Load the persisted rooms (with their topics and modes) and keep every later room change
+   * there. Called once at start, before any member connects.
+   */
+  restore(keeper: RoomKeeper): void {
+    this.keeper = keeper;
+    for (const stored of keeper.rooms()) {
+      const key = roomKey(stored.name);
+      const live = this.roomsByKey.get(key);
+      if (live && live.list.length > 0) continue;
+      const state = new RoomState(stored.name, key, stored.createdAt, { ...DEFAULT_MODES, ...stored.modes }, stored.topic, stored.topicBy, stored.topicAt);
+      this.roomsByKey.set(key, state);
+    }
+    const lobby = this.roomsByKey.get(roomKey(LOBBY));
+    if (lobby) this.save(lobby);
+  }
+
+  /** Subscribe to every event; returns the unsubscribe function. */
+  subscribe(listener: ChatListener): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  // ---- presence -------------------------------------------------------------------------------
+
+  /** Claim `name` server-wide through `door`, joining nothing; throws BAD_NAME, RESERVED_NAME or NAME_TAKEN. */
+  connect(name: string, door: string): Member {
+    const checked = checkName(name);
+    const key = foldName(checked);
+    this.checkFree(checked, key, undefined);
+    const member = { name: checked, key, door, since: this.now() };
+    const presence: Presence = { member, bucket: this.newBucket(), rooms: new Set(), away: null, admin: false };
+    this.present.set(key, presence);
+    this.byMember.set(member, presence);
+    this.everyone = [...this.everyone, member];
+    return member;
+  }
+
+  /**
+   * Connect and join #lobby, as the web, terminal and seed UDP doors do: one call, so a refused
+   * name never shows up as a join and a leave.
+   */
+  enter(name: string, door: string): Member {
+    const member = this.connect(name, door);
+    this.join(member, LOBBY);
+    return member;
+  }
+
+  /** Leave the server: a `quit` event to everyone who shared a room. A no-op for a member already gone. */
+  disconnect(member: Member, reason: LeaveReason = 'quit', text?: string): void {
+    const presence = this.byMember.get(member);
+    if (!presence) return;
+    this.present.delete(member.key);
+    this.byMember.delete(member);
+    this.everyone = this.everyone.filter((m) => m !== member);
+    const rooms = [...presence.rooms];
+    for (const room of rooms) room.remove(member);
+    const audience = this.audienceOf(rooms, undefined);
+    const names = rooms.map((r) => r.name);
+    this.emit(
+      text === undefined
+        ? { kind: 'quit', name: member.name, reason, rooms: names, origin: member, audience }
+        : { kind: 'quit', name: member.name, reason, rooms: names, text, origin: member, audience },
+    );
+  }
+
+  /** Take a new name (IRC NICK); everyone sharing a room hears it. Throws like connect(). */
+  rename(member: Member, newName: string): void {
+    const presence = this.presenceOf(member);
+    const checked = checkName(newName);
+    const key = foldName(checked);
+    if (checked === member.name) return;
+    this.checkFree(checked, key, presence);
+    const old = member.name;
+    this.present.delete(presence.member.key);
+    presence.member.name = checked;
+    presence.member.key = key;
+    this.present.set(key, presence);
+    const rooms = [...presence.rooms];
+    this.emit({ kind: 'rename', name: old, to: checked, rooms: rooms.map((r) => r.name), origin: member, audience: this.audienceOf(rooms, member) });
+  }
+
+  /** Away with a reason, or back with null; heard by everyone sharing a room. */
+  setAway(member: Member, text: string | null): void {
+    const presence = this.presenceOf(member);
+    presence.away = text;
+    this.emit({ kind: 'away', name: member.name, text, origin: member, audience: this.audienceOf([...presence.rooms], member) });
+  }
+
+  /** Mark a member an administrator (the IRC door's OPER, the admin token): op in every room, may create rooms. */
+  makeAdmin(member: Member): void {
+    this.presenceOf(member).admin = true;
+  }
+
+  // ---- rooms ----------------------------------------------------------------------------------
+
+  /**
+   * Join `roomName`, creating it if the policy allows. Throws BAD_ROOM, PERMISSION_DENIED,
+   * TOO_MANY_ROOMS, INVITE_ONLY, BAD_KEY, ROOM_FULL. Joining a room one is in already does nothing
+   * and returns `joined: false`.
+   */
+  join(member: Member, roomName: string, key?: string): { room: RoomInfo; joined: boolean; created: boolean } {
+    const presence = this.presenceOf(member);
+    const checked = checkRoomName(roomName);
+    const rkey = roomKey(checked);
+    let room = this.roomsByKey.get(rkey);
+    if (room?.has(member)) return { room: room.info(), joined: false, created: false };
+    if (presence.rooms.size >= this.maxRoomsPerMember) {
+      throw new NetroomError('TOO_MANY_ROOMS', `you are in ${presence.rooms.size} rooms: leave one first`, { max: this.maxRoomsPerMember });
+    }
+    let created = false;
+    if (!room) {
+      if (this.policy === 'admin' && !presence.admin) {
+        throw new NetroomError('PERMISSION_DENIED', `no room ${checked}: only administrators create rooms here`, { room: checked });
+      }
+      if (this.roomsByKey.size >= this.maxRooms) throw new NetroomError('TOO_MANY_ROOMS', 'the server has as many rooms as it allows');
+      room = this.createRoom(checked);
+      created = true;
+    } else if (!presence.admin) {
+      const invited = room.invited.has(member.key);
+      if (room.modes.inviteOnly && !invited) throw new NetroomError('INVITE_ONLY', `${room.name} is invite-only`, { room: room.name });
+      if (room.modes.key !== null && key !== room.modes.key && !invited) throw new NetroomError('BAD_KEY', `${room.name} needs the right key`, { room: room.name });
+      if (room.modes.limit !== null && room.list.length >= room.modes.limit) throw new NetroomError('ROOM_FULL', `${room.name} is full`, { room: room.name });
+    }
+    room.invited.delete(member.key);
+    // The first member into an empty room runs it, as on IRC; administrators run every room.
+    const op = room.list.length === 0 || presence.admin;
+    room.add(member);
+    if (op) room.ops.add(member);
+    presence.rooms.add(room);
+    this.emit({ kind: 'join', room: room.name, name: member.name, origin: member, audience: room.list });
+    return { room: room.info(), joined: true, created };
+  }
+
+  /** Leave one room; throws NO_SUCH_ROOM or NOT_IN_ROOM. */
+  part(member: Member, roomName: string, text?: string): void {
+    const presence = this.presenceOf(member);
+    const room = this.roomOf(roomName);
+    const audience = room.list;
+    if (!room.remove(member)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    presence.rooms.delete(room);
+    this.emit(
+      text === undefined
+        ? { kind: 'part', room: room.name, name: member.name, origin: member, audience }
+        : { kind: 'part', room: room.name, name: member.name, text, origin: member, audience },
+    );
+  }
+
+  /** Say `text` in a room; throws NO_SUCH_ROOM, NOT_IN_ROOM, MODERATED, the message errors or RATE_LIMITED. */
+  say(member: Member, roomName: string, text: string, options: { notice?: boolean } = {}): void {
+    const presence = this.presenceOf(member);
+    const room = this.roomOf(roomName);
+    if (!room.has(member)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    if (room.modes.moderated && !room.ops.has(member) && !room.voiced.has(member) && !presence.admin) {
+      throw new NetroomError('MODERATED', `${room.name} is moderated: only operators and voiced members speak`, { room: room.name });
+    }
+    const checked = checkMessage(text);
+    this.takeToken(presence);
+    this.emit(
+      options.notice
+        ? { kind: 'message', room: room.name, name: member.name, text: checked, notice: true, origin: member, audience: room.list }
+        : { kind: 'message', room: room.name, name: member.name, text: checked, origin: member, audience: room.list },
+    );
+  }
+
+  /** A direct message to the member holding `to`; throws NO_SUCH_MEMBER, the message errors or RATE_LIMITED. Returns the addressee. */
+  dm(member: Member, to: string, text: string, options: { notice?: boolean } = {}): Member {
+    const presence = this.presenceOf(member);
+    const target = typeof to === 'string' && to !== '' ? this.find(to) : undefined;
+    if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${String(to)} is here`, { name: String(to) });
+    const checked = checkMessage(text);
+    this.takeToken(presence);
+    const audience = target === member ? [member] : [member, target];
+    this.emit(
+      options.notice
+        ? { kind: 'dm', name: member.name, to: target.name, text: checked, notice: true, origin: member, audience }
+        : { kind: 'dm', name: member.name, to: target.name, text: checked, origin: member, audience },
+    );
+    return target;
+  }
+
+  /** Set a room's topic (empty clears it); under `+t` operators only. Throws NOT_IN_ROOM, NOT_OPERATOR, BAD_MESSAGE. */
+  setTopic(member: Member, roomName: string, topic: string): void {
+    const presence = this.presenceOf(member);
+    const room = this.roomOf(roomName);
+    if (!room.has(member) && !presence.admin) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    if (room.modes.topicLocked && !room.ops.has(member) && !presence.admin) {
+      throw new NetroomError('NOT_OPERATOR', `only operators of ${room.name} set its topic`, { room: room.name });
+    }
+    const text = topic === '' ? '' : checkMessage(topic);
+    const length = [...text].length;
+    if (length > this.maxTopicLength) throw new NetroomError('MESSAGE_TOO_LONG', `a topic is at most ${this.maxTopicLength} characters`, { max: this.maxTopicLength, length });
+    if (/[\r\n]/u.test(text)) throw new NetroomError('BAD_MESSAGE', 'a topic is one line');
+    room.topic = text;
+    room.topicBy = member.name;
+    room.topicAt = this.now();
+    this.save(room);
+    this.emit({ kind: 'topic', room: room.name, name: member.name, topic: text, origin: member, audience: room.list });
+  }
+
+  /**
+   * Apply mode changes to a room as one of its operators (or an administrator). Changes that
+   * alter nothing are left out; returns what was applied (also sent as one `mode` event). Throws
+   * NO_SUCH_ROOM, NOT_OPERATOR, NO_SUCH_MEMBER, BAD_KEY, BAD_REQUEST.
+   */
+  setModes(member: Member, roomName: string, requests: readonly ModeRequest[]): ModeRequest[] {
+    const presence = this.presenceOf(member);
+    const room = this.roomOf(roomName);
+    if (!room.ops.has(member) && !presence.admin) throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
+    const applied: ModeRequest[] = [];
+    let modes = room.modes;
+    for (const request of requests) {
+      const flag = FLAG_MODES[request.mode];
+      if (flag) {
+        if (modes[flag] !== request.on) {
+          modes = { ...modes, [flag]: request.on };
+          applied.push({ mode: request.mode, on: request.on });
+        }
+      } else if (request.mode === 'n') {
+        continue; // always on: only members speak in a room
+      } else if (request.mode === 'k') {
+        if (request.on) {
+          const key = checkKey(request.arg);
+          if (modes.key !== key) {
+            modes = { ...modes, key };
+            applied.push({ mode: 'k', on: true, arg: key });
+          }
+        } else if (modes.key !== null) {
+          modes = { ...modes, key: null };
+          applied.push({ mode: 'k', on: false, arg: '*' });
+        }
+      } else if (request.mode === 'l') {
+        if (request.on) {
+          const limit = checkLimit(request.arg);
+          if (modes.limit !== limit) {
+            modes = { ...modes, limit };
+            applied.push({ mode: 'l', on: true, arg: String(limit) });
+          }
+        } else if (modes.limit !== null) {
+          modes = { ...modes, limit: null };
+          applied.push({ mode: 'l', on: false });
+        }
+      } else if (request.mode === 'o' || request.mode === 'v') {
+        const target = request.arg === undefined ? undefined : this.find(request.arg);
+        if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${request.arg ?? ''} is here`, { name: request.arg ?? '' });
+        if (!room.has(target)) throw new NetroomError('NOT_IN_ROOM', `${target.name} is not in ${room.name}`, { room: room.name, name: target.name });
+        const set = request.mode === 'o' ? room.ops : room.voiced;
+        if (set.has(target) !== request.on) {
+          if (request.on) set.add(target);
+          else set.delete(target);
+          applied.push({ mode: request.mode, on: request.on, arg: target.name });
+        }
+      } else {
+        throw new NetroomError('BAD_REQUEST', `unknown room mode ${request.mode}`, { mode: request.mode });
+      }
+    }
+    if (modes !== room.modes) {
+      room.modes = modes;
+      this.save(room);
+    }
+    if (applied.length > 0) {
+      const { change, args } = renderChange(applied);
+      this.emit({ kind: 'mode', room: room.name, name: member.name, change, args, origin: member, audience: room.list });
+    }
+    return applied;
+  }
+
+  /** Invite the member holding `to` into a room; under `+i` operators only. Throws NO_SUCH_MEMBER, NOT_IN_ROOM, NOT_OPERATOR, ALREADY_IN_ROOM. */
+  invite(member: Member, roomName: string, to: string): Member {
+    const presence = this.presenceOf(member);
+    const target = this.find(to);
+    if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${to} is here`, { name: to });
+    const room = this.roomOf(roomName);
+    if (!room.has(member) && !presence.admin) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    if (room.modes.inviteOnly && !room.ops.has(member) && !presence.admin) {
+      throw new NetroomError('NOT_OPERATOR', `only operators invite into ${room.name}`, { room: room.name });
+    }
+    if (room.has(target)) throw new NetroomError('ALREADY_IN_ROOM', `${target.name} is already in ${room.name}`, { room: room.name, name: target.name });
+    room.invited.add(target.key);
+    this.emit({ kind: 'invite', room: room.name, name: member.name, to: target.name, origin: member, audience: [target, ...room.list.filter((m) => room.ops.has(m))] });
+    return target;
+  }
+
+  // ---- server-wide ----------------------------------------------------------------------------
+
+  /** An administrator announcement, heard by every member connected. */
+  announce(text: string): void {
+    this.emit({ kind: 'announce', text: checkMessage(text), audience: this.everyone });
+  }
+
+  /** Tell a room an upload completed (default #lobby); `name` is the uploader where the door knows one. */
+  fileShared(path: string, size: number, name?: string, roomName: string = LOBBY): void {
+    const room = this.roomsByKey.get(roomKey(roomName)) ?? this.lobby();
+    this.emit(
+      name === undefined
+        ? { kind: 'file', room: room.name, path, size, audience: room.list }
+        : { kind: 'file', room: room.name, name, path, size, audience: room.list },
+    );
+  }
+
+  /** Tell everyone the server is closing, then forget every member (no quit events). */
+  close(): void {
+    this.emit({ kind: 'closing', audience: this.everyone });
+    for (const room of this.roomsByKey.values()) {
+      room.list = [];
+      room.ops.clear();
+      room.voiced.clear();
+    }
+    this.present.clear();
+    this.byMember.clear();
+    this.everyone = [];
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  /** The member currently holding `name` (any case, any look-alike), if any. */
+  find(name: string): Member | undefined {
+    if (typeof name !== 'string' || name === '') return undefined;
+    return this.present.get(foldName(name.normalize('NFC')))?.member;
+  }
+
+  /** True while `member` (this very entry, not just its name) is connected. */
+  has(member: Member): boolean {
+    return this.byMember.has(member);
+  }
+
+  /** Everyone connected, in order of connection. */
+  online(): readonly Member[] {
+    return this.everyone;
+  }
+
+  /** Members connected. */
+  get size(): number {
+    return this.everyone.length;
+  }
+
+  /** A room's current state, if it exists. */
+  room(name: string): RoomInfo | undefined {
+    if (typeof name !== 'string' || !name.startsWith('#')) return undefined;
+    return this.roomsByKey.get(roomKey(name))?.info();
+  }
+
+  /** Every room `viewer` may see (secret ones only to their members and administrators), by name. */
+  rooms(viewer?: Member): RoomInfo[] {
+    const admin = viewer ? this.byMember.get(viewer)?.admin === true : false;
+    const out: RoomInfo[] = [];
+    for (const room of this.roomsByKey.values()) {
+      if (room.modes.secret && !admin && !(viewer && room.has(viewer))) continue;
+      out.push(room.info());
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** A room's members in join order (empty for an unknown room). The array is never mutated. */
+  members(roomName: string): readonly Member[] {
+    return this.roomsByKey.get(roomKey(roomName))?.list ?? [];
+  }
+
+  /** The rooms a member is in, by name, in join order. */
+  roomsOf(member: Member): string[] {
+    const presence = this.byMember.get(member);
+    return presence ? [...presence.rooms].map((r) => r.name) : [];
+  }
+
+  /** A member's standing in a room, or undefined if not in it. */
+  standing(roomName: string, member: Member): RoomStanding | undefined {
+    return this.roomsByKey.get(roomKey(roomName))?.standing(member);
+  }
+
+  /** A member's away text, or null. */
+  awayOf(member: Member): string | null {
+    return this.byMember.get(member)?.away ?? null;
+  }
+
+  isAdmin(member: Member): boolean {
+    return this.byMember.get(member)?.admin === true;
+  }
+
+  /** Whether `member` may read a room's history and search it: in it, or it is neither secret nor invite-only. */
+  mayRead(member: Member | undefined, roomName: string): boolean {
+    const room = this.roomsByKey.get(roomKey(roomName));
+    if (!room) return false;
+    if (member && (room.has(member) || this.byMember.get(member)?.admin)) return true;
+    return !room.modes.secret && !room.modes.inviteOnly && room.modes.key === null;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private lobby(): RoomState {
+    return this.roomsByKey.get(roomKey(LOBBY)) ?? this.createRoom(LOBBY);
+  }
+
+  private createRoom(name: string): RoomState {
+    const room = new RoomState(name, roomKey(name), this.now(), DEFAULT_MODES);
+    this.roomsByKey.set(room.key, room);
+    this.save(room);
+    return room;
+  }
+
+  private save(room: RoomState): void {
+    this.keeper?.saveRoom({ name: room.name, topic: room.topic, topicBy: room.topicBy, topicAt: room.topicAt, createdAt: room.createdAt, modes: room.modes });
+  }
+
+  private roomOf(roomName: string): RoomState {
+    const room = typeof roomName === 'string' && roomName.startsWith('#') ? this.roomsByKey.get(roomKey(roomName)) : undefined;
+    if (!room) throw new NetroomError('NO_SUCH_ROOM', `no room called ${String(roomName)}`, { room: String(roomName) });
+    return room;
+  }
+
+  private presenceOf(member: Member): Presence {
+    const presence = this.byMember.get(member);
+    if (!presence) throw new NetroomError('NOT_IN_ROOM', `${member.name} is not connected`, { name: member.name });
+    return presence;
+  }
+
+  private checkFree(name: string, key: string, self: Presence | undefined): void {
+    const holder = this.present.get(key);
+    if (holder && holder !== self) {
+      // A look-alike or another case: say whom it clashes with, or the refusal looks arbitrary.
+      const as = holder.member.name === name ? '' : ` (as ${holder.member.name})`;
+      throw new NetroomError('NAME_TAKEN', `the name ${name} is already in use${as}`, { name, holder: holder.member.name });
+    }
+  }
+
+  private newBucket(): TokenBucket | null {
+    return this.flood ? new TokenBucket(this.flood, this.now()) : null;
+  }
+
+  private takeToken(presence: Presence): void {
+    if (presence.bucket && !presence.bucket.take(this.now())) {
+      throw new NetroomError('RATE_LIMITED', 'too many messages: slow down and send that again');
+    }
+  }
+
+  /** Everyone in any of `rooms`, once each, plus `self` if given (who hears a quit, rename or away). */
+  private audienceOf(rooms: readonly RoomState[], self: Member | undefined): readonly Member[] {
+    if (rooms.length === 1 && !self) return rooms[0]!.list;
+    const seen = new Set<Member>();
+    if (self) seen.add(self);
+    for (const room of rooms) for (const m of room.list) seen.add(m);
+    return [...seen];
+  }
+
+  private emit(partial: NewChatEvent): void {
+    // Delivered in id order even when a listener acts on the chat while hearing one (see Emitter).
+    this.events.emit({ ...partial, id: this.nextId++, at: this.now() } as ChatEvent);
+  }
+}
