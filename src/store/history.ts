@@ -24,8 +24,8 @@ export interface StoredEvent {
   readonly size?: number;
   /** Leave rows: `part`, or why the member left the server (quit, timeout, disconnect, shutdown). */
   readonly reason?: string;
-  /** A message or direct message sent as an IRC NOTICE. */
-  readonly notice?: boolean;
+  /** A message or direct message sent as an IRC NOTICE (named so, not `notice`: the wire's `notice` is the rendered text). */
+  readonly asNotice?: boolean;
 }
 
 /** Whose history: a room (by name, any case), or the conversation between two members (by name, any case). */
