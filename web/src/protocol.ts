@@ -1,11 +1,11 @@
 // The server's wire types, imported (types only) from the server source so the UI and server cannot drift.
-import type { CLOSE_CODES, ClientMessage, ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
+import type { CLOSE_CODES, ClientMessage, ServerMessage, WireEvent, WireRoom } from '../../src/doors/ws/messages.js';
 import type { Entry } from '../../src/core/library.js';
 import type { LibraryChange } from '../../src/core/library-events.js';
-import type { MAX_MESSAGE_LENGTH as CORE_MAX_MESSAGE } from '../../src/core/room.js';
+import type { MAX_MESSAGE_LENGTH as CORE_MAX_MESSAGE } from '../../src/core/chat/message.js';
 
 // ServerMessage includes `library` (a LibraryChange), sent to every /ws connection, entered or not.
-export type { ClientMessage, LibraryChange, ServerMessage, WireEvent };
+export type { ClientMessage, LibraryChange, ServerMessage, WireEvent, WireRoom };
 
 /** The WebSocket close codes the server uses (4000: another connection resumed this member). */
 export type CloseCodes = typeof CLOSE_CODES;

@@ -1,49 +1,98 @@
 // The WebSocket chat protocol (`GET /ws`): JSON, one object per frame, each with a `type`.
 // Shared by the server door, the terminal client and the web UI; see docs in README "WebSocket chat".
 import type { LibraryChange } from '../../core/library-events.js';
-import type { StoredEvent } from '../../store/history.js';
+import type { RoomModes } from '../../core/chat/types.js';
+import type { ConversationSummary, StoredEvent, StoredKind } from '../../store/history.js';
 
-/** A room event on the wire: the stored fields plus `notice`, the text rendered in the server's language. */
-export type WireEvent = (StoredEvent | (Omit<StoredEvent, 'kind'> & { readonly kind: 'closing' })) & {
+/**
+ * A chat event on the wire: the stored fields (`room` for room events; `name`/`to` for direct
+ * messages) plus `notice`, the text rendered in the server's language. Live events that are not
+ * history (`closing`, `mode`, `invite`, `away`) have id 0; `mode` carries the change in `text`.
+ * A member leaving the server arrives as one `leave` per room it was in (`reason` says why).
+ */
+export type WireEvent = Omit<StoredEvent, 'kind'> & {
+  readonly kind: StoredKind | 'closing' | 'mode' | 'invite' | 'away';
   readonly notice: string;
 };
 
-/** Client -> server. */
+/** A room as listed and joined. */
+export interface WireRoom {
+  readonly name: string;
+  readonly topic: string;
+  /** Members in it now. */
+  readonly size: number;
+  readonly modes: RoomModes;
+}
+
+/** Client -> server. Every request that names no room means `#lobby` (old single-room clients). */
 export type ClientMessage =
-  /** Enter the room. `resume` is the token from a previous `welcome`: it takes the name back, with
-   *  no leave and no join seen by anyone, from a connection of ours that has not noticed it is dead
-   *  yet, or within the leave grace after that connection closed (reload, network blip). */
+  /** Connect under a name and join #lobby. `resume` is the token from a previous `welcome`: it takes
+   *  the name back, with no leave and no join seen by anyone, from a connection of ours that has not
+   *  noticed it is dead yet, or within the leave grace after that connection closed. */
   | { readonly type: 'enter'; readonly name: string; readonly resume?: string }
-  | { readonly type: 'say'; readonly text: string }
-  | { readonly type: 'who' }
+  /** Say `text` in `room` (default #lobby), or privately to the member `to`. */
+  | { readonly type: 'say'; readonly text: string; readonly room?: string; readonly to?: string }
+  /** Join a room (creating it where the server lets members create rooms); `key` for a `+k` room. */
+  | { readonly type: 'join'; readonly room: string; readonly key?: string }
+  | { readonly type: 'part'; readonly room: string }
+  /** Set a room's topic (empty clears it). */
+  | { readonly type: 'topic'; readonly room: string; readonly topic: string }
+  /** Members of `room`, or everyone connected when no room is given. */
+  | { readonly type: 'who'; readonly room?: string }
+  /** The rooms one may see, with member counts. */
+  | { readonly type: 'rooms' }
+  /** A page of history of a room or of the conversation `with` a member: the `limit` (default 50, at most 200) events before id `before` (default: the newest). */
+  | { readonly type: 'history'; readonly room?: string; readonly with?: string; readonly before?: number; readonly limit?: number }
+  /** Full-text search over what one may read (rooms one is in or that are public, one's own conversations); newest first. */
+  | { readonly type: 'search'; readonly query: string; readonly before?: number; readonly limit?: number }
+  /** One's direct-message conversations, newest first. */
+  | { readonly type: 'conversations' }
+  /** Leave the server (every room); the connection stays open and may enter again. */
   | { readonly type: 'leave' };
 
 /** Server -> client. */
 export type ServerMessage =
   /** First frame on every connection, before entering. */
   | { readonly type: 'hello'; readonly server: 'netroom'; readonly version: string; readonly lang: 'en' | 'zh' }
-  /** Entered: your name, who is here, recent history (oldest first), and a resume token. */
+  /** Entered (into #lobby): your name, who is in #lobby, its recent history (oldest first), a resume token,
+   *  and `rooms`, every room you are in (a resumed member may be in several). */
   | {
       readonly type: 'welcome';
       readonly name: string;
       readonly members: readonly string[];
       readonly history: readonly WireEvent[];
       readonly resume: string;
+      readonly rooms: readonly WireRoom[];
     }
-  /** Something happened in the room (not echoed to its author for join/message/leave). */
+  /** Joined a room: the room, its members and its recent history (oldest first). */
+  | { readonly type: 'joined'; readonly room: WireRoom; readonly members: readonly string[]; readonly history: readonly WireEvent[] }
+  /** Answer to `part`. */
+  | { readonly type: 'parted'; readonly room: string }
+  /** Something happened in a room you are in, or a direct message to or from you (not echoed to its author for join/message/leave). */
   | { readonly type: 'event'; readonly event: WireEvent }
   /** The library changed (any door): sent to every connection from `hello` on, entered or not. */
   | { readonly type: 'library'; readonly change: LibraryChange }
-  /** Answer to `who`. */
-  | { readonly type: 'members'; readonly members: readonly string[] }
+  /** Answer to `who`: `room` when a room was asked about. */
+  | { readonly type: 'members'; readonly members: readonly string[]; readonly room?: string }
+  /** Answer to `rooms`. */
+  | { readonly type: 'rooms'; readonly rooms: readonly WireRoom[] }
+  /** Answer to `history`: oldest first; `more` is true when older events exist (ask again with `before` = the first id). */
+  | { readonly type: 'history'; readonly room?: string; readonly with?: string; readonly events: readonly WireEvent[]; readonly more: boolean }
+  /** Answer to `search`: newest first. */
+  | { readonly type: 'results'; readonly query: string; readonly events: readonly WireEvent[] }
+  /** Answer to `conversations`. */
+  | { readonly type: 'conversations'; readonly conversations: readonly ConversationSummary[] }
   /** Answer to `leave` (the member leaves at once); the connection stays open and may enter again. */
   | { readonly type: 'left' }
-  /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, ...), English `message`,
+  /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, NO_SUCH_ROOM, ...), English `message`,
    *  and `about`, the type of the client message it answers when known. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly about?: string };
 
 /** Largest frame the server accepts, in bytes (a 2000-character message is at most ~8 KB of UTF-8). */
 export const MAX_FRAME_BYTES = 16 * 1024;
+
+/** Largest history page and search answer. */
+export const MAX_PAGE = 200;
 
 /**
  * WebSocket close codes the server uses (RFC 6455 7.4.1, and 4000 from the private range):
