@@ -8,7 +8,8 @@ import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import type { Continuations } from '../../src/core/append.js';
 import { Library, type LibraryOptions } from '../../src/core/library.js';
-import { Room, type RoomEvent } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
+import type { ChatEvent } from '../../src/core/chat/types.js';
 import { FtpDoor, type FtpDoorOptions } from '../../src/doors/ftp/door.js';
 import type { TransferRecord } from '../../src/doors/ftp/session.js';
 import { silentLogger } from '../../src/log.js';
@@ -19,11 +20,11 @@ import { FtpLines } from './ftp-lines.js';
 export interface FtpFixture {
   readonly dir: string;
   readonly root: string;
-  readonly room: Room;
+  readonly chat: Chat;
   readonly library: Library;
   readonly door: FtpDoor;
   readonly port: number;
-  readonly events: RoomEvent[];
+  readonly events: ChatEvent[];
   readonly transfers: TransferRecord[];
   /** Resolves with the first transfer record (already seen or still to come) that passes `test`. */
   transfer(test: (t: TransferRecord) => boolean): Promise<TransferRecord>;
@@ -36,10 +37,10 @@ export async function startFtpDoor(options: { door?: Partial<FtpDoorOptions>; li
   const root = path.join(dir, 'lib');
   const library = new Library(root, options.library);
   await library.init();
-  const room = new Room();
-  const events: RoomEvent[] = [];
-  room.subscribe((e) => events.push(e));
-  const door = new FtpDoor({ room, library, lang: 'en', log: silentLogger() }, { host: '127.0.0.1', port: 0, ...options.door });
+  const chat = new Chat();
+  const events: ChatEvent[] = [];
+  chat.subscribe((e) => events.push(e));
+  const door = new FtpDoor({ chat, library, lang: 'en', log: silentLogger() }, { host: '127.0.0.1', port: 0, ...options.door });
   const transfers: TransferRecord[] = [];
   const waiters = new Set<{ test: (t: TransferRecord) => boolean; resolve: (t: TransferRecord) => void }>();
   door.on('transfer', (record) => {
@@ -54,7 +55,7 @@ export async function startFtpDoor(options: { door?: Partial<FtpDoorOptions>; li
   return {
     dir,
     root,
-    room,
+    chat,
     library,
     door,
     port: door.address().port,

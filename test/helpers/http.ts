@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Library, type LibraryOptions } from '../../src/core/library.js';
-import { Room, type RoomEvent } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
+import type { ChatEvent } from '../../src/core/chat/types.js';
 import type { DoorContext } from '../../src/doors/door.js';
 import { HttpDoor, type HttpDoorEvents, type HttpDoorOptions } from '../../src/doors/http/door.js';
 import { silentLogger } from '../../src/log.js';
@@ -18,7 +19,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 /** A room, a library in a temp folder and an HTTP door on 127.0.0.1 port 0. */
 export interface HttpRig {
-  readonly room: Room;
+  readonly chat: Chat;
   readonly library: Library;
   readonly door: HttpDoor;
   readonly metrics: Metrics | undefined;
@@ -42,11 +43,11 @@ export interface HttpRigOptions extends Partial<Omit<HttpDoorOptions, 'host' | '
 export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRig> {
   const base = await fs.mkdtemp(path.join(tmpdir(), 'netroom-http-'));
   const root = path.join(base, 'files');
-  const room = new Room({ flood: null });
+  const chat = new Chat({ flood: null });
   const library = new Library(root, options.library);
   await library.init();
-  const metrics = options.metrics === false ? undefined : new Metrics(room);
-  const ctx: DoorContext = { room, library, lang: 'en', log: silentLogger(), ...(metrics ? { metrics } : {}) };
+  const metrics = options.metrics === false ? undefined : new Metrics(chat);
+  const ctx: DoorContext = { chat, library, lang: 'en', log: silentLogger(), ...(metrics ? { metrics } : {}) };
   const door = new HttpDoor(ctx, {
     host: '127.0.0.1',
     port: 0,
@@ -62,7 +63,7 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
   const port = door.address().port;
   const origin = `http://127.0.0.1:${port}`;
   return {
-    room,
+    chat,
     library,
     door,
     metrics,
@@ -107,9 +108,9 @@ export function nextDoorEvent<K extends keyof HttpDoorEvents>(door: HttpDoor, na
 }
 
 /** Resolves with the next room event passing `test`. */
-export function nextRoomEvent(room: Room, test: (e: RoomEvent) => boolean): Promise<RoomEvent> {
+export function nextChatEvent(chat: Chat, test: (e: ChatEvent) => boolean): Promise<ChatEvent> {
   return new Promise((resolve) => {
-    const stop = room.subscribe((e) => {
+    const stop = chat.subscribe((e) => {
       if (!test(e)) return;
       stop();
       resolve(e);

@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
-import { Room, type RoomEvent } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
+import type { ChatEvent } from '../../src/core/chat/types.js';
 import type { DoorContext } from '../../src/doors/door.js';
 import { IrcDoor, type IrcDoorOptions } from '../../src/doors/irc/door.js';
 import { UdpDoor } from '../../src/doors/udp/door.js';
 import { silentLogger } from '../../src/log.js';
-import { storable, type HistoryStore, type StoredEvent } from '../../src/store/history.js';
+import type { HistoryStore } from '../../src/store/history.js';
+import { SqliteHistory } from '../../src/store/sqlite.js';
 import { TestUdpClient } from './udp.js';
 import { afterEach } from 'vitest';
 import { Waker } from './waker.js';
@@ -20,26 +22,6 @@ import { Waker } from './waker.js';
 /** Default wait for a line; a miss fails the test with what did arrive (never a sleep). */
 export const WAIT_MS = 5000;
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-
-/** A HistoryStore in memory (the SQLite store is tested on its own); keeps the last `max` events. */
-export class MemoryHistory implements HistoryStore {
-  readonly events: StoredEvent[] = [];
-  private nextId = 1;
-  constructor(private readonly max = 1000) {}
-  append(event: RoomEvent): StoredEvent | null {
-    const data = storable(event);
-    if (data === null) return null;
-    const stored: StoredEvent = { id: this.nextId++, ...data };
-    this.events.push(stored);
-    if (this.events.length > this.max) this.events.shift();
-    return stored;
-  }
-  recent(limit: number): StoredEvent[] {
-    return limit <= 0 ? [] : this.events.slice(-limit);
-  }
-  prune(): void {}
-  close(): void {}
-}
 
 /** One received line, split the simple way (enough for assertions; the door's own codec is tested apart). */
 export interface Line {
@@ -251,13 +233,13 @@ export function frameworkEvent(client: FrameworkClient, event: string, test: (e:
 
 /** A room with an IRC door (and optionally a UDP door) on 127.0.0.1 port 0. */
 export interface IrcRig {
-  readonly room: Room;
+  readonly chat: Chat;
   readonly door: IrcDoor;
   readonly port: number;
   readonly history: HistoryStore;
   readonly ctx: DoorContext;
   /** Room events, in order, as every door hears them. */
-  readonly events: RoomEvent[];
+  readonly events: ChatEvent[];
   client(): Promise<RawIrcClient>;
   /** A raw client, registered (no CAP unless `caps`) and joined to #lobby, its history replay consumed. */
   member(nick: string, caps?: readonly string[] | null): Promise<RawIrcClient>;
@@ -280,15 +262,16 @@ export interface IrcRigOptions extends Partial<Omit<IrcDoorOptions, 'host' | 'po
 /** Start a room, an in-memory history subscribed first (as the server does), and an IRC door. */
 export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> {
   const dir = await mkdtemp(join(tmpdir(), 'netroom-irc-'));
-  const room = new Room({ flood: options.flood ?? null });
-  const history = options.history ?? new MemoryHistory();
-  const events: RoomEvent[] = [];
-  room.subscribe((event) => {
+  const chat = new Chat({ flood: options.flood ?? null });
+  const history = options.history ?? SqliteHistory.open(join(dir, 'data'));
+  const ownHistory = options.history === undefined;
+  const events: ChatEvent[] = [];
+  chat.subscribe((event) => {
     history.append(event);
     events.push(event);
   });
   const ctx: DoorContext = {
-    room,
+    chat,
     library: new Library(dir),
     lang: options.lang ?? 'en',
     log: silentLogger(),
@@ -309,7 +292,7 @@ export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> 
     return c;
   };
   return {
-    room,
+    chat,
     door,
     port,
     history,
@@ -341,6 +324,7 @@ export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> 
       await udp?.close();
       raws.forEach((c) => c.close());
       udps.forEach((c) => c.close());
+      if (ownHistory) history.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Library } from '../../src/core/library.js';
-import { Room } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
 import type { DoorContext } from '../../src/doors/door.js';
 import { FtpDoor, type FtpDoorOptions } from '../../src/doors/ftp/door.js';
 import { HttpDoor, type HttpDoorOptions } from '../../src/doors/http/door.js';
@@ -48,7 +48,7 @@ export async function startDoors(options: DoorsRigOptions): Promise<DoorsRig> {
   await fs.writeFile(path.join(root, 'hello.txt'), 'hello\n');
   const { log, records } = memoryLogger();
   const limits = new ConnectionLimits({ ...options.limits, log });
-  const ctx: DoorContext = { room: new Room(), library, lang: 'en', log, connections: limits };
+  const ctx: DoorContext = { chat: new Chat(), library, lang: 'en', log, connections: limits };
   const host = '127.0.0.1';
   // Long unless a test shortens them: a slow machine must not time out the connections a test holds idle.
   const LONG = 120_000;

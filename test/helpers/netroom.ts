@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { resolveConfig } from '../../src/config.js';
-import type { Room } from '../../src/core/room.js';
+import type { Chat } from '../../src/core/chat/chat.js';
 import { createLogger } from '../../src/log.js';
 import { NetroomServer } from '../../src/server.js';
 import { Waker } from './waker.js';
@@ -27,7 +27,7 @@ export interface NetroomRig {
   readonly local: string;
   readonly adminToken: string;
   /** The room of the server running now. */
-  readonly room: Room;
+  readonly chat: Chat;
   /** Stop the server (members hear it closing) and start a new one on the same folders, on a new port. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -60,8 +60,8 @@ export async function startNetroom(): Promise<NetroomRig> {
     data,
     local,
     adminToken: running.server.adminToken, // generated and kept in DATA/admin-token
-    get room() {
-      return running.server.room;
+    get chat() {
+      return running.server.chat;
     },
     async restart() {
       await running.server.stop();

@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Library, type LibraryOptions } from '../../src/core/library.js';
-import { Room, type RoomEvent } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
+import type { ChatEvent } from '../../src/core/chat/types.js';
 import type { Lang } from '../../src/core/i18n.js';
 import { SeedFilesDoor, type SeedFilesDoorOptions } from '../../src/doors/seedfiles/door.js';
 import { silentLogger } from '../../src/log.js';
@@ -17,11 +18,11 @@ import { silentLogger } from '../../src/log.js';
 export interface SeedFixture {
   readonly dir: string;
   readonly root: string;
-  readonly room: Room;
+  readonly chat: Chat;
   readonly library: Library;
   readonly door: SeedFilesDoor;
   readonly port: number;
-  readonly events: RoomEvent[];
+  readonly events: ChatEvent[];
   close(): Promise<void>;
 }
 
@@ -33,16 +34,16 @@ export async function startSeedDoor(
   const root = path.join(dir, 'lib');
   const library = new Library(root, options.library);
   await library.init();
-  const room = new Room();
-  const events: RoomEvent[] = [];
-  room.subscribe((e) => events.push(e));
-  const ctx = { room, library, lang: options.lang ?? 'en', log: silentLogger() };
+  const chat = new Chat();
+  const events: ChatEvent[] = [];
+  chat.subscribe((e) => events.push(e));
+  const ctx = { chat, library, lang: options.lang ?? 'en', log: silentLogger() };
   const door = new SeedFilesDoor(ctx, { host: '127.0.0.1', port: 0, ...options.door });
   await door.listen();
   return {
     dir,
     root,
-    room,
+    chat,
     library,
     door,
     port: door.address().port,
@@ -77,9 +78,9 @@ export async function makeFile(dir: string, name: string, bytes: Buffer | number
 }
 
 /** Resolves with the next room event of `kind` (already recorded or still to come). */
-export function nextEvent(room: Room, test: (e: RoomEvent) => boolean): Promise<RoomEvent> {
+export function nextEvent(chat: Chat, test: (e: ChatEvent) => boolean): Promise<ChatEvent> {
   return new Promise((resolve) => {
-    const stop = room.subscribe((e) => {
+    const stop = chat.subscribe((e) => {
       if (!test(e)) return;
       stop();
       resolve(e);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
-import { Room } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
 import { PADDED_REQUEST } from '../../src/doors/udp/codec.js';
 import { UdpDoor, type UdpDoorOptions } from '../../src/doors/udp/door.js';
 import { silentLogger } from '../../src/log.js';
@@ -111,7 +111,7 @@ export class TestUdpClient {
 
 /** A room with a UDP door on 127.0.0.1 port 0, plus everything to tear it down. */
 export interface UdpRig {
-  readonly room: Room;
+  readonly chat: Chat;
   readonly door: UdpDoor;
   readonly port: number;
   /** Open a raw client against the door; closed by close(). */
@@ -144,8 +144,8 @@ export function padded(line: string): Buffer {
 /** Start a room and a UDP door for one test. */
 export async function startUdpRig(options: UdpRigOptions = {}): Promise<UdpRig> {
   const dir = await mkdtemp(join(tmpdir(), 'netroom-udp-'));
-  const room = new Room({ flood: options.flood ?? null });
-  const ctx = { room, library: new Library(dir), lang: options.lang ?? 'en', log: silentLogger() };
+  const chat = new Chat({ flood: options.flood ?? null });
+  const ctx = { chat, library: new Library(dir), lang: options.lang ?? 'en', log: silentLogger() };
   const doorOptions: UdpDoorOptions = {
     host: '127.0.0.1',
     port: 0,
@@ -164,7 +164,7 @@ export async function startUdpRig(options: UdpRigOptions = {}): Promise<UdpRig> 
     return c;
   };
   return {
-    room,
+    chat,
     door,
     port,
     client,

@@ -8,7 +8,7 @@ import { afterEach } from 'vitest';
 import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
-import { Room } from '../../src/core/room.js';
+import { Chat } from '../../src/core/chat/chat.js';
 import type { DoorContext } from '../../src/doors/door.js';
 import type { WsOptions } from '../../src/doors/ws/door.js';
 import type { ServerMessage } from '../../src/doors/ws/messages.js';
@@ -128,7 +128,7 @@ export class TestWsClient {
 
 /** A room with the WebSocket door on a bare Fastify app on 127.0.0.1 port 0. */
 export interface WsRig {
-  readonly room: Room;
+  readonly chat: Chat;
   readonly app: FastifyInstance;
   readonly plugin: WsPlugin;
   readonly history: SqliteHistory | undefined;
@@ -158,10 +158,10 @@ export interface WsRigOptions {
 /** Start a room, optional history and the WebSocket door for one test. */
 export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'netroom-ws-')));
-  const room = new Room({ flood: options.flood ?? null });
+  const chat = new Chat({ flood: options.flood ?? null });
   const history = options.history ? SqliteHistory.open(dataDir) : undefined;
-  if (history) room.subscribe((e) => history.append(e));
-  const ctx: DoorContext = { room, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history };
+  if (history) chat.subscribe((e) => history.append(e));
+  const ctx: DoorContext = { chat, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history };
   const app = Fastify();
   const plugin = wsPlugin(ctx, options.ws);
   if (options.direct) await plugin(app);
@@ -177,7 +177,7 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
     return c;
   };
   return {
-    room,
+    chat,
     app,
     plugin,
     history,
