@@ -1,16 +1,22 @@
-// The embedded history store: room events in SQLite (better-sqlite3, WAL), batched writes, count and age retention.
+// The embedded history store: chat events per room and conversation in SQLite (WAL), batched writes, paging, FTS5 search, retention.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { RoomEvent } from '../core/room.js';
+import type { ChatEvent, RoomModes } from '../core/chat/types.js';
 import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
-import { storable, type HistoryStore, type StoredEvent } from './history.js';
+import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
 import { describeOpenError } from './sqlite-errors.js';
+import { Retention } from './sqlite-retention.js';
+import { INSERT_SQL, conversationKey, fromRow, nameKeyOf, roomKeyOf, rowsOf, toParams, type PendingRow, type Params, type Row } from './sqlite-rows.js';
+import { ANNOUNCE_CONV, SEARCHED_KINDS, migrate } from './sqlite-schema.js';
+import { planSearch, runSearch } from './sqlite-search.js';
+
+export { conversationKey } from './sqlite-rows.js';
 
 /** The database file inside the data folder. */
 export const HISTORY_FILE = 'history.sqlite';
 /** SQLite's companions of the database file: they hold the same rows, so they get the same mode. */
 export const HISTORY_COMPANIONS = ['-wal', '-shm', '-journal'] as const;
-/** Default retention by count: the newest 10,000 events are kept. */
+/** Default retention by count: each room and each conversation keeps its newest 10,000 events. */
 export const DEFAULT_MAX_EVENTS = 10_000;
 /** Default retention by age: 30 days. */
 export const DEFAULT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
@@ -18,10 +24,14 @@ export const DEFAULT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 export const DEFAULT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Appends between two prunes by count, so a busy room never grows far past maxEvents. */
 export const PRUNE_EVERY_APPENDS = 1000;
+/** How long the full-text index may trail the writes before a background step catches up. */
+export const FTS_INDEX_DELAY_MS = 50;
+/** Ids one background indexing step covers (a few ms of work), so a burst never blocks the loop long. */
+export const FTS_INDEX_CHUNK = 5000;
 
 /** Options of {@link SqliteHistory.open}; every one has a default. */
 export interface SqliteHistoryOptions {
-  /** Keep at most this many events (newest win). Default 10,000. */
+  /** Each room and conversation keeps at most this many events (newest win). Default 10,000. */
   maxEvents?: number;
   /** Drop events older than this, in ms. Default 30 days. */
   maxAgeMs?: number;
@@ -29,53 +39,8 @@ export interface SqliteHistoryOptions {
   now?: () => number;
   /** Period of the background prune. Default one hour. */
   pruneIntervalMs?: number;
-  /** Where a failed background write goes (disk full...); the room goes on. Default: stderr. */
+  /** Where a failed background write goes (disk full...); the chat goes on. Default: stderr. */
   onError?: (err: unknown) => void;
-}
-
-/** The schema version kept in `PRAGMA user_version`, so later versions can migrate. */
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS events (
-    id     INTEGER PRIMARY KEY AUTOINCREMENT,
-    at     INTEGER NOT NULL,
-    kind   TEXT    NOT NULL,
-    name   TEXT,
-    text   TEXT,
-    path   TEXT,
-    size   INTEGER,
-    reason TEXT
-  );
-  CREATE INDEX IF NOT EXISTS events_at ON events (at);
-`;
-
-interface Row {
-  id: number;
-  at: number;
-  kind: StoredEvent['kind'];
-  name: string | null;
-  text: string | null;
-  path: string | null;
-  size: number | null;
-  reason: string | null;
-}
-
-type Params = [number, number, string, string | null, string | null, string | null, number | null, string | null];
-
-function toParams(event: StoredEvent): Params {
-  return [event.id, event.at, event.kind, event.name ?? null, event.text ?? null, event.path ?? null, event.size ?? null, event.reason ?? null];
-}
-
-/** A row as a StoredEvent: absent fields stay absent (not null), like the events the room emits. */
-function fromRow(row: Row): StoredEvent {
-  const event: { -readonly [K in keyof StoredEvent]: StoredEvent[K] } = { id: row.id, at: row.at, kind: row.kind };
-  if (row.name !== null) event.name = row.name;
-  if (row.text !== null) event.text = row.text;
-  if (row.path !== null) event.path = row.path;
-  if (row.size !== null) event.size = row.size;
-  if (row.reason !== null) event.reason = row.reason;
-  return event;
 }
 
 function positive(value: number, what: string): number {
@@ -89,35 +54,86 @@ interface Limits {
   readonly pruneIntervalMs: number;
 }
 
+type PeerParams = [string, string, string, number, number];
+type RoomParams = [string, string, string, string | null, number | null, number, string];
+interface RoomRow {
+  name: string;
+  topic: string;
+  topic_by: string | null;
+  topic_at: number | null;
+  created_at: number;
+  modes: string;
+}
+
+/** Reads past the end: the cursor of recent(). */
+const NEWEST = Number.MAX_SAFE_INTEGER;
+
+/** A room's modes from its JSON column; a damaged value reads as the defaults rather than stopping the server. */
+function modesOf(json: string): RoomModes {
+  let raw: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (parsed !== null && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
+  } catch {
+    // defaults below
+  }
+  return {
+    topicLocked: raw.topicLocked === true,
+    secret: raw.secret === true,
+    inviteOnly: raw.inviteOnly === true,
+    moderated: raw.moderated === true,
+    key: typeof raw.key === 'string' ? raw.key : null,
+    limit: typeof raw.limit === 'number' ? raw.limit : null,
+  };
+}
+
 /**
- * Room events in `DATA/history.sqlite`. Ids come from the store (AUTOINCREMENT, so they increase
- * across restarts and are never reused after a prune).
+ * Chat events in `DATA/history.sqlite`, one row per room (or conversation) an event touched. Ids
+ * come from the store (AUTOINCREMENT, so they increase across restarts and are never reused after
+ * a prune); they are the paging cursor.
  *
- * `append` is on the room's hot path, so it does not write at once: it assigns the id in memory
- * and queues the row; all rows queued during one event-loop turn are written in one transaction
- * (about 2 us a row instead of 18 us for a commit each). `recent` writes the queue first, so it
- * always sees every event appended so far. Assigning ids in memory is only safe for a single
- * writer, so the database is opened in EXCLUSIVE locking mode: a second server on the same
- * `--data` folder is refused at open with a clear error instead of corrupting the id sequence.
+ * `append` is on the chat's hot path, so it does not write at once: it assigns the id in memory
+ * and queues the row; all rows queued during one event-loop turn are written in one transaction.
+ * Every read writes the queue first, so it sees every event appended so far. Assigning ids in
+ * memory is only safe for a single writer, so the database is opened in EXCLUSIVE locking mode: a
+ * second server on the same `--data` folder is refused at open with a clear error.
+ *
+ * The full-text index trails the writes: a background step (unref'ed timer, {@link FTS_INDEX_CHUNK}
+ * ids at a time) indexes what was written, and search() indexes the rest before it looks, so it
+ * too sees everything. Tokenizing costs more than the write itself; off the write it does not
+ * slow a burst of messages (see the README's history section for the figures).
  */
 export class SqliteHistory implements HistoryStore {
   private readonly insert: Database.Statement<Params>;
-  private readonly selectRecent: Database.Statement<[number, number], Row>;
-  private readonly deleteOlder: Database.Statement<[number]>;
-  private readonly deleteBeyond: Database.Statement<[number]>;
-  private readonly writeBatch: (rows: readonly StoredEvent[]) => void;
+  private readonly upsertPeer: Database.Statement<PeerParams>;
+  private readonly selectRoomPage: Database.Statement<[string, number, number, number, string, number, number, number, number], Row>;
+  private readonly selectConvPage: Database.Statement<[string, number, number, number], Row>;
+  private readonly selectPeers: Database.Statement<[string, number, number], { other: string; last_id: number; last_at: number }>;
+  private readonly selectPeerConvs: Database.Statement<[string], string>;
+  private readonly upsertRoom: Database.Statement<RoomParams>;
+  private readonly selectRooms: Database.Statement<[], RoomRow>;
+  private readonly indexRange: (from: number, to: number) => void;
+  private readonly writeBatch: (rows: readonly PendingRow[]) => void;
+  private readonly retention: Retention;
   private readonly maxEvents: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly onError: (err: unknown) => void;
   private readonly pruneTimer: NodeJS.Timeout;
   private nextId: number;
-  private pending: StoredEvent[] = [];
+  /** The highest id written to the database so far. */
+  private writtenUpTo: number;
+  /** The highest id the FTS index covers. */
+  private ftsUpTo: number;
+  private pending: PendingRow[] = [];
+  /** Conversations that got rows since the last count prune: the only ones it needs to look at. */
+  private grown = new Set<string>();
   private flushScheduled: NodeJS.Immediate | null = null;
+  private indexTimer: NodeJS.Timeout | null = null;
   private appendsSincePrune = 0;
   private closed = false;
   /** The last event appended and its stored form; see {@link storedOf}. */
-  private lastEvent: RoomEvent | undefined;
+  private lastEvent: ChatEvent | undefined;
   private lastStored: StoredEvent | undefined;
 
   private constructor(
@@ -129,28 +145,64 @@ export class SqliteHistory implements HistoryStore {
     this.maxAgeMs = limits.maxAgeMs;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? ((err) => console.error('netroom: history store write failed:', err));
-    this.insert = db.prepare<Params>('INSERT INTO events (id, at, kind, name, text, path, size, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    this.selectRecent = db.prepare<[number, number], Row>(
-      'SELECT * FROM (SELECT * FROM events WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id ASC',
+    this.insert = db.prepare<Params>(INSERT_SQL);
+    this.upsertPeer = db.prepare<PeerParams>(
+      'INSERT INTO dm_peers (member, conv, other, last_id, last_at) VALUES (?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (member, conv) DO UPDATE SET other = excluded.other, last_id = excluded.last_id, last_at = excluded.last_at',
     );
-    this.deleteOlder = db.prepare<[number]>('DELETE FROM events WHERE at < ?');
-    // Keep the newest maxEvents rows: delete everything at or below the id of the first row past them.
-    this.deleteBeyond = db.prepare<[number]>('DELETE FROM events WHERE id <= (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET ?)');
-    this.writeBatch = db.transaction((rows: readonly StoredEvent[]) => {
-      for (const row of rows) this.insert.run(...toParams(row));
+    // A room's page is its own rows and the announcements, each read newest first from
+    // (conv, id) and cut at `limit`, then merged: two bounded index walks, never a sort of the room.
+    this.selectRoomPage = db.prepare(
+      'SELECT * FROM (' +
+        'SELECT * FROM (SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?) ' +
+        'UNION ALL ' +
+        'SELECT * FROM (SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?)' +
+        ') ORDER BY id DESC LIMIT ?',
+    );
+    this.selectConvPage = db.prepare('SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?');
+    this.selectPeers = db.prepare('SELECT other, last_id, last_at FROM dm_peers WHERE member = ? AND last_at >= ? ORDER BY last_id DESC LIMIT ?');
+    this.selectPeerConvs = db.prepare<[string], string>('SELECT conv FROM dm_peers WHERE member = ?').pluck();
+    this.upsertRoom = db.prepare<RoomParams>(
+      'INSERT INTO rooms (key, name, topic, topic_by, topic_at, created_at, modes) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (key) DO UPDATE SET name = excluded.name, topic = excluded.topic, topic_by = excluded.topic_by, ' +
+        'topic_at = excluded.topic_at, created_at = excluded.created_at, modes = excluded.modes',
+    );
+    this.selectRooms = db.prepare('SELECT name, topic, topic_by, topic_at, created_at, modes FROM rooms ORDER BY created_at, key');
+    const indexFts = db.prepare<[number, number]>(
+      `INSERT INTO events_fts (rowid, text) SELECT id, text FROM events WHERE id > ? AND id <= ? AND kind IN ${SEARCHED_KINDS} AND text IS NOT NULL`,
+    );
+    const setFtsUpTo = db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'fts_upto'");
+    this.indexRange = db.transaction((from: number, to: number) => {
+      indexFts.run(from, to);
+      setFtsUpTo.run(to);
     });
+    this.writeBatch = db.transaction((rows: readonly PendingRow[]) => {
+      for (const row of rows) {
+        this.insert.run(...toParams(row));
+        const members = row.members;
+        if (members !== undefined) {
+          const e = row.stored;
+          this.upsertPeer.run(members[0], row.conv, e.to ?? '', e.id, e.at);
+          this.upsertPeer.run(members[1], row.conv, e.name ?? '', e.id, e.at);
+        }
+      }
+    });
+    this.retention = new Retention(db);
     // sqlite_sequence remembers the highest id ever used, even when pruning deleted that row.
     const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined;
     const max = db.prepare('SELECT max(id) FROM events').pluck().get() as number | null;
-    this.nextId = Math.max(seq ?? 0, max ?? 0) + 1;
+    this.writtenUpTo = Math.max(seq ?? 0, max ?? 0);
+    this.nextId = this.writtenUpTo + 1;
+    this.ftsUpTo = db.prepare("SELECT value FROM meta WHERE key = 'fts_upto'").pluck().get() as number;
     this.pruneTimer = setInterval(() => this.safely(() => this.prune()), limits.pruneIntervalMs);
     this.pruneTimer.unref();
   }
 
   /**
-   * Open (creating if needed) `dataDir/history.sqlite`, creating `dataDir` too. Throws an Error
-   * with a one-line reason when the folder cannot be created, the file is not a database, or
-   * another process holds it. Retention is applied once at open.
+   * Open (creating if needed) `dataDir/history.sqlite`, creating `dataDir` too, and migrate it to
+   * the current schema. Throws an Error with a one-line reason when the folder cannot be created,
+   * the file is not a database or comes from a newer netroom, or another process holds it.
+   * Retention is applied once at open, and the full-text index catches up if it trailed at close.
    */
   static open(dataDir: string, options: SqliteHistoryOptions = {}): SqliteHistory {
     // Bad limits are a programming error (config validates flags): a RangeError, before touching the disk.
@@ -168,20 +220,16 @@ export class SqliteHistory implements HistoryStore {
       ensurePrivateFileSync(file);
       for (const suffix of HISTORY_COMPANIONS) tightenFileSync(file + suffix);
       db = new Database(file, { timeout: 0 });
-      // EXCLUSIVE before WAL: the lock is taken by the first write below and kept until close,
-      // and SQLite then keeps the WAL index in memory (no -shm file).
+      // EXCLUSIVE before WAL: the lock is taken by the first write (in migrate) and kept until
+      // close, and SQLite then keeps the WAL index in memory (no -shm file).
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a power loss may lose the last commits, never corrupt the file.
       db.pragma('synchronous = NORMAL');
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw new Error(`it was written by a newer netroom (schema ${version}, this one knows ${SCHEMA_VERSION})`);
-      }
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      migrate(db);
       const store = new SqliteHistory(db, options, limits);
-      store.prune();
+      store.indexAll();
+      store.pruneAll();
       return store;
     } catch (err) {
       db?.close();
@@ -189,54 +237,151 @@ export class SqliteHistory implements HistoryStore {
     }
   }
 
-  /** Queue one event (written at the end of this event-loop turn). `closing` is not history: null. */
-  append(event: RoomEvent): StoredEvent | null {
+  /** Queue one event (written at the end of this event-loop turn). Events that are not history: null. */
+  append(event: ChatEvent): StoredEvent | null {
     if (this.closed) return null;
-    const fields = storable(event);
-    if (fields === null) return null;
-    const stored: StoredEvent = { id: this.nextId++, ...fields };
-    this.pending.push(stored);
+    const rows = rowsOf(event, this.nextId);
+    const first = rows[0];
+    if (first === undefined) return null;
+    this.nextId += rows.length;
+    for (const row of rows) this.pending.push(row);
     this.lastEvent = event;
-    this.lastStored = stored;
+    this.lastStored = first.stored;
     this.flushScheduled ??= setImmediate(this.flushLater);
-    return stored;
+    return first.stored;
   }
 
   /**
-   * The stored form of `event` if it is the one appended last, else undefined. The room delivers
-   * each event to every listener before the next one, and the server subscribes this store before
-   * any door, so a door hearing an event can give it the same id it will have in {@link recent}.
+   * The stored form of `event` (its first row) if it is the one appended last, else undefined. The
+   * chat delivers each event to every listener before the next one, and the server subscribes this
+   * store before any door, so a door hearing an event can give it the id it has in the history.
    */
-  storedOf(event: RoomEvent): StoredEvent | undefined {
+  storedOf(event: ChatEvent): StoredEvent | undefined {
     return event === this.lastEvent ? this.lastStored : undefined;
   }
 
-  /** The most recent `limit` events within the age limit, oldest first (queued ones included). */
-  recent(limit: number): StoredEvent[] {
-    if (this.closed || !(limit > 0)) return [];
-    // A failed write is reported, and what the database holds is still worth showing.
-    this.safely(() => this.flush());
-    return this.selectRecent.all(this.now() - this.maxAgeMs, Math.floor(limit)).map(fromRow);
+  /** The most recent `limit` events of a room (announcements included) or conversation, oldest first. */
+  recent(target: HistoryTarget, limit: number): StoredEvent[] {
+    return this.read(target, NEWEST, limit);
   }
 
-  /** Apply retention now: drop events older than maxAgeMs, then all but the newest maxEvents. */
+  /** The `limit` events with ids below `before`, oldest first. */
+  page(target: HistoryTarget, before: number, limit: number): StoredEvent[] {
+    if (typeof before !== 'number' || Number.isNaN(before)) throw new RangeError('before must be an event id');
+    return this.read(target, Math.min(before, NEWEST), limit);
+  }
+
+  /** Messages, direct messages and announcements matching every word of `query` within `scope`, newest first. */
+  search(query: string, scope: SearchScope, limit: number, before?: number): StoredEvent[] {
+    if (before !== undefined && (typeof before !== 'number' || Number.isNaN(before))) throw new RangeError('before must be an event id');
+    if (this.closed || !(limit > 0)) return [];
+    const plan = planSearch(query);
+    if (plan === null) return [];
+    this.safely(() => this.flush());
+    if (plan.match !== '') this.safely(() => this.indexAll());
+    // Announcements reach everyone, so every searcher may find them.
+    const convs = new Set<string>([ANNOUNCE_CONV]);
+    for (const room of scope.rooms) convs.add(roomKeyOf(room));
+    if (scope.member !== undefined) {
+      for (const conv of this.selectPeerConvs.all(nameKeyOf(scope.member))) convs.add(conv);
+    }
+    return runSearch(this.db, plan, {
+      convs: [...convs],
+      before: Math.min(before ?? NEWEST, NEWEST),
+      since: this.since(),
+      limit: Math.floor(limit),
+    });
+  }
+
+  /** The direct-message conversations of `name` (any case), newest first, with the other side's name as last seen. */
+  conversations(name: string, limit: number): ConversationSummary[] {
+    if (this.closed || !(limit > 0)) return [];
+    this.safely(() => this.flush());
+    return this.selectPeers.all(nameKeyOf(name), this.since(), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
+  }
+
+  /** Every persisted room, oldest first. */
+  rooms(): StoredRoom[] {
+    if (this.closed) return [];
+    return this.selectRooms.all().map((r) => ({
+      name: r.name,
+      topic: r.topic,
+      topicBy: r.topic_by,
+      topicAt: r.topic_at,
+      createdAt: r.created_at,
+      modes: modesOf(r.modes),
+    }));
+  }
+
+  /** Create or update a room's row, at once (rooms() sees it immediately). */
+  saveRoom(room: StoredRoom): void {
+    if (this.closed) return;
+    if (typeof room?.name !== 'string' || !room.name.startsWith('#')) throw new TypeError('a room name starts with #');
+    const m = room.modes;
+    const modes = JSON.stringify({
+      topicLocked: m.topicLocked,
+      secret: m.secret,
+      inviteOnly: m.inviteOnly,
+      moderated: m.moderated,
+      key: m.key,
+      limit: m.limit,
+    });
+    this.upsertRoom.run(roomKeyOf(room.name), room.name, room.topic, room.topicBy, room.topicAt, room.createdAt, modes);
+  }
+
+  /** Apply retention now: drop events older than maxAgeMs, then all but the newest maxEvents of each conversation that grew. */
   prune(): void {
     if (this.closed) return;
     this.flush();
     this.appendsSincePrune = 0;
-    this.deleteOlder.run(this.now() - this.maxAgeMs);
-    this.deleteBeyond.run(this.maxEvents);
+    this.retention.byAge(this.since(), this.ftsUpTo, this.nextId);
+    const grown = this.grown;
+    this.grown = new Set();
+    this.retention.byCount(grown, this.maxEvents, this.ftsUpTo);
   }
 
-  /** Write what is queued and release the database (and its lock). Further calls do nothing. */
+  /** Write what is queued, index it, and release the database (and its lock). Further calls do nothing. */
   close(): void {
     if (this.closed) return;
     this.safely(() => this.flush());
+    this.safely(() => this.indexAll());
     this.closed = true;
     clearInterval(this.pruneTimer);
     if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    if (this.indexTimer) clearTimeout(this.indexTimer);
     this.flushScheduled = null;
+    this.indexTimer = null;
     this.db.close();
+  }
+
+  /** The oldest time still kept. */
+  private since(): number {
+    return this.now() - this.maxAgeMs;
+  }
+
+  private read(target: HistoryTarget, before: number, limit: number): StoredEvent[] {
+    if (this.closed || !(limit > 0)) return [];
+    const n = Math.floor(limit);
+    const since = this.since();
+    let rows: Row[];
+    if ('room' in target && typeof target.room === 'string') {
+      // A failed write is reported, and what the database holds is still worth showing.
+      this.safely(() => this.flush());
+      rows = this.selectRoomPage.all(roomKeyOf(target.room), before, since, n, ANNOUNCE_CONV, before, since, n, n);
+    } else if ('between' in target && Array.isArray(target.between) && target.between.every((x) => typeof x === 'string')) {
+      const [a, b] = target.between;
+      this.safely(() => this.flush());
+      rows = this.selectConvPage.all(conversationKey(a, b), before, since, n);
+    } else {
+      throw new TypeError('a history target is { room } or { between: [name, name] }');
+    }
+    return rows.reverse().map(fromRow);
+  }
+
+  /** Retention over every conversation, at open (the grown set only knows this run's appends). */
+  private pruneAll(): void {
+    this.retention.byAge(this.since(), this.ftsUpTo, this.nextId);
+    this.retention.byCount(null, this.maxEvents, this.ftsUpTo);
   }
 
   private readonly flushLater = (): void => {
@@ -247,13 +392,42 @@ export class SqliteHistory implements HistoryStore {
     });
   };
 
-  /** Write the queue in one transaction. On failure the rows are dropped (the room must go on). */
+  /** Write the queue in one transaction. On failure the rows are dropped (the chat must go on). */
   private flush(): void {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
     this.appendsSincePrune += rows.length;
+    for (const row of rows) this.grown.add(row.conv);
     this.writeBatch(rows);
+    this.writtenUpTo = rows[rows.length - 1]?.stored.id ?? this.writtenUpTo;
+    this.indexTimer ??= this.scheduleIndex();
+  }
+
+  private scheduleIndex(): NodeJS.Timeout {
+    const timer = setTimeout(this.indexLater, FTS_INDEX_DELAY_MS);
+    timer.unref();
+    return timer;
+  }
+
+  private readonly indexLater = (): void => {
+    this.indexTimer = null;
+    if (this.closed) return;
+    this.safely(() => {
+      this.indexUpTo(Math.min(this.writtenUpTo, this.ftsUpTo + FTS_INDEX_CHUNK));
+      if (this.ftsUpTo < this.writtenUpTo) this.indexTimer = this.scheduleIndex();
+    });
+  };
+
+  /** Bring the FTS index up to every row written. */
+  private indexAll(): void {
+    this.indexUpTo(this.writtenUpTo);
+  }
+
+  private indexUpTo(to: number): void {
+    if (to <= this.ftsUpTo) return;
+    this.indexRange(this.ftsUpTo, to);
+    this.ftsUpTo = to;
   }
 
   /** Run background work; a failure (disk full, I/O error) is reported, never thrown into the loop. */
