@@ -25,7 +25,7 @@ describe('UDP chat codec (SPEC 3.1)', () => {
       fc.property(fc.oneof(protocolBytes(64), fc.uint8Array({ maxLength: 1100 }).map((a) => Buffer.from(a))), (buf) => {
         const result = decodeRequest(buf);
         if (!result.ok) expect(result.error.code).toBe('BAD_REQUEST');
-        else expect(['L', 'C', 'Q', 'H']).toContain(result.request.kind);
+        else expect(['L', 'C', 'Q', 'H', 'M']).toContain(result.request.kind);
       }),
       1000,
     );
@@ -35,6 +35,7 @@ describe('UDP chat codec (SPEC 3.1)', () => {
     const request: fc.Arbitrary<UdpRequest> = fc.oneof(
       fc.record({ kind: fc.constantFrom('L' as const, 'Q' as const, 'H' as const), name: wireText(40) }),
       fc.record({ kind: fc.constant('C' as const), name: wordName, text: wireText(200) }),
+      fc.record({ kind: fc.constant('M' as const), name: wordName, to: wordName.filter((s) => s !== ''), text: wireText(200) }),
     );
     check(
       fc.property(request, (req) => {

@@ -27,6 +27,17 @@ describe('decodeRequest', () => {
     expect(decode('C alice')).toEqual({ ok: true, request: { kind: 'C', name: 'alice', text: '' } });
   });
 
+  it('decodes M (our extension): sender, addressee, then the text with its spaces', () => {
+    expect(decode('M alice bob hi  there ')).toEqual({ ok: true, request: { kind: 'M', name: 'alice', to: 'bob', text: 'hi  there ' } });
+    expect(decode('M 张三 李四 你好\r\n')).toEqual({ ok: true, request: { kind: 'M', name: '张三', to: '李四', text: '你好' } });
+    // No text: the chat refuses it as EMPTY_MESSAGE, as it does an empty C.
+    expect(decode('M alice bob')).toEqual({ ok: true, request: { kind: 'M', name: 'alice', to: 'bob', text: '' } });
+    expect(decode('M alice bob ')).toEqual({ ok: true, request: { kind: 'M', name: 'alice', to: 'bob', text: '' } });
+    // No addressee: nothing to look up.
+    for (const datagram of ['M', 'M alice', 'M alice ', 'M alice  hi']) expect(badRequest(decode(datagram))).toMatch(/M NAME TO TEXT/);
+    expect(encodeRequest({ kind: 'M', name: 'alice', to: 'bob', text: 'hi there' }, 512).toString()).toBe('M alice bob hi there');
+  });
+
   it('leaves empty names to the room and the door', () => {
     expect(decode('L')).toEqual({ ok: true, request: { kind: 'L', name: '' } });
     expect(decode('L ')).toEqual({ ok: true, request: { kind: 'L', name: '' } });

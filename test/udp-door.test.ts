@@ -2,6 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LOBBY } from '../src/core/chat/types.js';
 import { Library } from '../src/core/library.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { silentLogger } from '../src/log.js';
@@ -38,7 +39,7 @@ describe('UDP door: entering and notices', () => {
 
   it('rejects listen() when the port is taken', async () => {
     const r = await start();
-    const ctx = { room: r.room, library: new Library(tmpdir()), lang: 'en' as const, log: silentLogger() };
+    const ctx = { chat: r.chat, library: new Library(tmpdir()), lang: 'en' as const, log: silentLogger() };
     const second = new UdpDoor(ctx, { host: '127.0.0.1', port: r.port });
     await expect(second.listen()).rejects.toThrow(/EADDRINUSE/);
     await second.close(); // nothing to close, no throw
@@ -53,7 +54,7 @@ describe('UDP door: entering and notices', () => {
     expect(await a.next()).toBe('\ncarol joined the room');
     // bob's next datagram is carol's join: he never got his own.
     expect(await b.next()).toBe('\ncarol joined the room');
-    expect(r.room.who().map((m) => m.name)).toEqual(['alice', 'bob', 'carol']);
+    expect(r.chat.members(LOBBY).map((m) => m.name)).toEqual(['alice', 'bob', 'carol']);
     expect(r.door.peers.size).toBe(3);
   });
 
@@ -90,7 +91,7 @@ describe('UDP door: entering and notices', () => {
     await a.waitFor('\nbob joined the room');
     expect(await b.request('Q bob')).toBe('EXIT');
     expect(await a.next()).toBe('\nbob left the room');
-    expect(r.room.find('bob')).toBeUndefined();
+    expect(r.chat.find('bob')).toBeUndefined();
     expect(r.door.peers.size).toBe(1);
     expect(await b.request('L bob')).toBe('OK');
     expect(await a.next()).toBe('\nbob joined the room');
@@ -106,7 +107,7 @@ describe('UDP door: entering and notices', () => {
     expect(await b.request('L other')).toMatch(/^ERROR ALREADY_IN_ROOM: .*bob/);
     await r.member('carol');
     expect(await a.next()).toBe('\ncarol joined the room');
-    expect(r.room.size).toBe(3);
+    expect(r.chat.size).toBe(3);
   });
 });
 
@@ -132,7 +133,7 @@ describe('UDP door: refusals', () => {
     expect(await c.request(padded('L '))).toMatch(/^ERROR BAD_NAME: /);
     expect(await c.request(padded('L a@b'))).toMatch(/^ERROR BAD_NAME: /);
     expect(await c.request(padded(`L ${'x'.repeat(33)}`))).toMatch(/^ERROR BAD_NAME: /);
-    expect(r.room.size).toBe(0);
+    expect(r.chat.size).toBe(0);
   });
 
   it('refuses impersonation: C and Q with a name bound to another address', async () => {
@@ -147,7 +148,7 @@ describe('UDP door: refusals', () => {
     expect(await stranger.request('C alice hi')).toBe('ERROR');
     expect(await stranger.request(padded('Q alice'))).toMatch(/^ERROR NOT_IN_ROOM: /);
     expect(await stranger.request(padded('H alice'))).toMatch(/^ERROR NOT_IN_ROOM: /);
-    expect(r.room.find('alice')).toBeDefined();
+    expect(r.chat.find('alice')).toBeDefined();
     mallory.send('C mallory ok');
     // Nothing of the above reached alice: her next datagram is mallory's honest message.
     expect(await alice.next()).toBe('\nmallory: ok');
@@ -235,7 +236,7 @@ describe('UDP door: long notices and languages', () => {
     expect(await a.next()).toBe('\n欢迎 张三 进入聊天室');
     b.send('C 张三 你好 大家');
     expect(await a.next()).toBe('\n张三 说: 你好 大家');
-    r.room.announce('今天休息');
+    r.chat.announce('今天休息');
     expect(await a.next()).toBe('\n管理员 说: 今天休息');
     expect(await b.next()).toBe('\n管理员 说: 今天休息');
     const c = await r.client();
@@ -251,10 +252,10 @@ describe('UDP door: long notices and languages', () => {
     const a = await r.member('alice');
     const b = await r.member('bob');
     await a.waitFor('\nbob joined the room');
-    r.room.announce('maintenance at noon');
+    r.chat.announce('maintenance at noon');
     expect(await a.next()).toBe('\n[admin] maintenance at noon');
     expect(await b.next()).toBe('\n[admin] maintenance at noon');
-    r.room.fileShared('docs/a.txt', 2048, 'alice');
+    r.chat.fileShared('docs/a.txt', 2048, 'alice');
     expect(await a.next()).toBe('\nalice shared docs/a.txt (2.0 KiB)');
     expect(await b.next()).toBe('\nalice shared docs/a.txt (2.0 KiB)');
   });
@@ -272,39 +273,39 @@ describe('UDP door: leaving by other paths', () => {
     expect(await b.next()).toBe('\nalice: beat');
     // ...then alice goes silent.
     expect(await b.next()).toBe('\nalice left the room');
-    expect(r.room.find('alice')).toBeUndefined();
+    expect(r.chat.find('alice')).toBeUndefined();
     expect(r.door.peers.size).toBe(2);
     // bob and carol never sent H: still in, after at least three intervals.
-    expect(r.room.who().map((m) => m.name)).toEqual(['bob', 'carol']);
+    expect(r.chat.members(LOBBY).map((m) => m.name)).toEqual(['bob', 'carol']);
     // alice's next heartbeat tells her she is out, so a client can enter again.
     a.send(padded('H alice'));
     expect(await a.waitFor((t) => t.startsWith('ERROR'))).toMatch(/^ERROR NOT_IN_ROOM: /);
     expect(await a.request('L alice')).toBe('OK');
   });
 
-  it('forgets a member that left through the room, so the address can enter again', async () => {
+  it('forgets a member that left through the chat, so the address can enter again', async () => {
     const r = await start();
     const a = await r.member('alice');
     const b = await r.member('bob');
     await a.waitFor('\nbob joined the room');
-    const bob = r.room.find('bob');
+    const bob = r.chat.find('bob');
     if (!bob) throw new Error('bob is not in the room');
-    r.room.leave(bob, 'disconnect');
+    r.chat.disconnect(bob, 'disconnect');
     expect(await a.next()).toBe('\nbob left the room');
     expect(r.door.peers.size).toBe(1);
     // No longer a member: the answer fits in the 17 bytes it sent (issue 10 item 7).
     expect(await b.request('C bob still here?')).toBe('ERROR NOT_IN_ROOM');
     expect(await b.request('L bob')).toBe('OK');
     expect(await a.next()).toBe('\nbob joined the room');
-    expect(r.room.find('bob')).toBeDefined();
+    expect(r.chat.find('bob')).toBeDefined();
   });
 
-  it('sends the closing notice then EXIT to everyone when the room closes', async () => {
+  it('sends the closing notice then EXIT to everyone when the chat closes', async () => {
     const r = await start();
     const a = await r.member('alice');
     const b = await r.member('bob');
     await a.waitFor('\nbob joined the room');
-    r.room.close();
+    r.chat.close();
     for (const c of [a, b]) {
       expect(await c.next()).toBe('\nthe server is closing');
       expect(await c.next()).toBe('EXIT');
@@ -314,17 +315,17 @@ describe('UDP door: leaving by other paths', () => {
     await r.door.close(); // and later ones are no-ops
   });
 
-  it('dismisses its members with EXIT when the door closes but the room goes on', async () => {
+  it('dismisses its members with EXIT when the door closes but the chat goes on', async () => {
     const r = await start();
     const a = await r.member('alice');
     const leaves: string[] = [];
-    r.room.subscribe((e) => {
-      if (e.kind === 'leave') leaves.push(`${e.name}:${e.reason}`);
+    r.chat.subscribe((e) => {
+      if (e.kind === 'quit') leaves.push(`${e.name}:${e.reason}:${e.rooms.join(',')}`);
     });
     await r.door.close();
     expect(await a.next()).toBe('EXIT');
-    expect(leaves).toEqual(['alice:shutdown']);
-    expect(r.room.size).toBe(0);
+    expect(leaves).toEqual(['alice:shutdown:#lobby']);
+    expect(r.chat.size).toBe(0);
   });
 
   it('keeps serving when a member vanished without a word (ICMP port unreachable)', async () => {
@@ -338,6 +339,6 @@ describe('UDP door: leaving by other paths', () => {
     expect(await c.next()).toBe('\nbob: anyone?');
     b.send('C bob again');
     expect(await c.next()).toBe('\nbob: again');
-    expect(r.room.find('ghost')).toBeDefined(); // a seed client that vanished keeps its name
+    expect(r.chat.find('ghost')).toBeDefined(); // a seed client that vanished keeps its name
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Library } from '../src/core/library.js';
-import { Room } from '../src/core/room.js';
+import { Chat } from '../src/core/chat/chat.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { LogThrottle, ReplyBudgets } from '../src/doors/udp/guard.js';
 import { hasPython } from './helpers/seedfiles.js';
@@ -33,7 +33,7 @@ describe('UDP door: member caps (issue 10 item 6)', () => {
     expect(replies.slice(0, 10)).toEqual(Array(10).fill('OK'));
     for (const reply of replies.slice(10)) expect(reply).toMatch(/^ERROR TOO_MANY_MEMBERS: the UDP door is full \(10 members\)/);
     expect(r.door.peers.size).toBe(10);
-    expect(r.room.size).toBe(10);
+    expect(r.chat.size).toBe(10);
     // A refused client unpadded (as the seeds' client sends) gets what fits in its 5 bytes.
     expect(await clients[14]!.request('L u14')).toBe('ERROR');
     clients[0]!.send('Q u0');
@@ -66,8 +66,8 @@ describe('UDP door: member caps (issue 10 item 6)', () => {
         done();
       },
     });
-    const room = new Room({ flood: null });
-    const ctx = { room, library: new Library(tmpdir()), lang: 'en' as const, log: pino({ level: 'info' }, sink) };
+    const chat = new Chat({ flood: null });
+    const ctx = { chat, library: new Library(tmpdir()), lang: 'en' as const, log: pino({ level: 'info' }, sink) };
     const door = new UdpDoor(ctx, { host: '127.0.0.1', port: 0, maxMembers: 1, errorRate: UNLIMITED });
     await door.listen();
     const a = await TestUdpClient.open(door.address().port);

@@ -19,9 +19,11 @@ export type UdpRequest =
   | { readonly kind: 'L'; readonly name: string }
   | { readonly kind: 'C'; readonly name: string; readonly text: string }
   | { readonly kind: 'Q'; readonly name: string }
-  | { readonly kind: 'H'; readonly name: string };
+  | { readonly kind: 'H'; readonly name: string }
+  /** A direct message to the member holding `to` (our extension; the seeds' client never sends it). */
+  | { readonly kind: 'M'; readonly name: string; readonly to: string; readonly text: string };
 
-/** The request kinds of the wire: login, chat, quit, heartbeat (our extension). */
+/** The request kinds of the wire: login, chat, quit, heartbeat and direct message (our extensions). */
 export type UdpRequestKind = UdpRequest['kind'];
 
 /** Result of decoding: a request, or a BAD_REQUEST error to send back (decoding never throws). */
@@ -36,7 +38,7 @@ function bad(message: string): DecodeResult {
 }
 
 /**
- * Decode one datagram: `L NAME`, `C NAME TEXT`, `Q NAME` or `H NAME`, UTF-8.
+ * Decode one datagram: `L NAME`, `C NAME TEXT`, `Q NAME`, `H NAME` or `M NAME TO TEXT`, UTF-8.
  * One trailing `\n` or `\r\n` is dropped (people test with `nc -u`). Name contents are not
  * judged here: an empty or odd name is for the room (L) or the door's binding (C/Q/H) to refuse,
  * so the person gets the precise reason (BAD_NAME, NOT_IN_ROOM) rather than a generic one.
@@ -67,6 +69,15 @@ export function decodeRequest(buf: Buffer): DecodeResult {
         space < 0 ? { kind: 'C', name: rest, text: '' } : { kind: 'C', name: rest.slice(0, space), text: rest.slice(space + 1) };
       return { ok: true, request };
     }
+    case 0x4d: {
+      // M (SPEC 5.1 extension): like C with the addressee as one more word before the text.
+      const first = rest.indexOf(' ');
+      const second = first < 0 ? -1 : rest.indexOf(' ', first + 1);
+      if (first < 0 || second === first + 1 || rest.length === first + 1) return bad('M needs an addressee: M NAME TO TEXT');
+      const name = rest.slice(0, first);
+      if (second < 0) return { ok: true, request: { kind: 'M', name, to: rest.slice(first + 1), text: '' } };
+      return { ok: true, request: { kind: 'M', name, to: rest.slice(first + 1, second), text: rest.slice(second + 1) } };
+    }
     default:
       return bad('unknown request; expected L NAME, C NAME TEXT, Q NAME or H NAME');
   }
@@ -88,7 +99,7 @@ export const PADDED_REQUEST = 512;
 /**
  * Where the padding of an `L`, `Q` or `H` datagram starts (our extension; the seeds never send
  * it): a line break followed only by {@link MIN_PADDING} or more spaces is ignored. Anything else
- * returns `buf.length`. `C` is never padded: its text may hold line breaks and spaces.
+ * returns `buf.length`. `C` and `M` are never padded: their text may hold line breaks and spaces.
  */
 function paddingStart(buf: Buffer): number {
   const kind = buf[0];
@@ -103,12 +114,18 @@ function paddingStart(buf: Buffer): number {
 /**
  * Encode a request for the wire (used by the client; the name and text are sent as given).
  * With `padTo`, an `L`, `Q` or `H` is padded to that many bytes (at least {@link MIN_PADDING}
- * spaces after a line break), so the door may answer it with a full error text.
+ * spaces after a line break), so the door may answer it with a full error text. `C` and `M` are
+ * sent as they are.
  */
 export function encodeRequest(request: UdpRequest, padTo = 0): Buffer {
-  const line = request.kind === 'C' ? `C ${request.name} ${request.text}` : `${request.kind} ${request.name}`;
+  const line =
+    request.kind === 'C'
+      ? `C ${request.name} ${request.text}`
+      : request.kind === 'M'
+        ? `M ${request.name} ${request.to} ${request.text}`
+        : `${request.kind} ${request.name}`;
   const buf = Buffer.from(line, 'utf8');
-  if (request.kind === 'C' || padTo <= 0) return buf;
+  if (request.kind === 'C' || request.kind === 'M' || padTo <= 0) return buf;
   const spaces = Math.max(MIN_PADDING, padTo - buf.length - 1);
   return Buffer.concat([buf, Buffer.from('\n' + ' '.repeat(spaces), 'latin1')]);
 }

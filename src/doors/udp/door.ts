@@ -1,9 +1,9 @@
-// The seed UDP chat door (SPEC 3.1): node:dgram onto the room, compatible with the seeds' Python client.
+// The seed UDP chat door (SPEC 3.1): node:dgram onto the chat's #lobby, compatible with the seeds' Python client.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
 import { errorText, errorTexts, noticeText } from '../../core/i18n.js';
-import type { Member, RoomEvent } from '../../core/room.js';
+import { LOBBY, type ChatEvent, type Member } from '../../core/chat/types.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, fitReply, type UdpRequest } from './codec.js';
 import { FanOut } from './fanout.js';
@@ -19,8 +19,14 @@ const CLOSE_DRAIN_MS = 1000;
 
 /**
  * The seed chat door. Wire: `L NAME` -> `OK` or an error text; `C NAME TEXT`; `Q NAME` -> `EXIT`;
- * `H NAME` (heartbeat). A name is bound to the address that entered with it. Notices go out as the
- * seed server sends them (leading `\n`), at most 1024 bytes per datagram, encoded once per event.
+ * `H NAME` (heartbeat); `M NAME TO TEXT` (a direct message, our extension). A name is bound to the
+ * address that entered with it. Notices go out as the seed server sends them (leading `\n`), at
+ * most 1024 bytes per datagram, encoded once per event.
+ *
+ * Rooms (issue 11): a UDP member is always and only in #lobby, the seeds' one room. It hears
+ * #lobby's joins, messages, parts and file notices, the quits of members who were in #lobby,
+ * announcements, and the direct messages sent to it ("NAME (private): TEXT"), all in the seeds'
+ * one-room texts; nothing of any other room reaches it.
  *
  * Replies: `OK`/`EXIT` and replies to `L` are sent bare (the seed client compares them verbatim);
  * any other error to an address that is in the room gets the leading `\n` of a notice, because the
@@ -46,6 +52,8 @@ export class UdpDoor implements Door {
   private port = 0;
   private unsubscribe: (() => void) | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** #lobby's name as the chat spells it (events name their room so). */
+  private lobbyName = LOBBY;
   /** Settles when the last datagram of a shutdown (EXIT) has been handed to the kernel. */
   private lastWords: Promise<void> = Promise.resolve();
   private shutdown: Promise<void> | null = null;
@@ -83,7 +91,8 @@ export class UdpDoor implements Door {
         socket.on('message', this.onDatagram);
         enlargeBuffers(socket);
         this.port = socket.address().port;
-        this.unsubscribe = this.ctx.room.subscribe(this.onRoomEvent);
+        this.lobbyName = this.ctx.chat.room(LOBBY)?.name ?? LOBBY;
+        this.unsubscribe = this.ctx.chat.subscribe(this.onChatEvent);
         this.heartbeatTimer = setInterval(this.expire, this.heartbeatMs);
         this.heartbeatTimer.unref();
         this.log.info(
@@ -101,7 +110,7 @@ export class UdpDoor implements Door {
     return { door: 'udp', protocol: 'udp', host: this.options.host, port: this.port };
   }
 
-  /** Close the socket and timers. Members still here (the room was not closed) get EXIT and leave. */
+  /** Close the socket and timers. Members still here (the chat was not closed) get EXIT and leave. */
   close(): Promise<void> {
     // Concurrent or repeated calls share one shutdown; without a socket there is nothing to do.
     if (!this.socket) return this.shutdown ?? Promise.resolve();
@@ -198,16 +207,25 @@ export class UdpDoor implements Door {
     switch (request.kind) {
       case 'C':
         try {
-          this.ctx.room.say(peer.member, request.text);
+          this.ctx.chat.say(peer.member, LOBBY, request.text);
         } catch (err) {
           this.log.debug({ name: peer.member.name, code: isNetroomError(err) ? err.code : undefined }, 'udp message refused');
           this.refuse(err, rinfo, buf.length, peer);
         }
         return;
+      case 'M':
+        // Silent on success, as C is; NO_SUCH_MEMBER and the message errors come back notice-style.
+        try {
+          this.ctx.chat.dm(peer.member, request.to, request.text);
+        } catch (err) {
+          this.log.debug({ name: peer.member.name, code: isNetroomError(err) ? err.code : undefined }, 'udp direct message refused');
+          this.refuse(err, rinfo, buf.length, peer);
+        }
+        return;
       case 'Q':
-        // The leave event unbinds the peer and queues the notice; EXIT follows it in the same queue,
+        // The quit event unbinds the peer and queues the notice; EXIT follows it in the same queue,
         // so the client sees everything said before it left and then EXIT, in order.
-        this.ctx.room.leave(peer.member, 'quit');
+        this.ctx.chat.disconnect(peer.member, 'quit');
         this.fanout.push([encodeReply(EXIT)], [peer]);
         return;
       case 'H':
@@ -235,7 +253,8 @@ export class UdpDoor implements Door {
     }
     let member: Member;
     try {
-      member = this.ctx.room.enter(name, this.name);
+      // Into #lobby and never anywhere else: the seed protocol has one room.
+      member = this.ctx.chat.enter(name, this.name);
     } catch (err) {
       this.log.info({ from: key, code: isNetroomError(err) ? err.code : undefined }, 'udp enter refused');
       this.refuse(err, rinfo, received, undefined);
@@ -264,25 +283,65 @@ export class UdpDoor implements Door {
     return null;
   }
 
-  /** Room events -> datagrams: encoded once, queued with a snapshot of who should hear them. */
-  private readonly onRoomEvent = (event: RoomEvent): void => {
-    if (event.kind === 'closing') {
-      this.closing(event);
-      return;
+  /**
+   * Chat events -> datagrams: encoded once, queued with a snapshot of who should hear them. Every
+   * UDP member is in #lobby (it enters there and cannot leave it but by leaving the server), so
+   * the members of a #lobby event's audience that came through this door are exactly the peers:
+   * the peers' own snapshot stands for them, without a look-up per member of the audience.
+   */
+  private readonly onChatEvent = (event: ChatEvent): void => {
+    switch (event.kind) {
+      case 'closing':
+        this.closing(event);
+        return;
+      case 'quit': {
+        const gone = event.origin ? this.peers.remove(event.origin) : undefined;
+        if (gone) this.log.info({ name: event.name, reason: event.reason, from: gone.key }, 'udp member left');
+        // Heard by UDP only if the member was in #lobby (an IRC client in #dev only leaves unseen).
+        if (event.rooms.includes(this.lobbyName)) this.broadcast(event, undefined);
+        return;
+      }
+      case 'join':
+      case 'message':
+      case 'part':
+        // Not echoed to their author.
+        if (event.room === this.lobbyName) this.broadcast(event, event.origin);
+        return;
+      case 'file':
+        if (event.room === this.lobbyName) this.broadcast(event, undefined);
+        return;
+      case 'announce':
+        this.broadcast(event, undefined);
+        return;
+      case 'dm':
+        this.directMessage(event);
+        return;
+      default:
+        // Topics, modes, invitations, renames and away: the seeds' one room has no words for them.
+        return;
     }
-    if (event.kind === 'leave' && event.origin) {
-      const gone = this.peers.remove(event.origin);
-      if (gone) this.log.info({ name: event.name, reason: event.reason, from: gone.key }, 'udp member left');
-    }
-    const recipients = this.peers.list;
-    if (recipients.length === 0) return;
-    // Joins, messages and leaves are not echoed to their author; announcements and file notices reach everyone.
-    const skip = event.kind === 'join' || event.kind === 'message' || event.kind === 'leave' ? event.origin : undefined;
-    this.fanout.push(encodeNotice(noticeText(this.ctx.lang, event)), recipients, skip);
   };
 
-  /** The room closes: everything queued, then the closing notice and EXIT to every UDP member. */
-  private closing(event: RoomEvent): void {
+  /** One event to every UDP member but `skip`, in the seeds' one-room texts. */
+  private broadcast(event: ChatEvent, skip: Member | undefined): void {
+    const recipients = this.peers.list;
+    if (recipients.length === 0) return;
+    this.fanout.push(encodeNotice(noticeText(this.ctx.lang, event)), recipients, skip);
+  }
+
+  /** A direct message to a UDP member: "NAME (private): TEXT". The sender is not sent its own (unless it wrote to itself). */
+  private directMessage(event: Extract<ChatEvent, { kind: 'dm' }>): void {
+    let recipients: UdpPeer[] | undefined;
+    for (const member of event.audience) {
+      if (member === event.origin && event.audience.length > 1) continue;
+      const peer = this.peers.of(member);
+      if (peer) (recipients ??= []).push(peer);
+    }
+    if (recipients) this.fanout.push(encodeNotice(noticeText(this.ctx.lang, event)), recipients);
+  }
+
+  /** The chat closes: everything queued, then the closing notice and EXIT to every UDP member. */
+  private closing(event: ChatEvent): void {
     const recipients = this.peers.list;
     this.peers.clear();
     this.fanout.flushAll();
@@ -303,19 +362,19 @@ export class UdpDoor implements Door {
     });
   }
 
-  /** The door closes while the room goes on: its members get EXIT, then leave (other doors hear it). */
+  /** The door closes while the chat goes on: its members get EXIT, then leave (other doors hear it). */
   private dismiss(): void {
     const recipients = this.peers.list;
     this.peers.clear();
     this.sendLast(encodeReply(EXIT), recipients);
-    for (const peer of recipients) this.ctx.room.leave(peer.member, 'shutdown');
+    for (const peer of recipients) this.ctx.chat.disconnect(peer.member, 'shutdown');
   }
 
   /** Heartbeat check: a client that heartbeats and has been silent for three intervals is gone. */
   private readonly expire = (): void => {
     const deadline = Date.now() - MISSED_BEATS * this.heartbeatMs;
     for (const peer of this.peers.heartbeating) {
-      if ((peer.lastHeartbeat ?? 0) < deadline) this.ctx.room.leave(peer.member, 'timeout');
+      if ((peer.lastHeartbeat ?? 0) < deadline) this.ctx.chat.disconnect(peer.member, 'timeout');
     }
   };
 }

@@ -1,5 +1,5 @@
 // Batched UDP fan-out: encoded notices queue up and go out in bounded slices so reads stay first.
-import type { Member } from '../../core/room.js';
+import type { Member } from '../../core/chat/types.js';
 import type { UdpPeer } from './peers.js';
 
 /** Sends one datagram to a numeric address; must not throw for a vanished client. */

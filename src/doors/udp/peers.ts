@@ -1,8 +1,8 @@
 // Who is in through the UDP door: address <-> member bindings, the fan-out list and heartbeat clients.
 import { foldName } from '../../core/names.js';
-import type { Member } from '../../core/room.js';
+import type { Member } from '../../core/chat/types.js';
 
-/** One UDP member: the room entry, the address that entered with it, and its heartbeat state. */
+/** One UDP member: the chat member, the address that entered with it, and its heartbeat state. */
 export interface UdpPeer {
   readonly member: Member;
   /** Numeric IP as reported by the socket (rinfo.address), used as-is to send. */
@@ -59,6 +59,11 @@ export class UdpPeers {
     return this.perAddress.size;
   }
 
+  /** The peer of a member, if the member came through this door. */
+  of(member: Member): UdpPeer | undefined {
+    return this.byMember.get(member);
+  }
+
   /** The peer bound to a source address, if any. */
   get(key: string): UdpPeer | undefined {
     return this.byAddress.get(key);
@@ -86,7 +91,7 @@ export class UdpPeers {
     return peer;
   }
 
-  /** Forget everyone (the room closed). */
+  /** Forget everyone (the chat closed). */
   clear(): void {
     this.byAddress.clear();
     this.byMember.clear();
