@@ -42,7 +42,7 @@ describe('basic-ftp', () => {
     const out = sink();
     await client.downloadTo(out.stream, 'photo.jpg');
     expect(sha256(out.bytes())).toBe(sha256(data));
-    expect(f.events.filter((e) => e.kind === 'file')).toMatchObject([{ kind: 'file', path: 'photo.jpg', size: 300_000 }]);
+    expect(f.events.filter((e) => e.kind === 'file')).toMatchObject([{ kind: 'file', room: '#lobby', path: 'photo.jpg', size: 300_000 }]);
     expect(f.events.find((e) => e.kind === 'file')).not.toHaveProperty('name'); // anonymous: no uploader name
     client.close();
   });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FtpDoor } from '../src/doors/ftp/door.js';
 import { Library } from '../src/core/library.js';
-import { Room } from '../src/core/room.js';
+import { Chat } from '../src/core/chat/chat.js';
 import { silentLogger } from '../src/log.js';
 import { RawFtp, fillDisk, readAll, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
 import { RawFtps } from './helpers/ftps.js';
@@ -281,7 +281,7 @@ describe('--ftp-require-tls', () => {
   });
 
   test('without a certificate the door refuses to start', () => {
-    const ctx = { room: new Room(), library: new Library('/nonexistent'), lang: 'en' as const, log: silentLogger() };
+    const ctx = { chat: new Chat(), library: new Library('/nonexistent'), lang: 'en' as const, log: silentLogger() };
     expect(() => new FtpDoor(ctx, { host: '127.0.0.1', port: 0, requireTls: true })).toThrow(/--ftp-require-tls needs a certificate/u);
   });
 });

@@ -48,7 +48,7 @@ describe.skipIf(!hasPython())('the seeds’ Python programs', () => {
     const marked = await makeFile(up, 'marked.txt', Buffer.from('ends with the marker ##'));
     await makeFile(fx.root, 'hello.txt', Buffer.from('hello'));
 
-    const stored = nextEvent(fx.room, (e) => e.kind === 'file' && e.path === 'marked.txt');
+    const stored = nextEvent(fx.chat, (e) => e.kind === 'file' && e.path === 'marked.txt');
     const first = await python(SEED_FTP_CLIENT, [String(fx.port), 'list', 'put big.bin', 'put marked.txt'], up);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('hello.txt\n');

@@ -51,7 +51,7 @@ describe('seed file door: list, get, put', () => {
     ];
     const client = await connect();
     for (const f of files) {
-      const stored = nextEvent(fx.room, (e) => e.kind === 'file' && e.path === f.name);
+      const stored = nextEvent(fx.chat, (e) => e.kind === 'file' && e.path === f.name);
       const sent = await client.put(f.file, f.name);
       expect(sent).toEqual({ size: f.size, sha256: f.sha256 });
       await stored;
@@ -72,10 +72,10 @@ describe('seed file door: list, get, put', () => {
   it('tells the room about each upload, without a name (the seed protocol has none)', async () => {
     const { file, size } = await makeFile(local, 'note.txt', 1234);
     const client = await connect();
-    const event = nextEvent(fx.room, (e) => e.kind === 'file');
+    const event = nextEvent(fx.chat, (e) => e.kind === 'file');
     await client.put(file);
     const shared = await event;
-    expect(shared).toMatchObject({ kind: 'file', path: 'note.txt', size });
+    expect(shared).toMatchObject({ kind: 'file', room: '#lobby', path: 'note.txt', size });
     expect(noticeText('en', shared)).toBe('someone shared note.txt (1.2 KiB)');
   });
 
@@ -214,7 +214,7 @@ describe('seed file door: interrupted uploads and closing', () => {
     const raw = await RawClient.connect(fx.port);
     raw.socket.write('P eof.txt');
     await raw.until((t) => t.length >= 2);
-    const stored = nextEvent(fx.room, (e) => e.kind === 'file');
+    const stored = nextEvent(fx.chat, (e) => e.kind === 'file');
     raw.socket.end('some text##');
     await stored;
     expect(await fs.readFile(path.join(fx.root, 'eof.txt'), 'utf8')).toBe('some text');
@@ -222,7 +222,7 @@ describe('seed file door: interrupted uploads and closing', () => {
 
   it('an nc-style upload (lines, then ##\\n, then end of input) is stored without the marker', async () => {
     const raw = await RawClient.connect(fx.port);
-    const stored = nextEvent(fx.room, (e) => e.kind === 'file');
+    const stored = nextEvent(fx.chat, (e) => e.kind === 'file');
     raw.socket.write('P notes.txt\n');
     await raw.until((t) => t.length >= 2);
     raw.socket.end('line one\nline two\n##\n');
