@@ -327,7 +327,7 @@ export async function ftpsBench(options: { bytes?: number; tries?: number } = {}
 async function serve(root: string, tls: BenchCert | null): Promise<void> {
   await import('../src/cli/gc.js'); // the GC setting the netroom command runs with
   const { Library } = await import('../src/core/library.js');
-  const { Room } = await import('../src/core/room.js');
+  const { Chat } = await import('../src/core/chat/chat.js');
   const { FtpDoor } = await import('../src/doors/ftp/door.js');
   const { silentLogger } = await import('../src/log.js');
   const library = new Library(root);
@@ -337,7 +337,7 @@ async function serve(root: string, tls: BenchCert | null): Promise<void> {
   // A certificate that never reloads: the bench runs for a minute.
   const source = context === null || pem === null ? null : { current: () => context, pem: () => pem, onReload: () => () => undefined };
   const door = new FtpDoor(
-    { room: new Room({ flood: null }), library, lang: 'en', log: silentLogger() },
+    { chat: new Chat({ flood: null }), library, lang: 'en', log: silentLogger() },
     { host: '127.0.0.1', port: 0, maxClients: 2000, maxPerIp: 2000, ...(source === null ? {} : { tls: source }) },
   );
   await door.listen();
