@@ -88,6 +88,12 @@ export interface UploadHandle {
   abort(): void;
 }
 
+/** Who shares an upload (null: anonymous, "someone"), and into which room (null: the server's default, #lobby). */
+export interface UploadBy {
+  readonly member: string | null;
+  readonly room: string | null;
+}
+
 /**
  * PUT one file with progress; `noOverwrite` refuses (412 ALREADY_EXISTS) when the name exists.
  * XMLHttpRequest rather than fetch: only it reports upload progress in every browser (fetch
@@ -96,7 +102,7 @@ export interface UploadHandle {
 export function uploadFile(
   path: string,
   file: Blob,
-  member: string | null,
+  { member, room }: UploadBy,
   onProgress: (sent: number, total: number) => void,
   noOverwrite = false,
 ): UploadHandle {
@@ -117,7 +123,8 @@ export function uploadFile(
     xhr.addEventListener('error', () => reject(new ApiError('NETWORK', 'the connection to the server failed')));
     xhr.addEventListener('abort', () => reject(new ApiError('CANCELLED', 'cancelled')));
   });
-  xhr.open('PUT', fileUrl(path));
+  // The file notice goes to the room on screen (`?room=%23dev`).
+  xhr.open('PUT', room === null ? fileUrl(path) : `${fileUrl(path)}?room=${encodeURIComponent(room)}`);
   // Always octet-stream: the bytes go to disk as they are, whatever the file's type.
   xhr.setRequestHeader('Content-Type', 'application/octet-stream');
   // Anonymous (no name: not in the room) is allowed, as for any HTTP client; the notice says "someone".

@@ -1,10 +1,11 @@
-// The whole page: header (status, language, leave), then the name form or the chat, beside the files pane.
+// The whole page: header (status, language, leave), then the name form or the sidebar and chat, beside the files pane.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ChatClient, INITIAL_CHAT, type ChatState, type LibraryListener } from './chat.js';
+import { ChatClient, INITIAL_CHAT, totalUnread, type ChatState, type LibraryListener } from './chat.js';
 import { ChatPane } from './chat-pane.js';
 import { EnterForm } from './enter.js';
 import { FilesPane } from './files-pane.js';
 import { initialLang, saveLang, TEXTS, type Lang } from './i18n.js';
+import { Sidebar } from './sidebar.js';
 
 /** The chat connection for the page's lifetime, with its state as Preact state. */
 function useChat(): [ChatState, ChatClient] {
@@ -23,6 +24,8 @@ function useChat(): [ChatState, ChatClient] {
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [chat, client] = useChat();
+  // The sidebar's drawer on narrow screens (on wide ones the sidebar is always there).
+  const [drawer, setDrawer] = useState(false);
   const t = TEXTS[lang];
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -31,9 +34,11 @@ export function App() {
   // Stable, so the files pane subscribes once for the page's lifetime.
   const subscribe = useCallback((listener: LibraryListener) => client.onLibrary(listener), [client]);
   const inRoom = chat.name !== null && (chat.status === 'in' || chat.status === 'reconnecting');
+  const unread = totalUnread(chat);
   useEffect(() => {
-    document.title = inRoom && chat.name !== null ? `${chat.name} · netroom` : 'netroom';
-  }, [inRoom, chat.name]);
+    const prefix = unread > 0 ? `(${unread}) ` : '';
+    document.title = inRoom && chat.name !== null ? `${prefix}${chat.name} · netroom` : 'netroom';
+  }, [inRoom, chat.name, unread]);
 
   const status =
     chat.status === 'in' && chat.name !== null
@@ -76,15 +81,16 @@ export function App() {
       </header>
       <main id="main">
         {/* The files pane is there with or without a name: browsing and downloading need no chat. */}
-        <div class="panes">
+        <div class={`panes${inRoom ? ' with-sidebar' : ''}`}>
+          {inRoom && <Sidebar t={t} lang={lang} chat={chat} client={client} open={drawer} onPicked={() => setDrawer(false)} />}
           {inRoom ? (
-            <ChatPane t={t} lang={lang} chat={chat} client={client} />
+            <ChatPane t={t} lang={lang} chat={chat} client={client} sidebarOpen={drawer} onToggleSidebar={() => setDrawer(!drawer)} />
           ) : (
             <div class="pane lobby">
               <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />
             </div>
           )}
-          <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} subscribe={subscribe} />
+          <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} room={inRoom ? chat.lastRoom : null} subscribe={subscribe} />
         </div>
       </main>
     </>

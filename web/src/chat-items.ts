@@ -1,4 +1,4 @@
-// Lines of the chat log: building them from room events, merging replayed history, marking refusals.
+// Lines of a chat log: building them from room events, merging replayed history, marking refusals.
 import type { WireError, WireEvent } from './protocol.js';
 
 /** One line of the chat log: a room event, one of our own messages, or a local notice. */
@@ -6,7 +6,13 @@ export interface ChatItem {
   readonly key: string;
   readonly kind: WireEvent['kind'] | 'reconnected';
   readonly at: number;
+  /** The store's id (the `before` cursor of paging); absent on lines shown locally, 0 on live-only events. */
+  readonly id?: number;
   readonly name?: string;
+  /** Rename: the new name. Invite: the member invited. */
+  readonly to?: string;
+  /** Invite: the room one is invited to. */
+  readonly room?: string;
   readonly text?: string;
   readonly path?: string;
   readonly size?: number;
@@ -27,7 +33,7 @@ export function retryable(error: WireError): boolean {
 /** A log line for a room event; its key is its content, identical for live and replayed copies. */
 export function toItem(event: WireEvent): ChatItem {
   const key = [event.kind, event.at, event.name ?? '', event.path ?? '', event.size ?? '', event.text ?? ''].join('\u0001');
-  return { key, kind: event.kind, at: event.at, name: event.name, text: event.text, path: event.path, size: event.size };
+  return { key, kind: event.kind, at: event.at, id: event.id, name: event.name, to: event.to, room: event.room, text: event.text, path: event.path, size: event.size };
 }
 
 /**
@@ -41,7 +47,7 @@ export function freshHistory(have: readonly ChatItem[], history: readonly WireEv
   for (const event of history) {
     const item = toItem(event);
     if (keys.has(item.key)) continue;
-    if (event.kind === 'message' && event.name === me) {
+    if ((event.kind === 'message' || event.kind === 'dm') && event.name === me) {
       const own = ownPending.indexOf(event.text ?? '');
       if (own >= 0) {
         ownPending.splice(own, 1);

@@ -1,12 +1,9 @@
-// The chat pane: the live log (history first), the member list and the composer.
+// The chat pane: the room or conversation on screen, its topic, its log (older pages on scroll-up), its members and the composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { fileUrl } from './api.js';
-import { retryable } from './chat-items.js';
-import type { ChatClient, ChatItem, ChatState } from './chat.js';
+import { ChatLine } from './chat-line.js';
+import { currentConv, totalUnread, type ChatClient, type ChatState, type Conversation } from './chat.js';
 import { Composer } from './composer.js';
-import { whereNow, type FileFates } from './file-fates.js';
-import { errorText, eventText, formatSize, formatTime, type Lang, type Texts } from './i18n.js';
-import { FileIcon } from './icons.js';
+import type { Lang, Texts } from './i18n.js';
 
 /** Properties of {@link ChatPane}. */
 export interface ChatPaneProps {
@@ -14,156 +11,142 @@ export interface ChatPaneProps {
   readonly lang: Lang;
   readonly chat: ChatState;
   readonly client: ChatClient;
+  /** The sidebar's drawer on narrow screens. */
+  readonly sidebarOpen: boolean;
+  readonly onToggleSidebar: () => void;
 }
 
-/** The room: messages and notices as they arrive, who is here, and a box to write in. */
-export function ChatPane({ t, lang, chat, client }: ChatPaneProps) {
+/** Close enough to the top of the log to ask for the page above. */
+const NEAR_TOP_PX = 48;
+
+/** The conversation on screen and a box to write in. */
+export function ChatPane({ t, lang, chat, client, sidebarOpen, onToggleSidebar }: ChatPaneProps) {
   const [draft, setDraft] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
-  const log = useRef<HTMLOListElement>(null);
-  // Just entered (or back after a reload): writing is what comes next, so the caret goes there
+  const conv = currentConv(chat);
+  // Just entered, or another room opened: writing is what comes next, so the caret goes there
   // rather than leaving Tab to walk through every log line and file link first.
-  useEffect(() => box.current?.focus(), []);
-  // Follow new lines only while the reader is at the bottom; someone reading back is left alone.
-  const following = useRef(true);
-  useLayoutEffect(() => {
-    const el = log.current;
-    if (el && following.current) el.scrollTop = el.scrollHeight;
-  }, [chat.items]);
-
+  useEffect(() => box.current?.focus(), [chat.current]);
   const edit = (key: string): void => {
     const text = client.takeBack(key);
     if (text === undefined) return;
     setDraft(text);
     box.current?.focus();
   };
-
+  const unread = totalUnread(chat);
+  const about = conv === undefined ? '' : conv.kind === 'room' ? conv.topic || t.noTopic : t.privateWith(conv.name);
   return (
-    <section class="pane chat" aria-labelledby="chat-title">
-      <h2 id="chat-title">{t.chat}</h2>
-      <div class="chat-body">
-        <ol
-          class="log"
-          ref={log}
-          aria-live="polite"
-          aria-relevant="additions"
-          aria-labelledby="chat-title"
-          // Focusable so keyboard users can scroll the log.
-          tabIndex={0}
-          onScroll={(e) => {
-            const el = e.currentTarget;
-            following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-          }}
-        >
-          {chat.items.length === 0 && <li class="line empty">{t.emptyChat}</li>}
-          {chat.items.map((item) => (
-            <ChatLine key={item.key} item={item} t={t} lang={lang} fates={chat.fates} onRetry={() => client.retry(item.key)} onEdit={() => edit(item.key)} />
-          ))}
-        </ol>
-        <aside class="members" aria-labelledby="members-title">
-          <h3 id="members-title">{t.members(chat.members.length)}</h3>
-          <ul>
-            {chat.members.map((member) => (
-              <li key={member} data-name={member} class={member === chat.name ? 'me' : undefined}>
-                {member}
-                {member === chat.name && <span class="you"> ({t.you})</span>}
-              </li>
-            ))}
-          </ul>
-        </aside>
+    <section class={`pane chat${conv?.kind === 'dm' ? ' private' : ''}`} aria-labelledby="chat-title">
+      <div class="chat-head">
+        <button type="button" class="sidebar-toggle" aria-expanded={sidebarOpen} aria-controls="sidebar" onClick={onToggleSidebar}>
+          {t.sidebarToggle(unread)}
+        </button>
+        <h2 id="chat-title">{conv?.name ?? (chat.current !== null ? t.joining : t.chat)}</h2>
+        {conv && (
+          <p class={`topic${conv.kind === 'room' && conv.topic === '' ? ' none' : ''}`} title={about}>
+            {about}
+          </p>
+        )}
       </div>
-      <Composer t={t} lang={lang} chat={chat} client={client} draft={draft} setDraft={setDraft} box={box} />
+      {conv ? (
+        <ChatBody key={conv.key} t={t} lang={lang} chat={chat} conv={conv} client={client} onEdit={edit} />
+      ) : (
+        <p class="hint no-conversation">{chat.current !== null ? t.joining : t.noConversation}</p>
+      )}
+      <Composer t={t} lang={lang} chat={chat} client={client} draft={draft} setDraft={setDraft} box={box} disabled={conv === undefined} />
     </section>
   );
 }
 
-interface ChatLineProps {
-  readonly item: ChatItem;
+interface ChatBodyProps {
   readonly t: Texts;
   readonly lang: Lang;
-  readonly fates: FileFates;
-  readonly onRetry: () => void;
-  readonly onEdit: () => void;
+  readonly chat: ChatState;
+  readonly conv: Conversation;
+  readonly client: ChatClient;
+  readonly onEdit: (key: string) => void;
 }
 
-function ChatLine({ item, t, lang, fates, onRetry, onEdit }: ChatLineProps) {
-  const time = (
-    <time dateTime={new Date(item.at).toISOString()} title={formatTime(lang, item.at, 'full')}>
-      {formatTime(lang, item.at)}
-    </time>
-  );
-  switch (item.kind) {
-    case 'message':
-      return (
-        <li class={`line message${item.mine ? ' mine' : ''}${item.failed ? ' failed' : ''}`}>
-          {time}
-          <span class="who">{item.name}</span>
-          <span class="text">{item.text}</span>
-          {item.failed && (
-            <>
-              {/* The reason stays with the line: the composer's error is gone after the next send. */}
-              <span class="tag">
-                {t.notSent}: {errorText(lang, item.failed)}
-              </span>
-              {retryable(item.failed) && (
-                <button type="button" class="link retry" onClick={onRetry}>
-                  {t.sendAgain}
+/** The log and the member list of one conversation (remounted for each, so scrolling starts at its bottom). */
+function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
+  const log = useRef<HTMLOListElement>(null);
+  // Follow new lines only while the reader is at the bottom; someone reading back is left alone.
+  const following = useRef(true);
+  // What the log looked like after the last render: a page added on top shifts it by the growth.
+  const shown = useRef<{ first: string | undefined; height: number }>({ first: undefined, height: 0 });
+  useLayoutEffect(() => {
+    const el = log.current;
+    if (!el) return;
+    const first = conv.items[0]?.key;
+    if (following.current) el.scrollTop = el.scrollHeight;
+    else if (shown.current.first !== undefined && first !== shown.current.first) el.scrollTop += el.scrollHeight - shown.current.height;
+    shown.current = { first, height: el.scrollHeight };
+    // A log too short to scroll never reaches "the top" by scrolling: ask for the page above now.
+    if (conv.more && !conv.loading && el.scrollHeight <= el.clientHeight) client.loadOlder();
+  }, [conv.items, conv.more, conv.loading, client]);
+
+  // A search result opened here: bring its line into view.
+  useEffect(() => {
+    if (chat.highlight === null) return;
+    const line = log.current?.querySelector(`li[data-id="${chat.highlight}"]`);
+    if (!line) return;
+    following.current = false;
+    line.scrollIntoView({ block: 'center' });
+  }, [chat.highlight, conv.items]);
+
+  return (
+    <div class="chat-body">
+      <ol
+        class="log"
+        ref={log}
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-labelledby="chat-title"
+        aria-busy={conv.loading}
+        // Focusable so keyboard users can scroll the log.
+        tabIndex={0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+          if (el.scrollTop < NEAR_TOP_PX) client.loadOlder();
+        }}
+      >
+        {conv.loading && <li class="line empty older">{t.loadingOlder}</li>}
+        {conv.items.length === 0 && !conv.loading && <li class="line empty">{t.emptyChat}</li>}
+        {conv.items.map((item) => (
+          <ChatLine
+            key={item.key}
+            item={item}
+            t={t}
+            lang={lang}
+            fates={chat.fates}
+            highlighted={chat.highlight !== null && item.id === chat.highlight}
+            onRetry={() => client.retry(item.key)}
+            onEdit={() => onEdit(item.key)}
+            onJoin={(room) => client.join(room)}
+          />
+        ))}
+      </ol>
+      <aside class="members" aria-labelledby="members-title">
+        <h3 id="members-title">{t.members(conv.members.length)}</h3>
+        <ul>
+          {conv.members.map((member) => (
+            <li key={member} data-name={member} class={member === chat.name ? 'me' : undefined}>
+              {member === chat.name ? (
+                <>
+                  {member}
+                  <span class="you"> ({t.you})</span>
+                </>
+              ) : (
+                // Clicking a member starts (or opens) a private conversation with them.
+                <button type="button" class="link member" title={t.messageMember(member)} aria-label={t.messageMember(member)} onClick={() => client.openDm(member)}>
+                  {member}
                 </button>
               )}
-              <button type="button" class="link retry" onClick={onEdit}>
-                {t.edit}
-              </button>
-            </>
-          )}
-        </li>
-      );
-    case 'announce':
-      return (
-        <li class="line announce">
-          {time}
-          <span class="badge">{t.announcement}</span>
-          <span class="text">{item.text}</span>
-        </li>
-      );
-    case 'file':
-      return <FileLine item={item} t={t} fates={fates} time={time} />;
-    case 'reconnected':
-      return (
-        <li class="line notice local">
-          {time}
-          <span class="text">{t.reconnected}</span>
-        </li>
-      );
-    default:
-      return (
-        <li class={`line notice ${item.kind}`}>
-          {time}
-          <span class="text">{eventText(t, item)}</span>
-        </li>
-      );
-  }
-}
-
-/** A file notice: a download link named as the file, or a note that the file was deleted or moved since. */
-function FileLine({ item, t, fates, time }: { item: ChatItem; t: Texts; fates: FileFates; time: preact.JSX.Element }) {
-  const path = item.path ?? '';
-  const now = whereNow(fates, path);
-  return (
-    <li class={`line file${now === undefined ? ' deleted' : ''}`}>
-      {time}
-      <span class="text">
-        <FileIcon /> {t.shared(item.name ?? t.someone)}{' '}
-        {now === undefined ? (
-          <del class="path">{path}</del>
-        ) : (
-          <a href={fileUrl(now)} download={now.slice(now.lastIndexOf('/') + 1)}>
-            {path}
-          </a>
-        )}{' '}
-        ({formatSize(item.size ?? 0)})
-        {now === undefined && <span class="tag">{t.fileDeleted}</span>}
-        {now !== undefined && now !== path && <span class="tag moved">{t.fileMoved(now)}</span>}
-      </span>
-    </li>
+            </li>
+          ))}
+        </ul>
+      </aside>
+    </div>
   );
 }

@@ -1,12 +1,26 @@
-// The connection to /ws: open from page load (library changes arrive entered or not), entering, live events, auto-reconnect.
-import { freshHistory, markRefused, messageLength, toItem, type ChatItem } from './chat-items.js';
+// The connection to /ws: open from page load (library changes arrive entered or not), entering, rooms and conversations, auto-reconnect.
+import { applyAnswer, applyRefusal } from './chat-answers.js';
+import { applyWelcome, askNewest, type ApplyContext, type Applied } from './chat-apply.js';
+import { messageLength, type ChatItem } from './chat-items.js';
+import { INITIAL_CHAT, MAX_MESSAGE, currentConv, type ChatOptions, type ChatState, type LibraryListener } from './chat-state.js';
+import { append, dmKey, firstId, newDm, otherSide, patch, roomKey } from './conversations.js';
+import { ChatSocket } from './chat-socket.js';
 import { applyToFates, missingFiles } from './file-fates.js';
-import { INITIAL_CHAT, MAX_MESSAGE, type ChatOptions, type ChatState, type LibraryListener } from './chat-state.js';
 import type { ClientMessage, CloseCodes, LibraryChange, ServerMessage, WireError, WireEvent } from './protocol.js';
 import { clearSession, loadSession, saveSession, wsUrl } from './session.js';
 
 export type { ChatItem } from './chat-items.js';
-export { INITIAL_CHAT, MAX_MESSAGE, type ChatOptions, type ChatState, type ChatStatus, type LibraryListener } from './chat-state.js';
+export {
+  INITIAL_CHAT,
+  MAX_MESSAGE,
+  currentConv,
+  totalUnread,
+  type ChatOptions,
+  type ChatState,
+  type ChatStatus,
+  type Conversation,
+  type LibraryListener,
+} from './chat-state.js';
 
 // Typed against the server's constant, so a change there fails `tsc -p web` instead of drifting.
 const TAKEN_OVER: CloseCodes['takenOver'] = 4000;
@@ -16,28 +30,25 @@ const ENTER_CODES = new Set(['BAD_NAME', 'RESERVED_NAME', 'NAME_TAKEN', 'ALREADY
 /** The client side of `/ws`; the UI subscribes through `onChange` and {@link ChatClient.onLibrary}. */
 export class ChatClient {
   private state: ChatState = INITIAL_CHAT;
-  private socket: WebSocket | null = null;
+  private readonly socket: ChatSocket;
   /** The name we want to be in the room under; `auto` once the server has accepted it (re-entering). */
   private wanted: { name: string; resume?: string; auto: boolean } | null = null;
-  /** Texts of our own messages not yet seen in a replayed history (so a re-entry does not repeat them). */
-  private ownPending: string[] = [];
+  /** Per conversation: texts of our own messages not yet seen in a replayed history (so a re-entry does not repeat them). */
+  private readonly ownPending = new Map<string, string[]>();
+  /** Rooms the user asked to join: shown once joined. */
+  private readonly opening = new Set<string>();
+  private readonly context: ApplyContext;
   private readonly libraryListeners = new Set<LibraryListener>();
   private hellos = 0;
-  private retries = 0;
-  private retryTimer = 0;
-  private keepaliveTimer = 0;
-  private deadTimer = 0;
   private localSeq = 0;
   private started = false;
   private disposed = false;
-  private readonly url: string;
   private readonly options: Required<Omit<ChatOptions, 'url'>>;
 
   constructor(
     private readonly onChange: (state: ChatState) => void,
     options: ChatOptions = {},
   ) {
-    this.url = options.url ?? wsUrl();
     this.options = {
       maxItems: options.maxItems ?? 500,
       baseDelayMs: options.baseDelayMs ?? 500,
@@ -45,7 +56,19 @@ export class ChatClient {
       keepaliveMs: options.keepaliveMs ?? 25_000,
       deadMs: options.deadMs ?? 10_000,
     };
-    window.addEventListener('online', this.onOnline);
+    this.context = {
+      maxItems: this.options.maxItems,
+      ownPending: this.ownPending,
+      opening: this.opening,
+      historyMode: new Map(),
+      lastSaid: null,
+      nextKey: () => `local-${++this.localSeq}`,
+    };
+    this.socket = new ChatSocket(options.url ?? wsUrl(), this.options, {
+      onOpen: () => this.sendEnter(),
+      onFrame: (data) => this.onFrame(data),
+      onGone: (code) => this.socketGone(code),
+    });
   }
 
   /** Connect, and re-enter the room this tab was in before a reload, if any. */
@@ -57,7 +80,7 @@ export class ChatClient {
       this.wanted = { name: saved.name, resume: saved.resume, auto: true };
       this.update({ status: 'connecting' });
     }
-    this.connect();
+    this.socket.connect();
   }
 
   /** Library changes from every door, entered or not; returns the way to stop listening. */
@@ -66,17 +89,17 @@ export class ChatClient {
     return () => void this.libraryListeners.delete(listener);
   }
 
-  /** Enter the room as `name`; a refusal arrives as `enterError`. */
+  /** Enter the chat (into #lobby) as `name`; a refusal arrives as `enterError`. */
   enter(name: string): void {
     if (this.state.status === 'in') return;
     this.wanted = { name, auto: false };
     this.update({ status: 'connecting', enterError: null });
-    if (this.socket === null) this.connect();
-    else if (this.socket.readyState === WebSocket.OPEN) this.sendEnter();
+    if (!this.socket.exists) this.socket.connect();
+    else if (this.socket.open) this.sendEnter();
     // Otherwise the socket is still opening: its `open` handler sends the enter.
   }
 
-  /** Send a message; false (with `sayError` set, the text left to the caller) when it cannot go. */
+  /** Send a message to the room or conversation on screen; false (with `sayError` set, the text left to the caller) when it cannot go. */
   say(text: string): boolean {
     const length = messageLength(text);
     if (length > MAX_MESSAGE) {
@@ -84,14 +107,21 @@ export class ChatClient {
       this.update({ sayError: { code: 'MESSAGE_TOO_LONG', message: `a message is at most ${MAX_MESSAGE} characters (this one has ${length})` } });
       return false;
     }
-    if (this.state.status !== 'in' || this.socket?.readyState !== WebSocket.OPEN) {
+    if (!this.online()) {
       this.update({ sayError: { code: 'NOT_CONNECTED', message: 'not connected to the server; wait a moment' } });
       return false;
     }
-    this.send({ type: 'say', text });
-    this.ownPending = [...this.ownPending.slice(-99), text];
-    const item: ChatItem = { key: `own-${++this.localSeq}`, kind: 'message', at: Date.now(), name: this.state.name ?? '', text, mine: true };
-    this.update({ sayError: null, items: this.trim([...this.state.items, item]) });
+    const conv = currentConv(this.state);
+    if (!conv) {
+      this.update({ sayError: { code: 'NO_ROOM', message: 'open a room or a conversation first' } });
+      return false;
+    }
+    this.send(conv.kind === 'room' ? { type: 'say', text, room: conv.name } : { type: 'say', text, to: conv.name });
+    this.context.lastSaid = conv.key;
+    const pending = this.ownPending.get(conv.key) ?? [];
+    this.ownPending.set(conv.key, [...pending.slice(-99), text]);
+    const item: ChatItem = { key: `own-${++this.localSeq}`, kind: conv.kind === 'room' ? 'message' : 'dm', at: Date.now(), name: this.state.name ?? '', text, mine: true };
+    this.update({ sayError: null, convs: patch(this.state.convs, conv.key, (c) => append(c, item, true, this.options.maxItems)) });
     return true;
   }
 
@@ -102,72 +132,131 @@ export class ChatClient {
 
   /** Send a refused message again: its line moves to the end as a new message. */
   retry(key: string): void {
-    const item = this.state.items.find((i) => i.key === key);
-    if (!item?.failed || item.text === undefined) return;
+    const conv = currentConv(this.state);
+    const item = conv?.items.find((i) => i.key === key);
+    if (!conv || !item?.failed || item.text === undefined) return;
     // Only once it is sent again: offline, the refused line stays (and `sayError` says why).
-    if (this.say(item.text)) this.update({ items: this.state.items.filter((i) => i !== item) });
+    if (this.say(item.text)) this.update({ convs: patch(this.state.convs, conv.key, (c) => ({ ...c, items: c.items.filter((i) => i.key !== key) })) });
   }
 
   /** Take a refused message off the log to edit it; returns its text. */
   takeBack(key: string): string | undefined {
-    const item = this.state.items.find((i) => i.key === key);
-    if (!item?.failed) return undefined;
-    this.update({ items: this.state.items.filter((i) => i !== item), sayError: null });
+    const conv = currentConv(this.state);
+    const item = conv?.items.find((i) => i.key === key);
+    if (!conv || !item?.failed) return undefined;
+    this.update({ convs: patch(this.state.convs, conv.key, (c) => ({ ...c, items: c.items.filter((i) => i !== item) })), sayError: null });
     return item.text;
   }
 
-  /** Leave the room (the connection stays open: library changes, entering again). */
+  /** Put a room or conversation on screen: its unread count clears; a conversation loads its history the first time. */
+  open(key: string): void {
+    const conv = this.state.convs.find((c) => c.key === key);
+    if (!conv) return;
+    let opened = { ...conv, unread: 0 };
+    if (!conv.loaded && conv.kind === 'dm' && this.online()) {
+      opened = { ...opened, loading: true, loaded: true };
+      this.send(askNewest(this.context, conv));
+    }
+    this.update({
+      current: key,
+      lastRoom: conv.kind === 'room' ? conv.name : this.state.lastRoom,
+      convs: patch(this.state.convs, key, () => opened),
+      sayError: null,
+      highlight: null,
+    });
+  }
+
+  /** Open the conversation with `name` (started here if there is none yet). */
+  openDm(name: string): void {
+    const key = dmKey(name);
+    if (!this.state.convs.some((c) => c.key === key)) this.update({ convs: [...this.state.convs, newDm(name, this.state.name ?? '')] });
+    this.open(key);
+  }
+
+  /**
+   * Join (or create) a room, and show it once joined: `#room`, or `#room KEY` for a room with a
+   * key; a name typed without `#` gets one. A room we are in already just comes on screen.
+   */
+  join(input: string): void {
+    const [first = '', key] = input.trim().split(/\s+/u);
+    if (first === '') return;
+    const room = first.startsWith('#') ? first : `#${first}`;
+    if (this.state.convs.some((c) => c.key === roomKey(room))) {
+      this.open(roomKey(room));
+      return;
+    }
+    this.opening.add(roomKey(room));
+    this.send(key === undefined ? { type: 'join', room } : { type: 'join', room, key });
+    this.update({ roomError: null });
+  }
+
+  /** Leave one room (the connection and the other rooms stay). */
+  part(room: string): void {
+    this.send({ type: 'part', room });
+  }
+
+  /** Open (and ask for) or close the list of rooms one may join. */
+  browse(show: boolean): void {
+    if (show) this.send({ type: 'rooms' });
+    this.update({ directory: show ? (this.state.directory ?? []) : null });
+  }
+
+  /** Search what we may read; the answer shows in the sidebar. */
+  search(query: string): void {
+    const q = query.trim();
+    if (q === '') return;
+    this.send({ type: 'search', query: q });
+    this.update({ search: { query: q, results: null, error: null } });
+  }
+
+  /** Close the search results. */
+  closeSearch(): void {
+    this.update({ search: null });
+  }
+
+  /** Show where a search result was said: its room (joined if we are not in it) or conversation. */
+  openResult(event: WireEvent): void {
+    const me = this.state.name ?? '';
+    if (event.kind === 'dm') this.openDm(otherSide(event, me));
+    else if (event.room !== undefined) this.join(event.room);
+    else return;
+    this.update({ highlight: event.id });
+  }
+
+  /** The line a search result pointed at has been shown. */
+  clearHighlight(): void {
+    if (this.state.highlight !== null) this.update({ highlight: null });
+  }
+
+  /** Ask for the page of history above the log on screen (scrolled to the top); nothing when there is none or one is coming. */
+  loadOlder(): void {
+    const conv = currentConv(this.state);
+    const before = conv ? firstId(conv) : undefined;
+    if (!conv || !conv.more || conv.loading || before === undefined || !this.online()) return;
+    this.context.historyMode.set(conv.key, 'page');
+    this.send(conv.kind === 'room' ? { type: 'history', room: conv.name, before } : { type: 'history', with: conv.name, before });
+    this.update({ convs: patch(this.state.convs, conv.key, (c) => ({ ...c, loading: true })) });
+  }
+
+  /** Leave the chat, every room (the connection stays open: library changes, entering again). */
   leave(): void {
-    if (this.state.status === 'in' && this.socket?.readyState === WebSocket.OPEN) this.send({ type: 'leave' });
+    if (this.online()) this.send({ type: 'leave' });
     this.wanted = null;
-    this.ownPending = [];
+    this.forget();
     clearSession();
-    this.stopKeepalive();
+    this.socket.stopKeepalive();
     this.update(INITIAL_CHAT);
   }
 
   /** Close everything (the page is going away). */
   dispose(): void {
     this.disposed = true;
-    window.removeEventListener('online', this.onOnline);
-    window.clearTimeout(this.retryTimer);
-    this.stopKeepalive();
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close();
+    this.socket.dispose();
   }
 
-  private connect(): void {
-    window.clearTimeout(this.retryTimer);
-    if (this.disposed) return;
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(this.url);
-    } catch {
-      this.socketGone();
-      return;
-    }
-    this.socket = socket;
-    // Each handler first checks the socket is still the current one: a replaced socket's late events are noise.
-    socket.addEventListener('open', () => {
-      if (this.socket === socket && this.wanted) this.sendEnter();
-    });
-    socket.addEventListener('message', (e: MessageEvent) => {
-      if (this.socket === socket) this.onFrame(e.data);
-    });
-    socket.addEventListener('close', (e: CloseEvent) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      if (e.code === TAKEN_OVER) this.takenOver();
-      this.socketGone();
-    });
-    // An `error` is always followed by `close`, which does the work.
-  }
-
-  /** The socket is gone: connect again with backoff (in the room or not: library changes need it too). */
-  private socketGone(): void {
-    this.stopKeepalive();
-    if (this.disposed) return;
+  /** The socket is gone (a new one is on its way): say so, in the chat or on the name form. */
+  private socketGone(code: number): void {
+    if (code === TAKEN_OVER) this.takenOver();
     if (this.wanted && !this.wanted.auto) {
       // The user's own first try could not reach the server: say so on the name form.
       this.wanted = null;
@@ -175,25 +264,15 @@ export class ChatClient {
     } else if (this.wanted) {
       this.update({ status: 'reconnecting' });
     }
-    const { baseDelayMs, maxDelayMs } = this.options;
-    // Exponential backoff with jitter, so a restarted server is not hit by every browser at once.
-    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** this.retries) * (0.75 + Math.random() / 2);
-    this.retries = Math.min(this.retries + 1, 10);
-    this.retryTimer = window.setTimeout(() => this.connect(), delay);
   }
 
   /** Another tab of ours resumed the name with our token: stay out of the room, or the two would take turns. */
   private takenOver(): void {
     this.wanted = null;
-    this.ownPending = [];
+    this.forget();
     clearSession();
     this.update({ ...INITIAL_CHAT, enterError: { code: 'TAKEN_OVER', message: 'you entered the room from another tab or window' } });
   }
-
-  private readonly onOnline = (): void => {
-    // The network is back: try at once rather than waiting out the backoff.
-    if (this.socket === null && !this.disposed) this.connect();
-  };
 
   private sendEnter(): void {
     const wanted = this.wanted;
@@ -202,11 +281,10 @@ export class ChatClient {
   }
 
   private send(message: ClientMessage): void {
-    this.socket?.send(JSON.stringify(message));
+    this.socket.send(message);
   }
 
   private onFrame(data: unknown): void {
-    window.clearTimeout(this.deadTimer); // any frame proves the connection is alive
     if (typeof data !== 'string') return;
     let message: ServerMessage;
     try {
@@ -214,51 +292,40 @@ export class ChatClient {
     } catch {
       return; // not ours to crash on: the server's codec is tested, a stray frame is ignored
     }
-    switch (message.type) {
-      case 'hello':
-        this.retries = 0;
-        // Changes made while we had no connection were never sent to us: listeners list again.
-        if (++this.hellos > 1) this.libraryListeners.forEach((listener) => listener(null));
-        // "Cannot reach the server" is no longer true once it says hello.
-        if (this.state.enterError?.code === 'NETWORK') this.update({ enterError: null });
-        break;
-      case 'welcome':
-        this.onWelcome(message);
-        break;
-      case 'event':
-        this.onEvent(message.event);
-        break;
-      case 'library':
-        this.onLibraryChange(message.change);
-        break;
-      case 'members':
-        if (this.state.status === 'in') this.update({ members: [...message.members] });
-        break;
-      case 'error':
-        this.onError(message);
-        break;
-      default:
-        break; // left: nothing to do (leave() has already reset the state)
+    if (message.type === 'library') {
+      this.onLibraryChange(message.change);
+      return;
     }
+    if (message.type === 'hello') {
+      this.socket.resetBackoff();
+      // Changes made while we had no connection were never sent to us: listeners list again.
+      if (++this.hellos > 1) this.libraryListeners.forEach((listener) => listener(null));
+      // "Cannot reach the server" is no longer true once it says hello.
+      if (this.state.enterError?.code === 'NETWORK') this.update({ enterError: null });
+      return;
+    }
+    if (message.type === 'error') {
+      this.onError(message);
+      return;
+    }
+    if (message.type === 'welcome') {
+      this.onWelcome(message);
+      return;
+    }
+    // Everything else is about being in the chat: late answers after leave() are noise.
+    if (this.state.status === 'idle') return;
+    this.apply(applyAnswer(this.state, message, this.context));
   }
 
   private onWelcome(message: Extract<ServerMessage, { type: 'welcome' }>): void {
-    const reentry = this.state.status === 'reconnecting' || this.state.items.length > 0;
     this.wanted = { name: message.name, resume: message.resume, auto: true };
     saveSession(message.name, message.resume);
-    this.retries = 0;
-    const fresh = freshHistory(this.state.items, message.history, message.name, this.ownPending);
-    if (reentry) fresh.push({ key: `local-${++this.localSeq}`, kind: 'reconnected', at: Date.now() });
-    this.update({
-      status: 'in',
-      name: message.name,
-      members: [...message.members],
-      items: this.trim([...this.state.items, ...fresh]),
-      enterError: null,
-      // Not connected is over: the error said so, and it is no longer true.
-      sayError: this.state.sayError?.code === 'NOT_CONNECTED' ? null : this.state.sayError,
-    });
-    this.startKeepalive();
+    this.socket.resetBackoff();
+    const before = new Set(this.state.convs.flatMap((c) => c.items.map((i) => i.key)));
+    this.apply(applyWelcome(this.state, message, this.context));
+    // The answer to a bare `who` (everyone connected) is ignored: it only proves the connection alive.
+    this.socket.startKeepalive({ type: 'who' });
+    const fresh = this.state.convs.flatMap((c) => c.items.filter((i) => !before.has(i.key)));
     void this.checkNoticedFiles(fresh);
   }
 
@@ -274,79 +341,51 @@ export class ChatClient {
   }
 
   private onLibraryChange(change: LibraryChange): void {
-    const noticed = this.state.items.flatMap((i) => (i.kind === 'file' && i.path !== undefined ? [i.path] : []));
+    const noticed = this.state.convs.flatMap((c) => c.items.flatMap((i) => (i.kind === 'file' && i.path !== undefined ? [i.path] : [])));
     const fates = applyToFates(this.state.fates, noticed, change);
     if (fates !== this.state.fates) this.update({ fates });
     this.libraryListeners.forEach((listener) => listener(change));
   }
 
-  private onEvent(event: WireEvent): void {
-    if (this.state.status === 'idle') return; // after leave(), before the server's `left`
-    let { members, fates } = this.state;
-    if (event.kind === 'join' && event.name !== undefined && !members.includes(event.name)) members = [...members, event.name];
-    if (event.kind === 'leave') members = members.filter((m) => m !== event.name);
-    if (event.kind === 'closing') members = [];
-    if (event.kind === 'file' && event.path !== undefined && fates.has(event.path)) {
-      // A new file at a path an older notice named: that notice's link works again.
-      const next = new Map(fates);
-      next.delete(event.path);
-      fates = next;
-    }
-    this.update({ members, fates, items: this.trim([...this.state.items, toItem(event)]) });
-  }
-
   private onError(message: Extract<ServerMessage, { type: 'error' }>): void {
     const error: WireError = { code: message.code, message: message.message };
-    if (message.about === 'enter' || (message.about === undefined && ENTER_CODES.has(message.code))) {
+    const about = message.about;
+    if (about === 'enter' || (about === undefined && ENTER_CODES.has(message.code))) {
       // Refused entry. After a reconnect (auto) the name is lost too: back to the name form with the reason.
       const auto = this.wanted?.auto === true;
       this.wanted = null;
+      this.forget();
       clearSession();
-      this.stopKeepalive();
+      this.socket.stopKeepalive();
       this.update(auto ? { ...INITIAL_CHAT, enterError: error } : { status: 'idle', enterError: error });
       return;
     }
-    if (message.code === 'NOT_IN_ROOM' && this.wanted?.auto) {
+    if (this.state.status === 'idle') return;
+    if (message.code === 'NOT_IN_ROOM' && this.wanted?.auto && /enter/iu.test(message.message)) {
       // The server dropped us while this socket stayed up (a timeout): enter again with the same name.
       this.update({ status: 'reconnecting' });
       this.sendEnter();
       return;
     }
-    if (message.about === 'who') return; // a keepalive answer; not the user's business
-    const marked = markRefused(this.state.items, error);
-    if (marked.text !== undefined) {
-      // Never stored, so no replayed history will carry it: stop expecting it there.
-      const pending = this.ownPending.lastIndexOf(marked.text);
-      if (pending >= 0) this.ownPending.splice(pending, 1);
-    }
-    this.update({ sayError: error, items: marked.items });
+    this.update(applyRefusal(this.state, error, about, this.context));
   }
 
-  private startKeepalive(): void {
-    this.stopKeepalive();
-    // Browsers hide WebSocket pings, and a silently dead network can keep a socket "open" for minutes:
-    // ask `who` now and then, and treat a missing answer as a lost connection.
-    this.keepaliveTimer = window.setInterval(() => {
-      const socket = this.socket;
-      if (socket?.readyState !== WebSocket.OPEN) return;
-      this.send({ type: 'who' });
-      window.clearTimeout(this.deadTimer);
-      this.deadTimer = window.setTimeout(() => {
-        if (this.socket !== socket) return;
-        this.socket = null;
-        socket.close();
-        this.socketGone();
-      }, this.options.deadMs);
-    }, this.options.keepaliveMs);
+  /** Apply an answer: the new state, then the requests it calls for. */
+  private apply(applied: Applied): void {
+    this.update(applied.state);
+    for (const message of applied.send) this.send(message);
   }
 
-  private stopKeepalive(): void {
-    window.clearInterval(this.keepaliveTimer);
-    window.clearTimeout(this.deadTimer);
+  /** Drop what belongs to the member we were (left, refused, taken over). */
+  private forget(): void {
+    this.ownPending.clear();
+    this.opening.clear();
+    this.context.historyMode.clear();
+    this.context.lastSaid = null;
   }
 
-  private trim(items: ChatItem[]): ChatItem[] {
-    return items.length > this.options.maxItems ? items.slice(items.length - this.options.maxItems) : items;
+  private online(): boolean {
+    return this.state.status === 'in' && this.socket.open;
   }
 
   private update(patch: Partial<ChatState>): void {

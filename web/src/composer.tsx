@@ -17,10 +17,12 @@ export interface ComposerProps {
   readonly draft: string;
   readonly setDraft: (text: string) => void;
   readonly box: Ref<HTMLTextAreaElement>;
+  /** Nothing on screen to write to. */
+  readonly disabled?: boolean;
 }
 
 /** The composer; the draft lives in the chat pane, so a refused line can be put back here to edit. */
-export function Composer({ t, lang, chat, client, draft, setDraft, box }: ComposerProps) {
+export function Composer({ t, lang, chat, client, draft, setDraft, box, disabled = false }: ComposerProps) {
   const length = messageLength(draft);
   const over = length > MAX_MESSAGE;
   // "Too long" is over once the text is short enough again; the error must not outlive that.
@@ -62,7 +64,7 @@ export function Composer({ t, lang, chat, client, draft, setDraft, box }: Compos
           }
         }}
       />
-      <button type="submit" class="primary" disabled={chat.status !== 'in'}>
+      <button type="submit" class="primary" disabled={chat.status !== 'in' || disabled}>
         {t.send}
       </button>
       {length >= COUNTER_FROM && (

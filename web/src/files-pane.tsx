@@ -16,12 +16,14 @@ export interface FilesPaneProps {
   readonly lang: Lang;
   /** Our room name, sent with uploads so the file notice names us; null: not in the room (anonymous). */
   readonly member: string | null;
+  /** The room on screen (or last on screen): uploads are shared into it; null: the server's default, #lobby. */
+  readonly room: string | null;
   /** Library changes from every door (the chat connection's); returns the way to stop listening. */
   readonly subscribe: (listener: LibraryListener) => () => void;
 }
 
 /** The shared library, one folder at a time. */
-export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
+export function FilesPane({ t, lang, member, room, subscribe }: FilesPaneProps) {
   const [dir, setDirState] = useState(dirOfLocation);
   const [entries, setEntries] = useState<readonly FileEntry[] | null>(null);
   const [error, setError] = useState<WireError | null>(null);
@@ -127,6 +129,7 @@ export function FilesPane({ t, lang, member, subscribe }: FilesPaneProps) {
 
   const uploads = useUploads(
     member,
+    room,
     (where, name) => shown.current.dir === where && (shown.current.entries ?? []).some((e) => e.name === name),
     (result) => {
       succeeded();

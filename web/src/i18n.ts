@@ -74,6 +74,40 @@ const en = {
   anonymousHint: 'Not in the chat: your uploads are announced as from "someone". Enter the room to be named.',
   enterAside: 'Browse and download files without a name; enter the room to chat.',
   progressLabel: (name: string) => `Upload of ${name}`,
+  rooms: 'Rooms',
+  conversations: 'Conversations',
+  noConversations: 'Click a member to talk privately.',
+  sidebarLabel: 'Rooms and conversations',
+  sidebarToggle: (unread: number) => (unread > 0 ? `Rooms (${unread} unread)` : 'Rooms'),
+  joinLabel: 'Join or create a room',
+  joinPlaceholder: '#room',
+  joinHint: '#name, or #name KEY for a room with a key',
+  joinButton: 'Join',
+  partLabel: (room: string) => `Leave ${room}`,
+  browse: 'Browse rooms',
+  roomSize: (n: number) => (n === 1 ? '1 member' : `${n} members`),
+  joinedMark: 'joined',
+  noRooms: 'No rooms to show.',
+  searchLabel: 'Search messages',
+  searchPlaceholder: 'Search messages…',
+  searchButton: 'Search',
+  searching: 'Searching…',
+  searchResults: (n: number, query: string) => `${n === 1 ? '1 result' : `${n} results`} for “${query}”`,
+  closeSearch: 'Close the search results',
+  privately: 'private',
+  unread: (n: number) => `${n} unread`,
+  messageMember: (name: string) => `Talk privately with ${name}`,
+  privateWith: (name: string) => `Private conversation with ${name}`,
+  noTopic: 'No topic',
+  topicSet: (name: string, topic: string) => `${name} set the topic: ${topic}`,
+  topicCleared: (name: string) => `${name} cleared the topic`,
+  renamed: (from: string, to: string) => `${from} is now known as ${to}`,
+  modeChanged: (name: string, change: string) => `${name} set mode ${change}`,
+  invited: (name: string, room: string) => `${name} invites you to ${room}`,
+  loadingOlder: 'Loading older messages…',
+  historyStart: 'The beginning of the history.',
+  noConversation: 'You are in no room. Join one from the list of rooms.',
+  joining: 'Joining…',
 };
 
 /** Every UI text; both languages have the same keys. */
@@ -149,6 +183,40 @@ const zh: Texts = {
   anonymousHint: '您未进入聊天室：上传会显示为"有人"分享。进入聊天室即可署名。',
   enterAside: '不需要姓名也可以浏览和下载文件；进入聊天室即可聊天。',
   progressLabel: (name) => `上传 ${name}`,
+  rooms: '聊天室',
+  conversations: '私聊',
+  noConversations: '点击成员即可私聊。',
+  sidebarLabel: '聊天室和私聊',
+  sidebarToggle: (unread) => (unread > 0 ? `聊天室（${unread} 条未读）` : '聊天室'),
+  joinLabel: '加入或创建聊天室',
+  joinPlaceholder: '#聊天室',
+  joinHint: '#名称；有密码的聊天室：#名称 密码',
+  joinButton: '加入',
+  partLabel: (room) => `离开 ${room}`,
+  browse: '浏览聊天室',
+  roomSize: (n) => `${n} 人`,
+  joinedMark: '已加入',
+  noRooms: '没有可显示的聊天室。',
+  searchLabel: '搜索消息',
+  searchPlaceholder: '搜索消息…',
+  searchButton: '搜索',
+  searching: '正在搜索…',
+  searchResults: (n, query) => `“${query}”的搜索结果：${n} 条`,
+  closeSearch: '关闭搜索结果',
+  privately: '私聊',
+  unread: (n) => `${n} 条未读`,
+  messageMember: (name) => `与 ${name} 私聊`,
+  privateWith: (name) => `与 ${name} 的私聊`,
+  noTopic: '没有主题',
+  topicSet: (name, topic) => `${name} 将主题设为：${topic}`,
+  topicCleared: (name) => `${name} 清除了主题`,
+  renamed: (from, to) => `${from} 改名为 ${to}`,
+  modeChanged: (name, change) => `${name} 设置了模式 ${change}`,
+  invited: (name, room) => `${name} 邀请您加入 ${room}`,
+  loadingOlder: '正在加载更早的消息…',
+  historyStart: '以上是全部历史记录。',
+  noConversation: '您不在任何聊天室中。请从聊天室列表加入一个。',
+  joining: '正在加入…',
 };
 
 /** The texts of a language. */
@@ -215,6 +283,7 @@ const ZH_ERRORS: Record<string, string> = {
   NETWORK: '无法连接服务器',
   NOT_CONNECTED: '尚未连接服务器，请稍候',
   TAKEN_OVER: '您已在另一个窗口中进入聊天室',
+  NO_ROOM: '请先打开一个聊天室或私聊',
 };
 
 /** A refusal as the UI shows it: the server's English reason, or the Chinese text for its code. */
@@ -226,9 +295,17 @@ export function errorText(lang: Lang, error: { code: string; message: string }):
   return `${error.code}: ${error.message}`;
 }
 
-/** The plain text of an event that has no special rendering (used for join, leave, closing). */
-export function eventText(t: Texts, event: { readonly kind: string; readonly name?: string }): string {
+/** The plain text of an event that has no special rendering (join, leave, topic, rename, mode, invite, closing). */
+export function eventText(t: Texts, event: { readonly kind: string; readonly name?: string; readonly to?: string; readonly text?: string; readonly room?: string }): string {
   switch (event.kind) {
+    case 'topic':
+      return event.text ? t.topicSet(event.name ?? '', event.text) : t.topicCleared(event.name ?? '');
+    case 'rename':
+      return t.renamed(event.name ?? '', event.to ?? '');
+    case 'mode':
+      return t.modeChanged(event.name ?? '', event.text ?? '');
+    case 'invite':
+      return t.invited(event.name ?? '', event.room ?? '');
     case 'join':
       return t.joined(event.name ?? '');
     case 'leave':

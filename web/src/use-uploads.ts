@@ -24,18 +24,19 @@ export type Answer = 'replace' | 'both' | 'cancel';
 export const FINISHED_ROW_MS = 4000;
 
 /**
- * The upload queue of the files pane. `exists(dir, name)` says whether the folder shown has that
+ * The upload queue of the files pane; uploads are named as `member` and shared into `room` (as they
+ * are when each one starts). `exists(dir, name)` says whether the folder shown has that
  * name (asked before sending anything); `onDone` runs with the server's answer after each success.
  */
-export function useUploads(member: string | null, exists: (dir: string, name: string) => boolean, onDone: (result: UploadResult) => void) {
+export function useUploads(member: string | null, room: string | null, exists: (dir: string, name: string) => boolean, onDone: (result: UploadResult) => void) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const handles = useRef(new Map<number, UploadHandle>());
   const files = useRef(new Map<number, File>());
   const timers = useRef(new Set<number>());
   const nextId = useRef(0);
   // Read at upload time, so the callbacks below never need to be recreated.
-  const latest = useRef({ member, exists, onDone });
-  latest.current = { member, exists, onDone };
+  const latest = useRef({ member, room, exists, onDone });
+  latest.current = { member, room, exists, onDone };
 
   const patch = useCallback((id: number, change: Partial<UploadItem>): void => {
     setItems((list) => list.map((u) => (u.id === id ? { ...u, ...change } : u)));
@@ -60,7 +61,8 @@ export function useUploads(member: string | null, exists: (dir: string, name: st
     const file = files.current.get(id);
     if (!file) return;
     patch(id, { state: 'running', path, name: path.slice(path.lastIndexOf('/') + 1), sent: 0, total: file.size, error: undefined });
-    const handle = uploadFile(path, file, latest.current.member, (sent, total) => patch(id, { sent, total }), mode !== 'replace');
+    const { member: who, room: where } = latest.current;
+    const handle = uploadFile(path, file, { member: who, room: where }, (sent, total) => patch(id, { sent, total }), mode !== 'replace');
     handles.current.set(id, handle);
     handle.done
       .then(

@@ -1,0 +1,81 @@
+// Answers to the chat client's requests (joined, parted, members, rooms, history, results, conversations) and refusals of them.
+import { applyConversations, applyEvent, applyHistory, applyJoined, applyParted, type ApplyContext, type Applied } from './chat-apply.js';
+import { markRefused, type ChatItem } from './chat-items.js';
+import type { ChatState } from './chat-state.js';
+import { patch, roomKey } from './conversations.js';
+import type { ServerMessage, WireError } from './protocol.js';
+
+/** Server messages that only mean something once entered. */
+export type ChatAnswer = Exclude<ServerMessage, { type: 'library' | 'hello' | 'error' | 'welcome' }>;
+
+// Requests about rooms whose refusals show in the sidebar.
+const ROOM_REQUESTS = new Set(['join', 'part', 'topic', 'rooms']);
+
+/** Apply an answer or a live event. */
+export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyContext): Applied {
+  const done = (next: ChatState): Applied => ({ state: next, send: [] });
+  switch (message.type) {
+    case 'joined':
+      return applyJoined(state, message, ctx);
+    case 'parted':
+      return done(applyParted(state, message.room));
+    case 'event': {
+      const event = message.event;
+      let { fates } = state;
+      if (event.kind === 'file' && event.path !== undefined && fates.has(event.path)) {
+        // A new file at a path an older notice named: that notice's link works again.
+        const next = new Map(fates);
+        next.delete(event.path);
+        fates = next;
+      }
+      return applyEvent({ ...state, fates }, event, ctx);
+    }
+    case 'members': {
+      // Only answers about a room: the keepalive's `who` (everyone connected) just proves we are alive.
+      if (message.room === undefined) return done(state);
+      const members = [...message.members];
+      return done({ ...state, convs: patch(state.convs, roomKey(message.room), (c) => ({ ...c, members })) });
+    }
+    case 'rooms':
+      return done(state.directory === null ? state : { ...state, directory: [...message.rooms] });
+    case 'history':
+      return done(applyHistory(state, message, ctx));
+    case 'results':
+      return done(state.search?.query === message.query ? { ...state, search: { ...state.search, results: [...message.events] } } : state);
+    case 'conversations':
+      return done(applyConversations(state, message));
+    case 'left':
+      return done(state); // leave() has already reset the state
+  }
+}
+
+/**
+ * A refused request other than `enter`: room requests say why in the sidebar, a search in its
+ * results, a history page stops the paging; anything else refused a message (RATE_LIMITED, ...),
+ * whose line is marked where it was said.
+ */
+export function applyRefusal(state: ChatState, error: WireError, about: string | undefined, ctx: ApplyContext): ChatState {
+  if (about === 'who' || about === 'conversations') return state; // background requests; not the user's business
+  if (about !== undefined && ROOM_REQUESTS.has(about)) {
+    // A refused join opens nothing (the next join the user asks for is the one to show).
+    if (about === 'join') ctx.opening.clear();
+    return { ...state, roomError: error };
+  }
+  if (about === 'search') return { ...state, search: { query: state.search?.query ?? '', results: [], error } };
+  if (about === 'history') {
+    // No more pages from there: stop asking (scrolling up again would only repeat the refusal).
+    ctx.historyMode.clear();
+    return { ...state, convs: state.convs.map((c) => (c.loading ? { ...c, loading: false, more: false } : c)) };
+  }
+  const key = ctx.lastSaid ?? state.current ?? '';
+  const conv = state.convs.find((c) => c.key === key);
+  if (!conv) return { ...state, sayError: error };
+  const marked: { items: ChatItem[]; text?: string } = markRefused(conv.items, error);
+  if (marked.text !== undefined) {
+    // Never stored, so no replayed history will carry it: stop expecting it there.
+    const pending = ctx.ownPending.get(key) ?? [];
+    const at = pending.lastIndexOf(marked.text);
+    if (at >= 0) pending.splice(at, 1);
+  }
+  return { ...state, sayError: error, convs: patch(state.convs, key, (c) => ({ ...c, items: marked.items })) };
+}
