@@ -13,6 +13,7 @@ import { closeAll, enterMembers, wsFanout, type WsFanoutResult } from './ws-fano
 import { startChild } from './spawn-server.js';
 import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
 import { concurrentRetr, curlRetr, curlStor } from './ftp-bench.js';
+import { roomsFanout, roomsFanoutFigures } from './rooms-fanout.js';
 
 const FANOUT_ROUNDS: Array<[number, number]> = [
   [20, 100],
@@ -28,6 +29,8 @@ const UPLOAD_TRIES = 3;
 const HTTP_SMALL = 10 * 1024 * 1024;
 const HTTP_CLIENTS = 300;
 const IDLE_MEMBERS = 10_000;
+/** Rooms case: 20 rooms of 10, one member in all 20, 50 messages from each room member. */
+const ROOMS = { rooms: 20, perRoom: 10, messages: 50 } as const;
 const IRC_ROUNDS: Array<[number, number]> = [
   [50, 200],
   [200, 50],
@@ -154,6 +157,14 @@ async function main(): Promise<void> {
       for (const [n, m] of IRC_ROUNDS) {
         const result = await ircFanout({ host: '127.0.0.1', port: server.ports.irc!, pid: server.pid }, n, m);
         rows.push({ bench: `irc fan-out ${n}x${m}`, figures: ircFanoutFigures(result) });
+      }
+    }
+    if (!only || only === 'rooms') {
+      // 20 rooms of 10 members each and one member in all of them (issue 11): IRC, then WebSocket.
+      for (const door of ['irc', 'ws'] as const) {
+        const port = door === 'irc' ? server.ports.irc! : server.ports.http!;
+        const result = await roomsFanout(door, { host: '127.0.0.1', port, pid: server.pid }, ROOMS.rooms, ROOMS.perRoom, ROOMS.messages);
+        rows.push({ bench: `${door} rooms ${ROOMS.rooms}x${ROOMS.perRoom}+1, ${ROOMS.messages} msgs`, figures: roomsFanoutFigures(result) });
       }
     }
     if (!only || only === 'ftp') {
