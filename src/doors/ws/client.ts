@@ -1,11 +1,11 @@
 // One WebSocket connection of the chat door: the socket, the member it speaks for, keepalive and abuse counters.
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import type { Member } from '../../core/room.js';
-import type { FanOutTarget } from './fanout.js';
+import type { Member } from '../../core/chat/types.js';
+import type { AudienceTarget } from './audience-fanout.js';
 
 /** One connection: the socket, and the member it speaks for once it has entered. */
-export class WsClient implements FanOutTarget {
+export class WsClient implements AudienceTarget {
   member: Member | undefined = undefined;
   /** The resume token handed out in the last `welcome`. */
   token: Buffer | undefined = undefined;
@@ -15,8 +15,8 @@ export class WsClient implements FanOutTarget {
   invalid = 0;
   /** Set when ws reports a protocol error (a frame too big, text not UTF-8...): no leave grace for a broken client. */
   broken = false;
-  slot = -1;
-  batchStart = 0;
+  fanTurn = 0;
+  fanOwed: (readonly number[])[] = [];
 
   constructor(
     readonly ws: WebSocket,

@@ -1,22 +1,40 @@
-// WebSocket chat codec, pure: validates client frames, renders room events, frames server text once.
+// WebSocket chat codec, pure: validates client frames (every field's type and bounds), encodes server messages, frames text once.
 import { NetroomError } from '../../core/errors.js';
-import { noticeText, type Lang } from '../../core/i18n.js';
-import type { LeaveReason, RoomEvent } from '../../core/room.js';
-import { storable, type StoredEvent } from '../../store/history.js';
-import type { ClientMessage, ServerMessage, WireEvent } from './messages.js';
+import { MAX_KEY_LENGTH } from '../../core/chat/modes.js';
+import { MAX_NAME_LENGTH } from '../../core/names.js';
+import { MAX_ROOM_NAME_LENGTH } from '../../core/chat/room-key.js';
+import { MAX_PAGE, type ClientMessage, type ServerMessage, type WireRoom } from './messages.js';
 
 /** Longest `resume` token accepted (ours are 24 characters); anything longer is not one of ours. */
 export const MAX_TOKEN_LENGTH = 128;
 
+/** Longest search query, in characters. */
+export const MAX_QUERY_LENGTH = 200;
+
+/** Events in a history page or search answer when the request gives no `limit`. */
+export const DEFAULT_PAGE = 50;
+
 /** The client message types, for validation and for the `about` of an error. */
-export const CLIENT_TYPES: readonly ClientMessage['type'][] = ['enter', 'say', 'who', 'leave'];
+export const CLIENT_TYPES: readonly ClientMessage['type'][] = [
+  'enter',
+  'say',
+  'join',
+  'part',
+  'topic',
+  'who',
+  'rooms',
+  'history',
+  'search',
+  'conversations',
+  'leave',
+];
 
 /** A decoded frame: a valid message, or the error to answer with (`about` when the type was known). */
 export type DecodeResult =
   | { readonly ok: true; readonly message: ClientMessage }
   | { readonly ok: false; readonly error: NetroomError; readonly about?: ClientMessage['type'] };
 
-function bad(message: string, about?: ClientMessage['type']): DecodeResult {
+function bad(message: string, about?: ClientMessage['type']): DecodeResult & { ok: false } {
   const error = new NetroomError('BAD_REQUEST', message);
   return about === undefined ? { ok: false, error } : { ok: false, error, about };
 }
@@ -25,45 +43,128 @@ function isClientType(value: unknown): value is ClientMessage['type'] {
   return typeof value === 'string' && (CLIENT_TYPES as readonly string[]).includes(value);
 }
 
+/** Thrown inside decoding only, caught at its end: a field that is not what the protocol says. */
+class FieldError extends Error {}
+
+type Fields = Record<string, unknown>;
+
 /**
- * Decode one incoming frame; never throws. Shapes are checked here (object, known `type`, field
- * types, token length); contents are the room's to judge (BAD_NAME, EMPTY_MESSAGE,
- * MESSAGE_TOO_LONG...), so a person gets the precise reason. Unknown extra fields are ignored, so
- * a newer client can add optional ones.
+ * A string field; absent (undefined or null) is `undefined` unless required. `max` bounds the
+ * length in UTF-16 units where the core would not (a key, a query): names, rooms and texts are the
+ * core's to judge, so a person gets the precise reason (BAD_ROOM, MESSAGE_TOO_LONG...), and the
+ * frame limit bounds them all anyway.
+ */
+function text(fields: Fields, key: string, required: true, max?: number): string;
+function text(fields: Fields, key: string, required: false, max?: number): string | undefined;
+function text(fields: Fields, key: string, required: boolean, max?: number): string | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null) {
+    if (required) throw new FieldError(`"${key}" is required (a string)`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw new FieldError(`"${key}" must be a string`);
+  if (max !== undefined && value.length > max) throw new FieldError(`"${key}" is at most ${max} characters`);
+  return value;
+}
+
+/** An optional whole-number field from `min` to `max`. */
+function count(fields: Fields, key: string, min: number, max: number): number | undefined {
+  const value = fields[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new FieldError(`"${key}" must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** Room names are checked by the core (BAD_ROOM); this only stops the absurd before it gets there. */
+const ROOM_FIELD_MAX = 4 * MAX_ROOM_NAME_LENGTH;
+const NAME_FIELD_MAX = 4 * MAX_NAME_LENGTH;
+
+/** Copy only the fields given, so a decoded message has no `undefined` properties. */
+function withOptional<M extends ClientMessage>(base: M, optional: Record<string, string | number | undefined>): M {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) out[key] = value;
+  return out as M;
+}
+
+/** The fields of one message type, checked. */
+function decodeFields(type: ClientMessage['type'], fields: Fields): ClientMessage {
+  switch (type) {
+    case 'enter': {
+      const name = text(fields, 'name', true);
+      const resume = fields.resume;
+      if (resume !== undefined && resume !== null && (typeof resume !== 'string' || resume.length > MAX_TOKEN_LENGTH)) {
+        throw new FieldError('"resume" must be the token of a welcome');
+      }
+      return withOptional({ type, name }, { resume: resume ?? undefined });
+    }
+    case 'say': {
+      const message = text(fields, 'text', true);
+      const room = text(fields, 'room', false, ROOM_FIELD_MAX);
+      const to = text(fields, 'to', false, NAME_FIELD_MAX);
+      if (room !== undefined && to !== undefined) throw new FieldError('say to a "room" or privately "to" a member, not both');
+      return withOptional({ type, text: message }, { room, to });
+    }
+    case 'join': {
+      const room = text(fields, 'room', true, ROOM_FIELD_MAX);
+      return withOptional({ type, room }, { key: text(fields, 'key', false, MAX_KEY_LENGTH) });
+    }
+    case 'part':
+      return { type, room: text(fields, 'room', true, ROOM_FIELD_MAX) };
+    case 'topic':
+      return { type, room: text(fields, 'room', true, ROOM_FIELD_MAX), topic: text(fields, 'topic', true) };
+    case 'who':
+      return withOptional({ type }, { room: text(fields, 'room', false, ROOM_FIELD_MAX) });
+    case 'history': {
+      const room = text(fields, 'room', false, ROOM_FIELD_MAX);
+      const other = text(fields, 'with', false, NAME_FIELD_MAX);
+      if (room !== undefined && other !== undefined) throw new FieldError('ask for the history of a "room" or of the conversation "with" a member, not both');
+      const before = count(fields, 'before', 1, Number.MAX_SAFE_INTEGER);
+      const limit = count(fields, 'limit', 1, MAX_PAGE);
+      return withOptional({ type }, { room, with: other, before, limit });
+    }
+    case 'search': {
+      const query = text(fields, 'query', true, MAX_QUERY_LENGTH);
+      if (query.trim() === '') throw new FieldError('"query" is empty: give words to look for');
+      return withOptional({ type, query }, { before: count(fields, 'before', 1, Number.MAX_SAFE_INTEGER), limit: count(fields, 'limit', 1, MAX_PAGE) });
+    }
+    case 'rooms':
+    case 'conversations':
+    case 'leave':
+      return { type };
+  }
+}
+
+/**
+ * Decode one incoming frame; never throws. Shapes are checked here (object, known `type`, every
+ * field's type, numbers' ranges, the lengths the core does not bound); contents are the core's to
+ * judge (BAD_NAME, BAD_ROOM, EMPTY_MESSAGE, MESSAGE_TOO_LONG...), so a person gets the precise
+ * reason. Unknown extra fields are ignored, so a newer client can add optional ones.
  */
 export function decodeClientMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): DecodeResult {
   if (isBinary) return bad('binary frames are not accepted: send one JSON object per text frame');
-  const text = Buffer.isBuffer(data)
+  const raw = Buffer.isBuffer(data)
     ? data.toString('utf8')
     : Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
       : Buffer.from(data).toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(raw);
   } catch {
     return bad('the frame is not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('a message must be a JSON object with a "type"');
-  const fields = value as Record<string, unknown>;
+  const fields = value as Fields;
   const type = fields.type;
   if (!isClientType(type)) {
     return bad(typeof type === 'string' ? `unknown type; expected one of ${CLIENT_TYPES.join(', ')}` : 'the message has no "type" string');
   }
-  switch (type) {
-    case 'enter': {
-      if (typeof fields.name !== 'string') return bad('"name" must be a string', type);
-      const resume = fields.resume;
-      if (resume === undefined || resume === null) return { ok: true, message: { type, name: fields.name } };
-      if (typeof resume !== 'string' || resume.length > MAX_TOKEN_LENGTH) return bad('"resume" must be the token of a welcome', type);
-      return { ok: true, message: { type, name: fields.name, resume } };
-    }
-    case 'say':
-      if (typeof fields.text !== 'string') return bad('"text" must be a string', type);
-      return { ok: true, message: { type, text: fields.text } };
-    case 'who':
-    case 'leave':
-      return { ok: true, message: { type } };
+  try {
+    return { ok: true, message: decodeFields(type, fields) };
+  } catch (err) {
+    return bad(err instanceof FieldError ? err.message : 'the message could not be read', type);
   }
 }
 
@@ -81,40 +182,24 @@ export function encodeEventMessage(eventJson: string): string {
  * A `welcome` message, exactly as encodeServerMessage would write it, around history events
  * already rendered as JSON: the door renders each event once, not once per person entering.
  */
-export function encodeWelcome(name: string, members: readonly string[], historyJson: readonly string[], resume: string): string {
-  return `{"type":"welcome","name":${JSON.stringify(name)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}],"resume":${JSON.stringify(resume)}}`;
+export function encodeWelcome(name: string, members: readonly string[], historyJson: readonly string[], resume: string, rooms: readonly WireRoom[]): string {
+  return `{"type":"welcome","name":${JSON.stringify(name)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}],"resume":${JSON.stringify(resume)},"rooms":${JSON.stringify(rooms)}}`;
 }
 
-/** A live room event on the wire; `id` is the history store's id when it has one (see the door). */
-export function wireEvent(lang: Lang, event: RoomEvent, id: number): WireEvent {
-  const notice = noticeText(lang, event);
-  const fields = storable(event);
-  if (fields === null) return { id, at: event.at, kind: 'closing', notice };
-  return { id, ...fields, notice };
+/** A `joined` message around history events already rendered as JSON. */
+export function encodeJoined(room: WireRoom, members: readonly string[], historyJson: readonly string[]): string {
+  return `{"type":"joined","room":${JSON.stringify(room)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}]}`;
 }
 
-/** A stored event (history) on the wire, with its notice rendered in the server's language now. */
-export function wireStored(lang: Lang, stored: StoredEvent): WireEvent {
-  return { ...stored, notice: noticeText(lang, asRoomEvent(stored)) };
+/** A `history` answer around events already rendered as JSON (`room` or `with` says whose). */
+export function encodeHistory(whose: { room: string } | { with: string }, eventsJson: readonly string[], more: boolean): string {
+  const head = 'room' in whose ? `"room":${JSON.stringify(whose.room)}` : `"with":${JSON.stringify(whose.with)}`;
+  return `{"type":"history",${head},"events":[${eventsJson.join(',')}],"more":${more}}`;
 }
 
-/** The RoomEvent a stored event came from, as far as noticeText needs it. */
-function asRoomEvent(s: StoredEvent): RoomEvent {
-  const base = { id: s.id, at: s.at };
-  switch (s.kind) {
-    case 'join':
-      return { ...base, kind: 'join', name: s.name ?? '' };
-    case 'message':
-      return { ...base, kind: 'message', name: s.name ?? '', text: s.text ?? '' };
-    case 'leave':
-      return { ...base, kind: 'leave', name: s.name ?? '', reason: (s.reason ?? 'quit') as LeaveReason };
-    case 'announce':
-      return { ...base, kind: 'announce', text: s.text ?? '' };
-    case 'file':
-      return s.name === undefined
-        ? { ...base, kind: 'file', path: s.path ?? '', size: s.size ?? 0 }
-        : { ...base, kind: 'file', name: s.name, path: s.path ?? '', size: s.size ?? 0 };
-  }
+/** A `results` answer around events already rendered as JSON. */
+export function encodeResults(query: string, eventsJson: readonly string[]): string {
+  return `{"type":"results","query":${JSON.stringify(query)},"events":[${eventsJson.join(',')}]}`;
 }
 
 const FIN_TEXT = 0x81; // RFC 6455 5.2: FIN + opcode 0x1 (text)

@@ -1,22 +1,24 @@
-// The WebSocket chat door: connections of `GET /ws` onto the room (protocol: messages.ts), composed of the modules beside it.
+// The WebSocket chat door: connections of `GET /ws` onto the chat (protocol: messages.ts), composed of the modules beside it.
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { VERSION } from '../../cli/version.js';
 import { NetroomError } from '../../core/errors.js';
-import type { LeaveReason, Member, RoomEvent } from '../../core/room.js';
+import { LOBBY, type ChatEvent, type LeaveReason, type Member } from '../../core/chat/types.js';
 import type { DoorContext } from '../door.js';
+import { AudienceFanOut } from './audience-fanout.js';
 import { decodeClientMessage, encodeEventMessage, encodeServerMessage, encodeWelcome, frameText } from './codec.js';
 import { WsClient } from './client.js';
-import { WsFanOut } from './fanout.js';
 import { RenderedHistory } from './history.js';
 import { WsKeepalive } from './keepalive.js';
 import { WsLibraryFeed } from './library-feed.js';
 import { CLOSE_CODES, type ClientMessage } from './messages.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
 import { WsReplies } from './replies.js';
+import { WsRequests } from './requests.js';
 import { WsSessions } from './sessions.js';
+import { wireEvent, wireLeave, wireRoom } from './wire.js';
 
 // Moved to options.ts; re-exported so importers of door.js keep working.
 export {
@@ -40,17 +42,24 @@ const CLOSE_GRACE_MS = 2000;
 
 /**
  * The WebSocket chat door. Behaviour beyond messages.ts:
+ * - `enter` connects the name server-wide and joins #lobby (Chat.enter); every other request acts
+ *   on the member's rooms and conversations (requests.ts). A request that names no room means
+ *   #lobby, so a client that only sends enter/say/who/leave works as it did with one room.
+ * - Chat events go to this door's members in the event's audience, each event rendered and framed
+ *   once (a quit once per room it touched, to that room's members), batched per turn
+ *   (audience-fanout.ts). The author of a join, message or part does not get it back (it has its
+ *   `joined`/`parted`); a direct message goes to both sides, the sender's other clients included.
  * - `enter` with the `resume` token of the live connection holding that name moves the member to
  *   the new connection: nobody sees a leave and a join; the old connection is closed with 4000
  *   (sessions.ts).
  * - A connection of a member that closes without `leave` (a reload, a network blip) keeps the
- *   member in the room for `leaveGraceMs`: `enter` with its token takes it back silently; after
- *   that the member leaves ('disconnect'). An explicit `leave`, a keepalive timeout (the peer has
- *   already had a whole ping interval to come back), a client dropped as too slow, abusive or for
- *   a protocol error, and the server closing all leave at once.
+ *   member connected, in all its rooms, for `leaveGraceMs`: `enter` with its token takes it back
+ *   silently; after that the member leaves ('disconnect'). An explicit `leave`, a keepalive
+ *   timeout (the peer has already had a whole ping interval to come back), a client dropped as too
+ *   slow, abusive or for a protocol error, and the server closing all leave at once.
  * - Every connection, entered or not, gets a `library` message for each change to the library
  *   (library-feed.ts): the web UI's file browser works without joining the chat.
- * - Event ids are the history store's ids when the store knows the event (history.ts).
+ * - Event ids are the history store's ids where the store keeps the event, 0 for live-only events.
  * - Protocol errors (bad JSON, unknown type, wrong field types, frames over `maxFrameBytes`) get
  *   an `error` and the connection stays, until `maxInvalidFrames` in a row (closed with 1008).
  * - A ping every `pingIntervalMs`; no pong by the next one and the member leaves (keepalive.ts).
@@ -59,11 +68,12 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   readonly name = 'ws';
   private readonly log: Logger;
   private readonly connections = new Set<WsClient>();
-  private readonly fanout: WsFanOut<WsClient>;
+  private readonly fanout: AudienceFanOut<WsClient>;
   private readonly sessions: WsSessions;
   private readonly history: RenderedHistory;
   private readonly keepalive: WsKeepalive;
   private readonly replies: WsReplies;
+  private readonly requests: WsRequests;
   private readonly feed: WsLibraryFeed;
   private readonly maxInvalidFrames: number;
   private readonly leaveGraceMs: number;
@@ -72,7 +82,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   readonly maxFrameBytes: number;
   readonly hardMaxFrameBytes: number;
   private unsubscribe: (() => void) | null = null;
-  /** Set by the room's closing event or by stop(): new connections are turned away. */
+  /** Set by the chat's closing event or by stop(): new connections are turned away. */
   private closed = false;
   private stopping: Promise<void> | null = null;
 
@@ -87,24 +97,25 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.leaveGraceMs = settings.leaveGraceMs;
     this.maxFrameBytes = settings.maxFrameBytes;
     this.hardMaxFrameBytes = settings.hardMaxFrameBytes;
-    this.fanout = new WsFanOut<WsClient>(settings.maxBufferedBytes, this.tooSlow);
-    this.sessions = new WsSessions(this.fanout, (name) => ctx.room.find(name));
+    this.fanout = new AudienceFanOut<WsClient>(settings.maxBufferedBytes, this.tooSlow);
+    this.sessions = new WsSessions(this.fanout, (name) => ctx.chat.find(name));
     this.history = new RenderedHistory(ctx.history, settings.historySize, ctx.lang, this.log);
     this.keepalive = new WsKeepalive(settings.pingIntervalMs, this.connections, this.timedOut);
     this.replies = new WsReplies(this.log, ctx.metrics, settings.maxBufferedBytes, this.tooSlow);
+    this.requests = new WsRequests(ctx.chat, this.history, this.replies, this.fanout);
     this.feed = new WsLibraryFeed(settings.maxBufferedBytes, this.tooSlow);
     this.hello = encodeServerMessage({ type: 'hello', server: 'netroom', version: VERSION, lang: ctx.lang });
   }
 
-  /** Members in the room through this door (those within their leave grace included). */
+  /** Members connected through this door (those within their leave grace included). */
   get size(): number {
     return this.sessions.size;
   }
 
-  /** Subscribe to the room and the library, and start the keepalive timer. */
+  /** Subscribe to the chat and the library, and start the keepalive timer. */
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.ctx.room.subscribe(this.onRoomEvent);
+    this.unsubscribe = this.ctx.chat.subscribe(this.onChatEvent);
     this.feed.start(this.ctx.library);
     this.keepalive.start();
   }
@@ -151,9 +162,9 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       const member = client.member;
       if (!member) continue;
       this.sessions.detach(client);
-      this.ctx.room.leave(member, 'shutdown');
+      this.ctx.chat.disconnect(member, 'shutdown');
     }
-    for (const member of this.sessions.releaseParked()) this.ctx.room.leave(member, 'shutdown');
+    for (const member of this.sessions.releaseParked()) this.ctx.chat.disconnect(member, 'shutdown');
     const waits: Promise<void>[] = [];
     for (const client of this.connections) {
       if (client.ws.readyState === WebSocket.CLOSED) continue;
@@ -199,30 +210,19 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       case 'enter':
         this.enter(client, message.name, message.resume);
         return;
-      case 'say':
-        // Counted in netroom_messages_total by the server's own room listener (by the origin's door).
-        this.ctx.room.say(this.memberOf(client), message.text);
-        return;
-      case 'who':
-        // Allowed before entering too: the list is what `welcome` would show anyway.
-        this.replies.send(client, { type: 'members', members: this.ctx.room.who().map((m) => m.name) });
-        return;
       case 'leave':
-        // The leave event detaches the client (onRoomEvent); the connection stays and may enter again.
-        this.ctx.room.leave(this.memberOf(client), 'quit');
+        // The quit event detaches the client (onChatEvent); the connection stays and may enter again.
+        this.ctx.chat.disconnect(this.requests.memberOf(client), 'quit');
         this.replies.send(client, { type: 'left' });
         return;
+      default:
+        this.requests.handle(client, message);
     }
-  }
-
-  private memberOf(client: WsClient): Member {
-    if (!client.member) throw new NetroomError('NOT_IN_ROOM', 'enter the room first');
-    return client.member;
   }
 
   private enter(client: WsClient, name: string, resume: string | undefined): void {
     if (client.member) {
-      throw new NetroomError('ALREADY_IN_ROOM', `this connection is already in the room as ${client.member.name}`);
+      throw new NetroomError('ALREADY_IN_ROOM', `this connection is already in the chat as ${client.member.name}`);
     }
     const previous = resume === undefined ? undefined : this.sessions.resumable(name, resume);
     let member: Member;
@@ -232,49 +232,93 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       previous.client.ws.close(CLOSE_CODES.takenOver, 'resumed by another connection');
       this.log.info({ name: member.name, from: client.from, previous: previous.client.from }, 'ws member resumed');
     } else if (previous) {
-      // Back within the leave grace (a reload, a blip): the room never saw it go.
+      // Back within the leave grace (a reload, a blip): the chat never saw it go.
       member = previous.member;
       this.sessions.unpark(member);
       this.log.info({ name: member.name, from: client.from }, 'ws member resumed within the leave grace');
     } else {
-      member = this.ctx.room.enter(name, this.name);
+      member = this.ctx.chat.enter(name, this.name);
       this.log.info({ name: member.name, from: client.from }, 'ws member entered');
     }
     const token = this.sessions.attach(client, member);
-    const members = this.ctx.room.who().map((m) => m.name);
-    this.replies.sendText(client, encodeWelcome(member.name, members, this.history.recent(), token.toString('base64url')));
+    const { chat } = this.ctx;
+    const members = chat.members(LOBBY).map((m) => m.name);
+    const history = chat.mayRead(member, LOBBY) ? this.history.recent({ room: LOBBY }) : [];
+    // Every room the member is in: after a resume there may be several (their history is a `history` request away).
+    const rooms = chat.roomsOf(member).flatMap((room) => {
+      const info = chat.room(room);
+      return info ? [wireRoom(info, true)] : [];
+    });
+    this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms));
   }
 
-  /** Room events -> `event` frames, encoded and framed once, batched by the fan-out. */
-  private readonly onRoomEvent = (event: RoomEvent): void => {
-    if (event.kind === 'closing') {
-      this.onClosing(event);
-      return;
+  /** Chat events -> `event` frames for this door's members in the audience, encoded and framed once, batched by the fan-out. */
+  private readonly onChatEvent = (event: ChatEvent): void => {
+    switch (event.kind) {
+      case 'closing':
+        this.onClosing(event);
+        return;
+      case 'quit':
+        this.onQuit(event);
+        return;
+      case 'join':
+      case 'message':
+      case 'part':
+        // Its author has its answer (joined, parted) or knows what it said.
+        if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, true), event.audience, event.origin);
+        return;
+      case 'rename':
+        // Not remembered by id: the stored rows are per room, this live event names none.
+        if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, false), event.audience);
+        return;
+      default:
+        if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, true), event.audience);
     }
-    if (event.kind === 'leave' && event.origin) {
+  };
+
+  /** An event's frame; its JSON is kept by store id for later history replays when `remember`. */
+  private frameOf(event: Exclude<ChatEvent, { kind: 'quit' }>, remember: boolean): Buffer {
+    const storedId = this.history.storedOf(event)?.id;
+    const json = JSON.stringify(wireEvent(this.ctx.lang, event, storedId ?? event.id));
+    if (remember && storedId !== undefined) this.history.remember(storedId, json);
+    return frameText(encodeEventMessage(json));
+  }
+
+  /**
+   * A member left the server: forget its connection here, then one `leave` per room it was in,
+   * each rendered once and sent to the members of that room only.
+   */
+  private onQuit(event: Extract<ChatEvent, { kind: 'quit' }>): void {
+    if (event.origin) {
       const client = this.sessions.clientOf(event.origin);
       if (client) {
         this.sessions.detach(client);
         this.log.info({ name: event.name, reason: event.reason, from: client.from }, 'ws member left');
       }
     }
-    if (this.fanout.size === 0) return;
-    const skip = event.kind === 'join' || event.kind === 'message' || event.kind === 'leave' ? event.origin : undefined;
-    this.fanout.push(this.frameOf(event), skip);
-  };
-
-  private frameOf(event: RoomEvent): Buffer {
-    return frameText(encodeEventMessage(this.history.render(event)));
+    if (this.fanout.size === 0 || event.rooms.length === 0) return;
+    // The store keeps a quit as one row per room, in this order, with consecutive ids.
+    const stored = this.history.storedOf(event);
+    const firstId = stored !== undefined && stored.room === event.rooms[0] ? stored.id : undefined;
+    // With one room the audience is that room's members (already without the member who left).
+    const heard = event.rooms.length > 1 ? new Set(event.audience) : undefined;
+    event.rooms.forEach((room, i) => {
+      const audience = heard ? this.ctx.chat.members(room).filter((m) => heard.has(m)) : event.audience;
+      const id = firstId === undefined ? event.id : firstId + i;
+      const json = JSON.stringify(wireLeave(this.ctx.lang, event, room, id));
+      if (firstId !== undefined) this.history.remember(id, json);
+      this.fanout.push(frameText(encodeEventMessage(json)), audience);
+    });
   }
 
-  /** The room closes: what is queued, then the closing event to every member, then 1001 for all. */
-  private onClosing(event: RoomEvent): void {
+  /** The chat closes: what is queued, then the closing event to every member, then 1001 for all. */
+  private onClosing(event: Extract<ChatEvent, { kind: 'closing' }>): void {
     this.closed = true;
     this.feed.flush();
-    this.sessions.releaseParked(); // the room is already empty: no leave to announce
-    this.fanout.broadcastNow(this.frameOf(event));
+    this.sessions.releaseParked(); // the chat has already forgotten everyone: no leave to announce
+    this.fanout.broadcastNow(this.frameOf(event, false));
     for (const client of this.connections) {
-      // The room is already empty (members get no leave notices): only forget them here.
+      // The chat is already empty (members get no leave notices): only forget them here.
       this.sessions.detach(client);
       client.ws.close(CLOSE_CODES.goingAway, 'server closing');
     }
@@ -284,28 +328,28 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.connections.delete(client);
     this.feed.remove(client);
     const member = client.member;
-    if (member && !this.closed && !client.broken && this.leaveGraceMs > 0 && this.ctx.room.has(member)) {
-      // Closed without `leave`: maybe a reload or a blip. The member stays (name taken, in `who`,
-      // events for it dropped) until its token comes back or the grace ends.
+    if (member && !this.closed && !client.broken && this.leaveGraceMs > 0 && this.ctx.chat.has(member)) {
+      // Closed without `leave`: maybe a reload or a blip. The member stays (name taken, in its
+      // rooms, events for it dropped) until its token comes back or the grace ends.
       this.sessions.park(client, this.leaveGraceMs, this.graceOver);
       this.log.debug({ name: member.name, from: client.from, graceMs: this.leaveGraceMs }, 'ws connection closed: member kept for resume');
       this.emit('parked', member.name);
       return;
     }
-    if (member) this.ctx.room.leave(member, 'disconnect');
-    this.sessions.detach(client); // if the room no longer had it (closed), the leave event did not detach it
+    if (member) this.ctx.chat.disconnect(member, 'disconnect');
+    this.sessions.detach(client); // if the chat no longer had it (closed), the quit event did not detach it
   }
 
   /** A parked member was not resumed in time: the leave everyone was spared until now. */
   private readonly graceOver = (member: Member): void => {
     this.log.info({ name: member.name }, 'ws member left: not resumed within the leave grace');
-    this.ctx.room.leave(member, 'disconnect');
+    this.ctx.chat.disconnect(member, 'disconnect');
   };
 
-  /** Leave the room (if in it), then close or, for a dead peer, cut the connection. */
+  /** Leave the chat (if in it), then close or, for a dead peer, cut the connection. */
   private drop(client: WsClient, reason: LeaveReason, code: number | null, text = ''): void {
     const member = client.member;
-    if (member) this.ctx.room.leave(member, reason);
+    if (member) this.ctx.chat.disconnect(member, reason);
     this.sessions.detach(client);
     if (code === null) client.ws.terminate();
     else client.ws.close(code, text);

@@ -1,6 +1,6 @@
-// WebSocket fan-out: events framed once, batched per event-loop turn, one write per member per turn.
+// WebSocket broadcast fan-out (the library feed: every connection gets every change): framed once, batched per turn, one write per connection per turn.
 import type { Writable } from 'node:stream';
-import type { Member } from '../../core/room.js';
+import type { Member } from '../../core/chat/types.js';
 
 /** What the fan-out needs of a connection: its raw socket, whether it is open, and who it is. */
 export interface FanOutTarget {

@@ -1,73 +1,104 @@
-// Welcome history of the WebSocket door: recent events as JSON, each rendered once and cached by store id.
+// History of the WebSocket door: recent events, pages and search results as JSON, each stored event rendered once and cached by store id.
 import type { Logger } from 'pino';
 import type { Lang } from '../../core/i18n.js';
-import type { RoomEvent } from '../../core/room.js';
-import type { HistoryStore, StoredEvent } from '../../store/history.js';
-import { wireEvent, wireStored } from './codec.js';
+import type { ChatEvent } from '../../core/chat/types.js';
+import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent } from '../../store/history.js';
+import { wireStored } from './wire.js';
 
-/** The history store's optional lookup of the stored form of the event just appended (SqliteHistory has it). */
-type StoredOf = (event: RoomEvent) => StoredEvent | undefined;
-
-/** `store.storedOf`, bound, when the store has one (it is not part of the HistoryStore interface). */
-function storedOfFunction(store: HistoryStore | undefined): StoredOf | undefined {
-  const candidate = (store as { storedOf?: unknown } | undefined)?.storedOf;
-  return typeof candidate === 'function' ? (candidate as StoredOf).bind(store) : undefined;
+/** A page of history as JSON, oldest first; `more` when older events exist. */
+export interface RenderedPage {
+  readonly events: string[];
+  readonly more: boolean;
 }
 
 /**
- * The events a `welcome` replays, and the JSON of live events. Event ids are the history store's
- * ids when the store knows the event (so a client can match live events against a later
- * `welcome` history), else the room's.
+ * What the door reads from the history store, as JSON. Every event is rendered once: a welcome or
+ * a `joined` replays up to historySize events, and rendering them for every person arriving was
+ * most of the garbage of a crowd arriving (10,000 members: RSS per member 11-18 KB with, 8-10 KB
+ * without). The cache is bounded to a few times the history size. A broken store answers empty
+ * (logged): it must not keep people out of the chat.
  */
 export class RenderedHistory {
-  private readonly storedOf: StoredOf | undefined;
-  /**
-   * Events as JSON by store id: a welcome replays up to historySize events, and rendering them
-   * for every person entering was most of the garbage of a crowd arriving (10,000 members: RSS
-   * per member 11-18 KB with, 8-10 KB without). Bounded to twice the history size.
-   */
   private readonly rendered = new Map<number, string>();
   private readonly renderedLimit: number;
 
   constructor(
     private readonly store: HistoryStore | undefined,
-    private readonly historySize: number,
+    readonly historySize: number,
     private readonly lang: Lang,
     private readonly log: Logger,
   ) {
-    this.renderedLimit = Math.max(64, 2 * historySize);
-    this.storedOf = storedOfFunction(store);
+    this.renderedLimit = Math.max(256, 4 * historySize);
   }
 
-  /** The recent events as JSON, each rendered once (see {@link rendered}). */
-  recent(): string[] {
-    const store = this.store;
-    if (!store || this.historySize === 0) return [];
+  /** The history store's row for a live event (heard after the store appended it), if any. */
+  storedOf(event: ChatEvent): StoredEvent | undefined {
     try {
-      return store.recent(this.historySize).map((e) => this.rendered.get(e.id) ?? this.remember(e.id, JSON.stringify(wireStored(this.lang, e))));
-    } catch (err) {
-      // A broken store must not keep people out of the room.
-      this.log.error({ err }, 'ws: reading history failed');
-      return [];
+      return this.store?.storedOf(event);
+    } catch {
+      return undefined;
     }
   }
 
-  /** A live room event as JSON, with its store id when the store has it. */
-  render(event: RoomEvent): string {
-    const storedId = this.storedOf?.(event)?.id;
-    const json = JSON.stringify(wireEvent(this.lang, event, storedId ?? event.id));
-    // Only store ids name the same event in a later welcome; room ids restart with the server.
-    if (storedId !== undefined) this.remember(storedId, json);
-    return json;
+  /** The recent events of a room or conversation (historySize of them), as JSON. */
+  recent(target: HistoryTarget): string[] {
+    const store = this.store;
+    if (!store || this.historySize === 0) return [];
+    return this.safely(() => store.recent(target, this.historySize).map((e) => this.json(e)), []);
   }
 
-  /** Keep an event's JSON by store id for later welcomes; the oldest go past a bound. */
-  private remember(id: number, json: string): string {
+  /** The `limit` events before id `before` (default: the newest), as JSON; `more` when older ones exist. */
+  page(target: HistoryTarget, before: number | undefined, limit: number): RenderedPage {
+    const store = this.store;
+    if (!store) return { events: [], more: false };
+    return this.safely(
+      () => {
+        // One more than asked says whether there is more, without a second query.
+        const rows = before === undefined ? store.recent(target, limit + 1) : store.page(target, before, limit + 1);
+        const more = rows.length > limit;
+        return { events: (more ? rows.slice(rows.length - limit) : rows).map((e) => this.json(e)), more };
+      },
+      { events: [], more: false },
+    );
+  }
+
+  /** Search results within `scope`, newest first, as JSON. */
+  search(query: string, scope: SearchScope, limit: number, before: number | undefined): string[] {
+    const store = this.store;
+    if (!store) return [];
+    return this.safely(() => store.search(query, scope, limit, before).map((e) => this.json(e)), []);
+  }
+
+  /** The conversations of `name`, newest first. */
+  conversations(name: string, limit: number): ConversationSummary[] {
+    const store = this.store;
+    if (!store) return [];
+    return this.safely(() => store.conversations(name, limit), []);
+  }
+
+  /** Keep a live event's JSON by store id, for the welcomes and pages that replay it. */
+  remember(id: number, json: string): void {
     this.rendered.set(id, json);
     if (this.rendered.size > this.renderedLimit) {
       const oldest = this.rendered.keys().next();
       if (!oldest.done) this.rendered.delete(oldest.value);
     }
+  }
+
+  private json(event: StoredEvent): string {
+    const cached = this.rendered.get(event.id);
+    if (cached !== undefined) return cached;
+    const json = JSON.stringify(wireStored(this.lang, event));
+    this.remember(event.id, json);
     return json;
+  }
+
+  private safely<R>(read: () => R, fallback: R): R {
+    try {
+      return read();
+    } catch (err) {
+      this.log.error({ err }, 'ws: reading history failed');
+      return fallback;
+    }
   }
 }

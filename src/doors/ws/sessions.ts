@@ -1,10 +1,10 @@
 // Session bookkeeping of the WebSocket door: which connection holds which member, its resume token, and members waiting to be resumed.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Member } from '../../core/room.js';
+import type { Member } from '../../core/chat/types.js';
 import type { WsClient } from './client.js';
-import type { WsFanOut } from './fanout.js';
+import type { AudienceFanOut } from './audience-fanout.js';
 
-/** A member whose connection closed without `leave`: still in the room until resumed or the grace ends. */
+/** A member whose connection closed without `leave`: still connected (in all its rooms) until resumed or the grace ends. */
 interface Parked {
   readonly token: Buffer;
   readonly timer: NodeJS.Timeout;
@@ -18,10 +18,10 @@ export interface Resumable {
 }
 
 /**
- * Members of the room bound to connections of this door. A bound connection is in the fan-out
+ * Chat members bound to connections of this door. A bound connection is in the fan-out
  * and holds a resume token: `enter` with that token from another connection takes the member
  * over (auto-reconnect before the old connection is noticed dead). A member whose connection
- * closed without `leave` is parked: no connection, still in the room, its token still good,
+ * closed without `leave` is parked: no connection, still connected in all its rooms, its token still good,
  * until it is resumed or its grace ends.
  */
 export class WsSessions {
@@ -29,12 +29,12 @@ export class WsSessions {
   private readonly parked = new Map<Member, Parked>();
 
   constructor(
-    private readonly fanout: WsFanOut<WsClient>,
-    /** The room's lookup of the member holding a name; throws for an invalid name. */
+    private readonly fanout: AudienceFanOut<WsClient>,
+    /** The chat's lookup of the member holding a name. */
     private readonly find: (name: string) => Member | undefined,
   ) {}
 
-  /** Members in the room through this door, parked ones included (they are still in the room). */
+  /** Members connected through this door, parked ones included (they are still connected). */
   get size(): number {
     return this.byMember.size + this.parked.size;
   }
@@ -50,7 +50,7 @@ export class WsSessions {
     try {
       holder = this.find(name);
     } catch {
-      return undefined; // not even a valid name: room.enter gives the precise error
+      return undefined; // not even a valid name: chat.enter gives the precise error
     }
     if (!holder) return undefined;
     const client = this.byMember.get(holder);
@@ -66,14 +66,14 @@ export class WsSessions {
     client.member = member;
     client.token = token;
     this.byMember.set(member, client);
-    this.fanout.add(client);
+    this.fanout.add(member, client);
     return token;
   }
 
-  /** Unbind a connection from its member, if it has one (the member's room membership is the caller's). */
+  /** Unbind a connection from its member, if it has one (whether the member stays connected is the caller's). */
   detach(client: WsClient): void {
     if (!client.member) return;
-    this.fanout.remove(client); // before forgetting the member: it may owe the client this turn's frames
+    this.fanout.remove(client.member); // before forgetting the member: it may owe the client this turn's frames
     this.byMember.delete(client.member);
     client.member = undefined;
     client.token = undefined;

@@ -1,0 +1,289 @@
+// WebSocket chat fan-out by audience: events framed once, batched per event-loop turn, one write per member per turn.
+import type { Writable } from 'node:stream';
+import type { Member } from '../../core/chat/types.js';
+
+/** What the fan-out needs of a connection: its raw socket, whether it is open, and who it is. */
+export interface AudienceTarget {
+  /** The TCP socket under the WebSocket: frames are written to it directly. */
+  readonly socket: Writable;
+  /** The member this connection speaks for (events it authored may be skipped). */
+  readonly member: Member | undefined;
+  /** False once the WebSocket is closing: no frame may follow a close frame (RFC 6455 5.5.1). */
+  readonly open: boolean;
+  /** Owned by the fan-out: the flush this target was last counted in. */
+  fanTurn: number;
+  /** Owned by the fan-out: the frame lists it is owed in that flush. */
+  fanOwed: (readonly number[])[];
+}
+
+/** Frames of one turn that go to the same resolved targets (one room's events, usually). */
+interface Group<T> {
+  targets: readonly T[];
+  readonly frames: number[];
+}
+
+/**
+ * The broadcast half of the chat door. Every chat event names its audience (ChatEvent.audience,
+ * fixed when raised); the door renders and frames the event once and pushes it here with that
+ * audience. The audience is resolved to this door's connections at push time, and cached by the
+ * array's identity: a room's member list is one array until someone joins or leaves, so a busy
+ * room resolves once, not once per message.
+ *
+ * The frames of one event-loop turn are joined into one buffer at the end of the turn. In the
+ * common case every frame of the turn went to the same audience (one busy room): each target gets
+ * that buffer in one write, or views of it around the frames it authored (corked: one syscall).
+ * When a turn mixes audiences, each target gets views of the frames it is owed, still one write
+ * per target per turn. Writing under ws is sound because the door keeps permessage-deflate off:
+ * ws's Sender then never queues, so its frames (pong, close) and ours interleave only at frame
+ * boundaries. A target buffering more than `maxBuffered` bytes is reported through `onSlow`
+ * after the loop.
+ */
+export class AudienceFanOut<T extends AudienceTarget> {
+  private readonly byMember = new Map<Member, T>();
+  /** Bumped whenever a target comes or goes: resolved audiences older than this are stale. */
+  private generation = 0;
+  private readonly resolved = new WeakMap<readonly Member[], { generation: number; targets: readonly T[] }>();
+  private frames: Buffer[] = [];
+  private authors: (Member | undefined)[] = [];
+  private groups: Group<T>[] = [];
+  /** This turn's group of each audience pushed since the last change of targets. */
+  private readonly open = new Map<readonly Member[], Group<T>>();
+  private lastAudience: readonly Member[] | undefined;
+  private lastGroup: Group<T> | undefined;
+  private turn = 0;
+  private scheduled: NodeJS.Immediate | null = null;
+
+  constructor(
+    private readonly maxBuffered: number,
+    private readonly onSlow: (target: T) => void,
+  ) {}
+
+  /** Targets bound to a member. */
+  get size(): number {
+    return this.byMember.size;
+  }
+
+  /** The target of a member, if it has one here. */
+  get(member: Member): T | undefined {
+    return this.byMember.get(member);
+  }
+
+  /** Every target (a live view: do not change the fan-out while iterating). */
+  targets(): IterableIterator<T> {
+    return this.byMember.values();
+  }
+
+  /** Bind `target` to `member`: it gets the frames of events pushed from now on whose audience has the member. */
+  add(member: Member, target: T): void {
+    this.byMember.set(member, target);
+    this.changed();
+  }
+
+  /**
+   * Unbind a member's target, first writing what was queued for it this turn (it was a member
+   * then) if it is still open: one that merely left the chat needs those frames, a closing one not.
+   */
+  remove(member: Member): void {
+    const target = this.byMember.get(member);
+    if (!target) return;
+    this.byMember.delete(member);
+    this.changed();
+    if (this.frames.length === 0) return;
+    const owed: number[] = [];
+    for (const group of this.groups) {
+      if (!group.targets.includes(target)) continue;
+      owed.push(...group.frames);
+      group.targets = group.targets.filter((t) => t !== target);
+    }
+    if (owed.length === 0 || !target.open) return;
+    owed.sort((a, b) => a - b);
+    const all = Buffer.concat(this.frames);
+    this.writeTo(target, all, offsetsOf(this.frames), owed, this.skippedBy(member));
+  }
+
+  /** Queue one framed event for the targets of `audience`, except the one of `author`; written at the end of this turn. */
+  push(frame: Buffer, audience: readonly Member[], author?: Member): void {
+    let group = audience === this.lastAudience ? this.lastGroup : this.open.get(audience);
+    if (!group) {
+      const targets = this.resolve(audience);
+      if (targets.length === 0) return;
+      group = { targets, frames: [] };
+      this.groups.push(group);
+      this.open.set(audience, group);
+    }
+    this.lastAudience = audience;
+    this.lastGroup = group;
+    group.frames.push(this.frames.length);
+    this.frames.push(frame);
+    this.authors.push(author);
+    this.scheduled ??= setImmediate(this.flush);
+  }
+
+  /** Write everything queued now (the door calls it before a reply that must follow those events). */
+  readonly flush = (): void => {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    const frames = this.frames;
+    if (frames.length === 0) return;
+    const groups = this.groups;
+    const authors = this.authors;
+    this.frames = [];
+    this.authors = [];
+    this.groups = [];
+    this.open.clear();
+    this.lastAudience = undefined;
+    this.lastGroup = undefined;
+    const all = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
+    // Which frames each author must not get back; most turns have few authors among many members.
+    let byAuthor: Map<Member, number[]> | undefined;
+    authors.forEach((member, i) => {
+      if (member === undefined) return;
+      byAuthor ??= new Map();
+      const list = byAuthor.get(member);
+      if (list) list.push(i);
+      else byAuthor.set(member, [i]);
+    });
+    let offsets: number[] | undefined;
+    let slow: T[] | undefined;
+    const only = groups.length === 1 ? groups[0] : undefined;
+    if (only) {
+      // One audience this turn (one busy room): every target is owed every frame but its own.
+      for (const target of only.targets) {
+        const skipped = target.member !== undefined ? byAuthor?.get(target.member) : undefined;
+        if (skipped !== undefined) offsets ??= offsetsOf(frames);
+        if (!this.writeTo(target, all, offsets, undefined, skipped)) (slow ??= []).push(target);
+      }
+    } else {
+      offsets = offsetsOf(frames);
+      const turn = ++this.turn;
+      const owing: T[] = [];
+      for (const group of groups) {
+        for (const target of group.targets) {
+          if (target.fanTurn !== turn) {
+            target.fanTurn = turn;
+            target.fanOwed = [group.frames];
+            owing.push(target);
+          } else {
+            target.fanOwed.push(group.frames);
+          }
+        }
+      }
+      for (const target of owing) {
+        const lists = target.fanOwed;
+        target.fanOwed = [];
+        const owed = lists.length === 1 ? (lists[0] as readonly number[]) : lists.flat().sort((a, b) => a - b);
+        const skipped = target.member !== undefined ? byAuthor?.get(target.member) : undefined;
+        const indices = owed.length === frames.length ? undefined : owed;
+        if (!this.writeTo(target, all, offsets, indices, skipped)) (slow ??= []).push(target);
+      }
+    }
+    // Reported after the loop: a slow target leaves, which changes the targets.
+    if (slow) for (const target of slow) this.onSlow(target);
+  };
+
+  /** Write one frame to every target now (the closing notice), after what is queued. */
+  broadcastNow(frame: Buffer): void {
+    this.flush();
+    for (const target of this.byMember.values()) this.writeTo(target, frame, undefined, undefined, undefined);
+  }
+
+  /** Forget what is queued and stop the timer (the door is closing). */
+  stop(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    this.frames = [];
+    this.authors = [];
+    this.groups = [];
+    this.open.clear();
+    this.lastAudience = undefined;
+    this.lastGroup = undefined;
+  }
+
+  private changed(): void {
+    this.generation += 1;
+    // Audiences pushed from now on resolve again; the groups already queued keep their targets.
+    this.open.clear();
+    this.lastAudience = undefined;
+    this.lastGroup = undefined;
+  }
+
+  /** The targets of the members of `audience` that have one here, cached per array until targets change. */
+  private resolve(audience: readonly Member[]): readonly T[] {
+    const cached = this.resolved.get(audience);
+    if (cached !== undefined && cached.generation === this.generation) return cached.targets;
+    const targets: T[] = [];
+    for (const member of audience) {
+      const target = this.byMember.get(member);
+      if (target !== undefined) targets.push(target);
+    }
+    this.resolved.set(audience, { generation: this.generation, targets });
+    return targets;
+  }
+
+  private skippedBy(member: Member): number[] | undefined {
+    const out: number[] = [];
+    this.authors.forEach((m, i) => {
+      if (m === member) out.push(i);
+    });
+    return out.length > 0 ? out : undefined;
+  }
+
+  /**
+   * Write frames of the batch `all` to one target: every frame (`indices` undefined) or those in
+   * `indices` (ascending), minus the ones in `skipped` (ascending). Returns false when the
+   * target's socket buffers more than allowed.
+   */
+  private writeTo(
+    target: T,
+    all: Buffer,
+    offsets: readonly number[] | undefined,
+    indices: readonly number[] | undefined,
+    skipped: readonly number[] | undefined,
+  ): boolean {
+    const socket = target.socket;
+    if (!target.open || !socket.writable) return true;
+    if ((indices === undefined && skipped === undefined) || offsets === undefined) {
+      socket.write(all);
+    } else {
+      // Views of `all` around the frames to leave out: no copy, written corked (one writev).
+      const pieces: Buffer[] = [];
+      const count = indices === undefined ? offsets.length - 1 : indices.length;
+      let runStart = -1;
+      let runEnd = -1;
+      let next = 0;
+      for (let k = 0; k < count; k++) {
+        const i = indices === undefined ? k : (indices[k] as number);
+        while (skipped !== undefined && next < skipped.length && (skipped[next] as number) < i) next += 1;
+        if (skipped !== undefined && skipped[next] === i) continue;
+        if (runStart >= 0 && i === runEnd) {
+          runEnd = i + 1;
+          continue;
+        }
+        if (runStart >= 0) pieces.push(all.subarray(offsets[runStart], offsets[runEnd]));
+        runStart = i;
+        runEnd = i + 1;
+      }
+      if (runStart >= 0) pieces.push(all.subarray(offsets[runStart], offsets[runEnd]));
+      if (pieces.length === 1) {
+        socket.write(pieces[0]);
+      } else if (pieces.length > 1) {
+        socket.cork();
+        for (const piece of pieces) socket.write(piece);
+        socket.uncork();
+      }
+    }
+    return socket.writableLength <= this.maxBuffered;
+  }
+}
+
+/** Where each frame starts in the joined batch, and (last) where the batch ends. */
+function offsetsOf(frames: readonly Buffer[]): number[] {
+  const offsets = new Array<number>(frames.length + 1);
+  let at = 0;
+  for (let i = 0; i < frames.length; i++) {
+    offsets[i] = at;
+    at += (frames[i] as Buffer).length;
+  }
+  offsets[frames.length] = at;
+  return offsets;
+}
