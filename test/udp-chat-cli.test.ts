@@ -84,7 +84,7 @@ describe('UdpChatClient', () => {
     expect(await bob.next()).toBe('\nalice: hello  bob');
     await alice.quit();
     expect(await bob.next()).toBe('\nalice left the room');
-    expect(rig.room.find('alice')).toBeUndefined();
+    expect(rig.chat.find('alice')).toBeUndefined();
   });
 
   it("rejects a refused name with the server's text and lets the caller try again", async () => {
@@ -118,7 +118,7 @@ describe('UdpChatClient', () => {
     const notices: string[] = [];
     alice.on('notice', (t) => notices.push(t));
     const exited = new Promise<void>((resolve) => alice.once('exit', resolve));
-    rig.room.close();
+    rig.chat.close();
     await exited;
     expect(notices).toEqual(['the server is closing']);
   });
@@ -151,6 +151,24 @@ describe('UdpChatClient', () => {
     const err = await client.enter('alice').catch((e: unknown) => e);
     expect((err as UdpChatError).kind).toBe('network');
     expect((err as UdpChatError).message).toMatch(/refused/);
+  });
+
+  it('sends a direct message with M (netroom extension), heard by its addressee only', async () => {
+    rig = await startUdpRig();
+    const bob = await rig.member('bob');
+    const carol = await rig.member('carol');
+    await bob.waitFor('\ncarol joined the room');
+    const alice = chatClient(rig.port);
+    await alice.enter('alice');
+    await bob.waitFor('\nalice joined the room');
+    await carol.waitFor('\nalice joined the room');
+    alice.dm('BOB', 'just  you');
+    expect(await bob.next()).toBe('\nalice (private): just  you');
+    const refused = nextNotice(alice);
+    alice.dm('nobody', 'hello?');
+    expect(await refused).toMatch(/^ERROR NO_SUCH_MEMBER: /);
+    alice.say('public');
+    expect(await carol.next()).toBe('\nalice: public');
   });
 
   it('finds the error code in English and Chinese error texts', () => {
@@ -189,6 +207,30 @@ describe('runUdpChat', () => {
     expect(screen.text).not.toContain('name: '); // no prompts without a terminal
   });
 
+  it('/msg NAME TEXT sends a direct message and shows it; a bad /msg shows the usage', async () => {
+    rig = await startUdpRig();
+    const bob = await rig.member('bob');
+    const input = new PassThrough();
+    const screen = new Screen();
+    const session = runUdpChat({ host: '127.0.0.1', port: rig.port, input, output: screen.stream, heartbeatMs: 0 });
+    input.write('alice\n');
+    await screen.waitFor('you are in the room as alice');
+    expect(await bob.next()).toBe('\nalice joined the room');
+    input.write('/msg bob hi  there\n');
+    expect(await bob.next()).toBe('\nalice (private): hi  there');
+    await screen.waitFor('(private to bob): hi  there\n');
+    input.write('/msg bob\n');
+    await screen.waitFor('(usage: /msg NAME TEXT)');
+    input.write('/MSG nobody hello\n');
+    await screen.waitFor('ERROR NO_SUCH_MEMBER: ');
+    input.write('/help-me\n');
+    await screen.waitFor('/msg NAME TEXT, /who, /quit');
+    input.write('/quit\n');
+    expect(await session).toBe(0);
+    // Nothing but the one direct message reached bob before alice left.
+    expect(await bob.next()).toBe('\nalice left the room');
+  });
+
   it('leaves at the end of input, sending what came before', async () => {
     rig = await startUdpRig();
     const bob = await rig.member('bob');
@@ -209,7 +251,7 @@ describe('runUdpChat', () => {
     const session = runUdpChat({ host: '127.0.0.1', port: rig.port, input, output: screen.stream, errorOutput: errors.stream });
     input.write('dave\n');
     await screen.waitFor('you are in the room as dave');
-    rig.room.close();
+    rig.chat.close();
     expect(await session).toBe(1);
     expect(screen.text).toContain('the server is closing\n');
     expect(errors.text).toBe('netroom: the server ended the session\n');

@@ -37,7 +37,8 @@ export interface UdpChatOptions {
 /**
  * Run an interactive UDP chat session on the given streams: ask for a name (again on refusal,
  * showing the server's reason), then send each line, show notices without clobbering the line
- * being typed, `/who`, `/quit` or end of input to leave. Resolves to the process exit code.
+ * being typed, `/msg NAME TEXT` (netroom's servers only), `/who`, `/quit` or end of input to
+ * leave. Resolves to the process exit code.
  */
 export async function runUdpChat(options: UdpChatOptions): Promise<number> {
   const { input, output } = options;
@@ -97,6 +98,16 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
       }
       if (text === '/who') {
         show(t.udpNoWho);
+      } else if (text !== undefined && /^\/msg(?:\s|$)/iu.test(text)) {
+        // netroom's M extension (the seeds' server ignores it). The door sends a direct message to
+        // its addressee only, so the sender's screen shows it from here.
+        const msg = /^\/msg\s+(\S+)\s+(.+)$/isu.exec(text);
+        if (msg?.[1] === undefined || msg[2] === undefined) {
+          show(t.udpMsgUsage);
+        } else {
+          client.dm(msg[1], msg[2]);
+          show(`${stamp(Date.now())}${t.udpSentPrivately(msg[1], msg[2])}`);
+        }
       } else if (text?.startsWith('/') && !text.startsWith('//')) {
         show(t.unknownCommand(text.split(/\s/u, 1)[0] ?? '', t.udpHelp));
       } else if (text) {

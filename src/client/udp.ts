@@ -58,7 +58,7 @@ const OK_BYTES = Buffer.from(OK);
 /** A split never backs up more than 3 bytes (the continuation bytes of one character). */
 const FULL_DATAGRAM = MAX_DATAGRAM - 3;
 
-/** A chat session over the seed UDP protocol: enter, say, quit; incoming notices as events. */
+/** A chat session over the seed UDP protocol: enter, say, direct messages (netroom only), quit; incoming notices as events. */
 export class UdpChatClient extends EventEmitter<UdpChatClientEvents> {
   private readonly timeoutMs: number;
   private socket: Socket | null = null;
@@ -117,6 +117,16 @@ export class UdpChatClient extends EventEmitter<UdpChatClientEvents> {
   say(text: string): void {
     if (this.state !== 'in') throw new UdpChatError('state', 'not in the room');
     this.write(encodeRequest({ kind: 'C', name: this.name, text }));
+  }
+
+  /**
+   * Say `text` privately to the member called `to`, on any door (`M NAME TO TEXT`, netroom's
+   * extension: the seeds' server ignores it). Fire-and-forget as say(): a refusal comes back as a
+   * notice, e.g. `ERROR NO_SUCH_MEMBER: ...`; the message itself is not echoed back.
+   */
+  dm(to: string, text: string): void {
+    if (this.state !== 'in') throw new UdpChatError('state', 'not in the room');
+    this.write(encodeRequest({ kind: 'M', name: this.name, to, text }));
   }
 
   /** Leave: sends `Q`, resolves on `EXIT` (or a NOT_IN_ROOM answer, or the timeout), then closes. */
