@@ -5,7 +5,7 @@ import { listenTls } from './tls.js';
 import type { TlsSource } from '../../tls/source.js';
 import { gateFor, refusalText, type DoorGate } from '../../net/limits.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
-import { roomListener } from './fanout.js';
+import { chatListener } from './fanout.js';
 import { IrcHub, type IrcSettings } from './hub.js';
 
 /** Options of the IRC door; every limit has a default. */
@@ -147,7 +147,7 @@ export class IrcDoor implements Door {
   /** Follow the room and start the keepalive sweep (once, whichever listener comes first). */
   private startHub(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.ctx.room.subscribe(roomListener(this.hub));
+    this.unsubscribe = this.ctx.chat.subscribe(chatListener(this.hub));
     const { pingIntervalMs, pingTimeoutMs } = this.hub.settings;
     // Check a few times per interval, so a PING or a drop is late by a fraction of it at most.
     const every = Math.max(10, Math.min(pingIntervalMs, pingTimeoutMs - pingIntervalMs) / 4);

@@ -1,18 +1,25 @@
-// Room errors to the IRC wire, in one place: a numeric where IRC has one, and the reason as a NOTICE.
+// Chat errors to the IRC wire, in one place: the numeric IRC has for each (its text carrying the reason), else a NOTICE.
 import { isNetroomError, type NetroomError } from '../../core/errors.js';
 import { errorText } from '../../core/i18n.js';
 import type { IrcHub } from './hub.js';
-import { CHANNEL } from './lines.js';
 import { ERR } from './numerics.js';
 import type { IrcSession } from './session.js';
 
+/** What the failed request was about: the channel and/or the nick it named. */
+export interface ErrorSubject {
+  readonly channel?: string;
+  readonly nick?: string;
+  /** The verb, for 404 vs 442 (messages to a room one is not in are 404 on IRC). */
+  readonly verb?: string;
+}
+
 /**
- * Answer a failed room call. `subject` is the nick (for name errors) or the channel (for
- * messages). Name refusals get 432/433 and the room's reason as a NOTICE (the numerics' fixed
- * texts say nothing about *why* a name is refused); an empty message gets 412; everything else,
- * flood control included, a NOTICE with the code and reason: a refusal is never silent.
+ * Answer a failed chat call. `subject` is the nick (a string, for name errors) or what the
+ * request named. Each code gets its numeric (RFC 2812 / modern.ircdocs.horse), with the chat's
+ * reason as the trailing text where the numeric's own text says less; codes IRC has no numeric
+ * for (flood control, text too long) get a NOTICE: a refusal is never silent.
  */
-export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subject: string = CHANNEL): void {
+export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subject: string | ErrorSubject = {}): void {
   let error: NetroomError;
   if (isNetroomError(err)) {
     error = err;
@@ -22,19 +29,51 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
     return;
   }
   hub.ctx.metrics?.errors.inc({ door: 'irc', code: error.code });
+  const about: ErrorSubject = typeof subject === 'string' ? { nick: subject } : subject;
+  const channel = about.channel ?? String(error.params['room'] ?? '*');
+  const nick = about.nick ?? String(error.params['name'] ?? '*');
+  const why = errorText(hub.ctx.lang, error);
   switch (error.code) {
     case 'NAME_TAKEN':
-      session.reply(ERR.NICKNAMEINUSE, subject, 'Nickname is already in use');
-      break;
+      return session.reply(ERR.NICKNAMEINUSE, nick, `Nickname is already in use: ${why}`);
     case 'BAD_NAME':
     case 'RESERVED_NAME':
-      session.reply(ERR.ERRONEUSNICKNAME, subject, 'Erroneous nickname');
-      break;
+      return session.reply(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${why}`);
     case 'EMPTY_MESSAGE':
-      session.reply(ERR.NOTEXTTOSEND, 'No text to send');
-      return;
+      return session.reply(ERR.NOTEXTTOSEND, 'No text to send');
+    case 'BAD_ROOM':
+      // Not a channel name at all (no `#`) is 403; a `#name` the rules refuse is 479.
+      return channel.startsWith('#') ? session.reply(ERR.BADCHANNAME, channel, `Illegal channel name: ${why}`) : session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
+    case 'NO_SUCH_ROOM':
+      return session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
+    case 'PERMISSION_DENIED':
+      return session.reply(ERR.NOSUCHCHANNEL, channel, `No such channel: ${why}`);
+    case 'NO_SUCH_MEMBER':
+      return session.reply(ERR.NOSUCHNICK, nick, 'No such nick/channel');
+    case 'TOO_MANY_ROOMS':
+      return session.reply(ERR.TOOMANYCHANNELS, channel, 'You have joined too many channels');
+    case 'ROOM_FULL':
+      return session.reply(ERR.CHANNELISFULL, channel, 'Cannot join channel (+l)');
+    case 'INVITE_ONLY':
+      return session.reply(ERR.INVITEONLYCHAN, channel, 'Cannot join channel (+i)');
+    case 'BAD_KEY':
+      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, 'k', '*', why);
+      return session.reply(ERR.BADCHANNELKEY, channel, 'Cannot join channel (+k)');
+    case 'NOT_OPERATOR':
+      return session.reply(ERR.CHANOPRIVSNEEDED, channel, "You're not channel operator");
+    case 'MODERATED':
+      return session.reply(ERR.CANNOTSENDTOCHAN, channel, 'Cannot send to channel (+m)');
+    case 'NOT_IN_ROOM':
+      if (about.verb === 'PRIVMSG' || about.verb === 'NOTICE') return session.reply(ERR.CANNOTSENDTOCHAN, channel, 'Cannot send to channel (+n)');
+      if (error.params['name'] !== undefined && error.params['room'] !== undefined) return session.reply(ERR.USERNOTINCHANNEL, nick, channel, "They aren't on that channel");
+      return session.reply(ERR.NOTONCHANNEL, channel, "You're not on that channel");
+    case 'ALREADY_IN_ROOM':
+      return session.reply(ERR.USERONCHANNEL, nick, channel, 'is already on channel');
+    case 'BAD_REQUEST':
+      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, String(error.params['mode'] ?? 'l'), '*', why);
+      break;
     default:
       break;
   }
-  session.notice(errorText(hub.ctx.lang, error));
+  session.notice(why);
 }

@@ -1,8 +1,11 @@
-// Room events -> IRC lines: each event is encoded once (plain and server-time variants) and queued for every recipient.
+// Chat events -> IRC lines: each event is encoded once per door and queued for this door's members in its audience.
 import { noticeText } from '../../core/i18n.js';
-import type { LeaveReason, Member, RoomEvent, RoomListener } from '../../core/room.js';
+import type { ChatEvent, ChatListener, LeaveReason, Member } from '../../core/chat/types.js';
+import { serialize } from './codec.js';
+import { EventLines } from './encoded.js';
 import type { IrcHub } from './hub.js';
-import { CHANNEL, EncodedLines, textLines } from './lines.js';
+import { hostOf, textLines } from './lines.js';
+import type { IrcSession } from './session.js';
 
 /** QUIT texts other IRC clients see, when the leaving member's door gave none of its own. */
 export const LEAVE_TEXTS: Readonly<Record<LeaveReason, string>> = {
@@ -13,68 +16,154 @@ export const LEAVE_TEXTS: Readonly<Record<LeaveReason, string>> = {
 };
 
 /**
- * The door's room listener. Joins are JOIN #lobby, messages PRIVMSG #lobby (actions as CTCP
- * ACTION), leaves QUIT with the reason, announcements and file notices a NOTICE to #lobby from
- * the server (and a NOTICE to the nick for a registered client that has not joined: they are
- * for every member). The author of a join, message or leave does not get it back, except a
- * message for a client that enabled echo-message.
+ * The door's chat listener. Every event carries its audience (fixed by the core); the door
+ * encodes the event once and queues the shared buffer for each audience member that came through
+ * it. Room events go to the room's members (the author included for JOIN/PART/TOPIC/MODE, which
+ * IRC echoes; for PRIVMSG/NOTICE only with echo-message); a quit or rename once to everyone who
+ * shared a room; direct messages to the addressee (and the author with echo-message).
  */
-export function roomListener(hub: IrcHub): RoomListener {
+export function chatListener(hub: IrcHub): ChatListener {
   const server = hub.settings.serverName;
+  const sessions = hub.byMember;
 
-  /** Queue `lines` for every session that sees #lobby, except `skip` (unless echo applies). */
-  const toChannel = (lines: EncodedLines, skip: Member | undefined, echo: boolean): void => {
-    const list = hub.joined;
-    for (let i = 0; i < list.length; i++) {
-      const session = list[i]!;
-      if (session.member === skip && !(echo && session.echoMessage)) continue;
-      session.sendRaw(session.serverTime ? lines.tagged : lines.plain);
+  /** Queue `lines` for this door's members in `audience`, except `skip` (unless it asked for echo-message). */
+  const deliver = (audience: readonly Member[], lines: EventLines, skip: Member | undefined, echo: boolean): void => {
+    for (let i = 0; i < audience.length; i++) {
+      const member = audience[i]!;
+      const session = sessions.get(member);
+      if (session === undefined) continue;
+      if (member === skip && !(echo && session.echoMessage)) continue;
+      const mode = session.tagMode;
+      session.sendRaw(mode === 0 ? lines.plain : mode === 1 ? lines.tagged : lines.forMode(mode));
     }
   };
 
-  /** A server NOTICE for everyone in the room through this door, joined or not. */
-  const noticeAll = (text: string, at: number): void => {
-    const list = hub.joined;
-    if (list.length > 0) toChannel(new EncodedLines(textLines(server, 'NOTICE', CHANNEL, text), at), undefined, false);
-    for (const session of hub.sessions) {
-      if (session.member && !session.joined && !session.closing) session.notice(text);
+  /** Like deliver, only to sessions that pass `want`. */
+  const deliverIf = (audience: readonly Member[], lines: EventLines, skip: Member | undefined, want: (s: IrcSession) => boolean): void => {
+    for (const member of audience) {
+      const session = sessions.get(member);
+      if (session === undefined || member === skip || !want(session)) continue;
+      session.sendRaw(lines.forMode(session.tagMode));
     }
   };
 
-  return (event: RoomEvent): void => {
+  const msgidOf = (event: ChatEvent): string | undefined => {
+    const stored = hub.ctx.history?.storedOf(event);
+    return stored ? String(stored.id) : undefined;
+  };
+
+  const sourceOf = (event: ChatEvent, name: string | undefined): string =>
+    event.origin ? hub.sourceOf(event.origin) : name === undefined ? server : `${name}!${name}@netroom`;
+
+  return (event: ChatEvent): void => {
     switch (event.kind) {
       case 'message': {
-        if (hub.joined.length === 0) return;
-        const source = event.origin ? hub.sourceOf(event.origin) : `${event.name}!${event.name}@netroom`;
-        toChannel(new EncodedLines(textLines(source, 'PRIVMSG', CHANNEL, event.text), event.at), event.origin, true);
+        const lines = new EventLines(textLines(sourceOf(event, event.name), event.notice ? 'NOTICE' : 'PRIVMSG', event.room, event.text), event.at, msgidOf(event));
+        deliver(event.audience, lines, event.origin, true);
+        return;
+      }
+      case 'dm': {
+        const lines = new EventLines(textLines(sourceOf(event, event.name), event.notice ? 'NOTICE' : 'PRIVMSG', event.to, event.text), event.at, msgidOf(event));
+        // A message to oneself has one recipient: it arrives once.
+        deliver(event.audience, lines, event.audience.length > 1 ? event.origin : undefined, true);
         return;
       }
       case 'join': {
-        if (hub.joined.length === 0 || !event.origin) return;
-        const lines = new EncodedLines(`:${hub.sourceOf(event.origin)} JOIN ${CHANNEL}\r\n`, event.at);
-        const list = hub.joined;
-        for (let i = 0; i < list.length; i++) {
-          const session = list[i]!;
-          // A client changing its nick is still joined under the old one: it gets NICK, not this JOIN.
-          if (hub.isEntering(session)) continue;
-          session.sendRaw(session.serverTime ? lines.tagged : lines.plain);
+        const origin = event.origin;
+        if (!origin) return;
+        const source = hub.sourceOf(origin);
+        const plain = new EventLines(`:${source} JOIN ${event.room}\r\n`, event.at, undefined);
+        let extended: EventLines | undefined;
+        for (const member of event.audience) {
+          const session = sessions.get(member);
+          if (session === undefined) continue;
+          let lines = plain;
+          if (session.extendedJoin) {
+            // IRCv3 extended-join: account (`*`: netroom has no accounts yet) and real name.
+            extended ??= new EventLines(serialize({ source, command: 'JOIN', params: [event.room, '*', hub.identityOf(origin).realname || origin.name] }) + '\r\n', event.at, undefined);
+            lines = extended;
+          }
+          session.sendRaw(lines.forMode(session.tagMode));
+        }
+        const away = hub.chat.awayOf(origin);
+        if (away !== null) {
+          deliverIf(event.audience, new EventLines(serialize({ source, command: 'AWAY', params: [away] }) + '\r\n', event.at, undefined), origin, (s) => s.awayNotify);
         }
         return;
       }
-      case 'leave': {
-        if (hub.joined.length === 0 || !event.origin) return;
-        const text = hub.quitTextOf(event.origin) ?? LEAVE_TEXTS[event.reason];
-        toChannel(new EncodedLines(`:${hub.sourceOf(event.origin)} QUIT :${text}\r\n`, event.at), event.origin, false);
+      case 'part': {
+        if (!event.origin) return;
+        const params = event.text === undefined || event.text === '' ? [event.room] : [event.room, event.text];
+        deliver(event.audience, new EventLines(serialize({ source: hub.sourceOf(event.origin), command: 'PART', params }) + '\r\n', event.at, undefined), undefined, false);
+        return;
+      }
+      case 'quit': {
+        if (!event.origin) return;
+        const source = hub.sourceOf(event.origin);
+        remember(hub, event.origin, event.name, event.at);
+        const text = event.text ?? LEAVE_TEXTS[event.reason];
+        deliver(event.audience, new EventLines(serialize({ source, command: 'QUIT', params: [text] }) + '\r\n', event.at, undefined), event.origin, false);
+        return;
+      }
+      case 'rename': {
+        const origin = event.origin;
+        if (!origin) return;
+        const session = sessions.get(origin);
+        const oldSource = session ? session.source : `${event.name}!${event.name}@${hostOf(origin.door)}`;
+        remember(hub, origin, event.name, event.at);
+        hub.renamed(origin);
+        deliver(event.audience, new EventLines(`:${oldSource} NICK :${event.to}\r\n`, event.at, undefined), undefined, false);
+        return;
+      }
+      case 'away': {
+        if (!event.origin) return;
+        const params = event.text === null ? [] : [event.text];
+        deliverIf(event.audience, new EventLines(serialize({ source: hub.sourceOf(event.origin), command: 'AWAY', params }) + '\r\n', event.at, undefined), event.origin, (s) => s.awayNotify);
+        return;
+      }
+      case 'topic': {
+        const line = serialize({ source: sourceOf(event, event.name), command: 'TOPIC', params: [event.room, event.topic] });
+        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined), undefined, false);
+        return;
+      }
+      case 'mode': {
+        const line = serialize({ source: sourceOf(event, event.name), command: 'MODE', params: [event.room, event.change, ...event.args] });
+        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined), undefined, false);
+        return;
+      }
+      case 'invite': {
+        const to = hub.chat.find(event.to);
+        const lines = new EventLines(serialize({ source: sourceOf(event, event.name), command: 'INVITE', params: [event.to, event.room] }) + '\r\n', event.at, undefined);
+        // The one invited always hears it; the room's operators only with invite-notify (IRCv3).
+        deliverIf(event.audience, lines, event.origin, (s) => s.member === to || s.inviteNotify);
+        return;
+      }
+      case 'file': {
+        const text = noticeText(hub.ctx.lang, event);
+        deliver(event.audience, new EventLines(textLines(server, 'NOTICE', event.room, text), event.at, undefined), undefined, false);
         return;
       }
       case 'announce':
-      case 'file':
-        noticeAll(noticeText(hub.ctx.lang, event), event.at);
+        noticeEach(hub, event.audience, noticeText(hub.ctx.lang, event));
         return;
       case 'closing':
-        noticeAll(noticeText(hub.ctx.lang, event), event.at);
+        noticeEach(hub, event.audience, noticeText(hub.ctx.lang, event));
         hub.hangUpAll('Server shutting down');
         return;
     }
   };
+}
+
+/** A server NOTICE to each of this door's members in `audience`, addressed to their nicks (announcements are rare). */
+function noticeEach(hub: IrcHub, audience: readonly Member[], text: string): void {
+  for (const member of audience) {
+    const session = hub.byMember.get(member);
+    if (session && !session.closing) session.notice(text);
+  }
+}
+
+/** Keep a departing nick for WHOWAS. */
+function remember(hub: IrcHub, member: Member, nick: string, at: number): void {
+  const { user, realname } = hub.identityOf(member);
+  hub.whowas.add({ nick, user: member.door === 'irc' ? user : nick, host: hostOf(member.door), realname, at });
 }

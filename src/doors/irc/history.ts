@@ -1,75 +1,112 @@
-// History replay on JOIN: the room's recent events as IRC lines with server-time tags.
+// History as IRC lines: the replay after JOIN, and the lines CHATHISTORY pages (msgid and server-time tags, chathistory batches).
 import { noticeText } from '../../core/i18n.js';
-import type { LeaveReason, RoomEvent } from '../../core/room.js';
-import type { StoredEvent } from '../../store/history.js';
+import type { ChatEvent } from '../../core/chat/types.js';
+import type { HistoryTarget, StoredEvent } from '../../store/history.js';
+import { prefixLines } from './encoded.js';
 import type { IrcHub } from './hub.js';
-import { CHANNEL, tagLines, textLines } from './lines.js';
+import { textLines, timeTag } from './lines.js';
 import type { IrcSession } from './session.js';
-
-const LEAVE_REASONS: readonly string[] = ['quit', 'timeout', 'disconnect', 'shutdown'] satisfies LeaveReason[];
-
-/** A stored event as the room event it was, for the shared notice texts; null if it lacks its fields. */
-function asRoomEvent(e: StoredEvent): RoomEvent | null {
-  const base = { id: e.id, at: e.at };
-  switch (e.kind) {
-    case 'join':
-      return e.name === undefined ? null : { ...base, kind: 'join', name: e.name };
-    case 'leave': {
-      if (e.name === undefined) return null;
-      const reason = (LEAVE_REASONS.includes(e.reason ?? '') ? e.reason : 'quit') as LeaveReason;
-      return { ...base, kind: 'leave', name: e.name, reason };
-    }
-    case 'announce':
-      return e.text === undefined ? null : { ...base, kind: 'announce', text: e.text };
-    case 'file':
-      if (e.path === undefined || e.size === undefined) return null;
-      return e.name === undefined ? { ...base, kind: 'file', path: e.path, size: e.size } : { ...base, kind: 'file', name: e.name, path: e.path, size: e.size };
-    case 'message':
-      return e.name === undefined || e.text === undefined ? null : { ...base, kind: 'message', name: e.name, text: e.text };
-  }
-}
 
 /** `[2024-05-01 12:00 UTC] ` for clients without server-time, so old lines are not taken for new ones. */
 function stamp(at: number): string {
   return `[${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC] `;
 }
 
-/**
- * The IRC lines for one stored event. Messages are PRIVMSGs from their author; joins and leaves
- * are server NOTICEs ("bob joined the room"), not JOIN/QUIT: a client applies a replayed JOIN or
- * QUIT to its nick list, which NAMES has just made current, and would end up listing people who
- * left or dropping people who are here. Announcements and file notices are NOTICEs, as live.
- */
-export function historyLines(hub: IrcHub, e: StoredEvent, withStamp: boolean): string | null {
-  const event = asRoomEvent(e);
-  if (event === null) return null;
-  const prefix = withStamp ? stamp(e.at) : '';
-  if (event.kind === 'message') {
-    const present = hub.room.find(event.name);
-    const source = present && present.name === event.name ? hub.sourceOf(present) : `${event.name}!${event.name}@netroom`;
-    const text = event.text.startsWith('/me ') ? `/me ${prefix}${event.text.slice(4)}` : prefix + event.text;
-    return textLines(source, 'PRIVMSG', CHANNEL, text);
-  }
-  return textLines(hub.settings.serverName, 'NOTICE', CHANNEL, prefix + noticeText(hub.ctx.lang, event));
+/** The source of a stored author: the member's live source while the same name is connected, else `name!name@netroom`. */
+function authorSource(hub: IrcHub, name: string): string {
+  const present = hub.chat.find(name);
+  return present && present.name === name ? hub.sourceOf(present) : `${name}!${name}@netroom`;
 }
 
-/** Replay the most recent `historySize` events to a client that just joined #lobby. */
-export function replayHistory(hub: IrcHub, session: IrcSession): void {
-  const store = hub.ctx.history;
-  const limit = hub.settings.historySize;
-  const member = session.member;
-  if (!store || limit <= 0 || !member) return;
-  let events: StoredEvent[];
-  try {
-    // One more than the limit: the client's own entering is among the newest and is left out.
-    events = store.recent(limit + 1);
-  } catch (err) {
-    hub.log.warn({ err }, 'irc: history unavailable');
+/** True for the rows that are conversation (PRIVMSG/NOTICE on IRC), the ones CHATHISTORY returns. */
+export function isConversation(e: StoredEvent): boolean {
+  return e.kind === 'message' || e.kind === 'dm' || e.kind === 'announce' || e.kind === 'file';
+}
+
+/**
+ * The IRC lines (CR LF after each) of one stored conversation row, as `viewer` sees it: a room
+ * message is PRIVMSG/NOTICE to its room, a direct message PRIVMSG/NOTICE to its addressee, an
+ * announcement or file notice a server NOTICE to `target`. Null for other rows.
+ */
+export function storedLines(hub: IrcHub, e: StoredEvent, target: string, prefix: string): string | null {
+  const server = hub.settings.serverName;
+  switch (e.kind) {
+    case 'message':
+    case 'dm': {
+      if (e.name === undefined || e.text === undefined) return null;
+      const to = e.kind === 'message' ? (e.room ?? target) : (e.to ?? target);
+      const text = e.text.startsWith('/me ') ? `/me ${prefix}${e.text.slice(4)}` : prefix + e.text;
+      return textLines(authorSource(hub, e.name), e.asNotice ? 'NOTICE' : 'PRIVMSG', to, text);
+    }
+    case 'announce':
+    case 'file': {
+      const event = asEvent(e);
+      return event === null ? null : textLines(server, 'NOTICE', target, prefix + noticeText(hub.ctx.lang, event));
+    }
+    default:
+      return null;
+  }
+}
+
+/** An announcement or file row as the chat event it was, for the shared notice texts. */
+function asEvent(e: StoredEvent): ChatEvent | null {
+  const base = { id: e.id, at: e.at, audience: [] };
+  if (e.kind === 'announce') return e.text === undefined ? null : { ...base, kind: 'announce', text: e.text };
+  if (e.kind === 'file' && e.path !== undefined && e.size !== undefined) {
+    const room = e.room ?? '#lobby';
+    return e.name === undefined ? { ...base, kind: 'file', room, path: e.path, size: e.size } : { ...base, kind: 'file', room, name: e.name, path: e.path, size: e.size };
+  }
+  return null;
+}
+
+/**
+ * Send stored rows to one client: inside a `chathistory` batch when it has the batch capability
+ * (IRCv3 batch, draft/chathistory), each line with its server-time and msgid tags as negotiated;
+ * without server-time, a `[date UTC]` stamp in the text tells old lines from new.
+ */
+export function sendStored(hub: IrcHub, session: IrcSession, target: string, events: readonly StoredEvent[], always: boolean): void {
+  const lines: string[] = [];
+  const timed = session.serverTime;
+  const id = session.batch ? hub.batchId() : undefined;
+  for (const e of events) {
+    const text = storedLines(hub, e, target, timed ? '' : stamp(e.at));
+    if (text === null) continue;
+    const tags: string[] = [];
+    if (id !== undefined) tags.push(`batch=${id}`);
+    if (session.messageTags) tags.push(`msgid=${e.id}`);
+    if (timed) tags.push(timeTag(e.at).slice(1, -1));
+    lines.push(tags.length === 0 ? text : prefixLines(text, `@${tags.join(';')} `));
+  }
+  if (lines.length === 0 && !always) return;
+  if (id === undefined) {
+    if (lines.length > 0) session.sendRaw(Buffer.from(lines.join(''), 'utf8'));
     return;
   }
-  events = events.filter((e) => !(e.kind === 'join' && e.name === member.name && e.at >= member.since)).slice(-limit);
-  for (const e of events) {
-    const lines = historyLines(hub, e, !session.serverTime);
-    if (lines !== null) session.sendRaw(Buffer.from(session.serverTime ? tagLines(lines, e.at) : lines, 'utf8'));
+  const server = hub.settings.serverName;
+  session.sendRaw(Buffer.from(`:${server} BATCH +${id} chathistory ${target}\r\n${lines.join('')}:${server} BATCH -${id}\r\n`, 'utf8'));
+}
+
+/** Read a history target, logging (not throwing) when the store fails. */
+export function readHistory(hub: IrcHub, read: () => StoredEvent[]): StoredEvent[] | null {
+  try {
+    return read();
+  } catch (err) {
+    hub.log.warn({ err }, 'irc: history unavailable');
+    return null;
   }
+}
+
+/**
+ * After JOIN: the room's most recent conversation (messages, announcements, file notices; joins
+ * and leaves are not replayed, NAMES has just shown who is here). A client with draft/chathistory
+ * fetches history itself, as with Ergo, so it gets none unasked.
+ */
+export function replayHistory(hub: IrcHub, session: IrcSession, room: string): void {
+  const store = hub.ctx.history;
+  const limit = hub.settings.historySize;
+  if (!store || limit <= 0 || session.chathistory) return;
+  const target: HistoryTarget = { room };
+  const events = readHistory(hub, () => store.recent(target, limit));
+  if (events === null) return;
+  sendStored(hub, session, room, events.filter(isConversation).slice(-limit), false);
 }

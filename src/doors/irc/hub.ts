@@ -1,15 +1,18 @@
-// The IRC door's state and rules: sessions, registration into the room, #lobby visibility, nick changes, keepalive.
+// The IRC door's state and rules: sessions, registration on the chat, nick changes, labelled responses, WHOWAS, keepalive.
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import type { LeaveReason, Member, Room } from '../../core/room.js';
+import type { Chat } from '../../core/chat/chat.js';
+import type { LeaveReason, Member } from '../../core/chat/types.js';
 import type { DoorContext } from '../door.js';
 import { OVERLONG, checkLineLength, decodeText, parseLine } from './codec.js';
 import { COMMANDS } from './commands/index.js';
 import { replyError } from './errors.js';
+import { labelResponse } from './label.js';
 import { hostOf } from './lines.js';
 import { ERR } from './numerics.js';
 import { IrcSession } from './session.js';
 import { sendWelcome } from './welcome.js';
+import { WhowasRing } from './whowas.js';
 import { FlushScheduler } from './writer.js';
 
 /** The door's options with every default filled in. */
@@ -27,42 +30,48 @@ export interface IrcSettings {
 }
 
 /**
- * Everything the command handlers and the fan-out share. The model: registration (001) enters
- * the room, so the nick is reserved on every door from then on; JOIN/PART only switch whether
- * the client sees #lobby; QUIT, a timeout or a lost connection leave the room.
+ * Everything the command handlers and the fan-out share. The model (issue 11): registration (001)
+ * is chat.connect - the nick is the client's on every door, and it is in no room; JOIN/PART enter
+ * and leave rooms; NICK is chat.rename; QUIT, a timeout or a lost connection is chat.disconnect.
  */
 export class IrcHub {
   readonly sessions = new Set<IrcSession>();
   readonly scheduler = new FlushScheduler();
   readonly createdAt = Date.now();
-  readonly room: Room;
+  readonly chat: Chat;
   readonly log: Logger;
-  private readonly byMember = new Map<Member, IrcSession>();
-  /** Sessions that see #lobby; replaced (never mutated) so a fan-out loop can run over it safely. */
-  private joinedList: readonly IrcSession[] = [];
-  /** `nick!user@host` per member, also after the session is gone (a queued leave event still needs it). */
+  /** Recent quits and renames, for WHOWAS. */
+  readonly whowas = new WhowasRing(200);
+  /** This door's members and their sessions: the fan-out looks each audience member up here. */
+  readonly byMember = new Map<Member, IrcSession>();
+  /** Registered sessions; replaced (never mutated). */
+  private registeredList: readonly IrcSession[] = [];
+  /** `nick!user@host` of members of other doors (and of IRC members after their session is gone). */
   private readonly sources = new WeakMap<Member, string>();
-  private readonly quitTexts = new WeakMap<Member, string>();
-  /** The session whose room.enter() is running: its join event is not echoed to it. */
-  private entering: IrcSession | null = null;
+  /** USER name and real name of this door's members, kept past the session (WHOWAS after a quit). */
+  private readonly identities = new WeakMap<Member, { user: string; realname: string }>();
   /** Count one message said through this door (a no-op without metrics). */
   readonly countMessage: () => void;
+  private nextBatch = 1;
 
   constructor(
     readonly ctx: DoorContext,
     readonly settings: IrcSettings,
     log: Logger,
   ) {
-    this.room = ctx.room;
+    this.chat = ctx.chat;
     this.log = log;
     // The labelled child once, not a label lookup per message.
     const counter = ctx.metrics?.messages.labels({ door: 'irc' });
     this.countMessage = counter ? () => counter.inc() : () => undefined;
   }
 
-  /** Sessions that currently see #lobby. */
+  /**
+   * Registered sessions: an upper bound of the recipients one line read from a client can reach
+   * through this door (the door's read meter sizes its slices by it).
+   */
   get joined(): readonly IrcSession[] {
-    return this.joinedList;
+    return this.registeredList;
   }
 
   /** The IRC session of a member, if the member came through this door and is still connected. */
@@ -70,25 +79,33 @@ export class IrcHub {
     return this.byMember.get(member);
   }
 
-  /** True while `session`'s own join (or nick change) is being announced. */
-  isEntering(session: IrcSession): boolean {
-    return this.entering === session;
-  }
-
   /** `nick!user@host` of a member: an IRC client's USER name, else the name itself at `door.netroom`. */
   sourceOf(member: Member): string {
+    const session = this.byMember.get(member);
+    if (session) return session.source;
     let source = this.sources.get(member);
     if (source === undefined) {
-      const user = member.door === 'irc' && this.entering ? this.entering.user : member.name;
-      source = `${member.name}!${user}@${hostOf(member.door)}`;
+      source = `${member.name}!${this.identities.get(member)?.user ?? member.name}@${hostOf(member.door)}`;
       this.sources.set(member, source);
     }
     return source;
   }
 
-  /** The QUIT text other IRC clients see for this member's leaving, when it was more than the reason. */
-  quitTextOf(member: Member): string | undefined {
-    return this.quitTexts.get(member);
+  /** USER name and real name as IRC shows a member (other doors: the name, "netroom DOOR member"). */
+  identityOf(member: Member): { user: string; realname: string } {
+    return this.identities.get(member) ?? { user: member.name, realname: `netroom ${member.door} member` };
+  }
+
+  /** A member was renamed: its cached source is stale. */
+  renamed(member: Member): void {
+    this.sources.delete(member);
+    const session = this.byMember.get(member);
+    if (session) session.source = `${member.name}!${session.user}@${hostOf('irc')}`;
+  }
+
+  /** A fresh batch reference (IRCv3 batch), unique on this server. */
+  batchId(): string {
+    return `b${(this.nextBatch++).toString(36)}`;
   }
 
   /** Take a new connection. */
@@ -125,6 +142,7 @@ export class IrcHub {
   /** Parse and run one line; nothing a client sends may throw out of here. */
   handleLine(session: IrcSession, bytes: Buffer): void {
     let command = '';
+    let label: string | undefined;
     try {
       if (checkLineLength(bytes) !== null) {
         session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
@@ -133,6 +151,9 @@ export class IrcHub {
       const message = parseLine(decodeText(bytes));
       if (message === null) return; // blank, or tags without a command: nothing to answer
       command = message.command;
+      // IRCv3 labeled-response: hold this command's output back, to label it when it is done.
+      label = session.labeledResponse ? message.tags?.['label'] : undefined;
+      if (label !== undefined && label !== '') session.captured = [];
       const spec = COMMANDS.get(command);
       if (spec === undefined || (!spec.beforeRegistration && session.member === undefined)) {
         if (session.member === undefined) session.reply(ERR.NOTREGISTERED, 'You have not registered');
@@ -148,101 +169,64 @@ export class IrcHub {
       // A bug, not the client's fault: log it, tell the client, keep the connection.
       this.log.error({ err, command, peer: session.peer }, 'irc command failed');
       session.notice(`internal error while handling ${command || 'that line'}`);
+    } finally {
+      const captured = session.captured;
+      if (captured !== null && label !== undefined) {
+        session.captured = null;
+        for (const buf of labelResponse(this, label, captured, session.batch)) session.writer.push(buf);
+      }
     }
   }
 
-  /** Register once NICK and USER are in and capability negotiation is over: enter the room, then 001-005 and the MOTD. */
+  /** Register once NICK and USER are in and capability negotiation is over: claim the nick, then 001-005 and the MOTD. */
   tryRegister(session: IrcSession): void {
     const nick = session.nick;
     if (session.member || nick === undefined || !session.userGiven || session.capNegotiating || session.closing) return;
     let member: Member;
-    this.entering = session;
     try {
-      member = this.room.enter(nick, 'irc');
+      member = this.chat.connect(nick, 'irc');
     } catch (err) {
       session.nick = undefined;
       replyError(this, session, err, nick);
       return;
-    } finally {
-      this.entering = null;
     }
-    this.adopt(session, member);
-    this.log.info({ name: member.name, peer: session.peer }, 'irc member entered');
+    session.member = member;
+    session.source = `${member.name}!${session.user}@${hostOf('irc')}`;
+    this.identities.set(member, { user: session.user, realname: session.realname });
+    this.byMember.set(member, session);
+    this.registeredList = [...this.registeredList, session];
+    this.log.info({ name: member.name, peer: session.peer }, 'irc member registered');
     sendWelcome(this, session);
   }
 
-  /**
-   * Change a registered client's nick. The room has no rename: the member leaves and enters
-   * again under the new name, both checked first so the second step cannot fail. Other doors see
-   * a leave and a join; the client itself gets NICK.
-   */
+  /** Change a registered client's nick: chat.rename; everyone sharing a room, and the client, get NICK from the fan-out. */
   rename(session: IrcSession, nick: string): void {
-    const old = session.member;
-    if (!old) return;
-    const oldSource = session.source;
-    this.quitTexts.set(old, `Changing nick to ${nick}`);
-    this.room.leave(old, 'quit');
-    this.byMember.delete(old);
-    let member: Member;
-    this.entering = session;
+    const member = session.member;
+    if (!member) return;
+    const old = member.name;
     try {
-      member = this.room.enter(nick, 'irc');
+      this.chat.rename(member, nick);
     } catch (err) {
-      // Leaving succeeded but entering did not (cannot happen after the checks): the client is out, say so.
-      this.entering = null;
-      session.member = undefined;
       replyError(this, session, err, nick);
-      this.drop(session, 'Nick change failed', 'quit', true);
       return;
-    } finally {
-      this.entering = null;
     }
-    this.adopt(session, member);
     session.lastNickChange = Date.now();
-    session.send(`:${oldSource} NICK :${member.name}`);
-    this.log.info({ from: old.name, to: member.name, peer: session.peer }, 'irc nick changed');
-  }
-
-  /** Bind a member to its session; its source carries the client's USER name (also when no one heard the join). */
-  private adopt(session: IrcSession, member: Member): void {
-    session.member = member;
-    session.source = `${member.name}!${session.user}@${hostOf('irc')}`;
-    this.sources.set(member, session.source);
-    this.byMember.set(member, session);
-  }
-
-  /** Start seeing #lobby. Returns false when already there. */
-  join(session: IrcSession): boolean {
-    if (session.joined) return false;
-    session.joined = true;
-    this.joinedList = [...this.joinedList, session];
-    return true;
-  }
-
-  /** Stop seeing #lobby (the nick stays reserved). Returns false when not there. */
-  part(session: IrcSession): boolean {
-    if (!session.joined) return false;
-    session.joined = false;
-    this.joinedList = this.joinedList.filter((s) => s !== session);
-    return true;
+    this.log.info({ from: old, to: member.name, peer: session.peer }, 'irc nick changed');
   }
 
   /**
    * End a session: `ERROR :Closing link` and the socket ends (or, when its send queue is what
-   * failed, the socket is destroyed at once); the member leaves the room so every door hears it.
+   * failed, the socket is destroyed at once); the member leaves the chat so every door hears it.
    */
   drop(session: IrcSession, text: string, reason: LeaveReason, sayError = true): void {
     if (session.closing) return;
     session.closing = true;
     const member = session.member;
-    if (member) {
-      this.quitTexts.set(member, text);
-      this.log.info({ name: member.name, reason, text, peer: session.peer }, 'irc member left');
-    }
+    if (member) this.log.info({ name: member.name, reason, text, peer: session.peer }, 'irc member left');
     this.forget(session);
     if (sayError) session.end(`Closing link: ${session.target}[${hostOf('irc')}] (${text})`);
     else session.abort();
-    if (member) this.room.leave(member, reason);
+    if (member) this.chat.disconnect(member, reason, text);
   }
 
   private onClose(session: IrcSession): void {
@@ -253,15 +237,17 @@ export class IrcHub {
     const member = session.member;
     this.forget(session);
     if (member) {
-      this.quitTexts.set(member, 'Connection closed');
       this.log.info({ name: member.name, reason: 'disconnect', peer: session.peer }, 'irc member left');
-      this.room.leave(member, 'disconnect');
+      this.chat.disconnect(member, 'disconnect', 'Connection closed');
     }
   }
 
   private forget(session: IrcSession): void {
-    this.part(session);
-    if (session.member) this.byMember.delete(session.member);
+    const member = session.member;
+    if (!member || this.byMember.get(member) !== session) return;
+    this.byMember.delete(member);
+    this.sources.set(member, session.source);
+    this.registeredList = this.registeredList.filter((s) => s !== session);
   }
 
   /** Keepalive: PING a client silent for pingIntervalMs, drop one silent for pingTimeoutMs (leave reason: timeout). */
@@ -280,15 +266,15 @@ export class IrcHub {
   }
 
   /**
-   * The door closes: every client gets `ERROR` and its connection ends; members still in the room
-   * (the room itself was not closed first) leave it with reason `shutdown`.
+   * The door closes: every client gets `ERROR` and its connection ends; members still connected
+   * (the chat itself was not closed first) leave it with reason `shutdown`.
    */
   closeAll(text: string): void {
     for (const session of [...this.sessions]) this.drop(session, text, 'shutdown');
     this.scheduler.flushAll();
   }
 
-  /** The room is closing: its members are cleared without leave events, so just say goodbye and hang up. */
+  /** The chat is closing: its members are cleared without quit events, so just say goodbye and hang up. */
   hangUpAll(text: string): void {
     for (const session of [...this.sessions]) {
       if (session.closing) continue;

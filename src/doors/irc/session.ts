@@ -1,11 +1,23 @@
-// One IRC connection: its socket, line decoder, writer, and what the client has negotiated and set.
+// One IRC connection: its socket, line decoder, writer, what the client has negotiated, and labelled-response capture.
 import type { Socket } from 'node:net';
-import type { Member } from '../../core/room.js';
+import type { Member } from '../../core/chat/types.js';
 import { LineDecoder, fitLine, serialize, splitText, MAX_BODY_BYTES } from './codec.js';
 import { FlushScheduler, LineWriter } from './writer.js';
 
-/** The IRCv3 capabilities the door offers (CAP LS). */
-export const CAPABILITIES = ['echo-message', 'message-tags', 'multi-prefix', 'server-time'] as const;
+/** The IRCv3 capabilities the door offers (CAP LS), in the order listed. */
+export const CAPABILITIES = [
+  'away-notify',
+  'batch',
+  'draft/chathistory',
+  'echo-message',
+  'extended-join',
+  'invite-notify',
+  'labeled-response',
+  'message-tags',
+  'multi-prefix',
+  'server-time',
+  'userhost-in-names',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 /** How long an ending connection may take to flush its last lines before it is destroyed. */
@@ -14,9 +26,10 @@ const LINGER_MS = 2000;
 let nextId = 1;
 
 /**
- * A connected client. Registration state, capabilities, channel and away status live here; the
- * hub (and the command handlers) decide what they mean. Output goes through `send`/`reply`/
- * `notice`, which queue encoded lines on the writer (one socket write per event-loop turn).
+ * A connected client. Registration state, capabilities and user modes live here; the hub (and
+ * the command handlers) decide what they mean. Output goes through `send`/`reply`/`notice`, which
+ * queue encoded lines on the writer (one socket write per event-loop turn) - or, while a
+ * labelled command runs, into `captured`, so the hub can label the response (IRCv3 labeled-response).
  */
 export class IrcSession {
   readonly id = nextId++;
@@ -31,7 +44,7 @@ export class IrcSession {
   user = '';
   realname = '';
   userGiven = false;
-  /** The room member, from registration (001) until the connection ends. */
+  /** The chat member, from registration (001) until the connection ends. */
   member: Member | undefined;
   /** `nick!user@irc.netroom`, set at registration and on nick changes. */
   source = '';
@@ -42,16 +55,24 @@ export class IrcSession {
   /** Cached from `caps`: read once per delivered event. */
   serverTime = false;
   echoMessage = false;
+  messageTags = false;
+  /** Which tagged variant of an event this client gets: bit 1 server-time, bit 2 msgid (message-tags). */
+  tagMode = 0;
+  extendedJoin = false;
+  awayNotify = false;
+  multiPrefix = false;
+  userhostInNames = false;
+  batch = false;
+  labeledResponse = false;
+  chathistory = false;
+  inviteNotify = false;
 
-  /** Whether the client sees #lobby (JOINed and not PARTed). Registration alone reserves the nick. */
-  joined = false;
-  away: string | undefined;
   oper = false;
   operFailures = 0;
   /** User modes the client may set on itself: +i and +w (accepted, no effect: there is no one to hide from). */
   readonly modes = new Set<string>();
 
-  /** Time of the last line received (keepalive), of the PING we sent (0: none pending), of signon and speech. */
+  /** Time of the last line received (keepalive), of signon and of speech. */
   lastActivity: number;
   pingSent = false;
   readonly connectedAt: number;
@@ -61,6 +82,8 @@ export class IrcSession {
   closing = false;
   /** Resolves when the socket has closed. */
   readonly closed: Promise<void>;
+  /** While a labelled command runs: its output, held back to be labelled (see IrcHub.handleLine). */
+  captured: Buffer[] | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -84,12 +107,13 @@ export class IrcSession {
 
   /** Queue one line (without CR LF); cut to 510 bytes as a last resort. */
   send(line: string): void {
-    this.writer.push(fitLine(line));
+    this.sendRaw(fitLine(line));
   }
 
   /** Queue already encoded lines (shared event buffers). */
   sendRaw(buf: Buffer): void {
-    this.writer.push(buf);
+    if (this.captured !== null) this.captured.push(buf);
+    else this.writer.push(buf);
   }
 
   /** A numeric reply from the server: `:server CODE target params...`. */
@@ -109,8 +133,19 @@ export class IrcSession {
   setCap(cap: Capability, on: boolean): void {
     if (on) this.caps.add(cap);
     else this.caps.delete(cap);
-    this.serverTime = this.caps.has('server-time');
-    this.echoMessage = this.caps.has('echo-message');
+    const has = (c: Capability): boolean => this.caps.has(c);
+    this.serverTime = has('server-time');
+    this.echoMessage = has('echo-message');
+    this.messageTags = has('message-tags');
+    this.tagMode = (this.serverTime ? 1 : 0) | (this.messageTags ? 2 : 0);
+    this.extendedJoin = has('extended-join');
+    this.awayNotify = has('away-notify');
+    this.multiPrefix = has('multi-prefix');
+    this.userhostInNames = has('userhost-in-names');
+    this.batch = has('batch');
+    this.labeledResponse = has('labeled-response');
+    this.chathistory = has('draft/chathistory');
+    this.inviteNotify = has('invite-notify');
   }
 
   /** Close at once, dropping whatever is queued (a client that stopped reading gets nothing more). */
@@ -125,6 +160,10 @@ export class IrcSession {
    */
   end(errorText?: string): void {
     if (errorText !== undefined) this.send(serialize({ command: 'ERROR', params: [errorText] }));
+    if (this.captured !== null) {
+      for (const buf of this.captured) this.writer.push(buf);
+      this.captured = null;
+    }
     this.writer.flush();
     this.writer.stop();
     const socket = this.socket;

@@ -1,51 +1,82 @@
 // The registration burst (RFC 2812 5.1: 001-004, plus 005 ISUPPORT) and the message of the day (375/372/376).
 import { VERSION } from '../../cli/version.js';
 import { MAX_NAME_LENGTH } from '../../core/names.js';
+import { CHANMODES } from '../../core/chat/modes.js';
+import { MAX_ROOM_NAME_LENGTH } from '../../core/chat/room-key.js';
 import type { IrcHub } from './hub.js';
-import { CHANNEL } from './lines.js';
 import { ERR, RPL } from './numerics.js';
 import type { IrcSession } from './session.js';
 
 /** Longest AWAY text kept (advertised as AWAYLEN). */
 export const AWAY_LENGTH = 200;
+/** Targets one PRIVMSG/NOTICE/WHOIS may name (TARGMAX). */
+export const MAX_TARGETS = 4;
+/** Mode changes with an argument one MODE may carry (MODES). */
+export const MAX_MODES = 4;
+/** Most rows one CHATHISTORY request returns (CHATHISTORY token). */
+export const CHATHISTORY_MAX = 100;
 
 /**
- * ISUPPORT tokens (modern.ircdocs.horse RPL_ISUPPORT). CASEMAPPING=rfc8265: the room folds case
- * and normalises as RFC 8265 does (PRECIS UsernameCaseMapped, also what Ergo advertises for UTF-8
- * nicks), width included, and then also maps look-alike letters (core/skeleton.ts). No token says
- * the latter; rfc8265 is the part a client can apply itself, and `ascii` or `rfc1459` would be
- * wrong: the room treats "Ä" and "ä" as one name, and "[" and "{" as two. A client may think two
- * look-alike nicks differ; the room's answer (433) is the one that counts.
- * NICKLEN counts characters, as the room does. CLIENTTAGDENY=*: message-tags is offered (clients
- * may send tags, and get server-time), but no client-only tag is relayed: the room carries text only.
+ * ISUPPORT tokens (modern.ircdocs.horse RPL_ISUPPORT), each what the door really does.
+ * CASEMAPPING=rfc8265: the chat folds case and normalises as RFC 8265 does (PRECIS
+ * UsernameCaseMapped, also what Ergo advertises for UTF-8 nicks), width included, and then also
+ * maps look-alike letters (core/skeleton.ts). No token says the latter; rfc8265 is the part a
+ * client can apply itself, and `ascii` or `rfc1459` would be wrong: "Ä" and "ä" are one name, and
+ * "[" and "{" two. Channel names fold the same way. NICKLEN and CHANNELLEN count characters, as
+ * the chat does. CLIENTTAGDENY=*: clients may send tags (and get server-time and msgid), but no
+ * client-only tag is relayed: the chat carries text only. CHANMODES: b (a list that is empty
+ * until bans arrive with accounts), k, l, and the flags; n is always on.
  */
-export function isupportTokens(): string[] {
+export function isupportTokens(hub: IrcHub): string[][] {
   return [
-    'AWAYLEN=' + AWAY_LENGTH,
-    'CASEMAPPING=rfc8265',
-    'CHANLIMIT=#:1',
-    'CLIENTTAGDENY=*',
-    'CHANMODES=b,,,nt',
-    'CHANNELLEN=32',
-    'CHANTYPES=#',
-    'MAXTARGETS=4',
-    'NETWORK=netroom',
-    `NICKLEN=${MAX_NAME_LENGTH}`,
-    'PREFIX=(ov)@+',
-    'TOPICLEN=390',
+    [
+      'AWAYLEN=' + AWAY_LENGTH,
+      'CASEMAPPING=rfc8265',
+      `CHANLIMIT=#:${hub.chat.maxRoomsPerMember}`,
+      `CHANMODES=${CHANMODES.A},${CHANMODES.B},${CHANMODES.C},${CHANMODES.D}`,
+      `CHANNELLEN=${MAX_ROOM_NAME_LENGTH}`,
+      'CHANTYPES=#',
+      `CHATHISTORY=${CHATHISTORY_MAX}`,
+      'CLIENTTAGDENY=*',
+      'ELIST=U',
+      `MAXTARGETS=${MAX_TARGETS}`,
+      `MODES=${MAX_MODES}`,
+      'MSGREFTYPES=msgid,timestamp',
+    ],
+    [
+      'NETWORK=netroom',
+      `NICKLEN=${MAX_NAME_LENGTH}`,
+      'PREFIX=(ov)@+',
+      'SAFELIST',
+      `TARGMAX=PRIVMSG:${MAX_TARGETS},NOTICE:${MAX_TARGETS},JOIN:,PART:,NAMES:,LIST:1,WHOIS:${MAX_TARGETS},WHOWAS:1`,
+      `TOPICLEN=${hub.chat.maxTopicLength}`,
+      'UTF8ONLY',
+      'WHOX',
+    ],
   ];
 }
 
-/** 001-005 and the MOTD, sent once the client is in the room. */
+/** 001-005 and the MOTD, sent once the client is registered. */
 export function sendWelcome(hub: IrcHub, session: IrcSession): void {
   const { serverName } = hub.settings;
   const version = `netroom-${VERSION}`;
-  session.reply(RPL.WELCOME, `Welcome to netroom, ${session.source}: the room is ${CHANNEL}, /join ${CHANNEL}`);
+  session.reply(RPL.WELCOME, `Welcome to netroom, ${session.source}: /list shows the rooms, /join #lobby to start`);
   session.reply(RPL.YOURHOST, `Your host is ${serverName}, running version ${version}`);
   session.reply(RPL.CREATED, `This server was created ${new Date(hub.createdAt).toUTCString()}`);
-  session.reply(RPL.MYINFO, serverName, version, 'iow', 'bnot', 'bov');
-  session.reply(RPL.ISUPPORT, ...isupportTokens(), 'are supported by this server');
+  session.reply(RPL.MYINFO, serverName, version, 'iow', 'biklmnostv', 'bklov');
+  for (const tokens of isupportTokens(hub)) session.reply(RPL.ISUPPORT, ...tokens, 'are supported by this server');
+  sendLusers(hub, session);
   sendMotd(hub, session);
+}
+
+/** LUSERS (RFC 2812 3.4.2): members connected (every door), operators, rooms, this server. */
+export function sendLusers(hub: IrcHub, session: IrcSession): void {
+  const users = hub.chat.size;
+  const rooms = hub.chat.rooms().length;
+  session.reply(RPL.LUSERCLIENT, `There are ${users} users and 0 invisible on 1 servers`);
+  session.reply(RPL.LUSEROP, '0', 'operator(s) online');
+  session.reply(RPL.LUSERCHANNELS, String(rooms), 'channels formed');
+  session.reply(RPL.LUSERME, `I have ${users} clients and 0 servers`);
 }
 
 /** The message of the day, or 422 when there is none. */

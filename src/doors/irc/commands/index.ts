@@ -1,9 +1,12 @@
 // The typed dispatch map: verb -> handler. One file per verb beside this one.
 import { AWAY } from './away.js';
 import { CAP } from './cap.js';
+import { CHATHISTORY } from './chathistory.js';
+import { INVITE } from './invite.js';
 import { ISON } from './ison.js';
 import { JOIN } from './join.js';
 import { LIST } from './list.js';
+import { LUSERS } from './lusers.js';
 import { MODE } from './mode.js';
 import { MOTD } from './motd.js';
 import { NAMES } from './names.js';
@@ -24,13 +27,17 @@ import { USERHOST } from './userhost.js';
 import { WALLOPS } from './wallops.js';
 import { WHO } from './who.js';
 import { WHOIS } from './whois.js';
+import { WHOWAS } from './whowas.js';
 
 const TABLE = {
   AWAY,
   CAP,
+  CHATHISTORY,
+  INVITE,
   ISON,
   JOIN,
   LIST,
+  LUSERS,
   MODE,
   MOTD,
   NAMES,
@@ -50,6 +57,7 @@ const TABLE = {
   WALLOPS,
   WHO,
   WHOIS,
+  WHOWAS,
 } as const satisfies Record<string, CommandSpec>;
 
 /** The verbs the door understands. */

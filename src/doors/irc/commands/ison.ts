@@ -1,4 +1,4 @@
-// ISON: which of the given nicks are in the room (any door), as the room spells them.
+// ISON: which of the given nicks are connected (any door), as the chat spells them.
 import { RPL } from '../numerics.js';
 import { command } from './types.js';
 
@@ -7,7 +7,7 @@ export const ISON = command(
     const present: string[] = [];
     for (const param of message.params) {
       for (const nick of param.split(' ')) {
-        const member = nick === '' ? undefined : hub.room.find(nick);
+        const member = nick === '' ? undefined : hub.chat.find(nick);
         if (member && !present.includes(member.name)) present.push(member.name);
       }
     }

@@ -1,37 +1,44 @@
-// JOIN: #lobby is the one channel. Joining shows it (echo, topic, names, recent history); others get 403.
+// JOIN #a,#b [keys] and JOIN 0: enter rooms the chat allows; on success the JOIN echo (fan-out), topic, names, recent history.
 import type { IrcHub } from '../hub.js';
+import { replyError } from '../errors.js';
 import { replayHistory } from '../history.js';
-import { CHANNEL, isLobby } from '../lines.js';
-import { ERR } from '../numerics.js';
 import type { IrcSession } from '../session.js';
 import { sendNames } from './names.js';
-import { partLobby } from './part.js';
+import { partAll } from './part.js';
 import { sendTopic } from './topic.js';
 import { command } from './types.js';
 
-/** JOIN #lobby: the echo with the full source, 332/333 (or 331), 353/366, then history with server-time. */
-export function joinLobby(hub: IrcHub, session: IrcSession): void {
-  if (!hub.join(session)) return; // already there: like other servers, say nothing
-  session.send(`:${session.source} JOIN ${CHANNEL}`);
-  sendTopic(hub, session);
-  sendNames(hub, session);
-  replayHistory(hub, session);
+/** Join one room: the chat's fan-out echoes the JOIN (to this client too), then 332/333, 353/366 and history. */
+export function joinRoom(hub: IrcHub, session: IrcSession, name: string, key: string | undefined): void {
+  const member = session.member;
+  if (!member) return;
+  let result;
+  try {
+    result = hub.chat.join(member, name, key);
+  } catch (err) {
+    replyError(hub, session, err, { channel: name, verb: 'JOIN' });
+    return;
+  }
+  if (!result.joined) return; // already there: like other servers, say nothing
+  sendTopic(hub, session, result.room.name, false);
+  sendNames(hub, session, result.room.name);
+  replayHistory(hub, session, result.room.name);
 }
 
 export const JOIN = command(
   (hub, session, message) => {
-    const channels = message.params[0] ?? '';
+    const [channels = '', keys = ''] = message.params;
     // RFC 2812 3.2.1: JOIN 0 leaves every channel.
     if (channels === '0') {
-      partLobby(hub, session, undefined);
+      partAll(hub, session);
       return;
     }
-    for (const channel of channels.split(',')) {
-      // 403 rather than 405 (too many channels) or 479 (bad name): the channel does not exist and
-      // cannot be created, whatever its name; CHANLIMIT=#:1 in 005 tells clients as much up front.
-      if (isLobby(channel)) joinLobby(hub, session);
-      else session.reply(ERR.NOSUCHCHANNEL, channel, `No such channel (netroom has one: ${CHANNEL})`);
-    }
+    const keyList = keys.split(',');
+    channels.split(',').forEach((channel, i) => {
+      if (channel === '') return;
+      const key = keyList[i];
+      joinRoom(hub, session, channel, key === undefined || key === '' ? undefined : key);
+    });
   },
   { minParams: 1 },
 );

@@ -1,4 +1,4 @@
-// NICK: the nick is the room name. Before 001 it is checked and held; after, a change is leave + enter.
+// NICK: the nick is the chat name. Before 001 it is checked and held; after, a change is chat.rename (NICK to room mates and self).
 import { NetroomError } from '../../../core/errors.js';
 import { checkName } from '../../../core/names.js';
 import { replyError } from '../errors.js';
@@ -19,14 +19,14 @@ export const NICK = command(
       replyError(hub, session, err, raw);
       return;
     }
-    const holder = hub.room.find(name);
+    const holder = hub.chat.find(name);
     const current = session.member;
     if (holder !== undefined && holder !== current) {
-      replyError(hub, session, new NetroomError('NAME_TAKEN', `the name ${name} is already in the room`, { name }), name);
+      replyError(hub, session, new NetroomError('NAME_TAKEN', `the name ${name} is already in use`, { name }), name);
       return;
     }
     if (!current) {
-      // Held, not reserved: the room decides at registration (someone may take it meanwhile -> 433 then).
+      // Held, not claimed: the chat decides at registration (someone may take it meanwhile -> 433 then).
       session.nick = name;
       hub.tryRegister(session);
       return;
@@ -34,7 +34,7 @@ export const NICK = command(
     if (name === current.name) return;
     const wait = session.lastNickChange + hub.settings.nickChangeIntervalMs - Date.now();
     if (wait > 0) {
-      // Each change is a leave and a join on every door (and a fresh flood bucket): not more often than this.
+      // Every room mate on every door hears each change: not more often than this.
       session.reply(ERR.NICKTOOFAST, name, `Nick change too fast. Please wait ${Math.ceil(wait / 1000)} seconds.`);
       return;
     }

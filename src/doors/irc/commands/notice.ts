@@ -1,5 +1,2 @@
-// NOTICE: to #lobby it is said like PRIVMSG, or announced when an operator (OPER admin) sends it.
-import { speak } from './speak.js';
-import { command } from './types.js';
-
-export const NOTICE = command((hub, session, message) => speak(hub, session, message, 'NOTICE'));
+// NOTICE: like PRIVMSG, but never answered with an error (RFC 2812 3.3.2); `$*` from an operator is an announcement.
+export { NOTICE } from './speak.js';

@@ -1,4 +1,4 @@
-// OPER admin TOKEN: the admin token (constant-time compare) makes this client an operator who can announce.
+// OPER admin TOKEN: the admin token (constant-time compare) makes this client an administrator (op in every room, may announce).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ERR, RPL } from '../numerics.js';
 import { command } from './types.js';
@@ -34,10 +34,11 @@ export const OPER = command(
       return;
     }
     session.oper = true;
+    if (session.member) hub.chat.makeAdmin(session.member);
     hub.log.info({ peer: session.peer, name: session.member?.name }, 'irc OPER: administrator');
     session.reply(RPL.YOUREOPER, 'You are now an IRC operator');
     session.send(`:${session.source} MODE ${session.target} :+o`);
-    session.notice(`WALLOPS text, or NOTICE ${'#lobby'} :text, is now an announcement to the whole room`);
+    session.notice('WALLOPS text, or NOTICE $* :text, is now an announcement to everyone connected; you are an operator of every room');
   },
   { minParams: 2 },
 );

@@ -1,25 +1,28 @@
-// PART: stop seeing #lobby. The nick stays in the room (and reserved) until QUIT or disconnect.
-import { serialize } from '../codec.js';
+// PART #a,#b [:reason]: leave rooms; the PART line (to the room and this client) comes from the fan-out.
+import { replyError } from '../errors.js';
 import type { IrcHub } from '../hub.js';
-import { CHANNEL, isLobby } from '../lines.js';
-import { ERR } from '../numerics.js';
 import type { IrcSession } from '../session.js';
+import { commaList } from './shared.js';
 import { command } from './types.js';
 
-/** Leave #lobby (for this client's eyes only: the room still has the member); false if not on it. */
-export function partLobby(hub: IrcHub, session: IrcSession, reason: string | undefined): boolean {
-  if (!hub.part(session)) return false;
-  const params = reason === undefined || reason === '' ? [CHANNEL] : [CHANNEL, reason];
-  session.send(serialize({ source: session.source, command: 'PART', params }));
-  return true;
+/** Leave every room (JOIN 0). */
+export function partAll(hub: IrcHub, session: IrcSession): void {
+  const member = session.member;
+  if (!member) return;
+  for (const room of hub.chat.roomsOf(member)) hub.chat.part(member, room);
 }
 
 export const PART = command(
   (hub, session, message) => {
-    const [channels = '', reason] = message.params;
-    for (const channel of channels.split(',')) {
-      if (!isLobby(channel)) session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
-      else if (!partLobby(hub, session, reason)) session.reply(ERR.NOTONCHANNEL, CHANNEL, "You're not on that channel");
+    const [channels, reason] = message.params;
+    const member = session.member;
+    if (!member) return;
+    for (const channel of commaList(channels)) {
+      try {
+        hub.chat.part(member, channel, reason === undefined || reason === '' ? undefined : reason);
+      } catch (err) {
+        replyError(hub, session, err, { channel, verb: 'PART' });
+      }
     }
   },
   { minParams: 1 },

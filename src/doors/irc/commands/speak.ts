@@ -1,76 +1,71 @@
-// What PRIVMSG and NOTICE share: targets, #lobby messages into the room, and the refusals.
-import { foldName } from '../../../core/names.js';
+// What PRIVMSG and NOTICE share: targets (TARGMAX), room messages (chat.say), direct messages (chat.dm), and the refusals.
 import { serialize, type IrcMessage } from '../codec.js';
 import { replyError } from '../errors.js';
 import type { IrcHub } from '../hub.js';
-import { CHANNEL, fromIrcText, isLobby } from '../lines.js';
-import { ERR } from '../numerics.js';
+import { fromIrcText } from '../lines.js';
+import { ERR, RPL } from '../numerics.js';
 import type { IrcSession } from '../session.js';
+import { MAX_TARGETS } from '../welcome.js';
+import { command } from './types.js';
 
-/** Targets handled per message (advertised as MAXTARGETS). */
-const MAX_TARGETS = 4;
+type Verb = 'PRIVMSG' | 'NOTICE';
 
 /**
- * Say `text` in the room as this client. An operator's NOTICE to #lobby is an announcement
- * instead. Refusals (flood control, bad text) come back as a NOTICE or numeric, never silently.
+ * One target. `#room`: chat.say; a nick (any door): chat.dm; `$*` from an operator: an
+ * announcement to everyone. A NOTICE never gets an error back (RFC 2812 3.3.2: no automatic
+ * replies to a NOTICE), so a failed one is dropped; a PRIVMSG's failure gets its numeric.
  */
-function toLobby(hub: IrcHub, session: IrcSession, verb: 'PRIVMSG' | 'NOTICE', text: string): void {
+function sayTo(hub: IrcHub, session: IrcSession, verb: Verb, target: string, text: string): void {
   const member = session.member;
   if (!member) return;
-  if (!session.joined) {
-    session.reply(ERR.CANNOTSENDTOCHAN, CHANNEL, `Cannot send to channel (JOIN ${CHANNEL} first)`);
-    return;
-  }
+  const notice = verb === 'NOTICE';
   const converted = fromIrcText(text);
   if (!converted.ok) {
-    session.notice(`CTCP ${converted.ctcp} is not supported in ${CHANNEL}`);
+    if (!notice) session.notice(`CTCP ${converted.ctcp} is not supported: netroom carries text and actions only`);
     return;
   }
   try {
-    if (verb === 'NOTICE' && session.oper) {
-      hub.room.announce(converted.text);
-    } else {
-      hub.room.say(member, converted.text);
-      session.lastSpoke = session.lastActivity;
-      hub.countMessage();
+    if (target === '$*' && session.oper) {
+      hub.chat.announce(converted.text);
+      return;
     }
+    if (target.startsWith('#')) {
+      hub.chat.say(member, target, converted.text, notice ? { notice: true } : {});
+    } else {
+      const to = hub.chat.dm(member, target, converted.text, notice ? { notice: true } : {});
+      const away = notice || to === member ? null : hub.chat.awayOf(to);
+      if (away !== null) session.reply(RPL.AWAY, to.name, away);
+    }
+    session.lastSpoke = session.lastActivity;
+    hub.countMessage();
   } catch (err) {
-    replyError(hub, session, err);
+    if (!notice) replyError(hub, session, err, target.startsWith('#') ? { channel: target, verb } : { nick: target, verb });
   }
 }
 
-/** PRIVMSG / NOTICE `targets :text`. Only #lobby carries messages: the room has no private ones. */
-export function speak(hub: IrcHub, session: IrcSession, message: IrcMessage, verb: 'PRIVMSG' | 'NOTICE'): void {
+/** PRIVMSG / NOTICE `targets :text`: each distinct target once, at most MAX_TARGETS (407 beyond). */
+export function speak(hub: IrcHub, session: IrcSession, message: IrcMessage, verb: Verb): void {
   const [targets, text] = message.params;
   if (targets === undefined || targets === '') {
-    session.reply(ERR.NORECIPIENT, `No recipient given (${verb})`);
+    if (verb === 'PRIVMSG') session.reply(ERR.NORECIPIENT, `No recipient given (${verb})`);
     return;
   }
   if (text === undefined || text === '') {
-    session.reply(ERR.NOTEXTTOSEND, 'No text to send');
+    if (verb === 'PRIVMSG') session.reply(ERR.NOTEXTTOSEND, 'No text to send');
     return;
   }
-  const member = session.member;
-  if (!member) return;
-  // The same target twice (`#lobby,#LOBBY`) is one target: nothing is said twice.
-  const unique = targets.includes(',') ? [...new Map(targets.split(',').map((t) => [foldName(t), t])).values()] : [targets];
-  for (const target of unique.slice(0, MAX_TARGETS)) {
-    if (isLobby(target)) {
-      toLobby(hub, session, verb, text);
-      continue;
-    }
-    if (target.startsWith('#') || target.startsWith('&')) {
-      session.reply(ERR.NOSUCHCHANNEL, target, 'No such channel');
-      continue;
-    }
-    const holder = hub.room.find(target);
-    if (holder === undefined) {
-      session.reply(ERR.NOSUCHNICK, target, 'No such nick/channel');
-    } else if (holder === member) {
-      // To oneself (clients use it, e.g. for lag checks): straight back.
-      session.send(serialize({ source: session.source, command: verb, params: [member.name, text] }));
-    } else {
-      session.notice(`${holder.name} cannot get private messages: netroom has no private messages, talk in ${CHANNEL}`);
-    }
-  }
+  const list = targets.split(',').filter((t) => t !== '');
+  const unique = list.length > 1 ? [...new Map(list.map((t) => [t.toLowerCase(), t])).values()] : list;
+  unique.forEach((target, i) => {
+    if (i < MAX_TARGETS) sayTo(hub, session, verb, target, text);
+    else if (verb === 'PRIVMSG') session.reply(ERR.TOOMANYTARGETS, target, `Too many targets (at most ${MAX_TARGETS})`);
+  });
 }
+
+/** A line back to the sender only (a TAGMSG to oneself, say). */
+export function echoOnly(session: IrcSession, verb: string, params: string[]): void {
+  session.send(serialize({ source: session.source, command: verb, params }));
+}
+
+export const PRIVMSG = command((hub, session, message) => speak(hub, session, message, 'PRIVMSG'));
+export const NOTICE = command((hub, session, message) => speak(hub, session, message, 'NOTICE'));

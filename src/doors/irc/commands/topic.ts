@@ -1,31 +1,41 @@
-// TOPIC: the channel's topic is fixed by the server (the room has none of its own to change).
-import { CHANNEL, isLobby } from '../lines.js';
-import { ERR, RPL } from '../numerics.js';
+// TOPIC #room [:text]: query (332/333, or 331) or set (+t: operators only); the TOPIC line comes from the fan-out.
+import { replyError } from '../errors.js';
 import type { IrcHub } from '../hub.js';
+import { ERR, RPL } from '../numerics.js';
 import type { IrcSession } from '../session.js';
-import { unixSeconds } from './shared.js';
+import { maySee, unixSeconds } from './shared.js';
 import { command } from './types.js';
 
-/** 332 + 333 (topic, set by the server at start), or 331 when the topic is empty. */
-export function sendTopic(hub: IrcHub, session: IrcSession): void {
-  const { topic, serverName } = hub.settings;
-  if (topic === '') {
-    session.reply(RPL.NOTOPIC, CHANNEL, 'No topic is set');
+/** 332 + 333 when the room has a topic; else 331 (asked) or nothing (on JOIN). */
+export function sendTopic(hub: IrcHub, session: IrcSession, room: string, asked: boolean): void {
+  const info = hub.chat.room(room);
+  if (!info) return;
+  if (info.topic === '') {
+    if (asked) session.reply(RPL.NOTOPIC, info.name, 'No topic is set');
     return;
   }
-  session.reply(RPL.TOPIC, CHANNEL, topic);
-  session.reply(RPL.TOPICWHOTIME, CHANNEL, serverName, unixSeconds(hub.createdAt));
+  session.reply(RPL.TOPIC, info.name, info.topic);
+  session.reply(RPL.TOPICWHOTIME, info.name, info.topicBy ?? hub.settings.serverName, unixSeconds(info.topicAt ?? info.createdAt));
 }
 
 export const TOPIC = command(
   (hub, session, message) => {
     const [channel = '', topic] = message.params;
-    if (!isLobby(channel)) {
+    const member = session.member;
+    const info = hub.chat.room(channel);
+    if (!member || !info || !maySee(hub, session, channel)) {
       session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
       return;
     }
-    if (topic === undefined) sendTopic(hub, session);
-    else session.reply(ERR.CHANOPRIVSNEEDED, CHANNEL, `The topic of ${CHANNEL} is set by the server`);
+    if (topic === undefined) {
+      sendTopic(hub, session, info.name, true);
+      return;
+    }
+    try {
+      hub.chat.setTopic(member, info.name, topic);
+    } catch (err) {
+      replyError(hub, session, err, { channel: info.name, verb: 'TOPIC' });
+    }
   },
   { minParams: 1 },
 );

@@ -7,10 +7,10 @@ export const USERHOST = command(
   (hub, session, message) => {
     const replies: string[] = [];
     for (const nick of message.params.slice(0, 5)) {
-      const member = hub.room.find(nick);
+      const member = hub.chat.find(nick);
       if (!member) continue;
       const view = viewOf(hub, member);
-      replies.push(`${member.name}${view.oper ? '*' : ''}=${view.away === undefined ? '+' : '-'}${view.user}@${view.host}`);
+      replies.push(`${member.name}${view.oper ? '*' : ''}=${view.away === null ? '+' : '-'}${view.user}@${view.host}`);
     }
     session.reply(RPL.USERHOST, replies.join(' '));
   },

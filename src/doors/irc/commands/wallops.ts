@@ -1,4 +1,4 @@
-// WALLOPS: from an operator, an administrator announcement to the whole room (every door).
+// WALLOPS: from an operator, an administrator announcement to everyone connected (every door).
 import { replyError } from '../errors.js';
 import { ERR } from '../numerics.js';
 import { command } from './types.js';
@@ -10,7 +10,7 @@ export const WALLOPS = command(
       return;
     }
     try {
-      hub.room.announce(message.params[0] ?? '');
+      hub.chat.announce(message.params[0] ?? '');
     } catch (err) {
       replyError(hub, session, err);
     }
