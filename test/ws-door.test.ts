@@ -1,6 +1,6 @@
 // Integration tests of the WebSocket chat door through real sockets: protocol, notices, validation.
 import { describe, expect, it } from 'vitest';
-import type { Member } from '../src/core/room.js';
+import type { Member } from '../src/core/chat/types.js';
 import { MAX_FRAME_BYTES, type ServerMessage } from '../src/doors/ws/messages.js';
 import { VERSION } from '../src/cli/version.js';
 import { wsRigPerTest, type TestWsClient } from './helpers/ws.js';
@@ -34,7 +34,15 @@ describe('WS door: hello, welcome, notices', () => {
     const b = await r.client();
     await b.nextOf('hello');
     const welcome = await b.enter('cafe\u0301');
-    expect(welcome).toEqual({ type: 'welcome', name: 'caf\u00e9', members: ['alice', 'caf\u00e9'], history: [], resume: welcome.resume });
+    const modes = { topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null }; // +t by default, as IRC
+    expect(welcome).toEqual({
+      type: 'welcome',
+      name: 'caf\u00e9',
+      members: ['alice', 'caf\u00e9'],
+      history: [],
+      resume: welcome.resume,
+      rooms: [{ name: '#lobby', topic: '', size: 2, modes }],
+    });
     expect(welcome.resume).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(r.plugin.door.size).toBe(2);
   });
@@ -44,7 +52,7 @@ describe('WS door: hello, welcome, notices', () => {
     const a = await r.member('alice');
     const b = await r.member('bob');
     const join = await a.nextOf('event');
-    expect(join.event).toEqual({ id: join.event.id, at: join.event.at, kind: 'join', name: 'bob', notice: 'bob joined the room' });
+    expect(join.event).toEqual({ id: join.event.id, at: join.event.at, kind: 'join', room: '#lobby', name: 'bob', notice: 'bob joined the room' });
     a.send({ type: 'say', text: 'hi bob' });
     const said = await b.nextOf('event');
     expect(said.event).toMatchObject({ kind: 'message', name: 'alice', text: 'hi bob', notice: 'alice: hi bob' });
@@ -60,9 +68,9 @@ describe('WS door: hello, welcome, notices', () => {
     const a = await r.member('alice');
     const b = await r.member('bob');
     await a.notice('bob joined the room');
-    r.room.announce('maintenance at noon');
-    r.room.fileShared('docs/report.pdf', 2048, 'alice');
-    r.room.fileShared('anon.bin', 3);
+    r.chat.announce('maintenance at noon');
+    r.chat.fileShared('docs/report.pdf', 2048, 'alice');
+    r.chat.fileShared('anon.bin', 3);
     for (const c of [a, b]) {
       expect(await c.notice('[admin] maintenance at noon')).toBeTruthy();
       const file = await c.nextOf('event');
@@ -92,12 +100,12 @@ describe('WS door: hello, welcome, notices', () => {
     expect(await b.nextOf('left')).toEqual({ type: 'left' });
     const left = await a.waitFor((m) => m.type === 'event' && m.event.kind === 'leave');
     expect(left).toMatchObject({ event: { kind: 'leave', name: 'bob', reason: 'quit', notice: 'bob left the room' } });
-    expect(r.room.who().map((m) => m.name)).toEqual(['alice']);
+    expect(r.chat.members('#lobby').map((m) => m.name)).toEqual(['alice']);
     expect((await b.enter('bobby')).members).toEqual(['alice', 'bobby']);
     expect(await a.notice('bobby joined the room')).toBeTruthy();
   });
 
-  it('a closed connection leaves the room (disconnect) at once without a leave grace (ws-grace.test.ts has the grace)', async () => {
+  it('a closed connection leaves the chat (disconnect) at once without a leave grace (ws-grace.test.ts has the grace)', async () => {
     const r = await start({ ws: { leaveGraceMs: 0 } });
     const a = await r.member('alice');
     const b = await r.member('bob');
@@ -119,15 +127,15 @@ describe('WS door: hello, welcome, notices', () => {
     const [a, b, c] = [await r.member('a'), await r.member('b'), await r.member('c')];
     await a.notice('c joined the room');
     await b.notice('c joined the room');
-    const ma = r.room.find('a') as Member;
-    const mb = r.room.find('b') as Member;
+    const ma = r.chat.find('a') as Member;
+    const mb = r.chat.find('b') as Member;
     // All in one synchronous run: one batch, mixed authors.
     for (let i = 0; i < 50; i++) {
-      r.room.say(ma, `a${i}`);
-      r.room.say(mb, `b${i}`);
-      r.room.announce(`x${i}`);
+      r.chat.say(ma, '#lobby', `a${i}`);
+      r.chat.say(mb, '#lobby', `b${i}`);
+      r.chat.announce(`x${i}`);
     }
-    r.room.announce('end');
+    r.chat.announce('end');
     for (const client of [a, b, c]) await client.notice('[admin] end');
     const expected = (skip: string): string[] =>
       Array.from({ length: 50 }, (_, i) => [`a: a${i}`, `b: b${i}`, `[admin] x${i}`]).flat().filter((n) => !n.startsWith(`${skip}:`));
@@ -138,7 +146,7 @@ describe('WS door: hello, welcome, notices', () => {
   });
 });
 
-describe('WS door: errors from the room', () => {
+describe('WS door: errors from the chat', () => {
   it('refuses taken (any case), bad and reserved names with the code and about=enter', async () => {
     const r = await start();
     await r.member('Alice');
@@ -172,7 +180,7 @@ describe('WS door: errors from the room', () => {
     for (const text of ['one', 'two', 'three']) a.send({ type: 'say', text });
     expect(await a.nextOf('error')).toMatchObject({ code: 'RATE_LIMITED', about: 'say' });
     await b.notice('alice: two');
-    r.room.announce('marker');
+    r.chat.announce('marker');
     await b.notice('[admin] marker');
     expect(b.log.some((m) => m.type === 'error')).toBe(false);
     expect(b.notices()).not.toContain('alice: three');
@@ -194,7 +202,7 @@ describe('WS door: validation of frames', () => {
     expect(await errorFor(c, { type: 'enter', name: 'x', resume: 5 })).toMatchObject({ code: 'BAD_REQUEST', about: 'enter' });
     expect(await errorFor(c, { type: 'enter', name: 'x', resume: 'y'.repeat(500) })).toMatchObject({ code: 'BAD_REQUEST', about: 'enter' });
     expect(await errorFor(c, { type: 'say', text: ['hi'] })).toMatchObject({ code: 'BAD_REQUEST', about: 'say' });
-    expect(r.room.size).toBe(0);
+    expect(r.chat.size).toBe(0);
     await c.enter('eve');
     expect(await errorFor(c, { type: 'say' })).toMatchObject({ code: 'BAD_REQUEST', about: 'say' });
     await stillUp(c);

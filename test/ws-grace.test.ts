@@ -1,17 +1,17 @@
 // Integration tests of the WebSocket door's leave grace (issue 9 item 18): a reload or a blip with the resume token is silent.
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { RoomEvent } from '../src/core/room.js';
+import type { ChatEvent } from '../src/core/chat/types.js';
 import type { WsDoor } from '../src/doors/ws/door.js';
 import { DEFAULT_LEAVE_GRACE_MS, resolveWsOptions } from '../src/doors/ws/options.js';
 import { wsRigPerTest, type TestWsClient, type WsRig } from './helpers/ws.js';
 
 const start = wsRigPerTest();
 
-/** Every room event from now on. */
-function record(r: WsRig): RoomEvent[] {
-  const heard: RoomEvent[] = [];
-  r.room.subscribe((e) => heard.push(e));
+/** Every chat event from now on. */
+function record(r: WsRig): ChatEvent[] {
+  const heard: ChatEvent[] = [];
+  r.chat.subscribe((e) => heard.push(e));
   return heard;
 }
 
@@ -43,7 +43,7 @@ describe('WS door: leave grace', () => {
 
     expect(await cut(r.plugin.door, old)).toBe('alice');
     // Within the grace the member is still in: listed, counted, and its name is taken.
-    expect(r.room.who().map((m) => m.name)).toEqual(['watcher', 'alice']);
+    expect(r.chat.online().map((m) => m.name)).toEqual(['watcher', 'alice']);
     expect(r.plugin.door.size).toBe(2);
     watcher.send({ type: 'who' });
     expect((await watcher.nextOf('members')).members).toEqual(['watcher', 'alice']);
@@ -51,7 +51,7 @@ describe('WS door: leave grace', () => {
     expect(await intruder.tryEnter('Alice')).toMatchObject({ type: 'error', code: 'NAME_TAKEN' });
     expect(await intruder.tryEnter('alice', 'bm90LXRoZS10b2tlbi1hdC1hbGw')).toMatchObject({ type: 'error', code: 'NAME_TAKEN' });
     // What happens meanwhile reaches no connection for alice; her welcome replays it.
-    r.room.announce('said while you were away');
+    r.chat.announce('said while you were away');
 
     const fresh = await r.client();
     const welcome = await fresh.enter('alice', first.resume);
@@ -63,7 +63,7 @@ describe('WS door: leave grace', () => {
     await watcher.notice('alice: back after the reload');
     // Alice neither left nor joined again.
     expect(watcher.notices().filter((n) => n.startsWith('alice'))).toEqual(['alice joined the room', 'alice: back after the reload']);
-    expect(heard.filter((e) => (e.kind === 'join' || e.kind === 'leave') && e.name === 'alice').map((e) => e.kind)).toEqual(['join']);
+    expect(heard.filter((e) => (e.kind === 'join' || e.kind === 'quit') && e.name === 'alice').map((e) => e.kind)).toEqual(['join']);
     // The resumed connection hears live events; the old token is spent.
     watcher.send({ type: 'say', text: 'welcome back' });
     expect(await fresh.notice('watcher: welcome back')).toBeTruthy();
@@ -81,7 +81,7 @@ describe('WS door: leave grace', () => {
     await cut(r.plugin.door, old);
     const left = await watcher.waitFor((m) => m.type === 'event' && m.event.kind === 'leave');
     expect(left).toMatchObject({ event: { name: 'bob', reason: 'disconnect', notice: 'bob left the room' } });
-    expect(r.room.who().map((m) => m.name)).toEqual(['watcher']);
+    expect(r.chat.online().map((m) => m.name)).toEqual(['watcher']);
     expect(r.plugin.door.size).toBe(1);
     const again = await r.client();
     expect((await again.enter('bob', first.resume)).name).toBe('bob');
@@ -100,7 +100,7 @@ describe('WS door: leave grace', () => {
     await quitter.closed;
     watcher.send({ type: 'who' });
     expect((await watcher.nextOf('members')).members).toEqual(['watcher']);
-    expect(heard.filter((e) => e.kind === 'leave')).toHaveLength(1);
+    expect(heard.filter((e) => e.kind === 'quit')).toHaveLength(1);
   });
 
   it('with leaveGraceMs 0 a closed connection leaves at once', async () => {
@@ -113,21 +113,21 @@ describe('WS door: leave grace', () => {
     expect(r.plugin.door.size).toBe(1);
   });
 
-  it('the door closing makes members within their grace leave (shutdown); the room closing just forgets them', async () => {
+  it('the door closing makes members within their grace leave (shutdown); the chat closing just forgets them', async () => {
     const r = await start();
     const heard = record(r);
     const old = await r.member('frank');
     await cut(r.plugin.door, old);
     await r.close();
-    expect(heard.filter((e) => e.kind === 'leave').map((e) => e.kind === 'leave' && [e.name, e.reason])).toEqual([['frank', 'shutdown']]);
-    expect(r.room.who()).toEqual([]);
+    expect(heard.filter((e) => e.kind === 'quit').map((e) => e.kind === 'quit' && [e.name, e.reason])).toEqual([['frank', 'shutdown']]);
+    expect(r.chat.online()).toEqual([]);
 
     const second = await start();
     const secondHeard = record(second);
     const gone = await second.member('grace');
     await cut(second.plugin.door, gone);
-    second.room.close();
-    expect(second.room.who()).toEqual([]);
+    second.chat.close();
+    expect(second.chat.online()).toEqual([]);
     expect(second.plugin.door.size).toBe(0);
     expect(secondHeard.map((e) => e.kind)).toEqual(['join', 'closing']); // no leave
   });

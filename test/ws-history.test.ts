@@ -20,8 +20,8 @@ describe('WS door: history on entering', () => {
     a.send({ type: 'say', text: 'first' });
     a.send({ type: 'say', text: 'second' });
     await watcher.notice('alice: second');
-    r.room.announce('note');
-    r.room.fileShared('a.txt', 10);
+    r.chat.announce('note');
+    r.chat.fileShared('a.txt', 10);
     const b = await r.client();
     const welcome = await b.enter('bob');
     expect(welcome.history.map((e) => e.notice)).toEqual([
@@ -33,7 +33,7 @@ describe('WS door: history on entering', () => {
       'someone shared a.txt (10 B)',
       'bob joined the room',
     ]);
-    expect(welcome.history[2]).toEqual({ id: 3, at: welcome.history[2]?.at, kind: 'message', name: 'alice', text: 'first', notice: 'alice: first' });
+    expect(welcome.history[2]).toEqual({ id: 3, at: welcome.history[2]?.at, kind: 'message', room: '#lobby', name: 'alice', text: 'first', notice: 'alice: first' });
   });
 
   it('gives live events the ids they have in history, so a client can match them', async () => {
@@ -50,7 +50,7 @@ describe('WS door: history on entering', () => {
 
   it('replays at most historySize events', async () => {
     const r = await start({ history: true, ws: { historySize: 2 } });
-    for (let i = 0; i < 5; i++) r.room.announce(`n${i}`);
+    for (let i = 0; i < 5; i++) r.chat.announce(`n${i}`);
     const c = await r.client();
     expect((await c.enter('dave')).history.map((e) => e.notice)).toEqual(['[admin] n4', 'dave joined the room']);
   });
@@ -68,7 +68,7 @@ describe('WS door: history on entering', () => {
 
   it('has no history without a store', async () => {
     const r = await start();
-    r.room.announce('lost');
+    r.chat.announce('lost');
     const c = await r.client();
     expect((await c.enter('erin')).history).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { SeedFilesClient } from '../src/client/seedfiles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryChange } from '../src/core/library-events.js';
 import { Library } from '../src/core/library.js';
-import { Room } from '../src/core/room.js';
+import { Chat } from '../src/core/chat/chat.js';
 import type { DoorContext } from '../src/doors/door.js';
 import { FtpDoor } from '../src/doors/ftp/door.js';
 import { HttpDoor } from '../src/doors/http/door.js';
@@ -27,14 +27,14 @@ let origin: string;
 let ftpUser: Client;
 /** Connected, never entered: the file browser without the chat. */
 let browser: TestWsClient;
-/** Entered the room: hears library changes as well as room events. */
+/** Entered the chat: hears library changes as well as chat events. */
 let member: TestWsClient;
 
 beforeAll(async () => {
   base = await fs.mkdtemp(path.join(tmpdir(), 'netroom-wslib-'));
   const library = new Library(path.join(base, 'files'));
   await library.init();
-  const ctx: DoorContext = { room: new Room({ flood: null }), library, lang: 'en', log: silentLogger() };
+  const ctx: DoorContext = { chat: new Chat({ flood: null }), library, lang: 'en', log: silentLogger() };
   http = new HttpDoor(ctx, { host: '127.0.0.1', port: 0, adminToken: 'test-admin-token-0123456789', plugins: [wsPlugin(ctx)] });
   await http.listen();
   ftp = new FtpDoor(ctx, { host: '127.0.0.1', port: 0 });

@@ -1,6 +1,6 @@
 // Integration tests of WebSocket sessions: resume takeover, keepalive timeout, slow readers, closing.
 import { describe, expect, it } from 'vitest';
-import type { RoomEvent } from '../src/core/room.js';
+import type { ChatEvent } from '../src/core/chat/types.js';
 import { CLOSE_CODES } from '../src/doors/ws/messages.js';
 import { wsRigPerTest } from './helpers/ws.js';
 
@@ -62,7 +62,7 @@ describe('WS door: keepalive', () => {
     const left = await watcher.waitFor((m) => m.type === 'event' && m.event.kind === 'leave', 10_000);
     expect(left).toMatchObject({ event: { name: 'mute', reason: 'timeout', notice: 'mute left the room' } });
     expect((await mute.closed).code).toBe(1006); // cut off, no closing handshake with a dead peer
-    expect(r.room.who().map((m) => m.name)).toEqual(['watcher']);
+    expect(r.chat.online().map((m) => m.name)).toEqual(['watcher']);
   });
 });
 
@@ -74,30 +74,30 @@ describe('WS door: slow readers', () => {
     await slow.enter('slow');
     await fast.notice('slow joined the room');
     slow.ws.pause(); // stops reading: the kernel buffers fill, then the server's
-    const slowMember = r.room.find('slow');
+    const slowMember = r.chat.find('slow');
     const text = 'x'.repeat(1900);
     let rounds = 0;
     // Bounded: 400 rounds x 50 notices x ~2 KB = 40 MB, far past any loopback buffer.
-    while (slowMember && r.room.has(slowMember) && rounds < 400) {
-      for (let i = 0; i < 50; i++) r.room.announce(text);
+    while (slowMember && r.chat.has(slowMember) && rounds < 400) {
+      for (let i = 0; i < 50; i++) r.chat.announce(text);
       rounds += 1;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(r.room.has(slowMember as NonNullable<typeof slowMember>)).toBe(false);
+    expect(r.chat.has(slowMember as NonNullable<typeof slowMember>)).toBe(false);
     expect(await fast.notice('slow left the room', 20_000)).toBeTruthy();
     slow.ws.resume();
     expect((await slow.closed).code).toBe(CLOSE_CODES.policy);
-    r.room.announce('still here');
+    r.chat.announce('still here');
     expect(await fast.notice('[admin] still here', 20_000)).toBeTruthy();
   });
 });
 
 describe('WS door: closing', () => {
-  it('room closing: members get the closing event, then every socket closes with 1001', async () => {
+  it('chat closing: members get the closing event, then every socket closes with 1001', async () => {
     const r = await start();
     const a = await r.member('alice');
     const idle = await r.client();
-    r.room.close();
+    r.chat.close();
     const closing = await a.waitFor((m) => m.type === 'event' && m.event.kind === 'closing');
     expect(closing).toMatchObject({ event: { kind: 'closing', notice: 'the server is closing' } });
     expect((await a.closed).code).toBe(1001);
@@ -107,13 +107,13 @@ describe('WS door: closing', () => {
 
   it('app close: members leave as shutdown (other doors hear it) and sockets close with 1001', async () => {
     const r = await start();
-    const heard: RoomEvent[] = [];
-    r.room.subscribe((e) => heard.push(e));
+    const heard: ChatEvent[] = [];
+    r.chat.subscribe((e) => heard.push(e));
     const a = await r.member('alice');
-    const other = r.room.enter('udpuser', 'udp');
+    const other = r.chat.enter('udpuser', 'udp');
     await r.app.close();
     expect((await a.closed).code).toBe(1001);
-    expect(heard.filter((e) => e.kind === 'leave').map((e) => [e.kind === 'leave' && e.name, e.kind === 'leave' && e.reason])).toEqual([['alice', 'shutdown']]);
-    expect(r.room.who()).toEqual([other]);
+    expect(heard.filter((e) => e.kind === 'quit').map((e) => [e.kind === 'quit' && e.name, e.kind === 'quit' && e.reason])).toEqual([['alice', 'shutdown']]);
+    expect(r.chat.online()).toEqual([other]);
   });
 });
