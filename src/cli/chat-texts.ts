@@ -12,21 +12,17 @@ export interface ChatTexts {
   readonly refused: string;
   readonly notSent: string;
   readonly udpEntered: (name: string) => string;
-  readonly wsEntered: (name: string, others: readonly string[], help: string) => string;
   readonly udpHelp: string;
-  readonly wsHelp: string;
   readonly udpNoWho: string;
   /** `/msg` without a name and a text. */
   readonly udpMsgUsage: string;
   /** The local echo of a direct message sent over UDP (the server sends none back). */
   readonly udpSentPrivately: (name: string, text: string) => string;
   readonly unknownCommand: (command: string, help: string) => string;
-  readonly members: (names: readonly string[]) => string;
   readonly recentHistory: string;
   readonly whileAway: string;
   readonly now: string;
   readonly reconnecting: (reason: string | null, wait: string) => string;
-  readonly reconnected: (name: string) => string;
   readonly serverEnded: string;
 }
 
@@ -38,20 +34,15 @@ const EN: ChatTexts = {
   refused: 'refused: ',
   notSent: 'not sent: ',
   udpEntered: (name) => `you are in the room as ${name}; /quit to leave`,
-  wsEntered: (name, others, help) =>
-    `you are in the room as ${name}${others.length > 0 ? ` with ${others.join(', ')}` : ' (nobody else is here)'}; ${help}`,
   udpHelp: '/msg NAME TEXT, /who, /quit; start with // to say a line beginning with /',
-  wsHelp: '/who: who is here, /quit (or Ctrl-D): leave, //text: say a line that starts with /',
   udpNoWho: '(the seed UDP protocol has no member list: use the web, IRC or WebSocket chat to see who is in)',
   udpMsgUsage: '(usage: /msg NAME TEXT)',
   udpSentPrivately: (name, text) => `(private to ${name}): ${text}`,
   unknownCommand: (command, help) => `(unknown command ${command}: ${help})`,
-  members: (names) => `in the room (${names.length}): ${names.join(', ')}`,
   recentHistory: 'recent history',
   whileAway: 'while you were away',
   now: 'now',
   reconnecting: (reason, wait) => `(${reason ?? 'still no connection'}; reconnecting in ${wait})`,
-  reconnected: (name) => `(reconnected: you are in the room as ${name})`,
   serverEnded: 'the server ended the session',
 };
 
@@ -63,20 +54,15 @@ const ZH: ChatTexts = {
   refused: '被拒绝: ',
   notSent: '未发送: ',
   udpEntered: (name) => `您已进入聊天室，名字是 ${name}；/quit 离开`,
-  wsEntered: (name, others, help) =>
-    `您已进入聊天室，名字是 ${name}${others.length > 0 ? `，在场的还有 ${others.join('、')}` : '（目前没有其他人）'}；${help}`,
   udpHelp: '/msg 名字 文字、/who、/quit；以 // 开头可以说一句以 / 开头的话',
-  wsHelp: '/who：谁在聊天室，/quit（或 Ctrl-D）：离开，//文字：说一句以 / 开头的话',
   udpNoWho: '（种子 UDP 协议没有成员列表：请用网页、IRC 或 WebSocket 聊天查看谁在聊天室）',
   udpMsgUsage: '（用法：/msg 名字 文字）',
   udpSentPrivately: (name, text) => `（私下对 ${name} 说）: ${text}`,
   unknownCommand: (command, help) => `（未知命令 ${command}：${help}）`,
-  members: (names) => `聊天室里有 ${names.length} 人：${names.join('、')}`,
   recentHistory: '最近的消息',
   whileAway: '您离开期间的消息',
   now: '现在',
   reconnecting: (reason, wait) => `（${reason ?? '仍然没有连接'}；${wait} 后重新连接）`,
-  reconnected: (name) => `（已重新连接：您在聊天室里的名字是 ${name}）`,
   serverEnded: '服务器结束了会话',
 };
 

@@ -1,16 +1,16 @@
 // `netroom chat`: terminal chat over WebSocket (default) or the seed UDP protocol (`--udp HOST:PORT`).
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { DEFAULT_URL, chatUrl } from '../client/http.js';
 import { UdpChatClient, UdpChatError, parseErrorText } from '../client/udp.js';
-import { WsChatClient, WsChatError, type WsChatClientOptions } from '../client/ws.js';
 import { DEFAULT_HEARTBEAT_MS } from '../doors/udp/codec.js';
-import type { WireEvent } from '../doors/ws/messages.js';
 import { LANGS, type Lang } from '../core/i18n.js';
 import { EXIT_USAGE, seedTarget } from './args.js';
 import { chatTexts, refusalReason, stamp } from './chat-texts.js';
+import { runWsChat } from './chat-ws.js';
 import { ChatTerminal, isTTY } from './terminal.js';
+
+export { runWsChat, type WsChatOptions } from './chat-ws.js';
 
 /** Exit codes of SPEC section 4. */
 const EXIT_OK = 0;
@@ -121,124 +121,6 @@ export async function runUdpChat(options: UdpChatOptions): Promise<number> {
   }
 }
 
-/** Options of {@link runWsChat}: the chat endpoint and which streams stand for the terminal. */
-export interface WsChatOptions {
-  /** The WebSocket endpoint, e.g. ws://127.0.0.1:8080/ws (see chatUrl). */
-  readonly url: URL;
-  readonly input: Readable;
-  readonly output: Writable;
-  /** Where the one-line failure reason goes; default `output`. */
-  readonly errorOutput?: Writable;
-  /** Terminal mode (prompts, line redraws, dimmed history); default: whether `output` is a TTY. */
-  readonly terminal?: boolean;
-  /** Client timings (tests shorten them). */
-  readonly client?: Omit<WsChatClientOptions, 'url'>;
-  /** The language of the client's own texts; default: the server's, which its `hello` says. */
-  readonly lang?: Lang;
-}
-
-/**
- * Run an interactive WebSocket chat session on the given streams: ask for a name (again on
- * refusal, with the server's reason), show recent history, then send each line and show live
- * events without clobbering the line being typed; `/who`, `/quit` or end of input to leave. A
- * dropped connection is re-established with backoff and the same name (resume token); events
- * missed meanwhile are shown. Resolves to the process exit code.
- */
-export async function runWsChat(options: WsChatOptions): Promise<number> {
-  const { input, output } = options;
-  const errorOutput = options.errorOutput ?? output;
-  const terminal = options.terminal ?? isTTY(output);
-  const client = new WsChatClient({ ...options.client, url: options.url });
-  const screen = new ChatTerminal(input, output, terminal);
-  let lang: Lang = options.lang ?? 'en';
-  let t = chatTexts(lang);
-  const fail = (reason: string): number => {
-    errorOutput.write(`netroom: ${reason}\n`);
-    return EXIT_FAILURE;
-  };
-  // History is marked in plain text and also dimmed on a terminal, so it never reads as live.
-  const history = (title: string, events: readonly WireEvent[], print: (text: string) => void): void => {
-    if (events.length === 0) return;
-    const dim = pc.createColors(terminal && process.env.NO_COLOR === undefined).dim;
-    print(dim(`--- ${title} ---`));
-    for (const event of events) print(dim(`${stamp(event.at)}${event.notice}`));
-    print(dim(`--- ${t.now} ---`));
-  };
-  try {
-    try {
-      const hello = await client.connect();
-      // The server's language unless --lang chose one; the banner waits for it.
-      lang = options.lang ?? (LANGS.includes(hello.lang) ? hello.lang : 'en');
-      t = chatTexts(lang);
-    } catch (err) {
-      return fail(messageOf(err));
-    }
-    screen.say(t.wsBanner(client.target));
-    let welcome;
-    for (;;) {
-      screen.prompt(t.namePrompt);
-      const line = await screen.lines.next();
-      if (line === null) return EXIT_OK;
-      const name = line.trim();
-      if (name === '') continue;
-      try {
-        welcome = await client.enter(name);
-        break;
-      } catch (err) {
-        if (err instanceof WsChatError && err.kind === 'refused') {
-          screen.say(`${t.refused}${refusalReason(lang, err.code, err.message)}`);
-          continue;
-        }
-        return fail(messageOf(err));
-      }
-    }
-    // The history ends with our own entrance, which the line below says better.
-    const recent = welcome.history.filter((e, i, all) => !(i === all.length - 1 && e.kind === 'join' && e.name === welcome.name));
-    history(t.recentHistory, recent, (text) => screen.say(text));
-    const others = welcome.members.filter((m) => m !== welcome.name);
-    screen.say(t.wsEntered(welcome.name, others, t.wsHelp));
-    const ended = new Promise<number>((resolve) => client.once('lost', (err) => resolve(fail(err.message))));
-    // Live lines carry the server's time of the event, as history lines do.
-    client.on('event', (event) => screen.show(`${stamp(event.at)}${event.notice}`));
-    client.on('refused', (error) => screen.show(`${t.notSent}${refusalReason(lang, error.code, error.message)}`));
-    client.on('reconnecting', ({ attempt, delayMs, reason }) => {
-      const wait = delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`;
-      screen.show(t.reconnecting(attempt === 1 ? reason : null, wait));
-    });
-    client.on('reconnected', (back, missed) => {
-      history(t.whileAway, missed, (text) => screen.show(text));
-      screen.show(t.reconnected(back.name));
-    });
-    for (;;) {
-      screen.prompt(t.linePrompt);
-      const next = await Promise.race([screen.lines.next(), ended]);
-      if (typeof next === 'number') return next;
-      const text = next?.trim();
-      if (next === null || text === '/quit') {
-        await client.leave();
-        return EXIT_OK;
-      }
-      try {
-        if (text === '/who') {
-          const members = await client.who();
-          screen.show(t.members(members));
-        } else if (text === '/help') {
-          screen.show(t.wsHelp);
-        } else if (text?.startsWith('/') && !text.startsWith('//')) {
-          screen.show(t.unknownCommand(text.split(/\s/u, 1)[0] ?? '', t.wsHelp));
-        } else if (text) {
-          client.say(text.startsWith('//') ? next.slice(next.indexOf('/') + 1) : next);
-        }
-      } catch (err) {
-        screen.show(`(${messageOf(err)})`);
-      }
-    }
-  } finally {
-    client.close();
-    screen.close();
-  }
-}
-
 /** Flags of `netroom chat`. */
 export interface ChatFlags {
   udp?: string;
@@ -281,7 +163,7 @@ export function registerChat(program: Command): void {
   program
     .command('chat')
     .argument('[url]', `server URL: http(s)://HOST:PORT, chat at its /ws (default ${DEFAULT_URL})`)
-    .description('terminal chat over WebSocket: asks for a name, shows recent history, reconnects; /who, /quit (Ctrl-D also leaves)')
+    .description('terminal chat over WebSocket: asks for a name, starts in #lobby, reconnects; /join, /part, /rooms, /msg, /query, /who, /history, /search, /help, /quit (Ctrl-D also leaves)')
     .option('--udp <host:port>', "chat over the seed UDP protocol (also works with the seeds' Python server)")
     .option('--heartbeat <ms>', `over UDP, send a heartbeat every MS ms so a vanished client is dropped (0: off; default ${DEFAULT_HEARTBEAT_MS})`)
     .option('--lang <lang>', "the client's own texts: en or zh (default: the server's language over WebSocket, en over UDP)")

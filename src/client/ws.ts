@@ -1,7 +1,14 @@
-// WebSocket chat client (GET /ws): enter, say, who, leave; keepalive pings; reconnects and re-enters with the resume token.
+// WebSocket chat client (GET /ws, protocol v2): enter, rooms, direct messages, history pages, search; keepalive pings; reconnects with the resume token.
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { CLOSE_CODES, type ClientMessage, type ServerMessage, type WireEvent } from '../doors/ws/messages.js';
+import { roomKey } from '../core/chat/room-key.js';
+import { CLOSE_CODES, type ClientMessage, type ServerMessage, type WireEvent, type WireRoom } from '../doors/ws/messages.js';
+import type { ConversationSummary } from '../store/history.js';
+import { catchUp, type RoomLost } from './ws-catch-up.js';
+import { WsChatError, describe, textOf } from './ws-errors.js';
+
+export { WsChatError, type WsChatErrorKind } from './ws-errors.js';
+export type { RoomLost } from './ws-catch-up.js';
 
 /** Options of a {@link WsChatClient}; every timing has a default. */
 export interface WsChatClientOptions {
@@ -21,43 +28,52 @@ export interface WsChatClientOptions {
   readonly pingIntervalMs?: number;
 }
 
-/** Why a client call failed: the server said no, no answer in time, the network, or the wrong state. */
-export type WsChatErrorKind = 'refused' | 'timeout' | 'network' | 'state';
-
-/** A failure of the client; for `refused` the message is the server's own and `code` its stable code. */
-export class WsChatError extends Error {
-  constructor(
-    readonly kind: WsChatErrorKind,
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-    this.name = 'WsChatError';
-  }
-}
-
-/** The `welcome` answer: the name we have, who is here, recent history and the resume token. */
-export type Welcome = Extract<ServerMessage, { type: 'welcome' }>;
+type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+/** The `welcome` answer: the name we have, who is in #lobby, its recent history, the resume token, our rooms. */
+export type Welcome = Msg<'welcome'>;
+/** The `joined` answer: the room, its members and recent history. */
+export type Joined = Msg<'joined'>;
+/** A page of history: oldest first; `more` when older events exist. */
+export type HistoryPage = Msg<'history'>;
 /** A refusal the server sent that answers no pending call (e.g. a `say` over the flood limit). */
-export type ServerError = Extract<ServerMessage, { type: 'error' }>;
+export type ServerError = Msg<'error'>;
+/** Where a line goes: a room, or privately to a member. */
+export type SayTarget = { readonly room: string } | { readonly to: string };
+/** Whose history: a room, or the conversation with a member. */
+export type HistoryTarget = { readonly room: string } | { readonly with: string };
 
 /** Events of a {@link WsChatClient}. */
 export interface WsChatClientEvents {
-  /** Something happened in the room. */
+  /** Something happened in a room we are in, or a direct message to or from us. */
   event: [event: WireEvent];
-  /** The server refused something fire-and-forget (a `say`). */
+  /** The server refused something fire-and-forget (a `say`, a `topic`). */
   refused: [error: ServerError];
   /** The connection dropped; the next attempt comes after `delayMs`. */
   reconnecting: [info: { attempt: number; delayMs: number; reason: string }];
-  /** Back in the room under the same name; `missed` are the history events after the last one seen. */
-  reconnected: [welcome: Welcome, missed: WireEvent[]];
+  /**
+   * Back under the same name. `missed`: events after the last one seen, in the rooms we are in and
+   * our conversations, oldest first. `lost`: rooms we were in that we could not join again (after a
+   * server restart the server no longer has us in them, so the client joins them again).
+   */
+  reconnected: [welcome: Welcome, missed: WireEvent[], lost: RoomLost[]];
   /** The session is over for good: reconnecting failed or was refused, or the connection dropped with reconnect off. */
   lost: [error: WsChatError];
 }
 
-type Answer = 'hello' | 'welcome' | 'members' | 'left';
+type Answer = 'hello' | 'welcome' | 'joined' | 'parted' | 'members' | 'rooms' | 'history' | 'results' | 'conversations' | 'left';
 /** Which client request each answer belongs to (an `error` names the request in `about`). */
-const ANSWERS: Readonly<Record<Answer, string>> = { hello: 'hello', welcome: 'enter', members: 'who', left: 'leave' };
+const ANSWERS: Readonly<Record<Answer, ClientMessage['type'] | 'hello'>> = {
+  hello: 'hello',
+  welcome: 'enter',
+  joined: 'join',
+  parted: 'part',
+  members: 'who',
+  rooms: 'rooms',
+  history: 'history',
+  results: 'search',
+  conversations: 'conversations',
+  left: 'leave',
+};
 type State = 'idle' | 'connected' | 'in' | 'reconnecting' | 'closed';
 
 interface Waiter {
@@ -77,6 +93,10 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private resumeToken = '';
   /** The newest event id seen, so a re-entry shows only what was missed. */
   private lastEventId = 0;
+  /** Rooms we are in, by room key: the name as the server spells it and the key we joined with (to join again). */
+  private readonly inRooms = new Map<string, { name: string; key?: string }>();
+  /** While catching up after a reconnect: ids of the events that arrived live meanwhile (not to show twice). */
+  private liveIds: Set<number> | null = null;
   private pinger: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
 
@@ -91,18 +111,23 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     return this.url.host;
   }
 
-  /** The name this client is in the room with ('' when not in). */
+  /** The name this client is in with ('' when not in). */
   get memberName(): string {
     return this.state === 'in' || this.state === 'reconnecting' ? this.name : '';
   }
 
-  /** True while connected and in the room (false while reconnecting). */
+  /** True while connected and entered (false while reconnecting). */
   get inRoom(): boolean {
     return this.state === 'in';
   }
 
+  /** The rooms we are in, as the server spells them, in the order joined. */
+  get rooms(): string[] {
+    return [...this.inRooms.values()].map((r) => r.name);
+  }
+
   /** Open the connection and wait for the server's `hello`. */
-  async connect(): Promise<Extract<ServerMessage, { type: 'hello' }>> {
+  async connect(): Promise<Msg<'hello'>> {
     if (this.state !== 'idle') throw new WsChatError('state', `cannot connect while ${this.state}`);
     try {
       const hello = await this.open();
@@ -114,7 +139,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     }
   }
 
-  /** Enter as `name`; rejects with kind `refused` (and the server's code) when the server says no. */
+  /** Enter as `name` (into #lobby); rejects with kind `refused` (and the server's code) when the server says no. */
   async enter(name: string): Promise<Welcome> {
     if (this.state !== 'connected') throw new WsChatError('state', this.state === 'in' ? 'already in the room' : 'not connected');
     const welcome = (await this.ask({ type: 'enter', name }, 'welcome')) as Welcome;
@@ -122,20 +147,71 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     return welcome;
   }
 
-  /** Say `text`; a refusal arrives later as a `refused` event. Throws (kind `state`) while not in the room. */
-  say(text: string): void {
-    if (this.state !== 'in') throw new WsChatError('state', this.state === 'reconnecting' ? 'not connected right now (reconnecting)' : 'not in the room');
-    this.send({ type: 'say', text });
+  /** Say `text` in a room (default #lobby) or privately to a member; a refusal arrives later as a `refused` event. */
+  say(text: string, target?: SayTarget): void {
+    this.mustBeIn();
+    this.send({ type: 'say', text, ...target });
   }
 
-  /** Who is in the room. */
-  async who(): Promise<string[]> {
-    if (this.state !== 'in') throw new WsChatError('state', this.state === 'reconnecting' ? 'not connected right now (reconnecting)' : 'not in the room');
-    const answer = (await this.ask({ type: 'who' }, 'members')) as Extract<ServerMessage, { type: 'members' }>;
+  /** Join `room` (`key` for a `+k` room); resolves with its members and recent history. */
+  async join(room: string, key?: string): Promise<Joined> {
+    this.mustBeIn();
+    const joined = (await this.ask({ type: 'join', room, ...(key !== undefined && { key }) }, 'joined')) as Joined;
+    this.inRooms.set(roomKey(joined.room.name), { name: joined.room.name, ...(key !== undefined && { key }) });
+    this.seen(joined.history);
+    return joined;
+  }
+
+  /** Leave `room`. */
+  async part(room: string): Promise<void> {
+    this.mustBeIn();
+    const parted = (await this.ask({ type: 'part', room }, 'parted')) as Msg<'parted'>;
+    this.inRooms.delete(roomKey(parted.room));
+  }
+
+  /** Set (or with '' clear) a room's topic; the change arrives as a `topic` event, a refusal as `refused`. */
+  setTopic(room: string, topic: string): void {
+    this.mustBeIn();
+    this.send({ type: 'topic', room, topic });
+  }
+
+  /** Who is in `room`, or everyone connected when no room is given. */
+  async who(room?: string): Promise<string[]> {
+    this.mustBeIn();
+    const answer = (await this.ask({ type: 'who', ...(room !== undefined && { room }) }, 'members')) as Msg<'members'>;
     return [...answer.members];
   }
 
-  /** Leave the room (waits for `left`, or gives up after the timeout), then close. */
+  /** The rooms we may see, with member counts and topics. */
+  async listRooms(): Promise<WireRoom[]> {
+    this.mustBeIn();
+    const answer = (await this.ask({ type: 'rooms' }, 'rooms')) as Msg<'rooms'>;
+    return [...answer.rooms];
+  }
+
+  /** A page of a room's or a conversation's history: `limit` events before id `before` (default: the newest). */
+  async history(target: HistoryTarget, before?: number, limit?: number): Promise<HistoryPage> {
+    this.mustBeIn();
+    const message: ClientMessage = { type: 'history', ...target, ...(before !== undefined && { before }), ...(limit !== undefined && { limit }) };
+    return (await this.ask(message, 'history')) as HistoryPage;
+  }
+
+  /** Full-text search over what we may read, newest first. */
+  async search(query: string, before?: number, limit?: number): Promise<WireEvent[]> {
+    this.mustBeIn();
+    const message: ClientMessage = { type: 'search', query, ...(before !== undefined && { before }), ...(limit !== undefined && { limit }) };
+    const answer = (await this.ask(message, 'results')) as Msg<'results'>;
+    return [...answer.events];
+  }
+
+  /** Our direct-message conversations, newest first. */
+  async conversations(): Promise<ConversationSummary[]> {
+    this.mustBeIn();
+    const answer = (await this.ask({ type: 'conversations' }, 'conversations')) as Msg<'conversations'>;
+    return [...answer.conversations];
+  }
+
+  /** Leave the server (waits for `left`, or gives up after the timeout), then close. */
   async leave(): Promise<void> {
     if (this.state === 'in') {
       this.state = 'connected'; // a drop from now on is not a reason to reconnect
@@ -160,11 +236,15 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     }
   }
 
+  private mustBeIn(): void {
+    if (this.state !== 'in') throw new WsChatError('state', this.state === 'reconnecting' ? 'not connected right now (reconnecting)' : 'not in the room');
+  }
+
   /** Open a socket, wire it, and wait for `hello`. */
-  private open(): Promise<Extract<ServerMessage, { type: 'hello' }>> {
+  private open(): Promise<Msg<'hello'>> {
     const socket = new WebSocket(this.url, { handshakeTimeout: this.timeoutMs, maxPayload: 4 * 1024 * 1024 });
     this.socket = socket;
-    const hello = this.wait('hello') as Promise<Extract<ServerMessage, { type: 'hello' }>>;
+    const hello = this.wait('hello') as Promise<Msg<'hello'>>;
     socket.on('message', (data, isBinary) => {
       if (socket === this.socket && !isBinary) this.dispatch(textOf(data));
     });
@@ -181,7 +261,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     return hello;
   }
 
-  /** The connection is gone: fail what waits; reconnect when we were in the room. */
+  /** The connection is gone: fail what waits; reconnect when we were in. */
   private dropped(code: number): void {
     this.stopTimers();
     this.socket = null;
@@ -216,16 +296,25 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private async reconnect(attempt: number): Promise<void> {
     this.retryTimer = null;
     if (this.state !== 'reconnecting') return;
+    const before = [...this.inRooms.values()];
+    const lastSeen = this.lastEventId;
     try {
       await this.open();
       const welcome = (await this.ask({ type: 'enter', name: this.name, resume: this.resumeToken }, 'welcome')) as Welcome;
       if (this.state !== 'reconnecting') return; // closed meanwhile
-      // What happened after the last event we saw, less our own doings (the server never echoes
-      // our joins, messages and leaves to us, so their ids say nothing about what we saw).
-      const ours = (e: WireEvent): boolean => (e.kind === 'join' || e.kind === 'message' || e.kind === 'leave') && e.name === welcome.name;
-      const missed = welcome.history.filter((e) => e.kind !== 'closing' && e.id > this.lastEventId && !ours(e));
       this.entered(welcome);
-      this.emit('reconnected', welcome, missed);
+      // The catch-up's requests need state 'in'; it never throws (a drop meanwhile starts another
+      // reconnect on its own), and `reconnected` comes once it is done.
+      const live = (this.liveIds = new Set());
+      const { missed, lost } = await catchUp(this, { welcome, before, lastSeen }).finally(() => (this.liveIds = null));
+      if ((this.state as State) !== 'in') return; // dropped or closed during the catch-up
+      this.seen(missed);
+      this.emit(
+        'reconnected',
+        welcome,
+        missed.filter((e) => !live.has(e.id)),
+        lost,
+      );
     } catch (err) {
       if (this.state !== 'reconnecting') return;
       const error = err instanceof WsChatError ? err : describe(err, this.target);
@@ -246,8 +335,15 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private entered(welcome: Welcome): void {
     this.name = welcome.name;
     this.resumeToken = welcome.resume;
-    for (const e of welcome.history) if (e.kind !== 'closing') this.lastEventId = Math.max(this.lastEventId, e.id);
+    this.seen(welcome.history);
+    this.inRooms.clear();
+    for (const room of welcome.rooms) this.inRooms.set(roomKey(room.name), { name: room.name });
     this.state = 'in';
+  }
+
+  /** Live history (welcome, joined) counts as seen; `closing` and the other live-only events have id 0. */
+  private seen(events: readonly WireEvent[]): void {
+    for (const e of events) this.lastEventId = Math.max(this.lastEventId, e.id);
   }
 
   private dispatch(text: string): void {
@@ -260,7 +356,8 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     if (typeof msg !== 'object' || msg === null) return;
     switch (msg.type) {
       case 'event':
-        if (msg.event.kind !== 'closing') this.lastEventId = Math.max(this.lastEventId, msg.event.id);
+        this.lastEventId = Math.max(this.lastEventId, msg.event.id);
+        this.liveIds?.add(msg.event.id);
         this.emit('event', msg.event);
         return;
       case 'error': {
@@ -273,11 +370,11 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
         }
         return;
       }
-      case 'hello':
-      case 'welcome':
-      case 'members':
-      case 'left': {
-        const index = this.waiters.findIndex((w) => w.type === msg.type);
+      case 'library':
+        return;
+      default: {
+        const type = msg.type;
+        const index = this.waiters.findIndex((w) => w.type === type);
         const waiter = index >= 0 ? this.waiters.splice(index, 1)[0] : undefined;
         waiter?.resolve(msg);
         return;
@@ -286,9 +383,10 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   }
 
   private ask(message: ClientMessage, answer: Answer): Promise<ServerMessage> {
-    const reply = this.wait(answer);
+    // Sent first: a send that throws leaves no waiter behind, and the answer cannot arrive before
+    // the waiter is registered (frames are dispatched on a later turn of the event loop).
     this.send(message);
-    return reply;
+    return this.wait(answer);
   }
 
   private wait(type: Answer): Promise<ServerMessage> {
@@ -344,23 +442,4 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     this.pinger = null;
     this.retryTimer = null;
   }
-}
-
-/** The text of a frame (ws hands over a Buffer, an ArrayBuffer or fragments). */
-function textOf(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
-}
-
-/** A one-line reason for a socket failure. */
-function describe(err: unknown, target: string): WsChatError {
-  if (err instanceof WsChatError) return err;
-  const e = err as (Error & { code?: string }) | undefined;
-  const message = e?.message ?? String(err);
-  if (e?.code === 'ECONNREFUSED') return new WsChatError('network', `cannot connect to ${target}: connection refused (is the server running?)`, e.code);
-  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new WsChatError('network', `cannot connect to ${target}: unknown host`, e.code);
-  const status = /Unexpected server response: (\d+)/u.exec(message)?.[1];
-  if (status !== undefined) return new WsChatError('network', `${target} has no WebSocket chat at this URL (HTTP ${status})`);
-  return new WsChatError('network', `cannot talk to ${target}: ${message}`, e?.code);
 }
