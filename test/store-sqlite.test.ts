@@ -1,134 +1,153 @@
-// Tests of the SQLite history store (src/store/sqlite.ts) on real files in temp folders; time is injected.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Tests of the SQLite history store (src/store/sqlite.ts): rows per room and conversation, paging, restarts, open errors.
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Room, type RoomEvent } from '../src/core/room.js';
-import { HISTORY_FILE, PRUNE_EVERY_APPENDS, SqliteHistory, type SqliteHistoryOptions } from '../src/store/sqlite.js';
+import type { HistoryTarget, StoredEvent } from '../src/store/history.js';
+import { HISTORY_FILE, SqliteHistory } from '../src/store/sqlite.js';
+import { announce, cleanUp, clock, dm, ev, fileValue, nextTurn, open, say, tempDir } from './helpers/store.js';
 
-const DAY = 24 * 60 * 60 * 1000;
-const dirs: string[] = [];
-const stores: SqliteHistory[] = [];
+afterEach(cleanUp);
 
-afterEach(async () => {
-  stores.splice(0).forEach((s) => s.close());
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+const lobby: HistoryTarget = { room: '#lobby' };
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'netroom-store-'));
-  dirs.push(dir);
-  return dir;
-}
-
-/** A clock the test moves by hand. */
-function clock(start = 1_700_000_000_000) {
-  const c = { now: start, fn: () => c.now };
-  return c;
-}
-
-function open(dir: string, options: SqliteHistoryOptions = {}): SqliteHistory {
-  const store = SqliteHistory.open(dir, options);
-  stores.push(store);
-  return store;
-}
-
-/** A room whose events all go to `store`, as the server wires it (store subscribed first). */
-function roomFor(store: SqliteHistory, now: () => number): Room {
-  const room = new Room({ flood: null, now });
-  room.subscribe((e) => store.append(e));
-  return room;
-}
-
-/**
- * Rows in the file itself, bypassing the store's age filter (proves a prune really deleted).
- * Only once the store is closed: it holds the file in EXCLUSIVE locking mode.
- */
-function rowsInFile(dir: string): number {
-  const db = new Database(join(dir, HISTORY_FILE), { readonly: true, timeout: 0 });
-  try {
-    return db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-  } finally {
-    db.close();
-  }
-}
-
-/** Wait one event-loop turn: the store writes its queue in a setImmediate. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-describe('SqliteHistory: what is kept', () => {
-  it('keeps every kind of event with its fields, oldest first, ids from the store', async () => {
-    const dir = await tempDir();
+describe('SqliteHistory: what is kept, where', () => {
+  it('keeps every kind of event with its fields, one row per room a quit or rename touched', async () => {
     const c = clock();
-    const store = open(dir, { now: c.fn });
-    const room = roomFor(store, c.fn);
-    const alice = room.enter('alice', 'ws');
-    c.now += 1;
-    room.say(alice, 'hello, 世界 👋');
-    room.announce('maintenance at noon');
-    room.fileShared('docs/a.pdf', 2048, 'alice');
-    room.fileShared('b.bin', 5);
-    room.leave(alice, 'timeout');
-    const events = store.recent(50);
-    expect(events).toEqual([
-      { id: 1, at: c.now - 1, kind: 'join', name: 'alice' },
-      { id: 2, at: c.now, kind: 'message', name: 'alice', text: 'hello, 世界 👋' },
-      { id: 3, at: c.now, kind: 'announce', text: 'maintenance at noon' },
-      { id: 4, at: c.now, kind: 'file', name: 'alice', path: 'docs/a.pdf', size: 2048 },
-      { id: 5, at: c.now, kind: 'file', path: 'b.bin', size: 5 },
-      { id: 6, at: c.now, kind: 'leave', name: 'alice', reason: 'timeout' },
+    const store = open(await tempDir(), { now: c.fn });
+    const t = c.now;
+    const appended = [
+      ev({ kind: 'join', room: '#dev', name: 'alice', audience: [] }, t),
+      ev({ kind: 'message', room: '#dev', name: 'alice', text: 'hello, 世界 👋', audience: [] }, t),
+      ev({ kind: 'message', room: '#dev', name: 'alice', text: 'psst', notice: true, audience: [] }, t),
+      ev({ kind: 'topic', room: '#dev', name: 'alice', topic: 'builds', audience: [] }, t),
+      ev({ kind: 'file', room: '#dev', name: 'alice', path: 'docs/a.pdf', size: 2048, audience: [] }, t),
+      ev({ kind: 'file', room: '#dev', path: 'b.bin', size: 5, audience: [] }, t),
+      ev({ kind: 'announce', text: 'maintenance at noon', audience: [] }, t),
+      ev({ kind: 'dm', name: 'alice', to: 'bob', text: 'just us', audience: [] }, t),
+      ev({ kind: 'part', room: '#dev', name: 'alice', text: 'lunch', audience: [] }, t),
+      ev({ kind: 'rename', name: 'bob', to: 'robert', rooms: ['#dev', '#ops'], audience: [] }, t),
+      ev({ kind: 'quit', name: 'robert', reason: 'timeout', rooms: ['#dev', '#ops'], audience: [] }, t),
+    ].map((e) => store.append(e));
+    expect(appended.map((s) => s?.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]);
+    expect(store.recent({ room: '#dev' }, 50)).toEqual([
+      { id: 1, at: t, kind: 'join', room: '#dev', name: 'alice' },
+      { id: 2, at: t, kind: 'message', room: '#dev', name: 'alice', text: 'hello, 世界 👋' },
+      { id: 3, at: t, kind: 'message', room: '#dev', name: 'alice', text: 'psst', asNotice: true },
+      { id: 4, at: t, kind: 'topic', room: '#dev', name: 'alice', text: 'builds' },
+      { id: 5, at: t, kind: 'file', room: '#dev', name: 'alice', path: 'docs/a.pdf', size: 2048 },
+      { id: 6, at: t, kind: 'file', room: '#dev', path: 'b.bin', size: 5 },
+      { id: 7, at: t, kind: 'announce', text: 'maintenance at noon' },
+      { id: 9, at: t, kind: 'leave', room: '#dev', name: 'alice', reason: 'part', text: 'lunch' },
+      { id: 10, at: t, kind: 'rename', room: '#dev', name: 'bob', to: 'robert' },
+      { id: 12, at: t, kind: 'leave', room: '#dev', name: 'robert', reason: 'timeout' },
     ]);
-    // A file notice without an uploader has no name at all (not null, not undefined-valued).
-    expect(Object.keys(events[4] ?? {})).not.toContain('name');
+    expect(store.recent({ room: '#ops' }, 50)).toEqual([
+      { id: 7, at: t, kind: 'announce', text: 'maintenance at noon' },
+      { id: 11, at: t, kind: 'rename', room: '#ops', name: 'bob', to: 'robert' },
+      { id: 13, at: t, kind: 'leave', room: '#ops', name: 'robert', reason: 'timeout' },
+    ]);
+    expect(store.recent({ between: ['bob', 'alice'] }, 50)).toEqual([{ id: 8, at: t, kind: 'dm', name: 'alice', to: 'bob', text: 'just us' }]);
+    // Absent fields are absent, not null or undefined-valued.
+    expect(Object.keys(store.recent({ room: '#dev' }, 50)[5] ?? {})).not.toContain('name');
   });
 
-  it('does not store closing events', async () => {
+  it('does not keep mode, invite, away or closing events', async () => {
     const store = open(await tempDir());
-    const room = roomFor(store, Date.now);
-    const seen: (ReturnType<SqliteHistory['append']> | undefined)[] = [];
-    room.subscribe((e) => seen.push(e.kind === 'closing' ? store.append(e) : undefined));
-    room.enter('bob', 'udp');
-    room.close();
-    expect(seen.at(-1)).toBeNull();
-    expect(store.recent(10).map((e) => e.kind)).toEqual(['join']);
+    expect(store.append(ev({ kind: 'mode', room: '#dev', name: 'a', change: '+t', args: [], audience: [] }))).toBeNull();
+    expect(store.append(ev({ kind: 'invite', room: '#dev', name: 'a', to: 'b', audience: [] }))).toBeNull();
+    expect(store.append(ev({ kind: 'away', name: 'a', text: 'brb', audience: [] }))).toBeNull();
+    expect(store.append(ev({ kind: 'closing', audience: [] }))).toBeNull();
+    expect(store.append(ev({ kind: 'quit', name: 'a', reason: 'quit', rooms: [], audience: [] }))).toBeNull();
+    expect(store.recent({ room: '#dev' }, 10)).toEqual([]);
+    expect(store.append(announce('kept'))?.id).toBe(1);
   });
 
-  it('returns the stored form from append and from storedOf, with the id recent() will show', async () => {
+  it('folds room names and conversation sides: #Lobby and #LOBBY are one room, Alice/BOB one conversation', async () => {
     const store = open(await tempDir());
-    const room = new Room({ flood: null });
-    const pairs: [RoomEvent, ReturnType<SqliteHistory['append']>][] = [];
-    room.subscribe((e) => pairs.push([e, store.append(e)]));
-    const bob = room.enter('bob', 'ws');
-    room.say(bob, 'hi');
-    const [, said] = pairs[1] ?? [];
-    expect(said).toMatchObject({ id: 2, kind: 'message', text: 'hi' });
-    expect(store.storedOf(pairs[1]?.[0] as RoomEvent)).toBe(said);
-    // Only the last appended event is known: the room delivers one event to all listeners at a time.
-    expect(store.storedOf(pairs[0]?.[0] as RoomEvent)).toBeUndefined();
-    expect(store.recent(1)).toEqual([said]);
+    store.append(say('#Lobby', 'a', 'one'));
+    store.append(say('#LOBBY', 'a', 'two'));
+    store.append(say('#ｌｏｂｂｙ', 'a', 'three'));
+    store.append(say('#other', 'a', 'elsewhere'));
+    expect(store.recent(lobby, 10).map((e) => e.text)).toEqual(['one', 'two', 'three']);
+    store.append(dm('Alice', 'bob', 'hi'));
+    store.append(dm('BOB', 'alice', 'hello'));
+    store.append(dm('alice', 'carol', 'not to bob'));
+    expect(store.recent({ between: ['bob', 'ALICE'] }, 10).map((e) => e.text)).toEqual(['hi', 'hello']);
+    // Announcements are in every room, never in a conversation.
+    store.append(announce('to all'));
+    expect(store.recent({ room: '#other' }, 10).map((e) => e.text)).toEqual(['elsewhere', 'to all']);
+    expect(store.recent({ between: ['alice', 'bob'] }, 10).map((e) => e.text)).toEqual(['hi', 'hello']);
+  });
+
+  it('returns the stored form from append and from storedOf (the first row of a quit)', async () => {
+    const store = open(await tempDir());
+    const hi = say('#lobby', 'bob', 'hi');
+    const said = store.append(hi);
+    expect(said).toMatchObject({ id: 1, kind: 'message', text: 'hi', room: '#lobby' });
+    expect(store.storedOf(hi)).toBe(said);
+    const quit = ev({ kind: 'quit', name: 'bob', reason: 'quit', rooms: ['#a', '#b'], audience: [] });
+    const left = store.append(quit);
+    expect(left).toMatchObject({ id: 2, kind: 'leave', room: '#a', reason: 'quit' });
+    expect(store.storedOf(quit)).toBe(left);
+    // Only the last appended event is known: the chat delivers one event to all listeners at a time.
+    expect(store.storedOf(hi)).toBeUndefined();
+    expect(store.recent(lobby, 1)).toEqual([said]);
+    expect(store.append(announce('next'))?.id).toBe(4);
   });
 
   it('sees appends of the current turn at once, before they are written', async () => {
     const dir = await tempDir();
     const store = open(dir);
-    const room = roomFor(store, Date.now);
-    room.announce('one');
-    room.announce('two');
-    expect(store.recent(5).map((e) => e.text)).toEqual(['one', 'two']);
+    store.append(announce('one'));
+    store.append(announce('two'));
+    expect(store.recent(lobby, 5).map((e) => e.text)).toEqual(['one', 'two']);
     await nextTurn();
-    room.announce('three');
-    expect(store.recent(2).map((e) => e.text)).toEqual(['two', 'three']);
+    store.append(announce('three'));
+    expect(store.recent(lobby, 2).map((e) => e.text)).toEqual(['two', 'three']);
     store.close();
-    expect(rowsInFile(dir)).toBe(3);
+    expect(fileValue(dir, 'SELECT count(*) FROM events')).toBe(3);
   });
 
-  it('answers recent(0) and negative limits with nothing', async () => {
+  it('answers limits of 0 or less with nothing, refuses malformed targets and cursors', async () => {
     const store = open(await tempDir());
-    roomFor(store, Date.now).announce('x');
-    expect(store.recent(0)).toEqual([]);
-    expect(store.recent(-3)).toEqual([]);
-    expect(store.recent(1.7)).toHaveLength(1);
+    store.append(announce('x'));
+    expect(store.recent(lobby, 0)).toEqual([]);
+    expect(store.recent(lobby, -3)).toEqual([]);
+    expect(store.recent(lobby, 1.7)).toHaveLength(1);
+    expect(() => store.recent({} as HistoryTarget, 5)).toThrow(TypeError);
+    expect(() => store.recent({ between: ['a'] } as unknown as HistoryTarget, 5)).toThrow(TypeError);
+    expect(() => store.page(lobby, Number.NaN, 5)).toThrow(RangeError);
+    expect(() => store.page(lobby, '3' as unknown as number, 5)).toThrow(RangeError);
+  });
+});
+
+describe('SqliteHistory: paging backwards', () => {
+  it('pages a room with a before cursor, announcements in their place, oldest first in each page', async () => {
+    const store = open(await tempDir());
+    for (let i = 1; i <= 25; i++) store.append(i % 10 === 0 ? announce(`a${i}`) : say('#lobby', 'x', `m${i}`));
+    store.append(say('#other', 'x', 'not here'));
+    const texts = (events: StoredEvent[]): (string | undefined)[] => events.map((e) => e.text);
+    const newest = store.recent(lobby, 10);
+    expect(texts(newest)).toEqual(['m16', 'm17', 'm18', 'm19', 'a20', 'm21', 'm22', 'm23', 'm24', 'm25']);
+    const above = store.page(lobby, newest[0]?.id ?? 0, 10);
+    expect(texts(above)).toEqual(['m6', 'm7', 'm8', 'm9', 'a10', 'm11', 'm12', 'm13', 'm14', 'm15']);
+    const top = store.page(lobby, above[0]?.id ?? 0, 10);
+    expect(texts(top)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(store.page(lobby, top[0]?.id ?? 0, 10)).toEqual([]);
+    expect(store.page(lobby, Infinity, 2).map((e) => e.text)).toEqual(['m24', 'm25']);
+  });
+
+  it('pages a conversation without the rooms or announcements', async () => {
+    const store = open(await tempDir());
+    for (let i = 1; i <= 7; i++) {
+      store.append(dm(i % 2 ? 'ann' : 'ben', i % 2 ? 'ben' : 'ann', `d${i}`));
+      store.append(announce(`x${i}`));
+      store.append(dm('ann', 'cy', `other${i}`));
+    }
+    const pair: HistoryTarget = { between: ['Ben', 'ann'] };
+    const last = store.recent(pair, 3);
+    expect(last.map((e) => e.text)).toEqual(['d5', 'd6', 'd7']);
+    expect(store.page(pair, last[0]?.id ?? 0, 3).map((e) => e.text)).toEqual(['d2', 'd3', 'd4']);
   });
 });
 
@@ -136,97 +155,42 @@ describe('SqliteHistory: restarts', () => {
   it('survives a close and reopen with the same events and ids', async () => {
     const dir = await tempDir();
     const first = open(dir);
-    const room = roomFor(first, Date.now);
-    const carol = room.enter('carol', 'irc');
-    room.say(carol, 'before the restart');
-    const before = first.recent(10);
+    first.append(ev({ kind: 'join', room: '#lobby', name: 'carol', audience: [] }));
+    first.append(say('#lobby', 'carol', 'before the restart'));
+    first.append(dm('carol', 'dan', 'private'));
+    const before = first.recent(lobby, 10);
     first.close();
     const second = open(dir);
-    expect(second.recent(10)).toEqual(before);
+    expect(second.recent(lobby, 10)).toEqual(before);
+    expect(second.recent({ between: ['dan', 'carol'] }, 10).map((e) => e.text)).toEqual(['private']);
+    expect(second.append(announce('after'))?.id).toBe(4);
   });
 
   it('keeps increasing ids across reopen, even after retention removed the newest rows', async () => {
     const dir = await tempDir();
     const c = clock();
     const first = open(dir, { now: c.fn });
-    const room = roomFor(first, c.fn);
-    for (let i = 0; i < 5; i++) room.announce(`old ${i}`);
+    for (let i = 0; i < 5; i++) first.append(announce(`old ${i}`, c.now));
     first.close();
     // Reopen 40 days later: every row is past the 30-day limit and pruned at open.
-    c.now += 40 * DAY;
+    c.now += 40 * 24 * 60 * 60 * 1000;
     const second = open(dir, { now: c.fn });
-    const stored = second.append({ id: 1, at: c.now, kind: 'announce', text: 'new' });
-    expect(stored?.id).toBe(6);
+    expect(second.append(announce('new', c.now))?.id).toBe(6);
     second.close();
-    expect(rowsInFile(dir)).toBe(1); // the five old ones went at open
+    expect(fileValue(dir, 'SELECT count(*) FROM events')).toBe(1);
     const third = open(dir, { now: c.fn });
-    expect(third.recent(10)).toEqual([{ id: 6, at: c.now, kind: 'announce', text: 'new' }]);
+    expect(third.recent(lobby, 10)).toEqual([{ id: 6, at: c.now, kind: 'announce', text: 'new' }]);
   });
 
-  it('ignores appends after close, and close twice is harmless', async () => {
+  it('ignores appends and saves after close, and close twice is harmless', async () => {
     const store = open(await tempDir());
     store.close();
     store.close();
-    expect(store.append({ id: 1, at: 1, kind: 'announce', text: 'late' })).toBeNull();
-    expect(store.recent(5)).toEqual([]);
-  });
-});
-
-describe('SqliteHistory: retention', () => {
-  it('keeps only the newest maxEvents on prune()', async () => {
-    const dir = await tempDir();
-    const store = open(dir, { maxEvents: 3 });
-    const room = roomFor(store, Date.now);
-    for (let i = 1; i <= 5; i++) room.announce(`n${i}`);
-    store.prune();
-    expect(store.recent(10).map((e) => e.text)).toEqual(['n3', 'n4', 'n5']);
-    store.close();
-    expect(rowsInFile(dir)).toBe(3);
-  });
-
-  it(`prunes by count by itself after ${PRUNE_EVERY_APPENDS} appends`, async () => {
-    const dir = await tempDir();
-    const store = open(dir, { maxEvents: 10 });
-    const room = roomFor(store, Date.now);
-    for (let i = 0; i < PRUNE_EVERY_APPENDS; i++) room.announce(`m${i}`);
-    await nextTurn();
-    expect(store.recent(1)[0]?.text).toBe(`m${PRUNE_EVERY_APPENDS - 1}`);
-    store.close();
-    expect(rowsInFile(dir)).toBe(10);
-  });
-
-  it('drops events older than maxAgeMs: hidden from recent() at once, deleted by prune()', async () => {
-    const dir = await tempDir();
-    const c = clock();
-    const options = { maxAgeMs: 10 * DAY, now: c.fn };
-    const store = open(dir, options);
-    const room = roomFor(store, c.fn);
-    room.announce('day 0');
-    c.now += 5 * DAY;
-    room.announce('day 5');
-    c.now += 6 * DAY; // day 11: "day 0" is 11 days old
-    expect(store.recent(10).map((e) => e.text)).toEqual(['day 5']);
-    store.close();
-    expect(rowsInFile(dir)).toBe(2); // hidden, not yet deleted
-    const again = open(dir, options);
-    again.prune();
-    again.close();
-    expect(rowsInFile(dir)).toBe(1);
-  });
-
-  it('applies retention when it opens', async () => {
-    const dir = await tempDir();
-    const first = open(dir);
-    for (let i = 0; i < 5; i++) roomFor(first, Date.now).announce(`x${i}`);
-    first.close();
-    open(dir, { maxEvents: 2 }).close();
-    expect(rowsInFile(dir)).toBe(2);
-  });
-
-  it('refuses nonsense limits', async () => {
-    const dir = await tempDir();
-    expect(() => SqliteHistory.open(dir, { maxEvents: 0 })).toThrow(RangeError);
-    expect(() => SqliteHistory.open(dir, { maxAgeMs: -1 })).toThrow(RangeError);
+    expect(store.append(announce('late'))).toBeNull();
+    expect(store.recent(lobby, 5)).toEqual([]);
+    expect(store.search('late', { rooms: ['#lobby'] }, 5)).toEqual([]);
+    expect(store.conversations('a', 5)).toEqual([]);
+    expect(store.rooms()).toEqual([]);
   });
 });
 
@@ -250,7 +214,7 @@ describe('SqliteHistory: clear errors at open', () => {
     const first = open(dir);
     expect(() => SqliteHistory.open(dir)).toThrow(/in use by another process/);
     first.close();
-    expect(open(dir).recent(1)).toEqual([]);
+    expect(open(dir).recent(lobby, 1)).toEqual([]);
   });
 
   // chmod does not stop root; CI as a normal user runs it.
@@ -265,9 +229,8 @@ describe('SqliteHistory: clear errors at open', () => {
   });
 
   it('creates missing folders', async () => {
-    const dir = join(await tempDir(), 'a', 'b');
-    const store = open(dir);
-    roomFor(store, Date.now).announce('deep');
-    expect(store.recent(1)[0]?.text).toBe('deep');
+    const store = open(join(await tempDir(), 'a', 'b'));
+    store.append(announce('deep'));
+    expect(store.recent(lobby, 1)[0]?.text).toBe('deep');
   });
 });

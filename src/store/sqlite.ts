@@ -368,7 +368,7 @@ export class SqliteHistory implements HistoryStore {
       // A failed write is reported, and what the database holds is still worth showing.
       this.safely(() => this.flush());
       rows = this.selectRoomPage.all(roomKeyOf(target.room), before, since, n, ANNOUNCE_CONV, before, since, n, n);
-    } else if ('between' in target && Array.isArray(target.between) && target.between.every((x) => typeof x === 'string')) {
+    } else if ('between' in target && Array.isArray(target.between) && target.between.length === 2 && target.between.every((x) => typeof x === 'string')) {
       const [a, b] = target.between;
       this.safely(() => this.flush());
       rows = this.selectConvPage.all(conversationKey(a, b), before, since, n);
