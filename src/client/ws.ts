@@ -6,6 +6,7 @@ import { CLOSE_CODES, type ClientMessage, type ServerMessage, type WireEvent, ty
 import type { ConversationSummary } from '../store/history.js';
 import { catchUp, type RoomLost } from './ws-catch-up.js';
 import { WsChatError, describe, textOf } from './ws-errors.js';
+import { Waiters, type Answer } from './ws-waiters.js';
 
 export { WsChatError, type WsChatErrorKind } from './ws-errors.js';
 export type { RoomLost } from './ws-catch-up.js';
@@ -60,27 +61,7 @@ export interface WsChatClientEvents {
   lost: [error: WsChatError];
 }
 
-type Answer = 'hello' | 'welcome' | 'joined' | 'parted' | 'members' | 'rooms' | 'history' | 'results' | 'conversations' | 'left';
-/** Which client request each answer belongs to (an `error` names the request in `about`). */
-const ANSWERS: Readonly<Record<Answer, ClientMessage['type'] | 'hello'>> = {
-  hello: 'hello',
-  welcome: 'enter',
-  joined: 'join',
-  parted: 'part',
-  members: 'who',
-  rooms: 'rooms',
-  history: 'history',
-  results: 'search',
-  conversations: 'conversations',
-  left: 'leave',
-};
 type State = 'idle' | 'connected' | 'in' | 'reconnecting' | 'closed';
-
-interface Waiter {
-  readonly type: Answer;
-  readonly resolve: (msg: ServerMessage) => void;
-  readonly reject: (err: WsChatError) => void;
-}
 
 /** A chat session over the netroom WebSocket protocol (src/doors/ws/messages.ts). */
 export class WsChatClient extends EventEmitter<WsChatClientEvents> {
@@ -88,7 +69,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private readonly timeoutMs: number;
   private socket: WebSocket | null = null;
   private state: State = 'idle';
-  private waiters: Waiter[] = [];
+  private readonly waiters: Waiters;
   private name = '';
   private resumeToken = '';
   /** The newest event id seen, so a re-entry shows only what was missed. */
@@ -104,6 +85,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     super();
     this.url = new URL(options.url);
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.waiters = new Waiters(this.timeoutMs, this.url.host);
   }
 
   /** `host:port` of the server, for messages. */
@@ -225,7 +207,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.stopTimers();
-    this.failWaiters(new WsChatError('state', 'the client was closed'));
+    this.waiters.failAll(new WsChatError('state', 'the client was closed'));
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -244,7 +226,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private open(): Promise<Msg<'hello'>> {
     const socket = new WebSocket(this.url, { handshakeTimeout: this.timeoutMs, maxPayload: 4 * 1024 * 1024 });
     this.socket = socket;
-    const hello = this.wait('hello') as Promise<Msg<'hello'>>;
+    const hello = this.waiters.wait('hello') as Promise<Msg<'hello'>>;
     socket.on('message', (data, isBinary) => {
       if (socket === this.socket && !isBinary) this.dispatch(textOf(data));
     });
@@ -252,7 +234,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
       (socket as WebSocket & { netroomAwaitingPong?: boolean }).netroomAwaitingPong = false;
     });
     socket.on('error', (err) => {
-      if (socket === this.socket) this.failWaiters(describe(err, this.target));
+      if (socket === this.socket) this.waiters.failAll(describe(err, this.target));
     });
     socket.on('close', (code) => {
       if (socket === this.socket) this.dropped(code);
@@ -265,7 +247,7 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private dropped(code: number): void {
     this.stopTimers();
     this.socket = null;
-    this.failWaiters(new WsChatError('network', `the connection to ${this.target} was lost`));
+    this.waiters.failAll(new WsChatError('network', `the connection to ${this.target} was lost`));
     if (code === CLOSE_CODES.takenOver && this.state === 'in') {
       // Another connection resumed our name with our token: reconnecting would take it back and
       // forth between the two for ever.
@@ -360,25 +342,14 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
         this.liveIds?.add(msg.event.id);
         this.emit('event', msg.event);
         return;
-      case 'error': {
-        const waiter = this.waiters.find((w) => ANSWERS[w.type] === msg.about) ?? (msg.about === undefined ? this.waiters[0] : undefined);
-        if (waiter) {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          waiter.reject(new WsChatError('refused', msg.message, msg.code));
-        } else {
-          this.emit('refused', msg);
-        }
+      case 'error':
+        if (!this.waiters.refuse(msg)) this.emit('refused', msg);
         return;
-      }
       case 'library':
         return;
-      default: {
-        const type = msg.type;
-        const index = this.waiters.findIndex((w) => w.type === type);
-        const waiter = index >= 0 ? this.waiters.splice(index, 1)[0] : undefined;
-        waiter?.resolve(msg);
+      default:
+        this.waiters.answer(msg);
         return;
-      }
     }
   }
 
@@ -386,38 +357,13 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     // Sent first: a send that throws leaves no waiter behind, and the answer cannot arrive before
     // the waiter is registered (frames are dispatched on a later turn of the event loop).
     this.send(message);
-    return this.wait(answer);
-  }
-
-  private wait(type: Answer): Promise<ServerMessage> {
-    return new Promise<ServerMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new WsChatError('timeout', `no answer from ${this.target} within ${this.timeoutMs / 1000} s`));
-      }, this.timeoutMs);
-      const waiter: Waiter = {
-        type,
-        resolve: (msg) => {
-          clearTimeout(timer);
-          resolve(msg);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(answer);
   }
 
   private send(message: ClientMessage): void {
     const socket = this.socket;
     if (socket?.readyState !== WebSocket.OPEN) throw new WsChatError('state', 'not connected');
     socket.send(JSON.stringify(message));
-  }
-
-  private failWaiters(err: WsChatError): void {
-    for (const waiter of this.waiters.splice(0)) waiter.reject(err);
   }
 
   /** Ping now and then: a connection whose pong does not come back by the next ping is dead (half-open). */
