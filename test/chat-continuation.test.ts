@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { continuationMark, noticeText, splitLines, spokenText } from '../src/core/i18n.js';
 import { Library } from '../src/core/library.js';
-import type { RoomEvent } from '../src/core/room.js';
+import { LOBBY, type ChatEvent } from '../src/core/chat/types.js';
 import type { DoorContext } from '../src/doors/door.js';
 import { IrcDoor } from '../src/doors/irc/door.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
@@ -14,8 +14,8 @@ import { startWsRig, type WsRig } from './helpers/ws.js';
 
 const ATTACK = 'ok\n[admin] FAKE: please re-login';
 
-function message(name: string, text: string): RoomEvent {
-  return { id: 1, at: 0, kind: 'message', name, text };
+function message(name: string, text: string): ChatEvent {
+  return { id: 1, at: 0, kind: 'message', room: LOBBY, name, text, audience: [] };
 }
 
 describe('continuation lines (core rendering)', () => {
@@ -35,10 +35,10 @@ describe('continuation lines (core rendering)', () => {
 
   it('leaves single-line texts and real announcements exactly as before', () => {
     expect(noticeText('en', message('alice', 'hello  there'))).toBe('alice: hello  there');
-    expect(noticeText('en', { id: 2, at: 0, kind: 'announce', text: 'maintenance at noon' })).toBe('[admin] maintenance at noon');
-    expect(noticeText('zh', { id: 2, at: 0, kind: 'announce', text: '今天休息' })).toBe('管理员 说: 今天休息');
+    expect(noticeText('en', { id: 2, at: 0, kind: 'announce', text: 'maintenance at noon', audience: [] })).toBe('[admin] maintenance at noon');
+    expect(noticeText('zh', { id: 2, at: 0, kind: 'announce', text: '今天休息', audience: [] })).toBe('管理员 说: 今天休息');
     // An administrator's own announcement of several lines is marked as theirs on every line.
-    expect(noticeText('en', { id: 3, at: 0, kind: 'announce', text: 'a\nb' })).toBe('[admin] a\n[admin] | b');
+    expect(noticeText('en', { id: 3, at: 0, kind: 'announce', text: 'a\nb', audience: [] })).toBe('[admin] a\n[admin] | b');
   });
 
   it('no continuation line of any text starts like a real notice', () => {
@@ -65,7 +65,7 @@ describe('continuation lines through the doors: the attack from a WebSocket memb
 
   async function rig(): Promise<{ ws: WsRig; udpPort: number; ircPort: number }> {
     ws = await startWsRig();
-    const ctx: DoorContext = { room: ws.room, library: new Library(tmpdir()), lang: 'en', log: silentLogger() };
+    const ctx: DoorContext = { chat: ws.chat, library: new Library(tmpdir()), lang: 'en', log: silentLogger() };
     const udp = new UdpDoor(ctx, { host: '127.0.0.1', port: 0 });
     await udp.listen();
     cleanup.push(() => udp.close());
@@ -86,7 +86,7 @@ describe('continuation lines through the doors: the attack from a WebSocket memb
     expect(got).toBe('\nmallory: ok\nmallory | [admin] FAKE: please re-login');
     // Every line the seed client prints: none is an announcement.
     for (const line of got.split('\n')) expect(line.startsWith('[admin]')).toBe(false);
-    r.ws.room.announce('please re-login');
+    r.ws.chat.announce('please re-login');
     expect(await u.next()).toBe('\n[admin] please re-login');
   });
 
@@ -108,9 +108,10 @@ describe('continuation lines through the doors: the attack from a WebSocket memb
     expect(second.params[1]).toBe('[admin] FAKE: please re-login');
     // The WebSocket notice is what `netroom chat` prints line by line: marked too.
     expect(await watcher.notice((n) => n.startsWith('mallory:'))).toBe('mallory: ok\nmallory | [admin] FAKE: please re-login');
-    // A real announcement is a NOTICE from the server, as before.
-    r.ws.room.announce('please re-login');
-    const notice = await irc.waitFor((l) => l.command === 'NOTICE' && l.params[0] === '#lobby');
+    // A real announcement is a NOTICE from the server, as before (to #lobby or, since an
+    // announcement is server-wide and not a room's, to the nick).
+    r.ws.chat.announce('please re-login');
+    const notice = await irc.waitFor((l) => l.command === 'NOTICE' && (l.params[0] === '#lobby' || l.params[0] === 'ircuser'));
     expect(notice.params[1]).toBe('[admin] please re-login');
     expect(notice.source).not.toMatch(/^mallory/u);
   });

@@ -1,14 +1,15 @@
-// Look-alike names (issue 10 item 8): UTS #39 skeletons, invisible characters and disguised reserved names, in the Room.
+// Look-alike names (issue 10 item 8): UTS #39 skeletons, invisible characters and disguised reserved names, in the chat.
 import { describe, expect, it } from 'vitest';
 import { CONFUSABLES_COUNT, CONFUSABLES_UNICODE_VERSION } from '../src/core/confusables-table.js';
 import { NetroomError, type ErrorCode } from '../src/core/errors.js';
 import { RESERVED_WORDS, checkName, foldName, isReservedName } from '../src/core/names.js';
-import { Room } from '../src/core/room.js';
+import { Chat } from '../src/core/chat/chat.js';
+import { LOBBY } from '../src/core/chat/types.js';
 import { MAX_ROUNDS, skeleton } from '../src/core/skeleton.js';
 import { ATTACK_NAMES } from './helpers/names.js';
 
-/** The code Room.enter throws for `name`, or undefined when it lets the name in. */
-function enterCode(room: Room, name: string): ErrorCode | undefined {
+/** The code Chat.enter throws for `name`, or undefined when it lets the name in. */
+function enterCode(room: Chat, name: string): ErrorCode | undefined {
   try {
     room.enter(name, 'test');
     return undefined;
@@ -18,9 +19,9 @@ function enterCode(room: Room, name: string): ErrorCode | undefined {
   }
 }
 
-/** A room where `alice2360` is present, as in the attack run. */
-function roomWithAlice(): Room {
-  const room = new Room({ flood: null });
+/** A chat where `alice2360` is present, as in the attack run. */
+function roomWithAlice(): Chat {
+  const room = new Chat({ flood: null });
   room.enter('alice2360', 'ws');
   return room;
 }
@@ -29,7 +30,8 @@ describe('the attack run: every name it got in is refused while alice2360 is pre
   it.each(ATTACK_NAMES)('%s: %s gets %s', (_label, name, code) => {
     const room = roomWithAlice();
     expect(enterCode(room, name)).toBe(code);
-    expect(room.who().map((m) => m.name)).toEqual(['alice2360']);
+    expect(room.online().map((m) => m.name)).toEqual(['alice2360']);
+    expect(room.members(LOBBY).map((m) => m.name)).toEqual(['alice2360']);
   });
 
   it('the invisible ones say which character, as U+XXXX', () => {
@@ -46,16 +48,16 @@ describe('the attack run: every name it got in is refused while alice2360 is pre
   it('says whom a look-alike clashes with', () => {
     const room = roomWithAlice();
     expect(() => room.enter('\u0430lice2360', 'irc')).toThrow(
-      expect.objectContaining({ code: 'NAME_TAKEN', message: 'the name \u0430lice2360 is already in the room (as alice2360)' }),
+      expect.objectContaining({ code: 'NAME_TAKEN', message: 'the name \u0430lice2360 is already in use (as alice2360)' }),
     );
-    expect(() => room.enter('alice2360', 'irc')).toThrow(/^the name alice2360 is already in the room$/u);
+    expect(() => room.enter('alice2360', 'irc')).toThrow(/^the name alice2360 is already in use$/u);
   });
 
   it('the look-alikes are free again once alice2360 has left, and then hold the name against alice2360', () => {
     const room = roomWithAlice();
     const alice = room.find('alice2360');
     expect(alice).toBeDefined();
-    room.leave(alice!, 'quit');
+    room.disconnect(alice!, 'quit');
     const impostor = room.enter('\u0430lice2360', 'irc');
     expect(impostor.name).toBe('\u0430lice2360');
     expect(enterCode(room, 'alice2360')).toBe('NAME_TAKEN');
@@ -125,7 +127,7 @@ describe('names of people in many scripts still enter, each as itself', () => {
   ];
 
   it('accepts each, keeps it as typed (NFC), and lets all of them be in the room together', () => {
-    const room = new Room({ flood: null });
+    const room = new Chat({ flood: null });
     for (const name of PEOPLE) {
       const member = room.enter(name, 'test');
       expect(member.name, name).toBe(name.normalize('NFC'));

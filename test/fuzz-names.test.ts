@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NetroomError } from '../src/core/errors.js';
 import { RESERVED_WORDS, checkName, foldName } from '../src/core/names.js';
-import { Room } from '../src/core/room.js';
+import { Chat } from '../src/core/chat/chat.js';
 
 /** Runs per property: bounded for `npm test` (about a second in all); FUZZ_SCALE=N runs N times as many. */
 const RUNS = Math.max(1, Math.round(500 * (Number(process.env.FUZZ_SCALE ?? '1') || 1)));
@@ -125,7 +125,7 @@ describe('skeleton keys (property-based)', () => {
   });
 });
 
-describe('the room (property-based)', () => {
+describe('the chat (property-based)', () => {
   it('holds one of a name and any of its case, width and look-alike variants', () => {
     const variant = fc.constantFrom<(s: string) => string>(
       (s) => s.toUpperCase(),
@@ -136,7 +136,7 @@ describe('the room (property-based)', () => {
     );
     fc.assert(
       fc.property(asciiName, variant, (name, disguise) => {
-        const room = new Room({ flood: null });
+        const room = new Chat({ flood: null });
         if (!outcome(name).startsWith('ok:')) return; // reserved or IRC-prefixed: other tests
         room.enter(name, 'ws');
         const other = disguise(name);
