@@ -198,7 +198,8 @@ describe('web UI: staying and leaving', () => {
     expect(await logLine(other, 'stayer left the room').count()).toBe(0);
     expect(await logLine(other, 'stayer joined the room').count()).toBe(1);
 
-    await page.getByRole('button', { name: 'Leave' }).click();
+    // exact: each room in the sidebar has its own "Leave #room" button.
+    await page.getByRole('button', { name: 'Leave', exact: true }).click();
     await page.getByRole('heading', { name: 'Enter the room' }).waitFor();
     await waitForMembers(other, ['watcher']);
     await other.locator('.log li').last().filter({ hasText: 'stayer left the room' }).waitFor();
@@ -219,7 +220,7 @@ describe('web UI: language and layout', () => {
     await page.getByLabel('姓名').fill('小明');
     await page.getByRole('button', { name: '进入' }).click();
     await page.locator('#composer').waitFor();
-    await page.getByRole('heading', { name: '聊天' }).waitFor();
+    await page.getByRole('heading', { name: '聊天', exact: true }).waitFor();
     await page.getByRole('heading', { name: '文件', exact: true }).waitFor();
     await page.locator('.status', { hasText: '已进入聊天室：小明' }).waitFor();
     await logLine(page, '欢迎 小明 进入聊天室').waitFor();
@@ -241,7 +242,7 @@ describe('web UI: language and layout', () => {
     await logLine(page, '小红 joined the room').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.getByRole('button', { name: '中文' }).click();
-    await page.getByRole('heading', { name: '聊天' }).waitFor();
+    await page.getByRole('heading', { name: '聊天', exact: true }).waitFor();
   });
 
   it('is usable on a phone-sized screen: panes stack, nothing overflows sideways', async () => {

@@ -39,7 +39,7 @@ describe('web UI over HTTPS', () => {
       expect(await response?.headerValue('strict-transport-security')).toBe('max-age=31536000');
       await enterRoom(page, 'tlsweb');
       await waitForMembers(page, ['tlsweb']);
-      expect(server.server.room.find('tlsweb')).toBeDefined();
+      expect(server.server.chat.find('tlsweb')).toBeDefined();
       expect(sockets.length).toBeGreaterThan(0);
       expect(sockets.every((url) => url.startsWith(`wss://127.0.0.1:${server.httpPort}/`))).toBe(true);
       // Everything came from the server itself, over TLS.
