@@ -1,66 +1,70 @@
-// IRC door integration: #lobby (JOIN, PART, NAMES, TOPIC, MODE), queries (WHO, WHOIS, ISON, USERHOST, AWAY), messages.
+// IRC door integration: #lobby as a channel (JOIN, PART, NAMES, TOPIC, MODE), queries (WHO, WHOIS, ISON, USERHOST, AWAY), messages.
 import { describe, expect, it } from 'vitest';
 import { rigPerTest } from './helpers/irc.js';
 
 const start = rigPerTest();
 
 describe('IRC door: #lobby', () => {
-  it('answers JOIN #lobby with the echo, the topic and the names of every door', async () => {
+  it('answers JOIN #lobby with the echo and the names of every door; no topic line when there is none', async () => {
     const r = await start({ historySize: 0 });
-    r.room.enter('webby', 'ws');
+    r.chat.enter('webby', 'ws');
     const c = await r.client();
     await c.register('alice');
     c.send('JOIN #Lobby');
     const join = await c.waitFor('JOIN');
     expect(join.source).toBe('alice!alice@irc.netroom');
     expect(join.params).toEqual(['#lobby']);
-    expect((await c.waitFor('332')).params.slice(1, 2)).toEqual(['#lobby']);
-    expect((await c.waitFor('333')).params.slice(1, 3)).toEqual(['#lobby', 'irc.netroom']);
-    expect((await c.waitFor('353')).params).toEqual(['alice', '=', '#lobby', 'webby alice']);
+    const next = await c.next();
+    expect(next.command).toBe('353');
+    expect(next.params).toEqual(['alice', '=', '#lobby', '@webby alice']);
     expect((await c.waitFor('366')).params.slice(1)).toEqual(['#lobby', 'End of /NAMES list.']);
     // Joining again says nothing.
     c.send('JOIN #lobby');
     expect((await c.sync()).length).toBe(0);
   });
 
-  it('sends 331 when there is no topic, and refuses to change it', async () => {
-    const r = await start({ topic: '' });
-    const c = await r.client();
-    await c.register('alice');
-    c.send('JOIN #lobby');
-    expect((await c.waitFor('331')).params.slice(1)).toEqual(['#lobby', 'No topic is set']);
-    expect((await c.request('TOPIC #lobby', '331')).params[1]).toBe('#lobby');
-    expect((await c.request('TOPIC #lobby :new topic', '482')).params[1]).toBe('#lobby');
+  it('TOPIC: 331 when there is none; set by a member (not +t in the lobby for ops only), seen by the room, 332/333 after', async () => {
+    const r = await start();
+    const a = await r.member('alice');
+    const b = await r.member('bob');
+    expect((await a.request('TOPIC #lobby', '331')).params.slice(1)).toEqual(['#lobby', 'No topic is set']);
+    // alice was first in: operator of #lobby (+t), bob is not.
+    expect((await b.request('TOPIC #lobby :mine', '482')).params[1]).toBe('#lobby');
+    a.send('TOPIC #lobby :the new topic');
+    const seen = await b.waitFor('TOPIC');
+    expect(seen.source).toBe('alice!alice@irc.netroom');
+    expect(seen.params).toEqual(['#lobby', 'the new topic']);
+    expect((await a.waitFor('TOPIC')).params[1]).toBe('the new topic');
+    expect((await b.request('TOPIC #lobby', '332')).params.slice(1)).toEqual(['#lobby', 'the new topic']);
+    expect((await b.waitFor('333')).params.slice(1, 3)).toEqual(['#lobby', 'alice']);
+    expect(r.chat.room('#lobby')?.topic).toBe('the new topic');
   });
 
-  it('refuses every other channel with 403', async () => {
+  it('answers 403 for what cannot be a channel, 479 for a refused name, 442 and 404 when not in a room', async () => {
     const r = await start();
     const c = await r.client();
     await c.register('alice');
-    expect((await c.request('JOIN #other', '403')).params.slice(0, 2)).toEqual(['alice', '#other']);
-    c.send('JOIN #a,#lobby,&b');
-    await c.waitFor((l) => l.command === '403' && l.params[1] === '#a');
-    await c.waitFor('JOIN');
-    await c.waitFor((l) => l.command === '403' && l.params[1] === '&b');
-    expect((await c.request('PART #other', '403')).params[1]).toBe('#other');
-    expect((await c.request('PRIVMSG #other :hi', '403')).params[1]).toBe('#other');
-    expect((await c.request('MODE #other', '403')).params[1]).toBe('#other');
+    expect((await c.request('JOIN &other', '403')).params.slice(0, 2)).toEqual(['alice', '&other']);
+    expect((await c.request('JOIN #a*b', '479')).params[1]).toBe('#a*b');
+    expect((await c.request('PART #nowhere', '403')).params[1]).toBe('#nowhere');
+    expect((await c.request('PRIVMSG #nowhere :hi', '403')).params[1]).toBe('#nowhere');
+    expect((await c.request('MODE #nowhere', '403')).params[1]).toBe('#nowhere');
+    expect((await c.request('PART #lobby', '442')).params[1]).toBe('#lobby');
+    expect((await c.request('PRIVMSG #lobby :hi', '404')).params[1]).toBe('#lobby');
   });
 
-  it('PART hides #lobby from that client only; the nick stays in the room until QUIT', async () => {
+  it('PART leaves the room for every door (with the reason); JOIN again replays what was said meanwhile; JOIN 0 parts all', async () => {
     const r = await start();
     const a = await r.member('alice');
     const b = await r.member('bob');
     const part = await a.request('PART #lobby :brb', 'PART');
     expect(part.source).toBe('alice!alice@irc.netroom');
     expect(part.params).toEqual(['#lobby', 'brb']);
-    expect(r.room.find('alice')).toBeDefined();
-    expect((await b.sync()).filter((l) => l.command !== 'JOIN')).toEqual([]);
+    expect((await b.waitFor('PART')).params).toEqual(['#lobby', 'brb']);
+    expect(r.chat.find('alice')).toBeDefined();
+    expect(r.chat.members('#lobby').map((m) => m.name)).toEqual(['bob']);
     b.send('PRIVMSG #lobby :are you there?');
     await b.sync();
-    expect((await a.request('PRIVMSG #lobby :hello', '404')).params[1]).toBe('#lobby');
-    expect((await a.request('PART #lobby', '442')).params[1]).toBe('#lobby');
-    // Nothing from the channel reached alice while parted (only her own numerics).
     expect((await a.sync()).filter((l) => l.command === 'PRIVMSG')).toEqual([]);
     a.send('JOIN #lobby');
     await a.waitFor('366');
@@ -68,13 +72,17 @@ describe('IRC door: #lobby', () => {
     expect((await a.waitFor('PRIVMSG')).params[1]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] are you there\?$/u);
     b.send('PRIVMSG #lobby :welcome back');
     expect((await a.waitFor('PRIVMSG')).params).toEqual(['#lobby', 'welcome back']);
+    a.send('JOIN #second');
+    await a.waitFor('366');
     a.send('JOIN 0');
-    expect((await a.waitFor('PART')).params).toEqual(['#lobby']);
+    const parts = [await a.waitFor('PART'), await a.waitFor('PART')].map((l) => l.params[0]).sort();
+    expect(parts).toEqual(['#lobby', '#second']);
+    expect(r.chat.roomsOf(r.chat.find('alice')!)).toEqual([]);
   });
 
   it('answers MODE queries and accepts +i on oneself', async () => {
     const r = await start();
-    r.room.enter('webby', 'ws');
+    r.chat.enter('webby', 'ws');
     const c = await r.member('alice');
     expect((await c.request('MODE #lobby', '324')).params.slice(1)).toEqual(['#lobby', '+nt']);
     expect((await c.waitFor('329')).params[1]).toBe('#lobby');
@@ -89,7 +97,7 @@ describe('IRC door: #lobby', () => {
     expect((await c.request('MODE nobody', '401')).params[1]).toBe('nobody');
   });
 
-  it('lists the channel and repeats the MOTD', async () => {
+  it('lists the rooms with member counts and repeats the MOTD', async () => {
     const r = await start();
     const c = await r.member('alice');
     expect((await c.request('LIST', '322')).params.slice(1, 3)).toEqual(['#lobby', '1']);
@@ -103,14 +111,13 @@ describe('IRC door: #lobby', () => {
 describe('IRC door: who is here', () => {
   it('WHO lists every member with door, away and operator flags; NAMES and ISON agree', async () => {
     const r = await start();
-    r.room.enter('webby', 'ws');
+    r.chat.enter('webby', 'ws');
     const a = await r.member('alice');
     const b = await r.member('bob');
     b.send('AWAY :lunch');
     await b.waitFor('306');
     a.send('WHO #lobby');
-    const alice = await a.waitFor('352');
-    expect(alice.params).toEqual(['alice', '#lobby', 'webby', 'ws.netroom', 'irc.netroom', 'webby', 'H', '0 netroom ws member']);
+    expect((await a.waitFor('352')).params).toEqual(['alice', '#lobby', 'webby', 'ws.netroom', 'irc.netroom', 'webby', 'H@', '0 netroom ws member']);
     expect((await a.waitFor('352')).params.slice(5, 7)).toEqual(['alice', 'H']);
     expect((await a.waitFor('352')).params.slice(5, 8)).toEqual(['bob', 'G', '0 Test bob']);
     expect((await a.waitFor('315')).params.slice(1)).toEqual(['#lobby', 'End of WHO list']);
@@ -122,15 +129,15 @@ describe('IRC door: who is here', () => {
     expect((await b.request('AWAY', '305')).params[0]).toBe('bob');
   });
 
-  it('WHOIS tells the door, the away text and idle time; 401 for nobody', async () => {
+  it('WHOIS tells the rooms, the door, the away text and idle time; 401 for nobody', async () => {
     const r = await start();
-    r.room.enter('webby', 'ws');
+    r.chat.enter('webby', 'ws');
     const a = await r.member('alice');
     a.send('WHOIS webby');
     expect((await a.waitFor('311')).params).toEqual(['alice', 'webby', 'webby', 'ws.netroom', '*', 'netroom ws member']);
-    expect((await a.waitFor('319')).params.slice(1)).toEqual(['webby', '#lobby']);
+    expect((await a.waitFor('319')).params.slice(1)).toEqual(['webby', '@#lobby']);
     expect((await a.waitFor('312')).params.slice(1, 3)).toEqual(['webby', 'irc.netroom']);
-    expect((await a.waitFor('320')).params[2]).toBe('is in the room through the ws door');
+    expect((await a.waitFor('320')).params[2]).toBe('is connected through the ws door');
     await a.waitFor('318');
     a.send('WHOIS irc.netroom ALICE');
     await a.waitFor('311');
@@ -170,18 +177,18 @@ describe('IRC door: messages', () => {
     expect((await a.request('PRIVMSG #lobby :\x01VERSION\x01', 'NOTICE')).params[1]).toContain('CTCP VERSION is not supported');
   });
 
-  it('has no private messages: a NOTICE says so; to oneself the line comes back; 401, 411, 412', async () => {
+  it('to oneself the line comes back once; 401, 411, 412; the same target twice is said once; NOTICE gets no error', async () => {
     const r = await start();
-    r.room.enter('webby', 'ws');
     const a = await r.member('alice');
-    expect((await a.request('PRIVMSG webby :psst', 'NOTICE')).params[1]).toContain('no private messages');
     expect((await a.request('PRIVMSG Alice :note to self', 'PRIVMSG')).params).toEqual(['alice', 'note to self']);
     expect((await a.request('PRIVMSG ghost :boo', '401')).params[1]).toBe('ghost');
     expect((await a.request('PRIVMSG', '411')).params[0]).toBe('alice');
     expect((await a.request('PRIVMSG #lobby', '412')).params[0]).toBe('alice');
     expect((await a.request('PRIVMSG #lobby :   ', '412')).params[0]).toBe('alice');
+    a.send('NOTICE ghost :boo');
+    a.send('NOTICE #nowhere :boo');
+    expect(await a.sync()).toEqual([]);
     expect(r.events.filter((e) => e.kind === 'message')).toEqual([]);
-    // The same channel twice in one target list is said once.
     a.send('PRIVMSG #lobby,#LOBBY :once');
     await a.sync();
     expect(r.events.filter((e) => e.kind === 'message').length).toBe(1);
@@ -199,10 +206,13 @@ describe('IRC door: messages', () => {
     expect((await b.sync()).filter((l) => l.command === 'PRIVMSG')).toEqual([]);
   });
 
-  it('speaks Chinese room notices with --lang zh', async () => {
+  it('speaks Chinese announcements with --lang zh, to every member whether in a room or not', async () => {
     const r = await start({ lang: 'zh' });
     const a = await r.member('alice');
-    r.room.announce('大家好');
-    expect((await a.waitFor('NOTICE')).params).toEqual(['#lobby', '管理员 说: 大家好']);
+    const c = await r.client();
+    await c.register('carol');
+    r.chat.announce('大家好');
+    expect((await a.waitFor('NOTICE')).params).toEqual(['alice', '管理员 说: 大家好']);
+    expect((await c.waitFor('NOTICE')).params).toEqual(['carol', '管理员 说: 大家好']);
   });
 });

@@ -17,7 +17,7 @@ describe('IRC door: registration', () => {
     await expect(second.listen()).rejects.toThrow(/EADDRINUSE/u);
   });
 
-  it('registers without CAP: 001-005 with the ISUPPORT tokens, the MOTD, and the nick enters the room', async () => {
+  it('registers without CAP: 001-005 with the ISUPPORT tokens, the MOTD; the nick is claimed but in no room', async () => {
     const r = await start();
     const watcher = await r.member('watcher');
     const c = await r.client();
@@ -28,21 +28,24 @@ describe('IRC door: registration', () => {
     expect(welcome.params[0]).toBe('alice');
     // The USER name (cleaned for a source mask) is the user part of the nick's source, for everyone.
     expect(welcome.params[1]).toContain('alice!alce@irc.netroom');
-    expect((await watcher.waitFor('JOIN')).source).toBe('alice!alce@irc.netroom');
     await c.waitFor('002');
     await c.waitFor('003');
     expect((await c.waitFor('004')).params.slice(1, 2)).toEqual(['irc.netroom']);
     const isupport = (await c.waitFor('005')).params.join(' ');
-    for (const token of ['CHANTYPES=#', 'PREFIX=(ov)@+', 'CASEMAPPING=rfc8265', 'NICKLEN=32', 'CHANNELLEN=32', 'NETWORK=netroom', 'CLIENTTAGDENY=*']) {
-      expect(isupport).toContain(token);
+    const isupport2 = (await c.waitFor('005')).params.join(' ');
+    for (const token of ['CHANTYPES=#', 'CHANLIMIT=#:50', 'CHANMODES=b,k,l,imnst', 'TOPICLEN=390', 'PREFIX=(ov)@+', 'CASEMAPPING=rfc8265', 'NICKLEN=32', 'CHANNELLEN=50', 'NETWORK=netroom', 'CLIENTTAGDENY=*', 'UTF8ONLY', 'WHOX']) {
+      expect(isupport + ' ' + isupport2).toContain(token);
     }
     await c.waitFor('375');
     expect((await c.waitFor('372')).params[1]).toMatch(/^- /u);
     await c.waitFor('376');
-    expect(r.room.find('alice')).toMatchObject({ name: 'alice', door: 'irc' });
-    expect(r.events.map((e) => e.kind)).toEqual(['join', 'join']);
+    expect(r.chat.find('alice')).toMatchObject({ name: 'alice', door: 'irc' });
+    // Registration joins nothing: the watcher in #lobby heard nothing.
+    expect(r.events.map((e) => e.kind)).toEqual(['join']);
+    expect(r.chat.roomsOf(r.chat.find('alice')!)).toEqual([]);
     c.send('JOIN #lobby');
     expect((await c.waitFor('JOIN')).source).toBe('alice!alce@irc.netroom');
+    expect((await watcher.waitFor('JOIN')).source).toBe('alice!alce@irc.netroom');
   });
 
   it('sends 422 when there is no MOTD', async () => {
@@ -57,7 +60,19 @@ describe('IRC door: registration', () => {
     const c = await r.client();
     const ls = await c.request('CAP LS 302', 'CAP');
     expect(ls.params.slice(0, 2)).toEqual(['*', 'LS']);
-    expect(ls.params[2]?.split(' ').sort()).toEqual(['echo-message', 'message-tags', 'multi-prefix', 'server-time']);
+    expect(ls.params[2]?.split(' ').sort()).toEqual([
+      'away-notify',
+      'batch',
+      'draft/chathistory',
+      'echo-message',
+      'extended-join',
+      'invite-notify',
+      'labeled-response',
+      'message-tags',
+      'multi-prefix',
+      'server-time',
+      'userhost-in-names',
+    ]);
     c.send('NICK alice');
     c.send('USER alice 0 * :Alice');
     expect((await c.request('CAP REQ :server-time bogus', 'CAP')).params.slice(1)).toEqual(['NAK', 'server-time bogus']);
@@ -66,10 +81,10 @@ describe('IRC door: registration', () => {
     expect((await c.request('CAP LIST', 'CAP')).params.slice(1)).toEqual(['LIST', 'server-time']);
     // Everything so far was answered, and no 001 among it: registration waits.
     expect((await c.sync()).map((l) => l.command)).not.toContain('001');
-    expect(r.room.size).toBe(0);
+    expect(r.chat.size).toBe(0);
     c.send('CAP END');
     await c.waitFor('001');
-    expect(r.room.find('alice')).toBeDefined();
+    expect(r.chat.find('alice')).toBeDefined();
     expect((await c.request('CAP FOO', '410')).params[1]).toBe('FOO');
   });
 
@@ -113,28 +128,30 @@ describe('IRC door: registration', () => {
 });
 
 describe('IRC door: nicks are room names on every door', () => {
-  it('refuses a nick taken through another door in any case, with 433 and the reason in a NOTICE', async () => {
+  it('refuses a nick taken through another door in any case, with 433 and the reason in its text', async () => {
     const r = await start();
-    r.room.enter('Carol', 'ws');
+    r.chat.enter('Carol', 'ws');
     const udp = await r.udpClient();
     await udp.enter('Dave');
     const c = await r.client();
     c.send('USER x 0 * :X');
-    expect((await c.request('NICK carol', '433')).params).toEqual(['*', 'carol', 'Nickname is already in use']);
-    expect((await c.waitFor('NOTICE')).params[1]).toMatch(/^ERROR NAME_TAKEN: the name carol is already in the room/u);
+    const taken = await c.request('NICK carol', '433');
+    expect(taken.params.slice(0, 2)).toEqual(['*', 'carol']);
+    expect(taken.params[2]).toMatch(/^Nickname is already in use: the name carol is already in use/u);
     await c.request('NICK DAVE', '433');
     // Non-ASCII letters fold too (NFC + toLowerCase), as CASEMAPPING=rfc8265 says.
-    r.room.enter('Ärger', 'ws');
+    r.chat.enter('Ärger', 'ws');
     expect((await c.request('NICK äRGER', '433')).params[1]).toBe('äRGER');
-    expect(r.room.size).toBe(3);
+    expect(r.chat.size).toBe(3);
     c.send('NICK erin');
     await c.waitFor('001');
     // ... and the IRC nick is now taken for the other doors.
+    c.send('JOIN #lobby');
     expect(await udp.waitFor('\nerin joined the room')).toBeTruthy();
     const udp2 = await r.udpClient();
     // Padded as netroom's own client pads: a stranger's reply is never longer than its datagram.
     expect(await udp2.request(padded('L ERIN'))).toMatch(/^ERROR NAME_TAKEN/u);
-    expect(() => r.room.enter('Erin', 'ws')).toThrow(NetroomError);
+    expect(() => r.chat.enter('Erin', 'ws')).toThrow(NetroomError);
   });
 
   it('refuses bad and reserved nicks with 432 and the reason', async () => {
@@ -147,8 +164,10 @@ describe('IRC door: nicks are room names on every door', () => {
       ['a:b', 'BAD_NAME'],
       ['x'.repeat(33), 'BAD_NAME'],
     ]) {
-      expect((await c.request(`NICK ${nick}`, '432')).params.slice(1)).toEqual([nick, 'Erroneous nickname']);
-      expect((await c.waitFor('NOTICE')).params[1]).toContain(`ERROR ${code}`);
+      const refused = await c.request(`NICK ${nick}`, '432');
+      expect(refused.params[1]).toBe(nick);
+      expect(refused.params[2]).toMatch(/^Erroneous nickname: ./u);
+      expect(r.events.length, code).toBe(0);
     }
     c.send('NICK fine');
     await c.waitFor('001');
@@ -159,35 +178,36 @@ describe('IRC door: nicks are room names on every door', () => {
     const c = await r.client();
     c.send('NICK frank');
     await c.sync();
-    r.room.enter('FRANK', 'ws');
-    expect((await c.request('USER f 0 * :F', '433')).params.slice(1)).toEqual(['frank', 'Nickname is already in use']);
+    r.chat.enter('FRANK', 'ws');
+    expect((await c.request('USER f 0 * :F', '433')).params[1]).toBe('frank');
     c.send('NICK frank2');
     expect((await c.waitFor('001')).params[0]).toBe('frank2');
   });
 
-  it('changes the nick after registration as a leave and an enter, and refuses taken nicks and rapid changes', async () => {
+  it('changes the nick after registration with chat.rename: NICK to self and room mates, not a leave and a join', async () => {
     const r = await start({ nickChangeIntervalMs: 60_000 });
     const a = await r.member('alice');
     const b = await r.member('bob');
     await a.waitFor((l) => l.command === 'JOIN' && l.source?.startsWith('bob!') === true);
-    r.room.enter('carol', 'ws');
+    r.chat.enter('carol', 'ws');
     expect((await a.request('NICK Carol', '433')).params.slice(0, 2)).toEqual(['alice', 'Carol']);
     const nick = await a.request('NICK alicia', 'NICK');
     expect(nick.source).toBe('alice!alice@irc.netroom');
     expect(nick.params).toEqual(['alicia']);
-    expect(r.room.find('alice')).toBeUndefined();
-    expect(r.room.find('alicia')?.door).toBe('irc');
-    const quit = await b.waitFor('QUIT');
-    expect(quit.source).toBe('alice!alice@irc.netroom');
-    expect(quit.params).toEqual(['Changing nick to alicia']);
-    expect((await b.waitFor('JOIN')).source).toBe('alicia!alice@irc.netroom');
-    expect(r.events.slice(-2).map((e) => e.kind)).toEqual(['leave', 'join']);
-    // The client kept #lobby: it still talks there under the new nick.
+    expect(r.chat.find('alice')).toBeUndefined();
+    expect(r.chat.find('alicia')?.door).toBe('irc');
+    const seen = await b.waitFor('NICK');
+    expect(seen.source).toBe('alice!alice@irc.netroom');
+    expect(seen.params).toEqual(['alicia']);
+    expect(r.events.at(-1)?.kind).toBe('rename');
+    // Still in #lobby under the new nick.
     a.send('PRIVMSG #lobby :still here');
     expect((await b.waitFor('PRIVMSG')).source).toBe('alicia!alice@irc.netroom');
     expect((await a.request('NICK alice2', '438')).params[1]).toBe('alice2');
-    expect(r.room.find('alicia')).toBeDefined();
-    // The same nick again (or in NFC form) is no change at all.
-    expect((await a.sync()).length).toBe(0);
+    expect(r.chat.find('alicia')).toBeDefined();
+    // WHOWAS remembers the old nick.
+    expect((await b.request('WHOWAS alice', '314')).params.slice(1, 4)).toEqual(['alice', 'alice', 'irc.netroom']);
+    await b.waitFor('369');
+    expect((await b.sync()).filter((l) => l.command === 'QUIT' || l.command === 'PART')).toEqual([]);
   });
 });

@@ -33,21 +33,25 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
   const channel = about.channel ?? String(error.params['room'] ?? '*');
   const nick = about.nick ?? String(error.params['name'] ?? '*');
   const why = errorText(hub.ctx.lang, error);
-  switch (error.code) {
+  // In a numeric's trailing text the reason alone reads better than the NOTICE form.
+  const reason = hub.ctx.lang === 'zh' ? why : error.message;
+  // A `#name` refused for its characters comes from the shared name rules as BAD_NAME.
+  const code = error.code === 'BAD_NAME' && about.nick === undefined && about.channel !== undefined ? 'BAD_ROOM' : error.code;
+  switch (code) {
     case 'NAME_TAKEN':
-      return session.reply(ERR.NICKNAMEINUSE, nick, `Nickname is already in use: ${why}`);
+      return session.reply(ERR.NICKNAMEINUSE, nick, `Nickname is already in use: ${reason}`);
     case 'BAD_NAME':
     case 'RESERVED_NAME':
-      return session.reply(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${why}`);
+      return session.reply(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${reason}`);
     case 'EMPTY_MESSAGE':
       return session.reply(ERR.NOTEXTTOSEND, 'No text to send');
     case 'BAD_ROOM':
       // Not a channel name at all (no `#`) is 403; a `#name` the rules refuse is 479.
-      return channel.startsWith('#') ? session.reply(ERR.BADCHANNAME, channel, `Illegal channel name: ${why}`) : session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
+      return channel.startsWith('#') ? session.reply(ERR.BADCHANNAME, channel, `Illegal channel name: ${reason}`) : session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
     case 'NO_SUCH_ROOM':
       return session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
     case 'PERMISSION_DENIED':
-      return session.reply(ERR.NOSUCHCHANNEL, channel, `No such channel: ${why}`);
+      return session.reply(ERR.NOSUCHCHANNEL, channel, `No such channel: ${reason}`);
     case 'NO_SUCH_MEMBER':
       return session.reply(ERR.NOSUCHNICK, nick, 'No such nick/channel');
     case 'TOO_MANY_ROOMS':
@@ -57,7 +61,7 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
     case 'INVITE_ONLY':
       return session.reply(ERR.INVITEONLYCHAN, channel, 'Cannot join channel (+i)');
     case 'BAD_KEY':
-      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, 'k', '*', why);
+      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, 'k', '*', reason);
       return session.reply(ERR.BADCHANNELKEY, channel, 'Cannot join channel (+k)');
     case 'NOT_OPERATOR':
       return session.reply(ERR.CHANOPRIVSNEEDED, channel, "You're not channel operator");
@@ -70,7 +74,7 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
     case 'ALREADY_IN_ROOM':
       return session.reply(ERR.USERONCHANNEL, nick, channel, 'is already on channel');
     case 'BAD_REQUEST':
-      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, String(error.params['mode'] ?? 'l'), '*', why);
+      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, String(error.params['mode'] ?? 'l'), '*', reason);
       break;
     default:
       break;
