@@ -8,10 +8,10 @@ import { afterEach } from 'vitest';
 import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
-import { Chat } from '../../src/core/chat/chat.js';
+import { Chat, type RoomPolicy } from '../../src/core/chat/chat.js';
 import type { DoorContext } from '../../src/doors/door.js';
 import type { WsOptions } from '../../src/doors/ws/door.js';
-import type { ServerMessage } from '../../src/doors/ws/messages.js';
+import type { ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
 import { wsPlugin, type WsPlugin } from '../../src/doors/ws/plugin.js';
 import { silentLogger } from '../../src/log.js';
 import { SqliteHistory } from '../../src/store/sqlite.js';
@@ -114,6 +114,17 @@ export class TestWsClient {
     return this.waitFor((m) => m.type === 'welcome' || m.type === 'error');
   }
 
+  /** Send a request and return its answer: the next message of `type`, or the error it drew. */
+  async ask<T extends ServerMessage['type']>(message: object, type: T): Promise<Extract<ServerMessage, { type: T }> | ErrorMessage> {
+    this.send(message);
+    return this.waitFor((m) => m.type === type || m.type === 'error');
+  }
+
+  /** The events received so far, for assertions on fields beyond the notice. */
+  events(): WireEvent[] {
+    return this.log.flatMap((m) => (m.type === 'event' ? [m.event] : []));
+  }
+
   /** Enter, failing the test unless welcomed. */
   async enter(name: string, resume?: string): Promise<Welcome> {
     const answer = await this.tryEnter(name, resume);
@@ -153,14 +164,19 @@ export interface WsRigOptions {
   ws?: WsOptions;
   /** Attach with `await plugin(app)` instead of `app.register(plugin)`. */
   direct?: boolean;
+  /** Who may create rooms (default open). */
+  rooms?: RoomPolicy;
 }
 
 /** Start a room, optional history and the WebSocket door for one test. */
 export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'netroom-ws-')));
-  const chat = new Chat({ flood: options.flood ?? null });
+  const chat = new Chat({ flood: options.flood ?? null, rooms: options.rooms ?? 'open' });
   const history = options.history ? SqliteHistory.open(dataDir) : undefined;
-  if (history) chat.subscribe((e) => history.append(e));
+  if (history) {
+    chat.restore(history);
+    chat.subscribe((e) => history.append(e));
+  }
   const ctx: DoorContext = { chat, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history };
   const app = Fastify();
   const plugin = wsPlugin(ctx, options.ws);
