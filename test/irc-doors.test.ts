@@ -33,7 +33,7 @@ describe('IRC door and the other doors', () => {
     const msg = await a.waitFor('PRIVMSG');
     expect(msg.source).toBe('Bob!Bob@udp.netroom');
     expect(msg.params).toEqual(['#lobby', 'hello from udp']);
-    expect((await a.request('NAMES #lobby', '353')).params[3]).toBe('alice Bob');
+    expect((await a.request('NAMES #lobby', '353')).params[3]).toBe('@alice Bob');
     udp.send('Q Bob');
     const quit = await a.waitFor('QUIT');
     expect(quit.source).toBe('Bob!Bob@udp.netroom');
@@ -53,8 +53,8 @@ describe('IRC door and the other doors', () => {
     expect(error.params[0]).toBe('Closing link: alice[irc.netroom] (Quit: see you)');
     await a.whenClosed();
     expect(await udp.next()).toBe('\nalice left the room');
-    expect(r.events.at(-1)).toMatchObject({ kind: 'leave', name: 'alice', reason: 'quit' });
-    expect(r.room.find('alice')).toBeUndefined();
+    expect(r.events.at(-1)).toMatchObject({ kind: 'quit', name: 'alice', reason: 'quit' });
+    expect(r.chat.find('alice')).toBeUndefined();
   });
 
   it('tells other IRC clients why someone left; a lost connection is a disconnect', async () => {
@@ -67,17 +67,17 @@ describe('IRC door and the other doors', () => {
     c.close();
     const quit = await a.waitFor((l) => l.command === 'QUIT' && l.source?.startsWith('carol!') === true);
     expect(quit.params).toEqual(['Connection closed']);
-    expect(r.events.at(-1)).toMatchObject({ kind: 'leave', name: 'carol', reason: 'disconnect' });
+    expect(r.events.at(-1)).toMatchObject({ kind: 'quit', name: 'carol', reason: 'disconnect' });
   });
 
   it('splits a long or multi-line message from another door into lines of at most 512 bytes', async () => {
     const r = await start();
     const a = await r.member('alice');
-    const webby = r.room.enter('webby', 'ws');
+    const webby = r.chat.enter('webby', 'ws');
     const long = '這是一個很長的訊息 with some ASCII too. '.repeat(60).slice(0, 2000);
-    r.room.say(webby, long);
-    r.room.say(webby, 'line one\nline two');
-    r.room.say(webby, 'end');
+    r.chat.say(webby, '#lobby', long);
+    r.chat.say(webby, '#lobby', 'line one\nline two');
+    r.chat.say(webby, '#lobby', 'end');
     const pieces: string[] = [];
     for (;;) {
       const line = await a.waitFor('PRIVMSG');
@@ -90,17 +90,17 @@ describe('IRC door and the other doors', () => {
     expect(pieces.join('')).toBe(long);
     expect((await a.waitFor('PRIVMSG')).params[1]).toBe('line two');
     expect((await a.waitFor('PRIVMSG')).params[1]).toBe('end');
-    r.room.say(webby, '/me dances');
+    r.chat.say(webby, '#lobby', '/me dances');
     expect((await a.waitFor('PRIVMSG')).params[1]).toBe('\x01ACTION dances\x01');
   });
 
   it('carries server-time on live events for clients that asked for it', async () => {
     const r = await start();
     const a = await r.member('alice', ['server-time']);
-    const webby = r.room.enter('webby', 'ws');
+    const webby = r.chat.enter('webby', 'ws');
     const join = await a.waitFor('JOIN');
     expect(join.tags).toMatch(ISO_TIME);
-    r.room.say(webby, 'tick');
+    r.chat.say(webby, '#lobby', 'tick');
     const msg = await a.waitFor('PRIVMSG');
     const event = r.events.at(-1);
     expect(msg.tags).toBe(`time=${new Date(event?.at ?? 0).toISOString()}`);
@@ -112,11 +112,11 @@ describe('IRC door: fan-out', () => {
     const r = await start();
     const plain = await Promise.all(['p1', 'p2', 'p3'].map((n) => r.member(n)));
     const timed = await Promise.all(['t1', 't2'].map((n) => r.member(n, ['server-time'])));
-    const webby = r.room.enter('webby', 'ws');
+    const webby = r.chat.enter('webby', 'ws');
     await Promise.all([...plain, ...timed].map((c) => c.waitFor('JOIN')));
     const spy = vi.spyOn(IrcSession.prototype, 'sendRaw');
     try {
-      r.room.say(webby, 'once for all');
+      r.chat.say(webby, '#lobby', 'once for all');
       const buffers = spy.mock.calls.map(([buf]) => buf);
       expect(buffers.length).toBe(5);
       expect(new Set(buffers).size).toBe(2);
@@ -130,11 +130,11 @@ describe('IRC door: fan-out', () => {
     const r = await start();
     const a = await r.member('alice');
     const b = await r.member('bob');
-    const webby = r.room.enter('webby', 'ws');
+    const webby = r.chat.enter('webby', 'ws');
     await Promise.all([a.waitFor('JOIN'), b.waitFor('JOIN')]);
     const spy = vi.spyOn(Socket.prototype, 'write');
     try {
-      for (let i = 0; i < 20; i++) r.room.say(webby, `burst ${i}`);
+      for (let i = 0; i < 20; i++) r.chat.say(webby, '#lobby', `burst ${i}`);
       await a.waitFor((l) => l.params[1] === 'burst 19');
       await b.waitFor((l) => l.params[1] === 'burst 19');
       // Server-side sockets (local port = the door's) that carried the burst: one write each, all 20 lines in it.
@@ -148,23 +148,24 @@ describe('IRC door: fan-out', () => {
 });
 
 describe('IRC door: announcements and file notices', () => {
-  it('delivers room announcements and file notices as server NOTICEs, also to clients not on #lobby', async () => {
+  it('delivers announcements to every member (in a room or not) and file notices to the room, as server NOTICEs', async () => {
     const r = await start();
     const a = await r.member('alice');
     const b = await r.client();
     await b.register('bob');
     await b.sync();
-    r.room.announce('maintenance at noon');
+    r.chat.announce('maintenance at noon');
     const notice = await a.waitFor('NOTICE');
     expect(notice.source).toBe('irc.netroom');
-    expect(notice.params).toEqual(['#lobby', '[admin] maintenance at noon']);
+    expect(notice.params).toEqual(['alice', '[admin] maintenance at noon']);
     expect((await b.waitFor('NOTICE')).params).toEqual(['bob', '[admin] maintenance at noon']);
-    r.room.fileShared('docs/a.pdf', 2048, 'webby');
+    r.chat.fileShared('docs/a.pdf', 2048, 'webby');
     expect((await a.waitFor('NOTICE')).params).toEqual(['#lobby', 'webby shared docs/a.pdf (2.0 KiB)']);
-    expect((await b.waitFor('NOTICE')).params).toEqual(['bob', 'webby shared docs/a.pdf (2.0 KiB)']);
+    // bob is in no room: a file shared to #lobby is not for him.
+    expect((await b.sync()).filter((l) => l.command === 'NOTICE')).toEqual([]);
   });
 
-  it('makes an OPER with the admin token an announcer through WALLOPS and NOTICE #lobby', async () => {
+  it('makes an OPER with the admin token an administrator who announces through WALLOPS and NOTICE $*', async () => {
     const r = await start();
     const a = await r.member('alice');
     const udp = await r.udpClient();
@@ -177,13 +178,14 @@ describe('IRC door: announcements and file notices', () => {
     expect((await a.waitFor('MODE')).params).toEqual(['alice', '+o']);
     a.send('WALLOPS :the room closes at ten');
     expect(await udp.next()).toBe('\n[admin] the room closes at ten');
-    expect((await a.waitFor((l) => l.command === 'NOTICE' && l.source === 'irc.netroom' && l.params[0] === '#lobby')).params[1]).toBe(
+    expect((await a.waitFor((l) => l.command === 'NOTICE' && l.source === 'irc.netroom' && l.params[0] === 'alice' && l.params[1]?.startsWith('[admin]') === true)).params[1]).toBe(
       '[admin] the room closes at ten',
     );
-    a.send('NOTICE #lobby :second announcement');
+    a.send('NOTICE $* :second announcement');
     expect(await udp.next()).toBe('\n[admin] second announcement');
     expect(r.events.filter((e) => e.kind === 'announce').length).toBe(2);
-    expect((await a.request('WHO alice', '352')).params[6]).toBe('H*');
+    expect((await a.request('WHO alice', '352')).params[6]).toBe('H*@');
+    expect(r.chat.isAdmin(r.chat.find('alice')!)).toBe(true);
     // An operator's PRIVMSG is still an ordinary message.
     a.send('PRIVMSG #lobby :just me');
     expect(await udp.next()).toBe('\nalice: just me');
@@ -202,15 +204,15 @@ describe('IRC door: announcements and file notices', () => {
 });
 
 describe('IRC door: history on JOIN', () => {
-  it('replays recent events after NAMES with server-time tags, in order', async () => {
-    const r = await start({ historySize: 5 });
-    const webby = r.room.enter('webby', 'ws');
-    r.room.say(webby, 'first, dropped by the limit');
-    r.room.say(webby, 'hello irc');
-    r.room.say(webby, '/me waves');
-    r.room.announce('be nice');
-    r.room.fileShared('a.txt', 10);
-    r.room.leave(webby, 'timeout');
+  it("replays the room's recent conversation after NAMES with server-time tags, in order (not joins and leaves)", async () => {
+    const r = await start({ historySize: 4 });
+    const webby = r.chat.enter('webby', 'ws');
+    r.chat.say(webby, '#lobby', 'first, dropped by the limit');
+    r.chat.say(webby, '#lobby', 'hello irc');
+    r.chat.say(webby, '#lobby', '/me waves');
+    r.chat.announce('be nice');
+    r.chat.fileShared('a.txt', 10);
+    r.chat.disconnect(webby, 'timeout');
     const c = await r.client();
     await c.register('alice', ['server-time']);
     c.send('JOIN #lobby');
@@ -221,9 +223,8 @@ describe('IRC door: history on JOIN', () => {
       ['webby!webby@netroom', 'PRIVMSG', '#lobby', '\x01ACTION waves\x01'],
       ['irc.netroom', 'NOTICE', '#lobby', '[admin] be nice'],
       ['irc.netroom', 'NOTICE', '#lobby', 'someone shared a.txt (10 B)'],
-      ['irc.netroom', 'NOTICE', '#lobby', 'webby left the room'],
     ]);
-    const stored = r.history.recent(6);
+    const stored = r.history.recent({ room: '#lobby' }, 10).filter((e) => e.kind !== 'join' && e.kind !== 'leave').slice(-4);
     replay.forEach((line, i) => expect(line.tags).toBe(`time=${new Date(stored[i]?.at ?? 0).toISOString()}`));
   });
 
@@ -232,8 +233,8 @@ describe('IRC door: history on JOIN', () => {
     try {
       const first = SqliteHistory.open(dir);
       const r1 = await start({ history: first });
-      const webby = r1.room.enter('webby', 'ws');
-      r1.room.say(webby, 'said before the restart');
+      const webby = r1.chat.enter('webby', 'ws');
+      r1.chat.say(webby, '#lobby', 'said before the restart');
       const said = r1.events.at(-1);
       await r1.close();
       first.close();
@@ -259,14 +260,14 @@ describe('IRC door: history on JOIN', () => {
 
   it('stamps replayed lines in the text for clients without server-time, and replays nothing without a store', async () => {
     const r = await start();
-    const webby = r.room.enter('webby', 'ws');
-    r.room.say(webby, 'old news');
+    const webby = r.chat.enter('webby', 'ws');
+    r.chat.say(webby, '#lobby', 'old news');
     const replay = await (await r.client()).joinLobby('alice');
-    expect(replay.map((l) => l.params[1])).toEqual([expect.stringMatching(/^\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] webby joined the room$/u), expect.stringMatching(/UTC\] old news$/u)]);
+    expect(replay.map((l) => l.params[1])).toEqual([expect.stringMatching(/^\[\d{4}-\d\d-\d\d \d\d:\d\d UTC\] old news$/u)]);
     expect(replay.every((l) => l.tags === undefined)).toBe(true);
     await r.close();
     const r2 = await start({ noHistory: true });
-    r2.room.say(r2.room.enter('webby', 'ws'), 'not kept');
+    r2.chat.say(r2.chat.enter('webby', 'ws'), '#lobby', 'not kept');
     expect(await (await r2.client()).joinLobby('alice')).toEqual([]);
   });
 });
@@ -278,8 +279,8 @@ describe('IRC door: closing', () => {
     const b = await r.client();
     await b.register('bob');
     const c = await r.client(); // never registers
-    r.room.close();
-    expect((await a.waitFor('NOTICE')).params).toEqual(['#lobby', 'the server is closing']);
+    r.chat.close();
+    expect((await a.waitFor('NOTICE')).params).toEqual(['alice', 'the server is closing']);
     expect((await a.waitFor('ERROR')).params[0]).toBe('Closing link: alice[irc.netroom] (Server shutting down)');
     expect((await b.waitFor('NOTICE')).params).toEqual(['bob', 'the server is closing']);
     await b.waitFor('ERROR');
@@ -297,7 +298,7 @@ describe('IRC door: closing', () => {
     expect(await udp.next()).toBe('\nalice joined the room');
     await r.door.close();
     expect(await udp.next()).toBe('\nalice left the room');
-    expect(r.events.at(-1)).toMatchObject({ kind: 'leave', name: 'alice', reason: 'shutdown' });
+    expect(r.events.at(-1)).toMatchObject({ kind: 'quit', name: 'alice', reason: 'shutdown' });
     await a.whenClosed();
     expect(a.all.at(-1)).toBe('ERROR :Closing link: alice[irc.netroom] (Server shutting down)');
   });

@@ -106,7 +106,8 @@ export function replayHistory(hub: IrcHub, session: IrcSession, room: string): v
   const limit = hub.settings.historySize;
   if (!store || limit <= 0 || session.chathistory) return;
   const target: HistoryTarget = { room };
-  const events = readHistory(hub, () => store.recent(target, limit));
+  // Joins and leaves are stored too: read deeper, so `limit` lines of conversation remain when there are.
+  const events = readHistory(hub, () => store.recent(target, limit * 4));
   if (events === null) return;
   sendStored(hub, session, room, events.filter(isConversation).slice(-limit), false);
 }
