@@ -1,17 +1,17 @@
 // IRC door integration: keepalive, overlong and garbage lines, odd encodings, and a reader too slow to keep up.
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { RoomEvent } from '../src/core/room.js';
+import type { ChatEvent } from '../src/core/chat/types.js';
 import { rigPerTest, type IrcRig } from './helpers/irc.js';
 
 const start = rigPerTest();
 
 /** Resolves with the first room event that passes `test` (already seen or still to come). */
-function roomEvent(r: IrcRig, test: (e: RoomEvent) => boolean): Promise<RoomEvent> {
+function roomEvent(r: IrcRig, test: (e: ChatEvent) => boolean): Promise<ChatEvent> {
   const seen = r.events.find(test);
   if (seen) return Promise.resolve(seen);
   return new Promise((resolve) => {
-    const off = r.room.subscribe((e) => {
+    const off = r.chat.subscribe((e) => {
       if (!test(e)) return;
       off();
       resolve(e);
@@ -37,11 +37,11 @@ describe('IRC door: keepalive', () => {
     const error = await b.waitFor('ERROR');
     expect(error.params[0]).toMatch(/^Closing link: bob\[irc\.netroom\] \(Ping timeout: \d+ seconds\)$/u);
     await b.whenClosed();
-    expect(await roomEvent(r, (e) => e.kind === 'leave' && e.name === 'bob')).toMatchObject({ reason: 'timeout' });
+    expect(await roomEvent(r, (e) => e.kind === 'quit' && e.name === 'bob')).toMatchObject({ reason: 'timeout' });
     const quit = await a.waitFor('QUIT');
     expect(quit.source).toBe('bob!bob@irc.netroom');
     expect(quit.params[0]).toMatch(/^Ping timeout: \d+ seconds$/u);
-    expect(r.room.find('alice')).toBeDefined();
+    expect(r.chat.find('alice')).toBeDefined();
   });
 
   it('drops a connection that never registers', async () => {
@@ -92,7 +92,7 @@ describe('IRC door: what clients may throw at it', () => {
     // A NUL inside a message is a control character: the room refuses it, loudly.
     expect((await a.request('PRIVMSG #lobby :nul\x00inside', 'NOTICE')).params[1]).toMatch(/^ERROR BAD_MESSAGE/u);
     a.send('JOIN :#lo\x00bby');
-    expect((await a.waitFor('403')).raw).not.toContain('\x00');
+    expect((await a.waitFor('479')).raw).not.toContain('\x00');
     b.send('PRIVMSG #lobby :still fine');
     expect((await a.waitFor('PRIVMSG')).params[1]).toBe('still fine');
   });
@@ -125,22 +125,22 @@ describe('IRC door: slow readers', () => {
     reader.write('NICK reader\r\nUSER r 0 * :r\r\nJOIN #lobby\r\n');
     await roomEvent(r, (e) => e.kind === 'join' && e.name === 'reader');
     slow.socket.pause();
-    const webby = r.room.enter('webby', 'ws');
+    const webby = r.chat.enter('webby', 'ws');
     const text = 'x'.repeat(1900);
-    const gone = roomEvent(r, (e) => e.kind === 'leave' && e.name === 'slow');
+    const gone = roomEvent(r, (e) => e.kind === 'quit' && e.name === 'slow');
     let dropped = false;
     void gone.then(() => (dropped = true));
     // Say until the kernel's buffers and the queue are full (bounded: about 100 MB at most).
     for (let round = 0; round < 1000 && !dropped; round++) {
-      for (let i = 0; i < 50; i++) r.room.say(webby, text);
+      for (let i = 0; i < 50; i++) r.chat.say(webby, '#lobby', text);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(await gone).toMatchObject({ kind: 'leave', reason: 'disconnect' });
+    expect(await gone).toMatchObject({ kind: 'quit', reason: 'disconnect' });
     const quit = await fast.waitFor((l) => l.command === 'QUIT' && l.source?.startsWith('slow!') === true);
     expect(quit.params).toEqual(['SendQ exceeded']);
-    expect(r.room.find('slow')).toBeUndefined();
+    expect(r.chat.find('slow')).toBeUndefined();
     // The fast readers got everything said, the drop included.
-    r.room.say(webby, 'the end');
+    r.chat.say(webby, '#lobby', 'the end');
     await fast.waitFor((l) => l.command === 'PRIVMSG' && l.params[1] === 'the end');
     await new Promise<void>((resolve) => {
       const check = (): void => {
