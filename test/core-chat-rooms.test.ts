@@ -39,10 +39,8 @@ describe('Chat rooms: join and part', () => {
     expect(events.map((e) => e.kind)).toEqual(['join']);
   });
 
-  // Reported to the lead: checkRoomName passes the characters after `#` to checkNameCharacters,
-  // which throws BAD_NAME (the member-name code: IRC 432 ERRONEUSNICKNAME) where join() promises
-  // BAD_ROOM. Remove .fails once fixed.
-  it.fails('a room name with bad characters is BAD_ROOM, not BAD_NAME', () => {
+  // The room's own code, not the member-name one (IRC 479, not 432 ERRONEUSNICKNAME).
+  it('a room name with bad characters is BAD_ROOM, not BAD_NAME', () => {
     const { chat } = setupChat();
     const alice = chat.connect('alice', 'irc');
     for (const bad of ['#', '#a b', '#a,b', `#${'x'.repeat(50)}`]) expect(throwsCode(() => chat.join(alice, bad)), bad).toBe('BAD_ROOM');
@@ -178,9 +176,8 @@ describe('Chat rooms: modes', () => {
     expect(chat.room('#dev')?.modes.moderated).toBe(true);
   });
 
-  // Reported to the lead: +o/+v are applied as the loop reaches them, so a later bad request
-  // throws after they took effect (and no mode event tells anyone). Remove .fails once fixed.
-  it.fails('a refused mode request changes nothing, even after a good one in the same call', () => {
+  // Every request is checked before any applies.
+  it('a refused mode request changes nothing, even after a good one in the same call', () => {
     const { chat, alice } = room();
     expect(throwsCode(() => chat.setModes(alice, '#dev', [{ mode: 'o', on: true, arg: 'bob' }, { mode: 'z', on: true }]))).toBe('BAD_REQUEST');
     expect(chat.standing('#dev', chat.find('bob')!)).toEqual({ op: false, voice: false });
@@ -282,10 +279,8 @@ describe('Chat rooms: invitations', () => {
     expect(events).toHaveLength(before);
   });
 
-  // types.ts says an invite's audience is "the one invited (and the inviter)"; chat.ts gives it to
-  // the one invited and the room's operators, so a member who is not an operator (the room is
-  // not +i) does not hear their own invitation. Reported to the lead; remove .fails once settled.
-  it.fails("the inviter hears the invitation even when not the room's operator", () => {
+  // The audience is the one invited, the inviter and the room's operators.
+  it("the inviter hears the invitation even when not the room's operator", () => {
     const { chat, events } = setupChat();
     const alice = chat.connect('alice', 'irc');
     const bob = chat.connect('bob', 'irc');
@@ -363,12 +358,22 @@ describe('Chat rooms: persistence', () => {
 });
 
 describe('Chat rooms: #lobby and a refused entrance', () => {
-  // Reported to the lead: enter() connects, then joins #lobby; when the join is refused (an
-  // operator of #lobby set +i, +k or +l) the name stays claimed by a member in no room, so the
-  // refused client cannot enter again under its name (NAME_TAKEN) until the server restarts.
-  it.fails('enter() refused by #lobby leaves the name free', () => {
+  it('nobody but an administrator runs #lobby: the first member in is not its operator', () => {
     const { chat } = setupChat();
     const alice = chat.enter('alice', 'ws');
+    expect(chat.standing(LOBBY, alice)).toEqual({ op: false, voice: false });
+    expect(throwsCode(() => chat.setModes(alice, LOBBY, [{ mode: 'i', on: true }]))).toBe('NOT_OPERATOR');
+    const root = chat.connect('root', 'irc');
+    chat.makeAdmin(root);
+    chat.join(root, LOBBY);
+    expect(chat.standing(LOBBY, root)).toEqual({ op: true, voice: false });
+  });
+
+  // When #lobby refuses the join (an administrator set +i, +k or +l), the name is not kept claimed.
+  it('enter() refused by #lobby leaves the name free', () => {
+    const { chat } = setupChat();
+    const alice = chat.enter('alice', 'ws');
+    chat.makeAdmin(alice);
     chat.setModes(alice, LOBBY, [{ mode: 'l', on: true, arg: '1' }]);
     expect(throwsCode(() => chat.enter('bob', 'udp'))).toBe('ROOM_FULL');
     expect(chat.find('bob')).toBeUndefined();

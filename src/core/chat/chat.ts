@@ -74,6 +74,7 @@ export class Chat {
   private keeper: RoomKeeper | undefined;
   private readonly now: () => number;
   private nextId = 1;
+  private readonly lobbyKey = roomKey(LOBBY);
 
   constructor(options: ChatOptions = {}) {
     this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
@@ -129,17 +130,20 @@ export class Chat {
    */
   enter(name: string, door: string): Member {
     const member = this.connect(name, door);
-    this.join(member, LOBBY);
+    try {
+      this.join(member, LOBBY);
+    } catch (err) {
+      // Refused by #lobby (+i, +k, +l): the name must not stay claimed by a member in no room.
+      this.forget(member);
+      throw err;
+    }
     return member;
   }
 
   /** Leave the server: a `quit` event to everyone who shared a room. A no-op for a member already gone. */
   disconnect(member: Member, reason: LeaveReason = 'quit', text?: string): void {
-    const presence = this.byMember.get(member);
+    const presence = this.forget(member);
     if (!presence) return;
-    this.present.delete(member.key);
-    this.byMember.delete(member);
-    this.everyone = this.everyone.filter((m) => m !== member);
     const rooms = [...presence.rooms];
     for (const room of rooms) room.remove(member);
     const audience = this.audienceOf(rooms, undefined);
@@ -211,7 +215,8 @@ export class Chat {
     }
     room.invited.delete(member.key);
     // The first member into an empty room runs it, as on IRC; administrators run every room.
-    const op = room.list.length === 0 || presence.admin;
+    // Not #lobby: it is everyone's room (the seeds' too), so no passer-by may lock it (+i, +k, +l).
+    const op = presence.admin || (room.list.length === 0 && room.key !== this.lobbyKey);
     room.add(member);
     if (op) room.ops.add(member);
     presence.rooms.add(room);
@@ -294,7 +299,9 @@ export class Chat {
     const presence = this.presenceOf(member);
     const room = this.roomOf(roomName);
     if (!room.ops.has(member) && !presence.admin) throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
+    // Validate every request before applying any: a refused one changes nothing (convention 4).
     const applied: ModeRequest[] = [];
+    const members: { set: Set<Member>; target: Member; on: boolean }[] = [];
     let modes = room.modes;
     for (const request of requests) {
       const flag = FLAG_MODES[request.mode];
@@ -332,14 +339,20 @@ export class Chat {
         if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${request.arg ?? ''} is here`, { name: request.arg ?? '' });
         if (!room.has(target)) throw new NetroomError('NOT_IN_ROOM', `${target.name} is not in ${room.name}`, { room: room.name, name: target.name });
         const set = request.mode === 'o' ? room.ops : room.voiced;
-        if (set.has(target) !== request.on) {
-          if (request.on) set.add(target);
-          else set.delete(target);
+        // What the set will hold once the earlier requests of this call are applied.
+        const planned = members.filter((m) => m.set === set && m.target === target).at(-1);
+        const holds = planned ? planned.on : set.has(target);
+        if (holds !== request.on) {
+          members.push({ set, target, on: request.on });
           applied.push({ mode: request.mode, on: request.on, arg: target.name });
         }
       } else {
         throw new NetroomError('BAD_REQUEST', `unknown room mode ${request.mode}`, { mode: request.mode });
       }
+    }
+    for (const { set, target, on } of members) {
+      if (on) set.add(target);
+      else set.delete(target);
     }
     if (modes !== room.modes) {
       room.modes = modes;
@@ -364,7 +377,7 @@ export class Chat {
     }
     if (room.has(target)) throw new NetroomError('ALREADY_IN_ROOM', `${target.name} is already in ${room.name}`, { room: room.name, name: target.name });
     room.invited.add(target.key);
-    this.emit({ kind: 'invite', room: room.name, name: member.name, to: target.name, origin: member, audience: [target, ...room.list.filter((m) => room.ops.has(m))] });
+    this.emit({ kind: 'invite', room: room.name, name: member.name, to: target.name, origin: member, audience: [...new Set([target, member, ...room.list.filter((m) => room.ops.has(m))])] });
     return target;
   }
 
@@ -472,6 +485,16 @@ export class Chat {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** Drop a member's presence (its name becomes free); returns what it was, or undefined if gone already. */
+  private forget(member: Member): Presence | undefined {
+    const presence = this.byMember.get(member);
+    if (!presence) return undefined;
+    this.present.delete(member.key);
+    this.byMember.delete(member);
+    this.everyone = this.everyone.filter((m) => m !== member);
+    return presence;
+  }
 
   private lobby(): RoomState {
     return this.roomsByKey.get(roomKey(LOBBY)) ?? this.createRoom(LOBBY);

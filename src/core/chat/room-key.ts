@@ -10,8 +10,13 @@ export function checkRoomName(raw: string): string {
   if (typeof raw !== 'string' || !raw.startsWith('#')) {
     throw new NetroomError('BAD_ROOM', 'a room name starts with #', { max: MAX_ROOM_NAME_LENGTH });
   }
-  const rest = checkNameCharacters(raw.slice(1), MAX_ROOM_NAME_LENGTH - 1, 'a room name');
-  return '#' + rest;
+  try {
+    return '#' + checkNameCharacters(raw.slice(1), MAX_ROOM_NAME_LENGTH - 1, 'a room name');
+  } catch (err) {
+    // The member-name code would read as "your name is bad" on every door (IRC 432): say it is the room's.
+    if (err instanceof NetroomError) throw new NetroomError('BAD_ROOM', err.message, { ...err.params, max: MAX_ROOM_NAME_LENGTH });
+    throw err;
+  }
 }
 
 /** The key under which a room is unique: `#Lobby`, `#LOBBY` and `#ｌｏｂｂｙ` are one room. Idempotent. */
