@@ -2,9 +2,12 @@
 import type Database from 'better-sqlite3';
 import { SEARCHED_KINDS } from './sqlite-schema.js';
 
+/** The rows the FTS index holds (up to fts_upto): the same condition as the indexing in sqlite.ts. */
+const INDEXED = `kind IN ${SEARCHED_KINDS} AND text IS NOT NULL`;
+
 /**
  * The deletes of retention, prepared once. Rows the FTS index already covers (id <= fts_upto) are
- * deleted from it first, by rowid (the table is contentless_delete).
+ * taken out of it first, with FTS5's 'delete' command and the text they were indexed with.
  */
 export class Retention {
   private readonly firstYoung: Database.Statement<[number], number>;
@@ -23,14 +26,14 @@ export class Retention {
     // stepped back, an old row behind a young one waits for a later prune; reads hide it meanwhile.
     this.firstYoung = db.prepare<[number], number>('SELECT id FROM events WHERE at >= ? ORDER BY id LIMIT 1').pluck();
     this.deleteFtsBelow = db.prepare<[number, number]>(
-      `DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE id < ? AND id <= ? AND kind IN ${SEARCHED_KINDS})`,
+      `INSERT INTO events_fts (events_fts, rowid, text) SELECT 'delete', id, text FROM events WHERE id < ? AND id <= ? AND ${INDEXED}`,
     );
     this.deleteBelow = db.prepare<[number]>('DELETE FROM events WHERE id < ?');
     this.deletePeersBefore = db.prepare<[number]>('DELETE FROM dm_peers WHERE last_at < ?');
     // The id of the first row past the newest `max` of a conversation: it and everything older go.
     this.cutoffOf = db.prepare<[string, number], number>('SELECT id FROM events WHERE conv = ? ORDER BY id DESC LIMIT 1 OFFSET ?').pluck();
     this.deleteFtsOfConv = db.prepare<[string, number, number]>(
-      `DELETE FROM events_fts WHERE rowid IN (SELECT id FROM events WHERE conv = ? AND id <= ? AND id <= ? AND kind IN ${SEARCHED_KINDS})`,
+      `INSERT INTO events_fts (events_fts, rowid, text) SELECT 'delete', id, text FROM events WHERE conv = ? AND id <= ? AND id <= ? AND ${INDEXED}`,
     );
     this.deleteOfConv = db.prepare<[string, number]>('DELETE FROM events WHERE conv = ? AND id <= ?');
     // DISTINCT over the (conv, id) index: one step per conversation, not per row.
