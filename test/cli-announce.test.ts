@@ -4,14 +4,14 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findToken, registerAnnounce, runAnnounce, type AnnounceIO } from '../src/cli/announce.js';
-import type { RoomEvent } from '../src/core/room.js';
+import type { ChatEvent } from '../src/core/chat/types.js';
 import { Screen, deadPort, startNetroom, type NetroomRig } from './helpers/netroom.js';
 
 let rig: NetroomRig;
 let out: Screen;
 let err: Screen;
 let io: AnnounceIO;
-let heard: RoomEvent[];
+let heard: ChatEvent[];
 
 beforeEach(async () => {
   rig = await startNetroom();
@@ -19,7 +19,7 @@ beforeEach(async () => {
   err = new Screen();
   io = { output: out.stream, errorOutput: err.stream, env: {}, cwd: rig.local };
   heard = [];
-  rig.room.subscribe((e) => heard.push(e));
+  rig.chat.subscribe((e) => heard.push(e));
 });
 afterEach(async () => {
   await rig.close();

@@ -85,7 +85,7 @@ describe('a refused name reads the same over WebSocket and UDP', () => {
     const udp = udpSession(rig);
     udp.input.write('web\n');
     await udp.screen.waitFor('refused: ');
-    const expected = 'refused: the name web is already in the room (NAME_TAKEN)';
+    const expected = 'refused: the name web is already in use (NAME_TAKEN)';
     expect(lineStarting(ws.screen.text, 'refused: ')).toBe(expected);
     expect(lineStarting(udp.screen.text, 'refused: ')).toBe(expected);
     ws.input.end();
@@ -126,10 +126,10 @@ describe('live lines carry [HH:MM] like history lines', () => {
     const bob = await member(rig, 'bob');
     const ws = wsSession(rig);
     ws.input.write('alice\n');
-    await ws.screen.waitFor('you are in the room as alice');
+    await ws.screen.waitFor('you are in #lobby as alice');
     bob.say('hi alice');
     await ws.screen.waitFor(/\n\[\d\d:\d\d\] bob: hi alice\n/u);
-    rig.server.room.announce('closing at six');
+    rig.server.chat.announce('closing at six');
     await ws.screen.waitFor(/\n\[\d\d:\d\d\] \[admin\] closing at six\n/u);
     ws.input.end();
     expect(await ws.done).toBe(0);
@@ -163,12 +163,12 @@ describe("the client's own texts follow the server's language, or --lang", () =>
     await ws.screen.waitFor('姓名: ');
     expect(ws.screen.text).toContain('netroom 聊天室 (WebSocket)：127.0.0.1:');
     ws.input.write('dave\r');
-    await ws.screen.waitFor('您已进入聊天室，名字是 dave，在场的还有 bob');
+    await ws.screen.waitFor('您已进入 #lobby，名字是 dave，在场的还有 bob');
     expect(ws.screen.text).toMatch(/--- 最近的消息 ---[^\n]*\n[^\n]*\[\d\d:\d\d\] 欢迎 bob 进入聊天室[^\n]*\n[^\n]*\[\d\d:\d\d\] bob 说: 你好[^\n]*\n[^\n]*--- 现在 ---/u);
     expect(ws.screen.text).not.toContain('name: ');
     expect(ws.screen.text).not.toContain('recent history');
     ws.input.write('/who\r');
-    await ws.screen.waitFor('聊天室里有 2 人：bob、dave');
+    await ws.screen.waitFor('#lobby 里有 2 人：bob、dave');
     ws.input.write('/quit\r');
     expect(await ws.done).toBe(0);
   });
@@ -178,7 +178,7 @@ describe("the client's own texts follow the server's language, or --lang", () =>
     const english = wsSession(zh, 'en', true);
     await english.screen.waitFor('name: ');
     english.input.write('erin\r');
-    await english.screen.waitFor('you are in the room as erin (nobody else is here)');
+    await english.screen.waitFor('you are in #lobby as erin (nobody else is here)');
     english.input.write('/quit\r');
     expect(await english.done).toBe(0);
 
@@ -186,7 +186,7 @@ describe("the client's own texts follow the server's language, or --lang", () =>
     const chinese = wsSession(en, 'zh', true);
     await chinese.screen.waitFor('姓名: ');
     chinese.input.write('fay\r');
-    await chinese.screen.waitFor('您已进入聊天室，名字是 fay（目前没有其他人）');
+    await chinese.screen.waitFor('您已进入 #lobby，名字是 fay（目前没有其他人）');
     chinese.input.write('/quit\r');
     expect(await chinese.done).toBe(0);
   });

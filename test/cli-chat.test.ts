@@ -56,9 +56,9 @@ describe('netroom chat (WebSocket)', () => {
     await screen.waitFor('refused: ');
     expect(screen.text).toMatch(/refused: .*reserved/iu);
     input.write('BOB\n');
-    await screen.waitFor(/refused: .*already in the room/u);
+    await screen.waitFor(/refused: .*already in use \(as bob\)/u);
     input.write('alice\n');
-    await screen.waitFor('you are in the room as alice with bob');
+    await screen.waitFor('you are in #lobby as alice with bob');
     expect(screen.text).toMatch(/--- recent history ---\n\[\d\d:\d\d\] bob joined the room\n\[\d\d:\d\d\] bob: said before alice came\n--- now ---\n/u);
     expect(screen.text).not.toContain('alice joined the room'); // our own entrance is not replayed as history
     await bob.hear('alice joined the room');
@@ -70,10 +70,10 @@ describe('netroom chat (WebSocket)', () => {
     input.write('//slash\n');
     await bob.hear('alice: /slash');
     input.write('/who\n');
-    await screen.waitFor('in the room (2): bob, alice');
+    await screen.waitFor('in #lobby (2): bob, alice');
     input.write('/dance\n');
     await screen.waitFor('unknown command /dance');
-    rig.room.announce('closing at six');
+    rig.chat.announce('closing at six');
     await screen.waitFor('[admin] closing at six');
     input.write('/quit\n');
     expect(await done).toBe(0);
@@ -85,7 +85,7 @@ describe('netroom chat (WebSocket)', () => {
   it('shows a refused message (flood, empty) without leaving', async () => {
     const { input, screen, done } = session(rig.base);
     input.write('carol\n');
-    await screen.waitFor('you are in the room as carol (nobody else is here)');
+    await screen.waitFor('you are in #lobby as carol (nobody else is here)');
     input.write('x'.repeat(2001) + '\n');
     await screen.waitFor(/not sent: .+ \(MESSAGE_TOO_LONG\)\n/u);
     input.end();
@@ -97,7 +97,7 @@ describe('netroom chat (WebSocket)', () => {
     const bob = await member('bob');
     const { input, screen, done } = session(proxy.base, { client: { initialDelayMs: 20 } });
     input.write('dave\n');
-    await screen.waitFor('you are in the room as dave');
+    await screen.waitFor('you are in #lobby as dave');
     await bob.hear('dave joined the room');
     proxy.hold();
     proxy.cutClients(); // the server still thinks dave's old connection is fine
@@ -106,7 +106,7 @@ describe('netroom chat (WebSocket)', () => {
     bob.client.say('you missed this');
     await bob.client.who();
     proxy.release();
-    await screen.waitFor('(reconnected: you are in the room as dave)');
+    await screen.waitFor('(reconnected: you are dave again, in #lobby)');
     expect(screen.text).toMatch(/--- while you were away ---\n\[\d\d:\d\d\] bob: you missed this\n--- now ---\n/u);
     input.write('still here\n');
     await bob.hear('dave: still here');
@@ -120,25 +120,25 @@ describe('netroom chat (WebSocket)', () => {
     proxy = await Proxy.start(rig.port);
     const { input, screen, done } = session(proxy.base, { client: { initialDelayMs: 20 } });
     input.write('gina\n');
-    await screen.waitFor('you are in the room as gina');
+    await screen.waitFor('you are in #lobby as gina');
     input.write('before the restart\n');
     input.write('/who\n'); // answered after the line before it was said (same connection, in order)
-    await screen.waitFor('in the room (1): gina');
+    await screen.waitFor('in #lobby (1): gina');
     proxy.hold(); // reconnect attempts wait at the proxy until the new server is up
     const restarted = rig.restart();
     await screen.waitFor('the server is closing');
     await restarted;
     proxy.targetPort = rig.port;
     proxy.release();
-    const back = await screen.waitFor('(reconnected: you are in the room as gina)');
+    const back = await screen.waitFor('(reconnected: you are gina again, in #lobby)');
     expect(screen.text.slice(0, back)).not.toContain('while you were away'); // only our own new entrance happened
-    expect(rig.room.who().map((m) => m.name)).toEqual(['gina']);
+    expect(rig.chat.online().map((m) => m.name)).toEqual(['gina']);
     input.write('/quit\n');
     expect(await done).toBe(0);
     // A new session sees what was said before the restart: history is on disk.
     const later = session(rig.base);
     later.input.write('hank\n');
-    await later.screen.waitFor('you are in the room as hank');
+    await later.screen.waitFor('you are in #lobby as hank');
     expect(later.screen.text).toMatch(/\] gina: before the restart\n/u);
     later.input.end();
     expect(await later.done).toBe(0);
@@ -152,7 +152,7 @@ describe('netroom chat (WebSocket)', () => {
     proxy = await Proxy.start(rig.port);
     const { input, screen, errors, done } = session(proxy.base, { client: { initialDelayMs: 5, maxAttempts: 2 } });
     input.write('erin\n');
-    await screen.waitFor('you are in the room as erin');
+    await screen.waitFor('you are in #lobby as erin');
     await proxy.close();
     proxy = undefined;
     expect(await done).toBe(1);
@@ -164,7 +164,7 @@ describe('netroom chat (WebSocket)', () => {
     const { input, screen, done } = session(rig.base, { terminal: true });
     await screen.waitFor('name: ');
     input.write('frank\r');
-    await screen.waitFor('you are in the room as frank');
+    await screen.waitFor('you are in #lobby as frank');
     expect(screen.text).toContain('\u001b[2m--- recent history ---'); // dim
     await bob.hear('frank joined the room');
     input.write('half-typ');

@@ -39,7 +39,7 @@ describe('netroom (built CLI)', () => {
 
   it('announce with the token from the data folder (0) and a wrong one (1)', async () => {
     const heard: string[] = [];
-    rig.room.subscribe((e) => {
+    rig.chat.subscribe((e) => {
       if (e.kind === 'announce') heard.push(e.text);
     });
     const ok = await runCli(['announce', 'back', 'soon', '--url', rig.base, '--data', rig.data]);
@@ -64,7 +64,7 @@ describe('netroom (built CLI)', () => {
       );
       const chat = await runCli(['chat', rig.base], 'alice\nhello from a pipe\n/quit\n');
       expect(chat.code).toBe(0);
-      expect(chat.stdout).toContain('you are in the room as alice with bob');
+      expect(chat.stdout).toContain('you are in #lobby as alice with bob');
       await left;
       expect(notices).toEqual(['alice joined the room', 'alice: hello from a pipe', 'alice left the room']);
     } finally {

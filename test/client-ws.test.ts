@@ -82,7 +82,7 @@ describe('WsChatClient', () => {
     await bobHears.wait('alice left the room');
     expect(alice.memberName).toBe('');
     expect(() => alice.say('after')).toThrow(/not in the room/u);
-    rig.room.announce('maintenance at noon');
+    rig.chat.announce('maintenance at noon');
     expect(await bobHears.wait('[admin] maintenance at noon')).toMatchObject({ kind: 'announce' });
   });
 
@@ -130,7 +130,7 @@ describe('WsChatClient', () => {
       const [err] = await lost;
       expect(err).toMatchObject({ kind: 'refused', code: 'TAKEN_OVER' });
       expect(alice.inRoom).toBe(false);
-      expect(rig.room.who().map((m) => [m.name, m.door])).toEqual([['alice', 'ws']]);
+      expect(rig.chat.online().map((m) => [m.name, m.door])).toEqual([['alice', 'ws']]);
     } finally {
       other.terminate();
     }
