@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, errorCode, fileUrl, nextRoomEvent, rawExchange, request, startHttpRig, tree, waitForHiddenFile, type HttpRig } from './helpers/http.js';
+import { ADMIN_TOKEN, errorCode, fileUrl, nextChatEvent, rawExchange, request, startHttpRig, tree, waitForHiddenFile, type HttpRig } from './helpers/http.js';
 
 describe('POST /api/announce', () => {
   let rig: HttpRig;
@@ -22,7 +22,7 @@ describe('POST /api/announce', () => {
     });
 
   it('with the admin token: 204, and every room subscriber hears it', async () => {
-    const heard = nextRoomEvent(rig.room, (e) => e.kind === 'announce');
+    const heard = nextChatEvent(rig.chat, (e) => e.kind === 'announce');
     const res = await announce(JSON.stringify({ text: '服务器 will restart' }), `Bearer ${ADMIN_TOKEN}`);
     expect([res.status, res.body.length]).toEqual([204, 0]);
     expect(await heard).toMatchObject({ kind: 'announce', text: '服务器 will restart' });
@@ -30,7 +30,7 @@ describe('POST /api/announce', () => {
 
   it('without or with a wrong token: 401 UNAUTHORIZED, nothing announced', async () => {
     let announced = 0;
-    const stop = rig.room.subscribe((e) => {
+    const stop = rig.chat.subscribe((e) => {
       if (e.kind === 'announce') announced++;
     });
     for (const authorization of [undefined, 'Bearer wrong', `Bearer ${ADMIN_TOKEN}x`, `Basic ${ADMIN_TOKEN}`, ADMIN_TOKEN, 'Bearer ']) {
@@ -61,7 +61,7 @@ describe('/healthz and /metrics', () => {
   it('/healthz answers status, uptime and members', async () => {
     const rig = await startHttpRig();
     try {
-      rig.room.enter('alice', 'udp');
+      rig.chat.enter('alice', 'udp');
       const res = await request(rig.url('/healthz'));
       expect(res.status).toBe(200);
       expect(res.json()).toEqual({ status: 'ok', uptime: expect.any(Number) as number, members: 1 });
@@ -75,7 +75,7 @@ describe('/healthz and /metrics', () => {
     const rig = await startHttpRig();
     const bare = await startHttpRig({ metrics: false });
     try {
-      rig.room.enter('bob', 'ws');
+      rig.chat.enter('bob', 'ws');
       await request(rig.url('/nowhere'));
       const res = await request(rig.url('/metrics'));
       expect(res.status).toBe(200);

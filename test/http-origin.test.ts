@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Library } from '../src/core/library.js';
-import { Room } from '../src/core/room.js';
+import { Chat } from '../src/core/chat/chat.js';
 import { SameOriginPolicy } from '../src/doors/http/same-origin.js';
 import { wsPlugin } from '../src/doors/ws/plugin.js';
 import { silentLogger } from '../src/log.js';
@@ -35,11 +35,11 @@ describe('HTTP door: Host and Origin', () => {
   let own: string;
   let scratch: string;
   beforeAll(async () => {
-    // The WebSocket door on a room and library of its own: this file tests the handshake, not chat.
+    // The WebSocket door on a chat and library of its own: this file tests the handshake, not chat.
     scratch = await fs.mkdtemp(path.join(tmpdir(), 'netroom-origin-'));
     const library = new Library(scratch);
     await library.init();
-    const ws = wsPlugin({ room: new Room({ flood: null }), library, lang: 'en', log: silentLogger() });
+    const ws = wsPlugin({ chat: new Chat({ flood: null }), library, lang: 'en', log: silentLogger() });
     rig = await startHttpRig({ publicUrls: [PUBLIC], plugins: [ws] });
     own = `http://127.0.0.1:${rig.port}`;
   });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, fileUrl, nextDoorEvent, nextRoomEvent, request, sha256, startHttpRig, tree, waitForHiddenFile, type HttpRig } from './helpers/http.js';
+import { errorCode, fileUrl, nextDoorEvent, nextChatEvent, request, sha256, startHttpRig, tree, waitForHiddenFile, type HttpRig } from './helpers/http.js';
 
 /**
  * Start a PUT, send `first` with the announced `headers`, wait until the server has written
@@ -53,15 +53,15 @@ describe('PUT /files/PATH', () => {
   });
 
   it('tells the room, naming the uploader only when X-Netroom-Name is a member', async () => {
-    const anonymous = nextRoomEvent(rig.room, (e) => e.kind === 'file');
+    const anonymous = nextChatEvent(rig.chat, (e) => e.kind === 'file');
     await request(fileUrl(rig, 'a.txt'), { method: 'PUT', body: 'abc', headers: { 'x-netroom-name': 'nobody-here' } });
     expect(await anonymous).toMatchObject({ kind: 'file', path: 'a.txt', size: 3 });
     expect(await anonymous).not.toHaveProperty('name');
-    const member = rig.room.enter('小明', 'udp');
-    const named = nextRoomEvent(rig.room, (e) => e.kind === 'file');
+    const member = rig.chat.enter('小明', 'udp');
+    const named = nextChatEvent(rig.chat, (e) => e.kind === 'file');
     await request(fileUrl(rig, 'b.txt'), { method: 'PUT', body: 'abcd', headers: { 'x-netroom-name': encodeURIComponent('小明') } });
     expect(await named).toMatchObject({ kind: 'file', name: '小明', path: 'b.txt', size: 4 });
-    rig.room.leave(member);
+    rig.chat.disconnect(member);
   });
 
   it('If-None-Match: * refuses to overwrite (412) and creates when the name is free', async () => {

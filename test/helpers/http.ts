@@ -14,6 +14,7 @@ import type { DoorContext } from '../../src/doors/door.js';
 import { HttpDoor, type HttpDoorEvents, type HttpDoorOptions } from '../../src/doors/http/door.js';
 import { silentLogger } from '../../src/log.js';
 import { Metrics } from '../../src/metrics.js';
+import { SqliteHistory } from '../../src/store/sqlite.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -37,6 +38,8 @@ export interface HttpRigOptions extends Partial<Omit<HttpDoorOptions, 'host' | '
   library?: LibraryOptions;
   /** Give the door metrics (default true). */
   metrics?: boolean;
+  /** Keep chat history in SQLite beside the library (as the server wires it: subscribed first). */
+  history?: boolean;
 }
 
 /** Start a door for one test; close() removes everything. */
@@ -47,7 +50,12 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
   const library = new Library(root, options.library);
   await library.init();
   const metrics = options.metrics === false ? undefined : new Metrics(chat);
-  const ctx: DoorContext = { chat, library, lang: 'en', log: silentLogger(), ...(metrics ? { metrics } : {}) };
+  const history = options.history ? SqliteHistory.open(path.join(base, 'data')) : undefined;
+  if (history) {
+    chat.restore(history);
+    chat.subscribe((e) => history.append(e));
+  }
+  const ctx: DoorContext = { chat, library, lang: 'en', log: silentLogger(), ...(metrics ? { metrics } : {}), ...(history ? { history } : {}) };
   const door = new HttpDoor(ctx, {
     host: '127.0.0.1',
     port: 0,
@@ -73,6 +81,7 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
     url: (pathname) => origin + pathname,
     async close() {
       await door.close();
+      history?.close();
       await fs.rm(base, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,8 @@
-// POST /api/announce: an administrator announcement, authenticated by the admin token (Bearer).
+// The /api routes beside the files: POST /api/announce (an administrator announcement, admin token as Bearer) and the chat API (chat-api.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { NetroomError } from '../../core/errors.js';
+import { chatApiRoutes } from './chat-api.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
 import { header } from './files.js';
@@ -19,8 +20,9 @@ export function bearerMatches(authorization: string | undefined, token: string):
   return timingSafeEqual(given, expected);
 }
 
-/** Register the administrator API. */
+/** Register the administrator API and the chat API. */
 export function apiRoutes(app: FastifyInstance, shared: HttpShared, adminToken: string): void {
+  chatApiRoutes(app, shared);
   app.post('/api/announce', async (request, reply) => {
     if (!bearerMatches(header(request, 'authorization'), adminToken)) {
       throw new HttpError(401, 'UNAUTHORIZED', 'the admin token is missing or wrong', { 'www-authenticate': 'Bearer realm="netroom"' });

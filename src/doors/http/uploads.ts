@@ -1,4 +1,4 @@
-// Uploads: PUT /files/PATH streamed into a resumable partial upload, and HEAD /uploads/PATH for its offset.
+// Uploads: PUT /files/PATH streamed into a resumable partial upload (its notice shared into a room), and HEAD /uploads/PATH for its offset.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
 import type { PartialUpload } from '../../core/partial.js';
@@ -6,6 +6,7 @@ import { pumpBody } from './body.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
 import { filePath, header, httpSource, memberName } from './files.js';
+import { uploadRoom } from './upload-room.js';
 import { parseContentRange, parseCount, type UploadRange } from './ranges.js';
 
 /** What a PUT announces in its headers, checked before any byte is read. */
@@ -16,6 +17,8 @@ interface PutRequest {
   readonly range: UploadRange | undefined;
   readonly total: number | undefined;
   readonly noOverwrite: boolean;
+  /** The room the upload's notice goes to (`?room=` or X-Netroom-Room; default #lobby). */
+  readonly room: string;
 }
 
 /**
@@ -45,7 +48,7 @@ async function handlePut(shared: HttpShared, request: FastifyRequest, reply: Fas
   let put: PutRequest | undefined;
   let upload: PartialUpload;
   try {
-    put = readHeaders(request);
+    put = { ...readHeaders(request), room: uploadRoom(shared, request) };
     upload = await shared.partials.begin(put.path, {
       total: put.total,
       start: put.range?.start ?? 0,
@@ -63,7 +66,7 @@ async function handlePut(shared: HttpShared, request: FastifyRequest, reply: Fas
 }
 
 /** Validate the headers of a PUT strictly; any doubt is a BAD_REQUEST before anything is written. */
-function readHeaders(request: FastifyRequest): PutRequest {
+function readHeaders(request: FastifyRequest): Omit<PutRequest, 'room'> {
   const path = filePath(request);
   const lengthHeader = header(request, 'content-length');
   const chunked = request.headers['transfer-encoding'] !== undefined;
@@ -129,7 +132,7 @@ async function receive(shared: HttpShared, request: FastifyRequest, reply: Fasti
   // The change itself is logged (info, with who and from where) by the server's library subscription.
   log.debug({ path: result.path, size: result.size, sha256: result.sha256, created: result.created }, 'upload stored');
   const member = memberName(shared, header(request, 'x-netroom-name'));
-  ctx.chat.fileShared(result.path, result.size, member);
+  ctx.chat.fileShared(result.path, result.size, member, put.room);
   events.emit('uploadStored', result);
   return reply.code(result.created ? 201 : 200).send({ path: result.path, size: result.size, sha256: result.sha256 });
 }
