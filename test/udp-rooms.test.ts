@@ -1,7 +1,7 @@
 // The seed UDP door on the rooms chat (issue 11): #lobby only, direct messages received, and the `M` extension to send them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOBBY, type Member } from '../src/core/chat/types.js';
-import { startUdpRig, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
+import { padded, startUdpRig, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
 
 let rig: UdpRig | undefined;
 async function start(options: UdpRigOptions = {}): Promise<UdpRig> {
@@ -78,9 +78,10 @@ describe('UDP door: #lobby only', () => {
     const a = await r.member('alice');
     const ira = other(r, 'ira', LOBBY);
     expect(await a.next()).toBe('\nira joined the room');
-    // ira came second: alice, the first into #lobby, runs it.
+    // Only administrators run #lobby (everyone's room): make alice one, as IRC OPER would.
     const alice = r.chat.find('alice');
     if (!alice) throw new Error('alice is not connected');
+    r.chat.makeAdmin(alice);
     r.chat.setModes(alice, LOBBY, [{ mode: 'o', on: true, arg: 'ira' }]);
     r.chat.setTopic(ira, LOBBY, 'the lobby');
     r.chat.setModes(ira, LOBBY, [{ mode: 't', on: true }]);
@@ -97,10 +98,26 @@ describe('UDP door: #lobby only', () => {
     await a.waitFor('\nbob joined the room');
     const alice = r.chat.find('alice');
     if (!alice) throw new Error('alice is not connected');
+    r.chat.makeAdmin(alice);
     r.chat.setModes(alice, LOBBY, [{ mode: 'm', on: true }]);
     expect(await b.request('C bob hi')).toMatch(/^\nERROR MODERATED: /);
-    a.send('C alice ops speak');
-    expect(await b.next()).toBe('\nalice: ops speak');
+    a.send('C alice admins speak');
+    expect(await b.next()).toBe('\nalice: admins speak');
+  });
+
+  it('answers L with the refusal when #lobby is full (+l), and the name stays free', async () => {
+    const r = await start();
+    await r.member('alice');
+    const alice = r.chat.find('alice');
+    if (!alice) throw new Error('alice is not connected');
+    r.chat.makeAdmin(alice);
+    r.chat.setModes(alice, LOBBY, [{ mode: 'l', on: true, arg: '1' }]);
+    const b = await r.client();
+    expect(await b.request(padded('L bob'))).toMatch(/^ERROR ROOM_FULL: /);
+    expect(r.chat.find('bob')).toBeUndefined();
+    expect(r.door.peers.size).toBe(1);
+    r.chat.setModes(alice, LOBBY, [{ mode: 'l', on: false }]);
+    expect(await b.request('L bob')).toBe('OK');
   });
 });
 
