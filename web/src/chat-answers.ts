@@ -57,8 +57,17 @@ export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyCon
 export function applyRefusal(state: ChatState, error: WireError, about: string | undefined, ctx: ApplyContext): ChatState {
   if (about === 'who' || about === 'conversations') return state; // background requests; not the user's business
   if (about !== undefined && ROOM_REQUESTS.has(about)) {
-    // A refused join opens nothing (the next join the user asks for is the one to show).
-    if (about === 'join') ctx.opening.clear();
+    if (about === 'join') {
+      // Answers come in order: the refused join is the oldest one not answered yet.
+      const refused = ctx.joins.shift();
+      if (refused) ctx.opening.delete(refused.key);
+      if (refused?.auto) {
+        // A room a reconnect could not join again (a key, invite-only since): it goes.
+        const convs = state.convs.filter((c) => c.key !== refused.key);
+        const current = state.current === refused.key ? (convs[0]?.key ?? null) : state.current;
+        return { ...state, convs, current, roomError: error };
+      }
+    }
     return { ...state, roomError: error };
   }
   if (about === 'search') return { ...state, search: { query: state.search?.query ?? '', results: [], error } };

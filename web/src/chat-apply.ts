@@ -11,6 +11,11 @@ export interface ApplyContext {
   readonly ownPending: Map<string, string[]>;
   /** Keys of rooms the user asked to join: the room goes on screen when joined. */
   readonly opening: Set<string>;
+  /**
+   * Joins not answered yet, oldest first (the server answers in order, and a refusal does not
+   * name its room): `auto` for rooms a reconnect joins again, which go if refused.
+   */
+  joins: { readonly key: string; readonly auto: boolean }[];
   /** What each pending `history` request is for: a page above the log, or the newest lines to merge. */
   readonly historyMode: Map<string, 'page' | 'newest'>;
   /** Where the last message went: a refusal marks its line there. */
@@ -65,15 +70,18 @@ export function applyWelcome(state: ChatState, msg: Msg<'welcome'>, ctx: ApplyCo
       send.push({ type: 'who', room: room.name }, askNewest(ctx, conv));
     }
   }
-  // Rooms first, in the order the server gave, then conversations as they were.
-  convs = [...convs.filter((c) => c.kind === 'room'), ...convs.filter((c) => c.kind === 'dm')];
-  // A fresh entry (the server forgot us, e.g. it restarted) is in #lobby only: join again what we had.
+  // A fresh entry (the server forgot us, e.g. it restarted) is in #lobby only: join again what we
+  // had, keeping its lines meanwhile (the `joined` history merges into them).
+  ctx.joins = [];
   for (const lost of state.convs) {
     if (lost.kind === 'room' && !convs.some((c) => c.key === lost.key)) {
+      convs = [...convs, { ...lost, members: [] }];
+      ctx.joins.push({ key: lost.key, auto: true });
       send.push({ type: 'join', room: lost.name });
-      if (state.current === lost.key) ctx.opening.add(lost.key);
     }
   }
+  // Rooms first (in the order the server gave, then the ones joined again), then conversations as they were.
+  convs = [...convs.filter((c) => c.kind === 'room'), ...convs.filter((c) => c.kind === 'dm')];
   for (const dm of convs) if (dm.kind === 'dm' && dm.loaded) send.push(askNewest(ctx, dm));
   const current = convs.some((c) => c.key === state.current) ? state.current : (convs.find((c) => c.kind === 'room')?.key ?? null);
   return {
@@ -82,7 +90,7 @@ export function applyWelcome(state: ChatState, msg: Msg<'welcome'>, ctx: ApplyCo
       status: 'in',
       name: msg.name,
       convs,
-      current: ctx.opening.has(state.current ?? '') ? state.current : current,
+      current,
       lastRoom: state.lastRoom ?? roomKeyName(convs, current),
       enterError: null,
       // Not connected is over: the error said so, and it is no longer true.
@@ -111,6 +119,8 @@ export function applyJoined(state: ChatState, msg: Msg<'joined'>, ctx: ApplyCont
   const conv = had
     ? mergeNewest({ ...had, name: msg.room.name, topic: msg.room.topic, members: [...msg.members] }, msg.history, false, me, pendingOf(ctx, key))
     : newRoom(msg.room, [...msg.members], msg.history.map(toItem));
+  const answered = ctx.joins.findIndex((j) => j.key === key);
+  if (answered >= 0) ctx.joins.splice(answered, 1);
   const opened = ctx.opening.delete(key);
   const convs = upsert(state.convs, opened ? { ...conv, unread: 0 } : conv);
   return {

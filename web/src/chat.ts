@@ -60,6 +60,7 @@ export class ChatClient {
       maxItems: this.options.maxItems,
       ownPending: this.ownPending,
       opening: this.opening,
+      joins: [],
       historyMode: new Map(),
       lastSaid: null,
       nextKey: () => `local-${++this.localSeq}`,
@@ -186,6 +187,7 @@ export class ChatClient {
       return;
     }
     this.opening.add(roomKey(room));
+    this.context.joins.push({ key: roomKey(room), auto: false });
     this.send(key === undefined ? { type: 'join', room } : { type: 'join', room, key });
     this.update({ roomError: null });
   }
@@ -380,6 +382,7 @@ export class ChatClient {
   private forget(): void {
     this.ownPending.clear();
     this.opening.clear();
+    this.context.joins = [];
     this.context.historyMode.clear();
     this.context.lastSaid = null;
   }
