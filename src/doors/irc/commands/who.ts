@@ -56,7 +56,9 @@ function statusOf(hub: IrcHub, session: IrcSession, row: Row): string {
 
 function sendRow(hub: IrcHub, session: IrcSession, row: Row, whox: { fields: string; token: string } | null): void {
   const view = viewOf(hub, row.member);
-  const server = hub.settings.serverName;
+  // `*` for the server, as networks that hide their servers say: netroom is one server, and a
+  // member of another door (web, UDP, terminal) is not on an IRC server at all.
+  const server = '*';
   if (whox === null) {
     session.reply(RPL.WHOREPLY, row.channel, view.user, view.host, server, row.member.name, statusOf(hub, session, row), `0 ${view.realname}`);
     return;
