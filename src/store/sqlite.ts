@@ -6,7 +6,19 @@ import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '..
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
 import { describeOpenError } from './sqlite-errors.js';
 import { Retention } from './sqlite-retention.js';
-import { INSERT_SQL, conversationKey, fromRow, nameKeyOf, roomKeyOf, rowsOf, toParams, type PendingRow, type Params, type Row } from './sqlite-rows.js';
+import {
+  ROWS_PER_INSERT,
+  conversationKey,
+  fromRow,
+  insertSql,
+  nameKeyOf,
+  pushParams,
+  roomKeyOf,
+  rowsOf,
+  type Params,
+  type PendingRow,
+  type Row,
+} from './sqlite-rows.js';
 import { ANNOUNCE_CONV, SEARCHED_KINDS, migrate } from './sqlite-schema.js';
 import { planSearch, runSearch } from './sqlite-search.js';
 
@@ -104,7 +116,8 @@ function modesOf(json: string): RoomModes {
  * slow a burst of messages (see the README's history section for the figures).
  */
 export class SqliteHistory implements HistoryStore {
-  private readonly insert: Database.Statement<Params>;
+  private readonly insertOne: Database.Statement<[Params[number][]]>;
+  private readonly insertMany: Database.Statement<[Params[number][]]>;
   private readonly upsertPeer: Database.Statement<PeerParams>;
   private readonly selectRoomPage: Database.Statement<[string, number, number, number, string, number, number, number, number], Row>;
   private readonly selectConvPage: Database.Statement<[string, number, number, number], Row>;
@@ -145,7 +158,8 @@ export class SqliteHistory implements HistoryStore {
     this.maxAgeMs = limits.maxAgeMs;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? ((err) => console.error('netroom: history store write failed:', err));
-    this.insert = db.prepare<Params>(INSERT_SQL);
+    this.insertOne = db.prepare<[Params[number][]]>(insertSql(1));
+    this.insertMany = db.prepare<[Params[number][]]>(insertSql(ROWS_PER_INSERT));
     this.upsertPeer = db.prepare<PeerParams>(
       'INSERT INTO dm_peers (member, conv, other, last_id, last_at) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (member, conv) DO UPDATE SET other = excluded.other, last_id = excluded.last_id, last_at = excluded.last_at',
@@ -177,8 +191,20 @@ export class SqliteHistory implements HistoryStore {
       setFtsUpTo.run(to);
     });
     this.writeBatch = db.transaction((rows: readonly PendingRow[]) => {
+      // Whole groups of ROWS_PER_INSERT in one statement each, the rest one by one.
+      const whole = rows.length - (rows.length % ROWS_PER_INSERT);
+      const params: Params[number][] = [];
+      for (let i = 0; i < whole; i += ROWS_PER_INSERT) {
+        params.length = 0;
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) pushParams(params, rows[j] as PendingRow);
+        this.insertMany.run(params);
+      }
+      for (let i = whole; i < rows.length; i++) {
+        params.length = 0;
+        pushParams(params, rows[i] as PendingRow);
+        this.insertOne.run(params);
+      }
       for (const row of rows) {
-        this.insert.run(...toParams(row));
         const members = row.members;
         if (members !== undefined) {
           const e = row.stored;
