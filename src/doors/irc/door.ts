@@ -7,6 +7,7 @@ import { gateFor, refusalText, type DoorGate } from '../../net/limits.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { chatListener } from './fanout.js';
 import { IrcHub, type IrcSettings } from './hub.js';
+import { ReadMeter } from './reader.js';
 
 /** Options of the IRC door; every limit has a default. */
 export interface IrcDoorOptions {
@@ -86,6 +87,8 @@ export class IrcDoor implements Door {
   private readonly hub: IrcHub;
   private readonly log: Logger;
   private readonly gate: DoorGate;
+  /** Reads every connection in slices, a turn's worth at a time (see ReadMeter). */
+  private readonly reader: ReadMeter;
   private server: Server | null = null;
   private port = 0;
   /** The IRC-over-TLS listener, when options.tls is given. */
@@ -101,6 +104,8 @@ export class IrcDoor implements Door {
     this.log = ctx.log.child({ door: 'irc' });
     this.hub = new IrcHub(ctx, settingsOf(options), this.log);
     this.gate = gateFor(ctx.connections, this.name, ctx.log);
+    // A line from a joined client goes to every other joined client.
+    this.reader = new ReadMeter(this.hub.scheduler, () => this.hub.joined.length);
   }
 
   /** Connected clients (registered or not); for the server's status and the tests. */
@@ -210,6 +215,7 @@ export class IrcDoor implements Door {
       socket.destroy();
       return;
     }
+    this.reader.attach(socket);
     this.hub.attach(socket);
   };
 }

@@ -1,5 +1,6 @@
 // Room text <-> IRC text, and encoded lines for one event: built once, shared by every recipient.
 import { MAX_BODY_BYTES, splitText } from './codec.js';
+import { LineSlab } from './slab.js';
 
 /** The room, as an IRC channel. */
 export const CHANNEL = '#lobby';
@@ -56,6 +57,13 @@ export function tagLines(lines: string, at: number): string {
 }
 
 /**
+ * Plain and server-time lines in slabs of their own: most recipients take one variant for every
+ * event, so consecutive events they get are next to each other (one write range, see LineSlab).
+ */
+const plainSlab = new LineSlab();
+const taggedSlab = new LineSlab();
+
+/**
  * One event's wire form: the plain lines, and (built on first need) the same lines with a
  * server-time tag. Every recipient gets one of these two buffers; nothing is encoded per member.
  */
@@ -67,7 +75,7 @@ export class EncodedLines {
     private readonly lines: string,
     private readonly at: number,
   ) {
-    this.plain = Buffer.from(lines, 'utf8');
+    this.plain = plainSlab.encode(lines);
   }
 
   /** The lines with `@time=`, for clients that enabled server-time. */
@@ -75,8 +83,8 @@ export class EncodedLines {
     if (this.taggedBuf === undefined) {
       // Single line: prepend the tag's bytes to the plain buffer rather than encoding the text again.
       this.taggedBuf = this.lines.indexOf('\r\n') === this.lines.length - 2
-        ? Buffer.concat([Buffer.from(timeTag(this.at), 'latin1'), this.plain])
-        : Buffer.from(tagLines(this.lines, this.at), 'utf8');
+        ? taggedSlab.prefixed(timeTag(this.at), this.plain)
+        : taggedSlab.encode(tagLines(this.lines, this.at));
     }
     return this.taggedBuf;
   }
