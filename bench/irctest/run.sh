@@ -9,6 +9,8 @@
 #   IRCTEST_LOG      where the full `pytest -rA` output goes (default: a new file under ${TMPDIR:-/tmp})
 #   IRCTEST_TARGET   HOST:PORT of an IRC server already running (another ircd, for comparison):
 #                    no build, no netroom started
+#   IRCTEST_CONTROLLER another irctest controller that starts its own server per test, e.g.
+#                    irctest.controllers.ngircd (how the peers' figures are taken): nothing else started
 #   IRCTEST_BUILD=0  use dist/ as it is (skip scripts/build-if-stale.mjs)
 #   IRCTEST_DEADLINE seconds the whole pytest run may take (default 2400); each test has 60 s
 # Extra arguments go to pytest after the fixed selection (e.g. a test file or -k EXPR to narrow a run).
@@ -64,7 +66,12 @@ trap 'exit 143' TERM
 # True once HOST:PORT accepts a TCP connection (bash's /dev/tcp; each try bounded to 1 s).
 accepts() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
-if [[ -n "${IRCTEST_TARGET:-}" ]]; then
+CONTROLLER="${IRCTEST_CONTROLLER:-irctest.controllers.external_server}"
+if [[ "$CONTROLLER" != irctest.controllers.external_server ]]; then
+  [[ -z "${IRCTEST_TARGET:-}" ]] || die "IRCTEST_TARGET goes with the external_server controller only"
+  HOST=''; PORT=''
+  WHAT="servers started by $CONTROLLER"
+elif [[ -n "${IRCTEST_TARGET:-}" ]]; then
   HOST="${IRCTEST_TARGET%:*}"
   PORT="${IRCTEST_TARGET##*:}"
   [[ "$PORT" =~ ^[0-9]+$ && -n "$HOST" && "$HOST" != "$IRCTEST_TARGET" ]] || die "IRCTEST_TARGET must be HOST:PORT, got '$IRCTEST_TARGET'"
@@ -79,9 +86,10 @@ else
   HOST=127.0.0.1
   # Port 0: the kernel picks a free port and the server prints it ("irc listening on tcp://HOST:PORT"),
   # so there is no window in which another process can take a port chosen beforehand.
-  # --admin-token: irctest opers up with the password "operpassword"; netroom's OPER name is "admin".
+  # No OPER flag: irctest opers up as operuser/operpassword, while netroom's OPER takes the name
+  # "admin" and an --admin-token of 16+ characters, so its OPER tests cannot pass by configuration.
   node dist/src/cli/main.js serve --host "$HOST" --http off --ftp off --port off --irc 0 \
-    --dir "$WORK/files" --data "$WORK/data" --flood off --admin-token operpassword \
+    --dir "$WORK/files" --data "$WORK/data" --flood off \
     </dev/null >"$WORK/server.out" 2>&1 &
   SERVER_PID=$!
   PORT=''
@@ -101,7 +109,7 @@ cd "$IRCTEST_DIR"
 set +e
 PYTHONPATH="$HERE${PYTHONPATH:+:$PYTHONPATH}" IRCTEST_SERVER_HOSTNAME="$HOST" IRCTEST_SERVER_PORT="$PORT" \
   timeout --kill-after=30 "$DEADLINE" "$IRCTEST_PYTHON" -m pytest -p irct_loopback -p no:cacheprovider \
-  --controller irctest.controllers.external_server \
+  --controller "$CONTROLLER" \
   -m "$MARKERS" --timeout 60 -rA "$@" >"$LOG" 2>&1
 STATUS=$?
 set -e
