@@ -252,6 +252,36 @@ describe('netroom chat: history pages and search', () => {
 });
 
 describe('netroom chat: reconnecting with rooms', () => {
+  it('after a dropped connection shows what was missed in every room and conversation', async () => {
+    const { base } = await startServer();
+    const proxy = await Proxy.start(Number(new URL(base).port));
+    cleanups.push(() => proxy.close());
+    const bob = await member(base, 'bob');
+    await bob.client.join('#dev');
+    const dave = await session(proxy.base, 'dave', { client: { initialDelayMs: 20 } });
+    await dave.type('/join #dev', 'you joined #dev with bob');
+    proxy.hold();
+    proxy.cutClients(); // the server still thinks dave's old connection is fine
+    await dave.screen.waitFor('(the connection was lost; reconnecting in 20 ms)');
+    await proxy.waitAccepted(2);
+    bob.client.say('missed in dev', { room: '#dev' });
+    bob.client.say('missed in the lobby', { room: '#lobby' });
+    bob.client.say('missed privately', { to: 'dave' });
+    await bob.client.who();
+    const mark = dave.screen.text.length;
+    proxy.release();
+    await dave.screen.waitFor('(reconnected: you are dave again, in #lobby, #dev)', mark);
+    expect(block(dave.screen.text, 'while you were away', mark)).toEqual([
+      expect.stringMatching(/^\[\d\d:\d\d\] bob: missed in dev$/u), // #dev is still the current room
+      expect.stringMatching(/^\[\d\d:\d\d\] \[#lobby\] bob: missed in the lobby$/u),
+      expect.stringMatching(/^\[\d\d:\d\d\] bob \(private\): missed privately$/u),
+    ]);
+    dave.input.write('back in dev\n'); // said: nothing to show
+    await bob.hear('[#dev] dave: back in dev');
+    dave.input.end();
+    expect(await dave.done).toBe(0);
+  });
+
   it('after a server restart joins its rooms again and keeps the current room', async () => {
     const rig = await startNetroom();
     cleanups.push(() => rig.close());
