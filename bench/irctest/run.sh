@@ -12,6 +12,8 @@
 #   IRCTEST_CONTROLLER another irctest controller that starts its own server per test, e.g.
 #                    irctest.controllers.ngircd (how the peers' figures are taken): nothing else started
 #   IRCTEST_BUILD=0  use dist/ as it is (skip scripts/build-if-stale.mjs)
+#   IRCTEST_SERVE_ARGS more `netroom serve` flags, split on spaces (e.g. a server name or operator
+#                    that matches irctest's My.Little.Server and operuser/operpassword)
 #   IRCTEST_DEADLINE seconds the whole pytest run may take (default 2400); each test has 60 s
 # Extra arguments go to pytest after the fixed selection (e.g. a test file or -k EXPR to narrow a run).
 set -euo pipefail
@@ -89,7 +91,7 @@ else
   # No OPER flag: irctest opers up as operuser/operpassword, while netroom's OPER takes the name
   # "admin" and an --admin-token of 16+ characters, so its OPER tests cannot pass by configuration.
   node dist/src/cli/main.js serve --host "$HOST" --http off --ftp off --port off --irc 0 \
-    --dir "$WORK/files" --data "$WORK/data" --flood off \
+    --dir "$WORK/files" --data "$WORK/data" --flood off ${IRCTEST_SERVE_ARGS:-} \
     </dev/null >"$WORK/server.out" 2>&1 &
   SERVER_PID=$!
   PORT=''
