@@ -109,11 +109,11 @@ describe('data folder permissions', () => {
   it('a history file that exists is never truncated by being made private', async () => {
     const top = await scratch();
     const store = SqliteHistory.open(top);
-    store.append({ kind: 'announce', text: 'kept', at: Date.now() } as never);
+    store.append({ id: 1, kind: 'announce', text: 'kept', at: Date.now(), audience: [] });
     store.close();
     await fs.chmod(path.join(top, HISTORY_FILE), 0o644);
     const reopened = SqliteHistory.open(top);
-    expect(reopened.recent(10).map((e) => e.text)).toEqual(['kept']);
+    expect(reopened.recent({ room: '#lobby' }, 10).map((e) => e.text)).toEqual(['kept']);
     reopened.close();
     expect(await modeOf(path.join(top, HISTORY_FILE))).toBe('600');
   });
