@@ -16,28 +16,38 @@ describe('IRC door: #lobby', () => {
     expect(join.params).toEqual(['#lobby']);
     const next = await c.next();
     expect(next.command).toBe('353');
-    expect(next.params).toEqual(['alice', '=', '#lobby', '@webby alice']);
+    expect(next.params).toEqual(['alice', '=', '#lobby', 'webby alice']);
     expect((await c.waitFor('366')).params.slice(1)).toEqual(['#lobby', 'End of /NAMES list.']);
     // Joining again says nothing.
     c.send('JOIN #lobby');
     expect((await c.sync()).length).toBe(0);
   });
 
-  it('TOPIC: 331 when there is none; set by a member (not +t in the lobby for ops only), seen by the room, 332/333 after', async () => {
+  it('TOPIC: 331 when there is none; +t lets only operators set it (the first one in); the room sees it; 332/333 after', async () => {
     const r = await start();
     const a = await r.member('alice');
     const b = await r.member('bob');
-    expect((await a.request('TOPIC #lobby', '331')).params.slice(1)).toEqual(['#lobby', 'No topic is set']);
-    // alice was first in: operator of #lobby (+t), bob is not.
-    expect((await b.request('TOPIC #lobby :mine', '482')).params[1]).toBe('#lobby');
-    a.send('TOPIC #lobby :the new topic');
+    // #lobby is everyone's room: no one gets operator status there by arriving first.
+    expect((await a.request('TOPIC #lobby :mine', '482')).params[1]).toBe('#lobby');
+    a.send('JOIN #dev');
+    await a.waitFor('366');
+    b.send('JOIN #dev');
+    await b.waitFor('366');
+    expect((await a.request('TOPIC #dev', '331')).params.slice(1)).toEqual(['#dev', 'No topic is set']);
+    expect((await b.request('TOPIC #dev :mine', '482')).params[1]).toBe('#dev');
+    a.send('TOPIC #dev :the new topic');
     const seen = await b.waitFor('TOPIC');
     expect(seen.source).toBe('alice!alice@irc.netroom');
-    expect(seen.params).toEqual(['#lobby', 'the new topic']);
+    expect(seen.params).toEqual(['#dev', 'the new topic']);
     expect((await a.waitFor('TOPIC')).params[1]).toBe('the new topic');
-    expect((await b.request('TOPIC #lobby', '332')).params.slice(1)).toEqual(['#lobby', 'the new topic']);
-    expect((await b.waitFor('333')).params.slice(1, 3)).toEqual(['#lobby', 'alice']);
-    expect(r.chat.room('#lobby')?.topic).toBe('the new topic');
+    expect((await b.request('TOPIC #dev', '332')).params.slice(1)).toEqual(['#dev', 'the new topic']);
+    expect((await b.waitFor('333')).params.slice(1, 3)).toEqual(['#dev', 'alice']);
+    expect(r.chat.room('#dev')?.topic).toBe('the new topic');
+    // -t: anyone in the room may set it.
+    a.send('MODE #dev -t');
+    expect((await b.waitFor('MODE')).params).toEqual(['#dev', '-t']);
+    b.send('TOPIC #dev :bob was here');
+    expect((await a.waitFor('TOPIC')).params).toEqual(['#dev', 'bob was here']);
   });
 
   it('answers 403 for what cannot be a channel, 479 for a refused name, 442 and 404 when not in a room', async () => {
@@ -88,6 +98,7 @@ describe('IRC door: #lobby', () => {
     expect((await c.waitFor('329')).params[1]).toBe('#lobby');
     expect((await c.request('MODE #lobby b', '368')).params[1]).toBe('#lobby');
     expect((await c.request('MODE #lobby +m', '482')).params[1]).toBe('#lobby');
+    expect((await c.request('MODE #lobby +z', '472')).params[1]).toBe('z');
     expect((await c.request('MODE alice', '221')).params).toEqual(['alice', '+']);
     const mode = await c.request('MODE alice +i', 'MODE');
     expect(mode.params).toEqual(['alice', '+i']);
@@ -117,7 +128,7 @@ describe('IRC door: who is here', () => {
     b.send('AWAY :lunch');
     await b.waitFor('306');
     a.send('WHO #lobby');
-    expect((await a.waitFor('352')).params).toEqual(['alice', '#lobby', 'webby', 'ws.netroom', 'irc.netroom', 'webby', 'H@', '0 netroom ws member']);
+    expect((await a.waitFor('352')).params).toEqual(['alice', '#lobby', 'webby', 'ws.netroom', '*', 'webby', 'H', '0 netroom ws member']);
     expect((await a.waitFor('352')).params.slice(5, 7)).toEqual(['alice', 'H']);
     expect((await a.waitFor('352')).params.slice(5, 8)).toEqual(['bob', 'G', '0 Test bob']);
     expect((await a.waitFor('315')).params.slice(1)).toEqual(['#lobby', 'End of WHO list']);
@@ -135,7 +146,7 @@ describe('IRC door: who is here', () => {
     const a = await r.member('alice');
     a.send('WHOIS webby');
     expect((await a.waitFor('311')).params).toEqual(['alice', 'webby', 'webby', 'ws.netroom', '*', 'netroom ws member']);
-    expect((await a.waitFor('319')).params.slice(1)).toEqual(['webby', '@#lobby']);
+    expect((await a.waitFor('319')).params.slice(1)).toEqual(['webby', '#lobby']);
     expect((await a.waitFor('312')).params.slice(1, 3)).toEqual(['webby', 'irc.netroom']);
     expect((await a.waitFor('320')).params[2]).toBe('is connected through the ws door');
     await a.waitFor('318');

@@ -33,7 +33,7 @@ describe('IRC door and the other doors', () => {
     const msg = await a.waitFor('PRIVMSG');
     expect(msg.source).toBe('Bob!Bob@udp.netroom');
     expect(msg.params).toEqual(['#lobby', 'hello from udp']);
-    expect((await a.request('NAMES #lobby', '353')).params[3]).toBe('@alice Bob');
+    expect((await a.request('NAMES #lobby', '353')).params[3]).toBe('alice Bob');
     udp.send('Q Bob');
     const quit = await a.waitFor('QUIT');
     expect(quit.source).toBe('Bob!Bob@udp.netroom');
@@ -184,7 +184,7 @@ describe('IRC door: announcements and file notices', () => {
     a.send('NOTICE $* :second announcement');
     expect(await udp.next()).toBe('\n[admin] second announcement');
     expect(r.events.filter((e) => e.kind === 'announce').length).toBe(2);
-    expect((await a.request('WHO alice', '352')).params[6]).toBe('H*@');
+    expect((await a.request('WHO alice', '352')).params[6]).toBe('H*');
     expect(r.chat.isAdmin(r.chat.find('alice')!)).toBe(true);
     // An operator's PRIVMSG is still an ordinary message.
     a.send('PRIVMSG #lobby :just me');

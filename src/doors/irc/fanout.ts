@@ -64,8 +64,16 @@ export function chatListener(hub: IrcHub): ChatListener {
       }
       case 'dm': {
         const lines = new EventLines(textLines(sourceOf(event, event.name), event.notice ? 'NOTICE' : 'PRIVMSG', event.to, event.text), event.at, msgidOf(event));
-        // A message to oneself has one recipient: it arrives once.
-        deliver(event.audience, lines, event.audience.length > 1 ? event.origin : undefined, true);
+        if (event.audience.length === 1) {
+          // To oneself: once as the message received, and once more as the echo with echo-message.
+          // The echo is the command's response (labelled); the received copy is not.
+          const self = sessions.get(event.audience[0]!);
+          if (self === undefined) return;
+          if (self.echoMessage) self.writer.push(lines.forMode(self.tagMode));
+          self.sendRaw(lines.forMode(self.tagMode));
+          return;
+        }
+        deliver(event.audience, lines, event.origin, true);
         return;
       }
       case 'join': {

@@ -1,10 +1,11 @@
 // The IRC door's state and rules: sessions, registration on the chat, nick changes, labelled responses, WHOWAS, keepalive.
+import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Chat } from '../../core/chat/chat.js';
 import type { LeaveReason, Member } from '../../core/chat/types.js';
 import type { DoorContext } from '../door.js';
-import { OVERLONG, checkLineLength, decodeText, parseLine } from './codec.js';
+import { OVERLONG, checkLineLength, parseLine, serialize } from './codec.js';
 import { COMMANDS } from './commands/index.js';
 import { replyError } from './errors.js';
 import { labelResponse } from './label.js';
@@ -14,6 +15,9 @@ import { IrcSession } from './session.js';
 import { sendWelcome } from './welcome.js';
 import { WhowasRing } from './whowas.js';
 import { FlushScheduler } from './writer.js';
+
+/** Longest tags section a client may send, `@` and the space included (IRCv3 message-tags). */
+const CLIENT_TAGS_BYTES = 4096;
 
 /** The door's options with every default filled in. */
 export interface IrcSettings {
@@ -148,7 +152,15 @@ export class IrcHub {
         session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
         return;
       }
-      const message = parseLine(decodeText(bytes));
+      // IRCv3 message-tags: a client's tags (with `@` and the space) are at most 4096 bytes.
+      if (bytes[0] === 0x40 && bytes.indexOf(0x20) > CLIENT_TAGS_BYTES) {
+        session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
+        return;
+      }
+      // UTF-8, or Latin-1 from old clients and scripts (decoding that as UTF-8 would turn every
+      // accented letter into U+FFFD); such a client is told (IRCv3 UTF8ONLY: WARN INVALID_UTF8).
+      const utf8 = isUtf8(bytes);
+      const message = parseLine(utf8 ? bytes.toString('utf8') : bytes.toString('latin1'));
       if (message === null) return; // blank, or tags without a command: nothing to answer
       command = message.command;
       // IRCv3 labeled-response: hold this command's output back, to label it when it is done.
@@ -159,6 +171,9 @@ export class IrcHub {
         if (session.member === undefined) session.reply(ERR.NOTREGISTERED, 'You have not registered');
         else session.reply(ERR.UNKNOWNCOMMAND, command, 'Unknown command');
         return;
+      }
+      if (!utf8) {
+        session.send(serialize({ source: this.settings.serverName, command: 'WARN', params: [command, 'INVALID_UTF8', 'Not UTF-8: read as Latin-1'] }));
       }
       if (message.params.length < spec.minParams) {
         session.reply(ERR.NEEDMOREPARAMS, command, 'Not enough parameters');

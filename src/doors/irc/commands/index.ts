@@ -3,6 +3,7 @@ import { AWAY } from './away.js';
 import { CAP } from './cap.js';
 import { CHATHISTORY } from './chathistory.js';
 import { INVITE } from './invite.js';
+import { INFO } from './info.js';
 import { ISON } from './ison.js';
 import { JOIN } from './join.js';
 import { LIST } from './list.js';
@@ -20,6 +21,7 @@ import { PONG } from './pong.js';
 import { PRIVMSG } from './privmsg.js';
 import { QUIT } from './quit.js';
 import { TAGMSG } from './tagmsg.js';
+import { TIME } from './time.js';
 import { TOPIC } from './topic.js';
 import type { CommandSpec } from './types.js';
 import { USER } from './user.js';
@@ -34,6 +36,7 @@ const TABLE = {
   CAP,
   CHATHISTORY,
   INVITE,
+  INFO,
   ISON,
   JOIN,
   LIST,
@@ -51,6 +54,7 @@ const TABLE = {
   PRIVMSG,
   QUIT,
   TAGMSG,
+  TIME,
   TOPIC,
   USER,
   USERHOST,

@@ -1,4 +1,4 @@
-// LIST [#a,#b | >n | <n]: the rooms this client may see, with member counts and topics (321/322/323); secret rooms only to members.
+// LIST [#a,#b | >n | <n]: the occupied rooms this client may see, with member counts and topics (321/322/323); secret rooms only to members.
 import { RPL } from '../numerics.js';
 import { commaList } from './shared.js';
 import { command } from './types.js';
@@ -26,6 +26,8 @@ export const LIST = command((hub, session, message) => {
   session.reply(RPL.LISTSTART, 'Channel', 'Users  Name');
   for (const room of hub.chat.rooms(session.member)) {
     if (named && !names.has(room.key)) continue;
+    // As IRC lists channels: the ones with someone in them (an empty room stays joinable by name).
+    if (room.size === 0) continue;
     if (!(room.size > min && room.size < max)) continue;
     session.reply(RPL.LIST, room.name, String(room.size), room.topic);
   }

@@ -20,6 +20,11 @@ export const USER = command(
       return;
     }
     const [user = ''] = message.params;
+    // RFC 2812 3.1.3: four parameters, none of them empty (modern.ircdocs.horse: 461 otherwise).
+    if (user === '' || message.params.slice(3).join('') === '') {
+      session.reply(ERR.NEEDMOREPARAMS, 'USER', 'Not enough parameters');
+      return;
+    }
     session.user = cleanUser(user);
     // Clients that omit the `:` send the real name's words as separate parameters: join them back.
     // eslint-disable-next-line no-control-regex -- control characters have no place in a real name
