@@ -111,7 +111,7 @@ async function harness(options: HarnessOptions): Promise<ContractHarness> {
       sockets.push(close);
       return client;
     },
-    announceFromServer: (text) => rig.room.announce(text),
+    announceFromServer: (text) => rig.chat.announce(text),
     async close() {
       sockets.forEach((close) => close());
       await rig.close();

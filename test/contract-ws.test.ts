@@ -48,7 +48,7 @@ async function harness(options: HarnessOptions): Promise<ContractHarness> {
       // The adapter may miss `hello` (it can arrive with the upgrade); it needs only later messages.
       return adapt(await rig.client());
     },
-    announceFromServer: (text) => rig.room.announce(text),
+    announceFromServer: (text) => rig.chat.announce(text),
     close: () => rig.close(),
   };
 }
