@@ -1,7 +1,7 @@
 // The embedded history store: chat events per room and conversation in SQLite (WAL), batched writes, paging, FTS5 search, retention.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatEvent, RoomModes } from '../core/chat/types.js';
+import type { ChatEvent } from '../core/chat/types.js';
 import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
 import { describeOpenError } from './sqlite-errors.js';
@@ -20,6 +20,7 @@ import {
   type Row,
 } from './sqlite-rows.js';
 import { ANNOUNCE_CONV, SEARCHED_KINDS, migrate } from './sqlite-schema.js';
+import { RoomTable } from './sqlite-rooms.js';
 import { planSearch, runSearch } from './sqlite-search.js';
 
 export { conversationKey } from './sqlite-rows.js';
@@ -67,37 +68,10 @@ interface Limits {
 }
 
 type PeerParams = [string, string, string, number, number];
-type RoomParams = [string, string, string, string | null, number | null, number, string];
-interface RoomRow {
-  name: string;
-  topic: string;
-  topic_by: string | null;
-  topic_at: number | null;
-  created_at: number;
-  modes: string;
-}
 
 /** Reads past the end: the cursor of recent(). */
 const NEWEST = Number.MAX_SAFE_INTEGER;
 
-/** A room's modes from its JSON column; a damaged value reads as the defaults rather than stopping the server. */
-function modesOf(json: string): RoomModes {
-  let raw: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(json);
-    if (parsed !== null && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
-  } catch {
-    // defaults below
-  }
-  return {
-    topicLocked: raw.topicLocked === true,
-    secret: raw.secret === true,
-    inviteOnly: raw.inviteOnly === true,
-    moderated: raw.moderated === true,
-    key: typeof raw.key === 'string' ? raw.key : null,
-    limit: typeof raw.limit === 'number' ? raw.limit : null,
-  };
-}
 
 /**
  * Chat events in `DATA/history.sqlite`, one row per room (or conversation) an event touched. Ids
@@ -123,8 +97,7 @@ export class SqliteHistory implements HistoryStore {
   private readonly selectConvPage: Database.Statement<[string, number, number, number], Row>;
   private readonly selectPeers: Database.Statement<[string, number, number], { other: string; last_id: number; last_at: number }>;
   private readonly selectPeerConvs: Database.Statement<[string], string>;
-  private readonly upsertRoom: Database.Statement<RoomParams>;
-  private readonly selectRooms: Database.Statement<[], RoomRow>;
+  private readonly roomTable: RoomTable;
   private readonly indexRange: (from: number, to: number) => void;
   private readonly writeBatch: (rows: readonly PendingRow[]) => void;
   private readonly retention: Retention;
@@ -176,12 +149,7 @@ export class SqliteHistory implements HistoryStore {
     this.selectConvPage = db.prepare('SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?');
     this.selectPeers = db.prepare('SELECT other, last_id, last_at FROM dm_peers WHERE member = ? AND last_at >= ? ORDER BY last_id DESC LIMIT ?');
     this.selectPeerConvs = db.prepare<[string], string>('SELECT conv FROM dm_peers WHERE member = ?').pluck();
-    this.upsertRoom = db.prepare<RoomParams>(
-      'INSERT INTO rooms (key, name, topic, topic_by, topic_at, created_at, modes) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (key) DO UPDATE SET name = excluded.name, topic = excluded.topic, topic_by = excluded.topic_by, ' +
-        'topic_at = excluded.topic_at, created_at = excluded.created_at, modes = excluded.modes',
-    );
-    this.selectRooms = db.prepare('SELECT name, topic, topic_by, topic_at, created_at, modes FROM rooms ORDER BY created_at, key');
+    this.roomTable = new RoomTable(db);
     const indexFts = db.prepare<[number, number]>(
       `INSERT INTO events_fts (rowid, text) SELECT id, text FROM events WHERE id > ? AND id <= ? AND kind IN ${SEARCHED_KINDS} AND text IS NOT NULL`,
     );
@@ -328,31 +296,12 @@ export class SqliteHistory implements HistoryStore {
 
   /** Every persisted room, oldest first. */
   rooms(): StoredRoom[] {
-    if (this.closed) return [];
-    return this.selectRooms.all().map((r) => ({
-      name: r.name,
-      topic: r.topic,
-      topicBy: r.topic_by,
-      topicAt: r.topic_at,
-      createdAt: r.created_at,
-      modes: modesOf(r.modes),
-    }));
+    return this.closed ? [] : this.roomTable.all();
   }
 
   /** Create or update a room's row, at once (rooms() sees it immediately). */
   saveRoom(room: StoredRoom): void {
-    if (this.closed) return;
-    if (typeof room?.name !== 'string' || !room.name.startsWith('#')) throw new TypeError('a room name starts with #');
-    const m = room.modes;
-    const modes = JSON.stringify({
-      topicLocked: m.topicLocked,
-      secret: m.secret,
-      inviteOnly: m.inviteOnly,
-      moderated: m.moderated,
-      key: m.key,
-      limit: m.limit,
-    });
-    this.upsertRoom.run(roomKeyOf(room.name), room.name, room.topic, room.topicBy, room.topicAt, room.createdAt, modes);
+    if (!this.closed) this.roomTable.save(room);
   }
 
   /** Apply retention now: drop events older than maxAgeMs, then all but the newest maxEvents of each conversation that grew. */
