@@ -4,6 +4,8 @@ import * as net from 'node:net';
 import { gateFor, type DoorGate } from '../../net/limits.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { SeedFilesSession, type SessionOptions } from './session.js';
+import { isListable } from './codec.js';
+import { RootListingCache } from './listing-cache.js';
 
 /** Options of the seed file door; everything but where to listen has a default. */
 export interface SeedFilesDoorOptions {
@@ -61,6 +63,10 @@ export class SeedFilesDoor extends EventEmitter<SeedFilesDoorEvents> implements 
       drainTimeoutMs: options.drainTimeoutMs ?? 60_000,
       endGapMs: options.endGapMs ?? 50,
       endQuietMs: options.endQuietMs ?? 1000,
+      listing: new RootListingCache(ctx.library.root, async () => {
+        const entries = await ctx.library.list('');
+        return entries.filter((e) => e.type === 'file' && isListable(e.name)).map((e) => e.name);
+      }),
     };
     this.gate = gateFor(ctx.connections, this.name, ctx.log);
   }

@@ -14,11 +14,11 @@ import {
   OK,
   checkSeedName,
   encodeList,
-  isListable,
   nextCommand,
   parseCommand,
   type SeedCommand,
 } from './codec.js';
+import type { RootListingCache } from './listing-cache.js';
 import { ClosedError, SocketWriter } from './writer.js';
 
 /** Timings of one connection; the door fills in the defaults. */
@@ -34,6 +34,8 @@ export interface SessionOptions {
   /** End-marker rules for uploads (see EndMarkerDecoder). */
   readonly endGapMs: number;
   readonly endQuietMs: number;
+  /** The root's listable file names for `L`, shared by the door's connections. */
+  readonly listing: RootListingCache;
 }
 
 type Item = { readonly kind: 'data'; readonly chunk: Buffer; readonly at: number } | { readonly kind: 'quiet' } | { readonly kind: 'eof' };
@@ -193,8 +195,7 @@ export class SeedFilesSession {
 
   /** `L`: OK, pause, `name#name#...` of the root's regular visible files, at most 4096 bytes. */
   private async list(): Promise<void> {
-    const entries = await this.ctx.library.list('');
-    const names = entries.filter((e) => e.type === 'file' && isListable(e.name)).map((e) => e.name);
+    const names = await this.options.listing.names();
     if (names.length === 0) throw new NetroomError('EMPTY_LIBRARY', 'the library is empty');
     const encoded = encodeList(names);
     if (encoded.truncated) {
