@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
 import { enterRoom, focused, logLine, say, screenshot, type WebPage } from './helpers/browser.js';
 
-// A tight flood limit (1 message/s, bursts of 4) so a burst of six is refused without timing luck.
-const rig = browserRig({ flood: '1:4' });
+// A tight flood limit (one message per 100 s, bursts of 4): a burst of six is refused however slowly the browser sends.
+const rig = browserRig({ flood: '0.01:4' });
 
 async function member(name: string): Promise<WebPage> {
   const page = await rig.open();
