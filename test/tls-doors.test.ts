@@ -93,7 +93,7 @@ describe('HTTPS on the HTTP door', () => {
     try {
       const welcome = await client.enter('wssalice');
       expect(welcome.type).toBe('welcome');
-      expect(server.room.find('wssalice')).toBeDefined();
+      expect(server.chat.find('wssalice')).toBeDefined();
     } finally {
       client.close();
       await client.closed;
@@ -109,7 +109,7 @@ describe('IRC over TLS', () => {
       const joined = frameworkEvent(client, 'join', (e) => e.nick === 'tlsfw' && e.channel === '#lobby');
       client.join('#lobby');
       await joined;
-      expect(server.room.find('tlsfw')).toBeDefined();
+      expect(server.chat.find('tlsfw')).toBeDefined();
     } finally {
       const closed = frameworkEvent(client, 'close');
       client.quit('bye');
