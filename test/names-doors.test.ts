@@ -13,7 +13,7 @@ const startIrc = rigPerTest();
 /** IRC numerics for the room's name errors (RFC 2812 5.2): 433 in use, 432 erroneous. */
 const NUMERIC: Partial<Record<ErrorCode, string>> = { NAME_TAKEN: '433', BAD_NAME: '432', RESERVED_NAME: '432' };
 /** What the core's reason says, carried in the numeric's trailing text. */
-const REASON: Partial<Record<ErrorCode, RegExp>> = { NAME_TAKEN: /already in use \(as alice2360\)/u, BAD_NAME: /a name cannot/u, RESERVED_NAME: /is reserved/u };
+const REASON: Partial<Record<ErrorCode, RegExp>> = { NAME_TAKEN: /already in use/u, BAD_NAME: /a name cannot/u, RESERVED_NAME: /is reserved/u };
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
