@@ -42,7 +42,7 @@ export function roomsContract(door: DoorName): void {
       expect(sender.errors()).toHaveLength(1);
     });
 
-    caseIf(`history on joining #dev shows #dev's recent messages only, written from every door (read on ${door})`, LIMITS[door].history ?? LIMITS[door].rooms, async () => {
+    caseIf(`history on joining #dev shows #dev's recent messages only, #lobby's #lobby's, written from every door (read on ${door})`, LIMITS[door].history ?? LIMITS[door].rooms, async () => {
       const s = await start();
       const fromIrc = await member(s, 'irc', 'wirc', [LOBBY, DEV]);
       const fromWs = await member(s, 'ws', 'wws', [LOBBY, DEV]);
@@ -67,6 +67,13 @@ export function roomsContract(door: DoorName): void {
       ]);
       // Nothing of #lobby, no direct message: whatever else the door replays (joins) is about #dev.
       expect(history.filter((x) => !('room' in x) || x.room?.toLowerCase() !== DEV)).toEqual([]);
+      // And #lobby's replay (IRC: on JOIN; WebSocket: in the welcome) is #lobby's, nothing of #dev.
+      if (door === 'irc') await reader.join(LOBBY);
+      const lobby = reader.history(LOBBY);
+      expect(lobby.filter((x) => x.kind === 'message').map((x) => x.raw).sort()).toEqual(
+        [RENDER.message[door]('wirc', LOBBY, 'lobby from irc'), RENDER.message[door]('wws', LOBBY, 'lobby from ws'), RENDER.message[door]('wudp', LOBBY, 'lobby from udp')].sort(),
+      );
+      expect(lobby.filter((x) => !('room' in x) || x.room?.toLowerCase() !== LOBBY)).toEqual([]);
     });
 
     const where = door === 'irc' ? '#lobby, #dev only, and no room (registered without joining)' : door === 'ws' ? '#lobby and #dev only' : `#lobby (${LIMITS.udp.rooms ?? ''})`;

@@ -26,6 +26,10 @@ export function pairCases(a: DoorName, b: DoorName, start: () => Promise<RoomsSe
       expect(c.seen().filter((x) => x.kind === 'message' && x.text === 'dev only'), `${c.door} #lobby-only member`).toEqual([]);
     }
     expect(speaker.seen().filter((x) => x.kind === 'message' && x.text === 'dev only'), 'not echoed to its author').toEqual([]);
+    // And the other way: #dev's member (in #dev only) is not shown #lobby's marker.
+    speaker.say(DEV, 'dev marker');
+    await listener.waitFor(isMessage(DEV, 'speaker', 'dev marker'));
+    expect(listener.seen().filter((x) => x.kind === 'message' && x.text === 'marker'), `${b} #dev-only member`).toEqual([]);
   });
 
   if (LIMITS[b].rooms === undefined) {
@@ -52,6 +56,9 @@ export function pairCases(a: DoorName, b: DoorName, start: () => Promise<RoomsSe
       joiner.say(LOBBY, 'marker');
       await watcher.waitFor(isMessage(LOBBY, 'joiner', 'marker'));
       expect(presenceOf(watcher.seen(), 'joiner').map((x) => x.raw)).toEqual([RENDER.join[b]('joiner', LOBBY)]);
+      await joiner.part(LOBBY);
+      const parted = await watcher.waitFor((x) => x.kind === 'leave' && x.name === 'joiner');
+      expect(parted.raw).toBe(RENDER.part[b]('joiner', LOBBY));
     });
   }
 
@@ -102,6 +109,7 @@ export function pairCases(a: DoorName, b: DoorName, start: () => Promise<RoomsSe
     if (LIMITS[b].rooms === undefined) {
       watchers.push({ client: await member(s, b, 'wdev', [DEV]), rooms: [DEV] });
       watchers.push({ client: await member(s, b, 'wboth', [LOBBY, DEV]), rooms: [LOBBY, DEV] });
+      watchers.push({ client: await member(s, b, 'wother', ['#other']), rooms: ['#other'] });
     }
     const leaver = await member(s, a, 'leaver', leaverRooms);
     await leaver.quit();
