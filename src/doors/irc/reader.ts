@@ -10,6 +10,12 @@ import type { FlushScheduler } from './writer.js';
 export const TURN_INPUT_BYTES = 32 * 1024;
 /** Output (bytes, all recipients together) one turn may produce: in a very large room, turns read less. */
 export const TURN_OUTPUT_BYTES = 8 * 1024 * 1024;
+/**
+ * A burst's first turn reads this much; each turn that leaves input waiting doubles it, up to
+ * TURN_INPUT_BYTES. The first lines of a burst go out within a short turn, and a client that
+ * waits for them before sending more (as a loaded generator or a chat does) is not kept waiting.
+ */
+export const FIRST_TURN_BYTES = 4 * 1024;
 /** The least one socket gets per read, however many recipients: a turn always moves every reader on. */
 export const MIN_SLICE_BYTES = 512;
 
@@ -30,6 +36,8 @@ export class ReadMeter {
   /** Input bytes handed over this turn. */
   private spent = 0;
   private turnPending = false;
+  /** This turn's share of TURN_INPUT_BYTES: FIRST_TURN_BYTES after a quiet turn, doubling while input waits. */
+  private ramp = FIRST_TURN_BYTES;
 
   /**
    * @param scheduler flushes this turn's output and then calls back (the next turn starts).
@@ -48,7 +56,7 @@ export class ReadMeter {
 
   /** Input bytes a turn may hand over, given how many recipients each line has. */
   budget(): number {
-    return Math.max(MIN_SLICE_BYTES, Math.min(TURN_INPUT_BYTES, Math.floor(TURN_OUTPUT_BYTES / Math.max(1, this.fanout()))));
+    return Math.max(MIN_SLICE_BYTES, Math.min(this.ramp, TURN_INPUT_BYTES, Math.floor(TURN_OUTPUT_BYTES / Math.max(1, this.fanout()))));
   }
 
   private onReadable(socket: Socket): void {
@@ -93,6 +101,7 @@ export class ReadMeter {
     this.turnPending = false;
     this.spent = 0;
     const queue = this.waiting;
+    this.ramp = queue.length > 0 ? Math.min(TURN_INPUT_BYTES, this.ramp * 2) : FIRST_TURN_BYTES;
     this.waiting = [];
     let i = 0;
     for (; i < queue.length && this.spent < this.budget(); i++) {
