@@ -128,6 +128,49 @@ describe('IRC door: rooms', () => {
   });
 });
 
+describe('IRC door: conformance details', () => {
+  it('refuses a bad +k or +l with 696 (the mode, `*`, the reason) and changes nothing', async () => {
+    const r = await start();
+    const a = await r.client();
+    await a.register('alice');
+    await join(a, '#m');
+    expect((await a.request('MODE #m +k :has spaces', '696')).params.slice(1, 4)).toEqual(['#m', 'k', '*']);
+    for (const bad of ['0', '-1', 'ten', ':']) expect((await a.request(`MODE #m +l ${bad}`, '696')).params.slice(1, 4)).toEqual(['#m', 'l', '*']);
+    expect(r.chat.room('#m')?.modes).toMatchObject({ key: null, limit: null });
+  });
+
+  it('NAMES #a,#b: the names of each, then one 366 naming the list', async () => {
+    const r = await start();
+    const a = await r.client();
+    await a.register('alice');
+    await join(a, '#a');
+    await join(a, '#b');
+    a.send('NAMES #a,#b');
+    expect((await a.next()).params.slice(2)).toEqual(['#a', '@alice']);
+    expect((await a.next()).params.slice(2)).toEqual(['#b', '@alice']);
+    const end = await a.next();
+    expect([end.command, end.params[1]]).toEqual(['366', '#a,#b']);
+  });
+
+  it('cuts (not splits) a line from an IRC client that the added source pushes past 512 bytes', async () => {
+    const r = await start();
+    const a = await r.client();
+    await a.register('alice');
+    const b = await r.client();
+    await b.register('bob');
+    const head = 'PRIVMSG bob :';
+    const text = 'a'.repeat(510 - head.length - 4) + '😃';
+    a.send(head + text);
+    const got = await b.waitFor('PRIVMSG');
+    expect(Buffer.byteLength(got.raw) + 2).toBeLessThanOrEqual(512);
+    expect(text.startsWith(got.params[1]!)).toBe(true);
+    expect(got.params[1]!.length).toBeLessThan(text.length);
+    expect((await b.sync()).filter((l) => l.command === 'PRIVMSG')).toEqual([]);
+    // The chat (other doors, history) keeps the whole text.
+    expect(r.events.at(-1)).toMatchObject({ kind: 'dm', text });
+  });
+});
+
 describe('IRC door: direct messages', () => {
   it('carries PRIVMSG and NOTICE between IRC nicks, with 301 for an away addressee; stored for both', async () => {
     const r = await start();

@@ -61,7 +61,7 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
     case 'INVITE_ONLY':
       return session.reply(ERR.INVITEONLYCHAN, channel, 'Cannot join channel (+i)');
     case 'BAD_KEY':
-      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, 'k', '*', reason);
+      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, 'k', '*', reason);
       return session.reply(ERR.BADCHANNELKEY, channel, 'Cannot join channel (+k)');
     case 'NOT_OPERATOR':
       return session.reply(ERR.CHANOPRIVSNEEDED, channel, "You're not channel operator");
@@ -74,7 +74,7 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
     case 'ALREADY_IN_ROOM':
       return session.reply(ERR.USERONCHANNEL, nick, channel, 'is already on channel');
     case 'BAD_REQUEST':
-      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, channel, String(error.params['mode'] ?? 'l'), '*', reason);
+      if (about.verb === 'MODE') return session.reply(ERR.INVALIDMODEPARAM, channel, String(error.params['mode'] ?? 'l'), '*', reason);
       break;
     default:
       break;

@@ -1,7 +1,8 @@
 // Chat events -> IRC lines: each event is encoded once per door and queued for this door's members in its audience.
 import { noticeText } from '../../core/i18n.js';
 import type { ChatEvent, ChatListener, LeaveReason, Member } from '../../core/chat/types.js';
-import { serialize } from './codec.js';
+import { utf8Boundary } from '../../core/utf8.js';
+import { MAX_BODY_BYTES, serialize } from './codec.js';
 import { EventLines } from './encoded.js';
 import type { IrcHub } from './hub.js';
 import { hostOf, textLines } from './lines.js';
@@ -58,12 +59,18 @@ export function chatListener(hub: IrcHub): ChatListener {
   return (event: ChatEvent): void => {
     switch (event.kind) {
       case 'message': {
-        const lines = new EventLines(textLines(sourceOf(event, event.name), event.notice ? 'NOTICE' : 'PRIVMSG', event.room, event.text), event.at, msgidOf(event));
+        const source = sourceOf(event, event.name);
+        const verb = event.notice ? 'NOTICE' : 'PRIVMSG';
+        const text = event.origin?.door === 'irc' ? fitIrcText(source, verb, event.room, event.text) : event.text;
+        const lines = new EventLines(textLines(source, verb, event.room, text), event.at, msgidOf(event));
         deliver(event.audience, lines, event.origin, true);
         return;
       }
       case 'dm': {
-        const lines = new EventLines(textLines(sourceOf(event, event.name), event.notice ? 'NOTICE' : 'PRIVMSG', event.to, event.text), event.at, msgidOf(event));
+        const source = sourceOf(event, event.name);
+        const verb = event.notice ? 'NOTICE' : 'PRIVMSG';
+        const text = event.origin?.door === 'irc' ? fitIrcText(source, verb, event.to, event.text) : event.text;
+        const lines = new EventLines(textLines(source, verb, event.to, text), event.at, msgidOf(event));
         if (event.audience.length === 1) {
           // To oneself: once as the message received, and once more as the echo with echo-message.
           // The echo is the command's response (labelled); the received copy is not.
@@ -160,6 +167,20 @@ export function chatListener(hub: IrcHub): ChatListener {
         return;
     }
   };
+}
+
+/**
+ * A one-line message from an IRC client, cut to fit the relayed line (512 bytes, RFC 2812 2.3)
+ * as IRC servers do: it fitted when sent, and the source the server adds made it longer.
+ * Longer texts from other doors (up to 2000 characters, several lines) are split instead.
+ */
+function fitIrcText(source: string, verb: string, target: string, text: string): string {
+  const headLength = source.length + verb.length + target.length + 5;
+  if ((headLength + text.length) * 3 <= MAX_BODY_BYTES || text.includes('\n')) return text;
+  // A "/me " action goes out as \x01ACTION ...\x01: five bytes longer.
+  const room = MAX_BODY_BYTES - Buffer.byteLength(`:${source} ${verb} ${target} :`) - (text.startsWith('/me ') ? 5 : 0);
+  const buf = Buffer.from(text, 'utf8');
+  return buf.length <= room ? text : buf.toString('utf8', 0, utf8Boundary(buf, 0, room));
 }
 
 /** A server NOTICE to each of this door's members in `audience`, addressed to their nicks (announcements are rare). */

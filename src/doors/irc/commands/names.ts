@@ -6,8 +6,8 @@ import type { IrcSession } from '../session.js';
 import { commaList, maySee, prefixOf } from './shared.js';
 import { command } from './types.js';
 
-/** 353 `= #room :names...` (as many lines as needed; `@` marks a secret room) and 366. */
-export function sendNames(hub: IrcHub, session: IrcSession, room: string): void {
+/** 353 `= #room :names...` (as many lines as needed; `@` marks a secret room) and 366 (unless `end` is false). */
+export function sendNames(hub: IrcHub, session: IrcSession, room: string, end = true): void {
   const info = hub.chat.room(room);
   const name = info?.name ?? room;
   if (info && maySee(hub, session, name)) {
@@ -30,7 +30,7 @@ export function sendNames(hub: IrcHub, session: IrcSession, room: string): void 
     }
     if (bytes > 0) session.send(head + line);
   }
-  session.reply(RPL.ENDOFNAMES, name, 'End of /NAMES list.');
+  if (end) session.reply(RPL.ENDOFNAMES, name, 'End of /NAMES list.');
 }
 
 export const NAMES = command((hub, session, message) => {
@@ -42,5 +42,7 @@ export const NAMES = command((hub, session, message) => {
     if (!member || hub.chat.roomsOf(member).length === 0) session.reply(RPL.ENDOFNAMES, '*', 'End of /NAMES list.');
     return;
   }
-  for (const channel of channels) sendNames(hub, session, channel);
+  // Several rooms: their 353s, then one 366 naming the list as given (modern.ircdocs.horse).
+  for (const channel of channels) sendNames(hub, session, channel, channels.length === 1);
+  if (channels.length > 1) session.reply(RPL.ENDOFNAMES, message.params[0] ?? '*', 'End of /NAMES list.');
 });
