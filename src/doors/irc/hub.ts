@@ -57,6 +57,8 @@ export class IrcHub {
   /** Count one message said through this door (a no-op without metrics). */
   readonly countMessage: () => void;
   private nextBatch = 1;
+  /** Most members connected at once that this door has seen (LUSERS 265/266). */
+  maxUsers = 0;
 
   constructor(
     readonly ctx: DoorContext,
@@ -210,6 +212,7 @@ export class IrcHub {
     this.identities.set(member, { user: session.user, realname: session.realname });
     this.byMember.set(member, session);
     this.registeredList = [...this.registeredList, session];
+    this.maxUsers = Math.max(this.maxUsers, this.chat.size);
     this.log.info({ name: member.name, peer: session.peer }, 'irc member registered');
     sendWelcome(this, session);
   }

@@ -77,8 +77,10 @@ export function sendLusers(hub: IrcHub, session: IrcSession): void {
   session.reply(RPL.LUSEROP, '0', 'operator(s) online');
   session.reply(RPL.LUSERCHANNELS, String(rooms), 'channels formed');
   session.reply(RPL.LUSERME, `I have ${users} clients and 0 servers`);
-  session.reply(RPL.LOCALUSERS, String(users), String(users), `Current local users ${users}, max ${users}`);
-  session.reply(RPL.GLOBALUSERS, String(users), String(users), `Current global users ${users}, max ${users}`);
+  hub.maxUsers = Math.max(hub.maxUsers, users);
+  const max = hub.maxUsers;
+  session.reply(RPL.LOCALUSERS, String(users), String(max), `Current local users ${users}, max ${max}`);
+  session.reply(RPL.GLOBALUSERS, String(users), String(max), `Current global users ${users}, max ${max}`);
 }
 
 /** The message of the day, or 422 when there is none. */
