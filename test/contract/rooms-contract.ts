@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LOBBY } from '../../src/core/chat/types.js';
 import { caseIf, isAnnounce, isDm, isMessage, lobbyMembers, member, RENDER } from './rooms-render.js';
 import { startRoomsServer, type RoomsServer } from './rooms-server.js';
-import { DM_SENDING, DOORS, LIMITS, type DoorName, type RoomsClient } from './rooms-types.js';
+import { DM_SENDING, DOORS, LIMITS, type DoorName, type RoomsClient, type Seen } from './rooms-types.js';
 import { pairCases } from './rooms-pairs.js';
 
 const DEV = '#dev';
@@ -42,7 +42,7 @@ export function roomsContract(door: DoorName): void {
       expect(sender.errors()).toHaveLength(1);
     });
 
-    caseIf(`history on joining #dev shows #dev's recent messages only, #lobby's #lobby's, written from every door (read on ${door})`, LIMITS[door].history ?? LIMITS[door].rooms, async () => {
+    caseIf(`history on joining #dev shows #dev's recent messages only, #lobby's #lobby's (announcements in both), written from every door (read on ${door})`, LIMITS[door].history ?? LIMITS[door].rooms, async () => {
       const s = await start();
       const fromIrc = await member(s, 'irc', 'wirc', [LOBBY, DEV]);
       const fromWs = await member(s, 'ws', 'wws', [LOBBY, DEV]);
@@ -58,6 +58,9 @@ export function roomsContract(door: DoorName): void {
       fromIrc.dm('wws', 'private from irc');
       await fromWs.waitFor(isMessage(LOBBY, 'wudp', 'lobby from udp'));
       await fromWs.waitFor(isDm('wirc', 'private from irc'));
+      // Announcements belong to every room's history.
+      s.announce('to everyone');
+      await fromWs.waitFor(isAnnounce('to everyone'));
       const reader = await member(s, door, 'reader', door === 'irc' ? [] : [LOBBY]);
       await reader.join(DEV);
       const history = reader.history(DEV);
@@ -65,15 +68,18 @@ export function roomsContract(door: DoorName): void {
         RENDER.message[door]('wirc', DEV, 'dev from irc'),
         RENDER.message[door]('wws', DEV, 'dev from ws'),
       ]);
+      expect(history.filter(isAnnounce('to everyone')), 'the announcement').toHaveLength(1);
       // Nothing of #lobby, no direct message: whatever else the door replays (joins) is about #dev.
-      expect(history.filter((x) => !('room' in x) || x.room?.toLowerCase() !== DEV)).toEqual([]);
+      const elsewhere = (room: string) => (x: Seen) => x.kind !== 'announce' && (!('room' in x) || x.room?.toLowerCase() !== room);
+      expect(history.filter(elsewhere(DEV))).toEqual([]);
       // And #lobby's replay (IRC: on JOIN; WebSocket: in the welcome) is #lobby's, nothing of #dev.
       if (door === 'irc') await reader.join(LOBBY);
       const lobby = reader.history(LOBBY);
       expect(lobby.filter((x) => x.kind === 'message').map((x) => x.raw).sort()).toEqual(
         [RENDER.message[door]('wirc', LOBBY, 'lobby from irc'), RENDER.message[door]('wws', LOBBY, 'lobby from ws'), RENDER.message[door]('wudp', LOBBY, 'lobby from udp')].sort(),
       );
-      expect(lobby.filter((x) => !('room' in x) || x.room?.toLowerCase() !== LOBBY)).toEqual([]);
+      expect(lobby.filter(isAnnounce('to everyone')), 'the announcement').toHaveLength(1);
+      expect(lobby.filter(elsewhere(LOBBY))).toEqual([]);
     });
 
     const where = door === 'irc' ? '#lobby, #dev only, and no room (registered without joining)' : door === 'ws' ? '#lobby and #dev only' : `#lobby (${LIMITS.udp.rooms ?? ''})`;
