@@ -135,6 +135,17 @@ describe('IRC door: who is here', () => {
     a.send('WHO B*');
     expect((await a.waitFor('352')).params[5]).toBe('bob');
     await a.waitFor('315');
+    // +i hides from masks, not from the exact nick nor from room mates.
+    const c = await r.client();
+    await c.register('carol');
+    c.send('MODE carol +i');
+    await c.waitFor('MODE');
+    expect((await a.sync()).length).toBe(0);
+    a.send('WHO car*');
+    expect((await a.next()).command).toBe('315');
+    a.send('WHO carol');
+    expect((await a.next()).command).toBe('352');
+    await a.waitFor('315');
     expect((await a.request('ISON WEBBY nobody Bob', '303')).params[1]).toBe('webby bob');
     expect((await a.request('USERHOST bob webby', '302')).params[1]).toBe('bob=-bob@irc.netroom webby=+webby@ws.netroom');
     expect((await b.request('AWAY', '305')).params[0]).toBe('bob');

@@ -96,9 +96,14 @@ export const WHO = command((hub, session, message) => {
     const info = hub.chat.room(mask);
     if (info && maySee(hub, session, info.name)) for (const member of hub.chat.members(info.name)) rows.push({ channel: info.name, member });
   } else {
+    const wild = mask === '*' || mask === '0' || /[*?]/u.test(mask);
     const match = mask === '*' || mask === '0' ? () => true : maskMatcher(mask);
+    const viewer = session.member;
+    const mine = new Set(viewer ? hub.chat.roomsOf(viewer) : []);
     for (const member of hub.chat.online()) {
       if (!match(member)) continue;
+      // User mode +i hides a member from masks, not from its exact nick nor from room mates (RFC 2812 3.1.5).
+      if (wild && member !== viewer && hub.sessionOf(member)?.modes.has('i') === true && !hub.chat.roomsOf(member).some((r) => mine.has(r))) continue;
       // Shown in a room the asker can see (the first), or `*`.
       const room = hub.chat.roomsOf(member).find((r) => maySee(hub, session, r)) ?? '*';
       rows.push({ channel: room, member });
