@@ -45,9 +45,9 @@ export const DEFAULT_PING_TIMEOUT_MS = 180_000;
 export const DEFAULT_SEND_QUEUE_BYTES = 1024 * 1024;
 export const DEFAULT_REGISTRATION_TIMEOUT_MS = 20_000;
 const DEFAULT_MOTD = [
-  'Welcome to netroom: one room, many doors.',
-  'The room is #lobby: people there may be on the web, a terminal, UDP or IRC.',
-  'Nicks are room names, shared by every door. The room has no private messages.',
+  'Welcome to netroom: rooms and direct messages, many doors.',
+  '/list shows the rooms; #lobby is everyone\'s: people there may be on the web, a terminal, UDP or IRC.',
+  'Nicks are member names, shared by every door; /msg NICK reaches anyone, whatever their door.',
 ];
 const DEFAULT_TOPIC = 'netroom: one room for everyone, whatever door they came in by';
 
