@@ -34,22 +34,30 @@ export class Emitter<E> {
 
   /** Deliver `event` to every listener (after any event still being delivered). */
   emit(event: E): void {
-    this.pending.push(event);
-    if (this.delivering) return;
+    if (this.delivering) {
+      this.pending.push(event);
+      return;
+    }
     this.delivering = true;
     try {
-      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
-        for (const listener of this.listeners) {
-          try {
-            listener(next);
-          } catch (err) {
-            // One listener's failure must not stop the others from hearing the event.
-            this.onError(err);
-          }
-        }
-      }
+      // The usual case (nothing queued) goes straight to the listeners, not through the queue; events
+      // left queued by an onError that threw still go first.
+      if (this.pending.length === 0) this.deliver(event);
+      else this.pending.push(event);
+      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) this.deliver(next);
     } finally {
       this.delivering = false;
+    }
+  }
+
+  private deliver(event: E): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // One listener's failure must not stop the others from hearing the event.
+        this.onError(err);
+      }
     }
   }
 }

@@ -57,6 +57,8 @@ interface Presence {
 export const DEFAULT_MAX_ROOMS_PER_MEMBER = 50;
 export const DEFAULT_MAX_ROOMS = 10_000;
 export const DEFAULT_MAX_TOPIC_LENGTH = 390;
+/** Room names whose keys are remembered (see {@link Chat.keyOf}); past it the memory starts over. */
+const ROOM_KEY_CACHE_MAX = 10_000;
 
 /** The one place that decides who is connected, who is in which room, who may speak, and who hears what. */
 export class Chat {
@@ -75,6 +77,8 @@ export class Chat {
   private readonly now: () => number;
   private nextId = 1;
   private readonly lobbyKey = roomKey(LOBBY);
+  /** Room name as given -> its key; folding a name (skeleton) costs microseconds, and every say names a room. */
+  private readonly roomKeys = new Map<string, string>();
 
   constructor(options: ChatOptions = {}) {
     this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
@@ -193,7 +197,7 @@ export class Chat {
   join(member: Member, roomName: string, key?: string): { room: RoomInfo; joined: boolean; created: boolean } {
     const presence = this.presenceOf(member);
     const checked = checkRoomName(roomName);
-    const rkey = roomKey(checked);
+    const rkey = this.keyOf(checked);
     let room = this.roomsByKey.get(rkey);
     if (room?.has(member)) return { room: room.info(), joined: false, created: false };
     if (presence.rooms.size >= this.maxRoomsPerMember) {
@@ -242,7 +246,8 @@ export class Chat {
   say(member: Member, roomName: string, text: string, options: { notice?: boolean } = {}): void {
     const presence = this.presenceOf(member);
     const room = this.roomOf(roomName);
-    if (!room.has(member)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    // The presence's set says the same as room.has() without walking the member list (say is the hot path).
+    if (!presence.rooms.has(room)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
     if (room.modes.moderated && !room.ops.has(member) && !room.voiced.has(member) && !presence.admin) {
       throw new NetroomError('MODERATED', `${room.name} is moderated: only operators and voiced members speak`, { room: room.name });
     }
@@ -390,7 +395,7 @@ export class Chat {
 
   /** Tell a room an upload completed (default #lobby); `name` is the uploader where the door knows one. */
   fileShared(path: string, size: number, name?: string, roomName: string = LOBBY): void {
-    const room = this.roomsByKey.get(roomKey(roomName)) ?? this.lobby();
+    const room = this.roomsByKey.get(this.keyOf(roomName)) ?? this.lobby();
     this.emit(
       name === undefined
         ? { kind: 'file', room: room.name, path, size, audience: room.list }
@@ -437,7 +442,7 @@ export class Chat {
   /** A room's current state, if it exists. */
   room(name: string): RoomInfo | undefined {
     if (typeof name !== 'string' || !name.startsWith('#')) return undefined;
-    return this.roomsByKey.get(roomKey(name))?.info();
+    return this.roomsByKey.get(this.keyOf(name))?.info();
   }
 
   /** Every room `viewer` may see (secret ones only to their members and administrators), by name. */
@@ -453,7 +458,7 @@ export class Chat {
 
   /** A room's members in join order (empty for an unknown room). The array is never mutated. */
   members(roomName: string): readonly Member[] {
-    return this.roomsByKey.get(roomKey(roomName))?.list ?? [];
+    return this.roomsByKey.get(this.keyOf(roomName))?.list ?? [];
   }
 
   /** The rooms a member is in, by name, in join order. */
@@ -464,7 +469,7 @@ export class Chat {
 
   /** A member's standing in a room, or undefined if not in it. */
   standing(roomName: string, member: Member): RoomStanding | undefined {
-    return this.roomsByKey.get(roomKey(roomName))?.standing(member);
+    return this.roomsByKey.get(this.keyOf(roomName))?.standing(member);
   }
 
   /** A member's away text, or null. */
@@ -478,7 +483,7 @@ export class Chat {
 
   /** Whether `member` may read a room's history and search it: in it, or it is neither secret nor invite-only. */
   mayRead(member: Member | undefined, roomName: string): boolean {
-    const room = this.roomsByKey.get(roomKey(roomName));
+    const room = this.roomsByKey.get(this.keyOf(roomName));
     if (!room) return false;
     if (member && (room.has(member) || this.byMember.get(member)?.admin)) return true;
     return !room.modes.secret && !room.modes.inviteOnly && room.modes.key === null;
@@ -512,9 +517,20 @@ export class Chat {
   }
 
   private roomOf(roomName: string): RoomState {
-    const room = typeof roomName === 'string' && roomName.startsWith('#') ? this.roomsByKey.get(roomKey(roomName)) : undefined;
+    const room = typeof roomName === 'string' && roomName.startsWith('#') ? this.roomsByKey.get(this.keyOf(roomName)) : undefined;
     if (!room) throw new NetroomError('NO_SUCH_ROOM', `no room called ${String(roomName)}`, { room: String(roomName) });
     return room;
+  }
+
+  /** roomKey(name), remembered: room names are few, and a flood of distinct ones only restarts the memory. */
+  private keyOf(name: string): string {
+    let key = this.roomKeys.get(name);
+    if (key === undefined) {
+      if (this.roomKeys.size >= ROOM_KEY_CACHE_MAX) this.roomKeys.clear();
+      key = roomKey(name);
+      this.roomKeys.set(name, key);
+    }
+    return key;
   }
 
   private presenceOf(member: Member): Presence {
@@ -552,7 +568,12 @@ export class Chat {
   }
 
   private emit(partial: NewChatEvent): void {
-    // Delivered in id order even when a listener acts on the chat while hearing one (see Emitter).
-    this.events.emit({ ...partial, id: this.nextId++, at: this.now() } as ChatEvent);
+    // Every caller passes a fresh literal, so it is completed in place rather than copied (one
+    // object per event on the hot path). Delivered in id order even when a listener acts on the
+    // chat while hearing one (see Emitter).
+    const event = partial as NewChatEvent & { id: number; at: number };
+    event.id = this.nextId++;
+    event.at = this.now();
+    this.events.emit(event);
   }
 }
