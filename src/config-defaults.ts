@@ -8,6 +8,7 @@ export const DEFAULTS = {
   port: 8888,
   http: 8080,
   irc: 6667,
+  ircName: 'irc.netroom',
   ftp: 2121,
   lang: 'en',
   flood: '10:20',

@@ -44,6 +44,14 @@ export function parseHost(value: string): string {
   return value;
 }
 
+/** `--irc-name`: a host name with a dot (IRC puts it where clients expect a server, e.g. `irc.example.org`). */
+export function parseServerName(value: string): string {
+  if (!/^[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$/u.test(value) || value.length > 63) {
+    throw new UsageError(`--irc-name must be a host name with a dot (letters, digits, - and .), at most 63 characters, not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
 /** `--rooms open|admin`. */
 export function parseRoomPolicy(value: string): RoomPolicy {
   if (value === 'open' || value === 'admin') return value;

@@ -21,6 +21,7 @@ import {
   parsePublicUrls,
   parseRate,
   parseRoomPolicy,
+  parseServerName,
   parseSize,
   parseTls,
   parseToken,
@@ -39,6 +40,8 @@ export interface Config {
   readonly port: number | null;
   readonly http: number | null;
   readonly irc: number | null;
+  /** The IRC door's server name (001/004, PONG, WHOIS 312): a host name with a dot. */
+  readonly ircName: string;
   readonly ftp: number | null;
   readonly lang: Lang;
   readonly flood: FloodLimit | null;
@@ -105,6 +108,7 @@ export interface RawOptions {
   port?: string;
   http?: string;
   irc?: string;
+  ircName?: string;
   ftp?: string;
   lang?: string;
   flood?: string;
@@ -147,6 +151,7 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   port: 'NETROOM_PORT',
   http: 'NETROOM_HTTP',
   irc: 'NETROOM_IRC',
+  ircName: 'NETROOM_IRC_NAME',
   ftp: 'NETROOM_FTP',
   lang: 'NETROOM_LANG',
   flood: 'NETROOM_FLOOD',
@@ -198,6 +203,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     port: parsePort(pick('port') ?? String(DEFAULTS.port), '--port'),
     http: parsePort(pick('http') ?? String(DEFAULTS.http), '--http'),
     irc: parsePort(pick('irc') ?? String(DEFAULTS.irc), '--irc'),
+    ircName: parseServerName(pick('ircName') ?? DEFAULTS.ircName),
     ftp: parsePort(pick('ftp') ?? String(DEFAULTS.ftp), '--ftp'),
     lang: parseLang(pick('lang') ?? DEFAULTS.lang),
     flood: parseFloodFlag(pick('flood') ?? DEFAULTS.flood),

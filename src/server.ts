@@ -145,6 +145,7 @@ export class NetroomServer {
           host,
           port: config.irc,
           adminToken: this.adminToken,
+          serverName: config.ircName,
           historySize: config.historySize,
           registrationTimeoutMs: config.loginTimeoutMs,
           ...(tls && config.ircs !== null ? { tls: { port: config.ircs, source: tls } } : {}),

@@ -37,6 +37,12 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ leaveGrace: '15s' }, {})).toThrow(UsageError);
   });
 
+  it('takes --rooms and --irc-name, with defaults open and irc.netroom', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ rooms: 'open', ircName: 'irc.netroom' });
+    expect(resolveConfig({ rooms: 'admin', ircName: 'My.Little.Server' }, {})).toMatchObject({ rooms: 'admin', ircName: 'My.Little.Server' });
+    expect(resolveConfig({}, { NETROOM_ROOMS: 'admin', NETROOM_IRC_NAME: 'chat.example.org' })).toMatchObject({ rooms: 'admin', ircName: 'chat.example.org' });
+  });
+
   it('reads --no-overwrite from commander as overwrite: false', () => {
     expect(resolveConfig({ overwrite: false }, {}).noOverwrite).toBe(true);
     expect(resolveConfig({ overwrite: true }, {}).noOverwrite).toBe(false);
@@ -49,6 +55,9 @@ describe('resolveConfig', () => {
     [{ lang: 'fr' }, /--lang takes en or zh/],
     [{ flood: 'fast' }, /--flood takes RATE:BURST/],
     [{ flood: '0:5' }, /--flood needs a rate above 0/],
+    [{ rooms: 'closed' }, /--rooms must be open or admin/],
+    [{ ircName: 'nodot' }, /--irc-name must be a host name with a dot/],
+    [{ ircName: 'a b.example' }, /--irc-name must be a host name/],
     [{ maxUpload: '12X' }, /--max-upload/],
     [{ logLevel: 'loud' }, /--log-level/],
     [{ host: 'a b' }, /--host/],

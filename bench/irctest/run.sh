@@ -14,7 +14,11 @@
 #   IRCTEST_BUILD=0  use dist/ as it is (skip scripts/build-if-stale.mjs)
 #   IRCTEST_SERVE_ARGS more `netroom serve` flags, split on spaces (e.g. a server name or operator
 #                    that matches irctest's My.Little.Server and operuser/operpassword)
-#   IRCTEST_DEADLINE seconds the whole pytest run may take (default 2400); each test has 60 s
+#   IRCTEST_DEADLINE seconds the whole pytest run may take (default 3600); each test has 60 s
+#   IRCTEST_FRESH=0  one netroom for the whole run instead of a fresh one per test (fresh_server.py,
+#                    like irctest's own ngIRCd/InspIRCd controllers): rooms persist with their modes,
+#                    so on one server a test's +k/+l/+i on #chan refuses later tests' JOINs
+# netroom is started with --irc-name My.Little.Server, the server name irctest expects.
 # Extra arguments go to pytest after the fixed selection (e.g. a test file or -k EXPR to narrow a run).
 set -euo pipefail
 
@@ -22,7 +26,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/bench/irctest"
 IRCTEST_DIR="${IRCTEST_DIR:-/tmp/irctest}"
 IRCTEST_PYTHON="${IRCTEST_PYTHON:-/tmp/irctest-venv/bin/python}"
-DEADLINE="${IRCTEST_DEADLINE:-2400}"
+DEADLINE="${IRCTEST_DEADLINE:-3600}"
 # The selection the project's figures use (issue 11): everything but Ergo-only, deprecated,
 # strict-reading and services/SASL-account tests.
 MARKERS='not Ergo and not deprecated and not strict and not services'
@@ -90,8 +94,20 @@ else
   # so there is no window in which another process can take a port chosen beforehand.
   # No OPER flag: irctest opers up as operuser/operpassword, while netroom's OPER takes the name
   # "admin" and an --admin-token of 16+ characters, so its OPER tests cannot pass by configuration.
+  if [[ "${IRCTEST_FRESH:-1}" != 0 ]]; then
+    FRESH=1
+  fi
+fi
+SERVE_ARGS="--irc-name My.Little.Server ${IRCTEST_SERVE_ARGS:-}"
+if [[ -n "${FRESH:-}" ]]; then
+  HOST=127.0.0.1
+  PORT=0
+  export NETROOM_MAIN="$ROOT/dist/src/cli/main.js" NETROOM_SERVE_ARGS="$SERVE_ARGS"
+  set -- -p fresh_server "$@"
+  WHAT="a fresh netroom per test"
+elif [[ "$CONTROLLER" == irctest.controllers.external_server && -z "${IRCTEST_TARGET:-}" ]]; then
   node dist/src/cli/main.js serve --host "$HOST" --http off --ftp off --port off --irc 0 \
-    --dir "$WORK/files" --data "$WORK/data" --flood off ${IRCTEST_SERVE_ARGS:-} \
+    --dir "$WORK/files" --data "$WORK/data" --flood off $SERVE_ARGS \
     </dev/null >"$WORK/server.out" 2>&1 &
   SERVER_PID=$!
   PORT=''

@@ -54,6 +54,7 @@ export function registerServe(program: Command): void {
     )
     .option('--tls-cert <file>', 'PEM certificate chain (e.g. fullchain.pem): HTTPS, IRC over TLS, FTPS; SIGHUP re-reads it (NETROOM_TLS_CERT)')
     .option('--tls-key <file>', 'PEM private key of --tls-cert (NETROOM_TLS_KEY)')
+    .option('--irc-name <host>', `IRC server name shown to clients (default ${DEFAULTS.ircName}; NETROOM_IRC_NAME)`)
     .option('--ircs <port|off>', `IRC over TLS (default ${DEFAULTS.ircs} with --tls-cert, else off; NETROOM_IRCS)`)
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
     .action(async (flags: RawOptions) => {
