@@ -44,7 +44,7 @@ export const PRUNE_EVERY_APPENDS = 1000;
  * 4-5 us for 4,000 (trigram, chat-sized lines). A step of 4,000 rows is about 20 ms of work.
  */
 export const FTS_INDEX_BATCH = 4000;
-/** How long a smaller backlog may trail the writes before a background step indexes it anyway. */
+/** How long writing must pause before a background step indexes a smaller backlog (at most a batch trails). */
 export const FTS_INDEX_DELAY_MS = 1000;
 /** Ids one indexing step covers at most, so catching up after a burst never blocks the loop long. */
 export const FTS_INDEX_CHUNK = 5000;
@@ -92,8 +92,8 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
  * second server on the same `--data` folder is refused at open with a clear error.
  *
  * The full-text index trails the writes: it is brought up to date in large batches (once
- * {@link FTS_INDEX_BATCH} rows wait, right after the flush that made them wait, or
- * {@link FTS_INDEX_DELAY_MS} after a smaller backlog was written; at most {@link FTS_INDEX_CHUNK}
+ * {@link FTS_INDEX_BATCH} rows wait, right after the flush that made them wait, or once writing
+ * paused for {@link FTS_INDEX_DELAY_MS} with a smaller backlog; at most {@link FTS_INDEX_CHUNK}
  * ids a step), and search() indexes the rest before it looks, so it too sees everything.
  * Tokenizing costs more than the write itself, and far more in small batches; off the write it
  * does not slow a burst of messages (see the README's history section for the figures).
@@ -394,7 +394,10 @@ export class SqliteHistory implements HistoryStore {
     for (const row of rows) this.grown.add(row.conv);
     this.writeBatch(rows);
     this.writtenUpTo = rows[rows.length - 1]?.stored.id ?? this.writtenUpTo;
-    this.indexTimer ??= this.scheduleIndex();
+    // The smaller backlog waits until writing pauses: while messages keep coming, full batches
+    // (cheapest per row) do the work, and a search catches up by itself.
+    if (this.indexTimer) this.indexTimer.refresh();
+    else this.indexTimer = this.scheduleIndex();
   }
 
   private scheduleIndex(): NodeJS.Timeout {
