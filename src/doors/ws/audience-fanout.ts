@@ -1,15 +1,11 @@
 // WebSocket chat fan-out by audience: events framed once, batched per event-loop turn, one write per member per turn.
-import type { Writable } from 'node:stream';
 import type { Member } from '../../core/chat/types.js';
+import { frameOffsets, framesByAuthor, framesOf, joinFrames, writeBatch, type BatchTarget } from './frame-batch.js';
 
-/** What the fan-out needs of a connection: its raw socket, whether it is open, and who it is. */
-export interface AudienceTarget {
-  /** The TCP socket under the WebSocket: frames are written to it directly. */
-  readonly socket: Writable;
+/** What the fan-out needs of a connection: its raw socket, whether it is open (see BatchTarget), and who it is. */
+export interface AudienceTarget extends BatchTarget {
   /** The member this connection speaks for (events it authored may be skipped). */
   readonly member: Member | undefined;
-  /** False once the WebSocket is closing: no frame may follow a close frame (RFC 6455 5.5.1). */
-  readonly open: boolean;
   /** Owned by the fan-out: the flush this target was last counted in. */
   fanTurn: number;
   /** Owned by the fan-out: the frame lists it is owed in that flush. */
@@ -97,8 +93,7 @@ export class AudienceFanOut<T extends AudienceTarget> {
     }
     if (owed.length === 0 || !target.open) return;
     owed.sort((a, b) => a - b);
-    const all = Buffer.concat(this.frames);
-    this.writeTo(target, all, offsetsOf(this.frames), owed, this.skippedBy(member));
+    writeBatch(target, Buffer.concat(this.frames), frameOffsets(this.frames), owed, framesOf(this.authors, member), 0, this.maxBuffered);
   }
 
   /** Queue one framed event for the targets of `audience`, except the one of `author`; written at the end of this turn. */
@@ -133,16 +128,8 @@ export class AudienceFanOut<T extends AudienceTarget> {
     this.open.clear();
     this.lastAudience = undefined;
     this.lastGroup = undefined;
-    const all = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
-    // Which frames each author must not get back; most turns have few authors among many members.
-    let byAuthor: Map<Member, number[]> | undefined;
-    authors.forEach((member, i) => {
-      if (member === undefined) return;
-      byAuthor ??= new Map();
-      const list = byAuthor.get(member);
-      if (list) list.push(i);
-      else byAuthor.set(member, [i]);
-    });
+    const all = joinFrames(frames);
+    const byAuthor = framesByAuthor(authors);
     let offsets: number[] | undefined;
     let slow: T[] | undefined;
     const only = groups.length === 1 ? groups[0] : undefined;
@@ -150,11 +137,11 @@ export class AudienceFanOut<T extends AudienceTarget> {
       // One audience this turn (one busy room): every target is owed every frame but its own.
       for (const target of only.targets) {
         const skipped = target.member !== undefined ? byAuthor?.get(target.member) : undefined;
-        if (skipped !== undefined) offsets ??= offsetsOf(frames);
-        if (!this.writeTo(target, all, offsets, undefined, skipped)) (slow ??= []).push(target);
+        if (skipped !== undefined) offsets ??= frameOffsets(frames);
+        if (!writeBatch(target, all, offsets, undefined, skipped, 0, this.maxBuffered)) (slow ??= []).push(target);
       }
     } else {
-      offsets = offsetsOf(frames);
+      offsets = frameOffsets(frames);
       const turn = ++this.turn;
       const owing: T[] = [];
       for (const group of groups) {
@@ -174,7 +161,7 @@ export class AudienceFanOut<T extends AudienceTarget> {
         const owed = lists.length === 1 ? (lists[0] as readonly number[]) : lists.flat().sort((a, b) => a - b);
         const skipped = target.member !== undefined ? byAuthor?.get(target.member) : undefined;
         const indices = owed.length === frames.length ? undefined : owed;
-        if (!this.writeTo(target, all, offsets, indices, skipped)) (slow ??= []).push(target);
+        if (!writeBatch(target, all, offsets, indices, skipped, 0, this.maxBuffered)) (slow ??= []).push(target);
       }
     }
     // Reported after the loop: a slow target leaves, which changes the targets.
@@ -184,7 +171,7 @@ export class AudienceFanOut<T extends AudienceTarget> {
   /** Write one frame to every target now (the closing notice), after what is queued. */
   broadcastNow(frame: Buffer): void {
     this.flush();
-    for (const target of this.byMember.values()) this.writeTo(target, frame, undefined, undefined, undefined);
+    for (const target of this.byMember.values()) writeBatch(target, frame, undefined, undefined, undefined, 0, this.maxBuffered);
   }
 
   /** Forget what is queued and stop the timer (the door is closing). */
@@ -219,71 +206,4 @@ export class AudienceFanOut<T extends AudienceTarget> {
     this.resolved.set(audience, { generation: this.generation, targets });
     return targets;
   }
-
-  private skippedBy(member: Member): number[] | undefined {
-    const out: number[] = [];
-    this.authors.forEach((m, i) => {
-      if (m === member) out.push(i);
-    });
-    return out.length > 0 ? out : undefined;
-  }
-
-  /**
-   * Write frames of the batch `all` to one target: every frame (`indices` undefined) or those in
-   * `indices` (ascending), minus the ones in `skipped` (ascending). Returns false when the
-   * target's socket buffers more than allowed.
-   */
-  private writeTo(
-    target: T,
-    all: Buffer,
-    offsets: readonly number[] | undefined,
-    indices: readonly number[] | undefined,
-    skipped: readonly number[] | undefined,
-  ): boolean {
-    const socket = target.socket;
-    if (!target.open || !socket.writable) return true;
-    if ((indices === undefined && skipped === undefined) || offsets === undefined) {
-      socket.write(all);
-    } else {
-      // Views of `all` around the frames to leave out: no copy, written corked (one writev).
-      const pieces: Buffer[] = [];
-      const count = indices === undefined ? offsets.length - 1 : indices.length;
-      let runStart = -1;
-      let runEnd = -1;
-      let next = 0;
-      for (let k = 0; k < count; k++) {
-        const i = indices === undefined ? k : (indices[k] as number);
-        while (skipped !== undefined && next < skipped.length && (skipped[next] as number) < i) next += 1;
-        if (skipped !== undefined && skipped[next] === i) continue;
-        if (runStart >= 0 && i === runEnd) {
-          runEnd = i + 1;
-          continue;
-        }
-        if (runStart >= 0) pieces.push(all.subarray(offsets[runStart], offsets[runEnd]));
-        runStart = i;
-        runEnd = i + 1;
-      }
-      if (runStart >= 0) pieces.push(all.subarray(offsets[runStart], offsets[runEnd]));
-      if (pieces.length === 1) {
-        socket.write(pieces[0]);
-      } else if (pieces.length > 1) {
-        socket.cork();
-        for (const piece of pieces) socket.write(piece);
-        socket.uncork();
-      }
-    }
-    return socket.writableLength <= this.maxBuffered;
-  }
-}
-
-/** Where each frame starts in the joined batch, and (last) where the batch ends. */
-function offsetsOf(frames: readonly Buffer[]): number[] {
-  const offsets = new Array<number>(frames.length + 1);
-  let at = 0;
-  for (let i = 0; i < frames.length; i++) {
-    offsets[i] = at;
-    at += (frames[i] as Buffer).length;
-  }
-  offsets[frames.length] = at;
-  return offsets;
 }

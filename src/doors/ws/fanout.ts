@@ -1,15 +1,11 @@
 // WebSocket broadcast fan-out (the library feed: every connection gets every change): framed once, batched per turn, one write per connection per turn.
-import type { Writable } from 'node:stream';
 import type { Member } from '../../core/chat/types.js';
+import { frameOffsets, framesByAuthor, framesOf, joinFrames, writeBatch, type BatchTarget } from './frame-batch.js';
 
-/** What the fan-out needs of a connection: its raw socket, whether it is open, and who it is. */
-export interface FanOutTarget {
-  /** The TCP socket under the WebSocket: frames are written to it directly (see {@link WsFanOut}). */
-  readonly socket: Writable;
+/** What the fan-out needs of a connection: its raw socket (written directly, see {@link WsFanOut}), whether it is open, and who it is. */
+export interface FanOutTarget extends BatchTarget {
   /** The member this connection speaks for; events it caused (join/message/leave) are skipped. */
   readonly member: Member | undefined;
-  /** False once the WebSocket is closing: no frame may follow a close frame (RFC 6455 5.5.1). */
-  readonly open: boolean;
   /** Index in the fan-out's list, -1 when not in it. Owned by the fan-out. */
   slot: number;
   /** Frames of the current batch queued before this target joined, which it must not get. */
@@ -64,7 +60,10 @@ export class WsFanOut<T extends FanOutTarget> {
   remove(target: T): void {
     if (target.slot < 0) return;
     // A target about to close needs nothing more; one that merely left the room (quit) does.
-    if (this.frames.length > 0 && target.open) this.writeTo(target, this.concat(), this.skippedBy(target.member));
+    if (this.frames.length > 0 && target.open) {
+      const skipped = target.member !== undefined ? framesOf(this.skips, target.member) : undefined;
+      writeBatch(target, joinFrames(this.frames), frameOffsets(this.frames), undefined, skipped, target.batchStart, this.maxBuffered);
+    }
     const last = this.targets.pop() as T;
     if (last !== target) {
       this.targets[target.slot] = last;
@@ -87,23 +86,17 @@ export class WsFanOut<T extends FanOutTarget> {
     this.scheduled = null;
     const frames = this.frames;
     if (frames.length === 0) return;
-    const { all } = this.concat();
-    const skips = this.skips;
+    const all = joinFrames(frames);
+    const byAuthor = framesByAuthor(this.skips);
     this.frames = [];
     this.skips = [];
-    // Which frames each author must not get back; most turns have few authors among many members.
-    let byAuthor: Map<Member, number[]> | undefined;
-    skips.forEach((member, i) => {
-      if (member === undefined) return;
-      byAuthor ??= new Map();
-      const list = byAuthor.get(member);
-      if (list) list.push(i);
-      else byAuthor.set(member, [i]);
-    });
+    let offsets: number[] | undefined;
     let slow: T[] | undefined;
     for (const target of this.targets) {
       const skipped = target.member !== undefined ? byAuthor?.get(target.member) : undefined;
-      const ok = this.writeTo(target, { all, frames }, skipped);
+      // Offsets only when this target is owed less than the whole batch.
+      if (skipped !== undefined || target.batchStart > 0) offsets ??= frameOffsets(frames);
+      const ok = writeBatch(target, all, offsets, undefined, skipped, target.batchStart, this.maxBuffered);
       target.batchStart = 0;
       if (!ok) (slow ??= []).push(target);
     }
@@ -114,7 +107,7 @@ export class WsFanOut<T extends FanOutTarget> {
   /** Write one frame to every target now, ignoring authors (the closing notice). */
   broadcastNow(frame: Buffer): void {
     this.flush();
-    for (const target of this.targets) this.writeTo(target, { all: frame, frames: [frame] }, undefined);
+    for (const target of this.targets) writeBatch(target, frame, undefined, undefined, undefined, 0, this.maxBuffered);
   }
 
   /** Forget what is queued and stop the timer (the door is closing). */
@@ -123,59 +116,5 @@ export class WsFanOut<T extends FanOutTarget> {
     this.scheduled = null;
     this.frames = [];
     this.skips = [];
-  }
-
-  private concat(): { all: Buffer; frames: readonly Buffer[] } {
-    const frames = this.frames;
-    return { all: frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames), frames };
-  }
-
-  private skippedBy(member: Member | undefined): number[] | undefined {
-    if (member === undefined) return undefined;
-    const out: number[] = [];
-    this.skips.forEach((m, i) => {
-      if (m === member) out.push(i);
-    });
-    return out.length > 0 ? out : undefined;
-  }
-
-  /**
-   * Write the batch to one target, minus the frames it must not get (queued before it joined, or
-   * its own). Returns false when the target's socket buffers more than allowed.
-   */
-  private writeTo(target: T, batch: { all: Buffer; frames: readonly Buffer[] }, skipped: readonly number[] | undefined): boolean {
-    const socket = target.socket;
-    if (!target.open || !socket.writable) return true;
-    const { all, frames } = batch;
-    if (skipped === undefined && target.batchStart === 0) {
-      socket.write(all);
-    } else {
-      // Views of `all` around the frames to leave out: no copy, written corked (one writev).
-      const pieces: Buffer[] = [];
-      let offset = 0;
-      let runStart = -1;
-      let next = 0;
-      for (let i = 0; i < frames.length; i++) {
-        const length = (frames[i] as Buffer).length;
-        const excluded = i < target.batchStart || (skipped !== undefined && skipped[next] === i);
-        if (excluded && skipped !== undefined && skipped[next] === i) next += 1;
-        if (excluded) {
-          if (runStart >= 0) pieces.push(all.subarray(runStart, offset));
-          runStart = -1;
-        } else if (runStart < 0) {
-          runStart = offset;
-        }
-        offset += length;
-      }
-      if (runStart >= 0) pieces.push(all.subarray(runStart, offset));
-      if (pieces.length === 1) {
-        socket.write(pieces[0]);
-      } else if (pieces.length > 1) {
-        socket.cork();
-        for (const piece of pieces) socket.write(piece);
-        socket.uncork();
-      }
-    }
-    return socket.writableLength <= this.maxBuffered;
   }
 }
