@@ -1,32 +1,12 @@
 // The IRC door's metered reads over real sockets: a burst is read in budget-sized slices, each slice's output leaves before the next is read.
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIRST_TURN_BYTES, MIN_SLICE_BYTES, ReadMeter, TURN_INPUT_BYTES, TURN_OUTPUT_BYTES } from '../src/doors/irc/reader.js';
 import { FlushScheduler, LineWriter } from '../src/doors/irc/writer.js';
-
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
+import { tcpPairs } from './helpers/tcp-pair.js';
 
 /** A connected pair on 127.0.0.1: [client side, server side]. */
-async function pair(): Promise<[Socket, Socket]> {
-  const server = createServer({ noDelay: true });
-  servers.push(server);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (typeof address !== 'object' || address === null) throw new Error('no address');
-  const accepted = once(server, 'connection') as Promise<[Socket]>;
-  const client = connect(address.port, '127.0.0.1');
-  const [peer] = await accepted;
-  sockets.push(client, peer);
-  return [client, peer];
-}
+const pair = tcpPairs();
 
 /** `count` IRC lines, about 50 bytes each. */
 function lines(count: number): Buffer {
