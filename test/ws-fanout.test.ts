@@ -1,36 +1,13 @@
 // Unit tests of the WebSocket chat fan-out by audience (audience-fanout.ts), with fake sockets.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../src/core/chat/types.js';
 import { AudienceFanOut, type AudienceTarget } from '../src/doors/ws/audience-fanout.js';
+import { FakeConnection } from './helpers/fake-connection.js';
 
-/** A fake connection: a socket that records each write (a corked run of writes is one writev). */
-class FakeTarget implements AudienceTarget {
-  readonly chunks: Buffer[] = [];
+/** A fake connection (see FakeConnection) with the audience fan-out's fields. */
+class FakeTarget extends FakeConnection implements AudienceTarget {
   fanTurn = 0;
   fanOwed: (readonly number[])[] = [];
-  open = true;
-  readonly backlog = { bytes: 0 };
-  readonly socket: Writable;
-
-  constructor(readonly member: Member) {
-    const { chunks, backlog } = this;
-    this.socket = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-      writev(list, cb) {
-        chunks.push(Buffer.concat(list.map((c) => c.chunk as Buffer)));
-        cb();
-      },
-    });
-    Object.defineProperty(this.socket, 'writableLength', { get: () => backlog.bytes });
-  }
-
-  get received(): string {
-    return Buffer.concat(this.chunks).toString('latin1');
-  }
 }
 
 const member = (name: string): Member => ({ name, key: name, door: 'ws', since: 0 });
@@ -105,7 +82,7 @@ describe('AudienceFanOut', () => {
     const room = [...m];
     fan.push(b('1'), room);
     await turn();
-    const again = new FakeTarget(m[0] as Member);
+    const again = new FakeTarget(m[0]);
     fan.remove(m[0] as Member);
     fan.add(m[0] as Member, again);
     fan.push(b('2'), room);

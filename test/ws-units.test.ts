@@ -1,5 +1,4 @@
 // Unit tests of the WebSocket codec (validation, rendering, framing) and the library's broadcast fan-out, without sockets.
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 import type { ChatEvent, Member } from '../src/core/chat/types.js';
@@ -15,6 +14,7 @@ import {
 } from '../src/doors/ws/codec.js';
 import { wireEvent, wireLeave, wireRoom, wireStored } from '../src/doors/ws/wire.js';
 import { WsFanOut, type FanOutTarget } from '../src/doors/ws/fanout.js';
+import { FakeConnection } from './helpers/fake-connection.js';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -180,35 +180,10 @@ describe('frameText', () => {
   });
 });
 
-/** A fake connection: a socket that records what it is written. */
-class FakeTarget implements FanOutTarget {
-  readonly chunks: Buffer[] = [];
+/** A fake connection (see FakeConnection) with the broadcast fan-out's fields. */
+class FakeTarget extends FakeConnection implements FanOutTarget {
   slot = -1;
   batchStart = 0;
-  open = true;
-  /** What the fake socket claims to buffer (writableLength), to play a slow reader. */
-  readonly backlog = { bytes: 0 };
-  readonly socket: Writable;
-
-  constructor(readonly member: Member | undefined) {
-    const chunks = this.chunks;
-    const backlog = this.backlog;
-    this.socket = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-      writev(list, cb) {
-        chunks.push(Buffer.concat(list.map((c) => c.chunk as Buffer)));
-        cb();
-      },
-    });
-    Object.defineProperty(this.socket, 'writableLength', { get: () => backlog.bytes });
-  }
-
-  get received(): string {
-    return Buffer.concat(this.chunks).toString('latin1');
-  }
 }
 
 const member = (name: string): Member => ({ name, key: name, door: 'ws', since: 0 });
