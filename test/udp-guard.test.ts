@@ -10,6 +10,7 @@ import { UdpDoor } from '../src/doors/udp/door.js';
 import { LogThrottle, ReplyBudgets } from '../src/doors/udp/guard.js';
 import { hasPython } from './helpers/seedfiles.js';
 import { TestUdpClient, padded, startUdpRig, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
+import { SEED_LOGIN_DEF } from './helpers/seed-login.js';
 
 let rig: UdpRig | undefined;
 async function start(options: UdpRigOptions = {}): Promise<UdpRig> {
@@ -195,19 +196,7 @@ describe('UDP door: no amplification (issue 10 item 7, SPEC section 4)', () => {
 const SEED_LOGIN = `
 import socket, sys
 
-def login(s, ADDR):
-    while True:
-        name = input("请输入用户名:")
-        msg = "L " + name
-        s.sendto(msg.encode(), ADDR)
-        # 接收登录结果
-        data, addr = s.recvfrom(1024)
-        if data.decode() == 'OK':
-            print("@进入聊天室@")
-            return name
-        else:
-            print(data.decode())
-
+${SEED_LOGIN_DEF}
 # Driver (not in the seed): log in, say which name, leave.
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 ADDR = ('127.0.0.1', int(sys.argv[1]))

@@ -5,6 +5,7 @@ import { LOBBY, type ChatEvent } from '../src/core/chat/types.js';
 import { hasPython } from './helpers/seedfiles.js';
 import { WAIT_MS, startUdpRig, type UdpRig } from './helpers/udp.js';
 import { Waker } from './helpers/waker.js';
+import { SEED_LOGIN_DEF } from './helpers/seed-login.js';
 
 /** Seed 002's client as published (imports, login, do_child, do_parent, main). */
 const SEED_CLIENT = `
@@ -12,19 +13,7 @@ from socket import *
 import sys, os
 
 
-def login(s, ADDR):
-    while True:
-        name = input("请输入用户名:")
-        msg = "L " + name
-        s.sendto(msg.encode(), ADDR)
-        # 接收登录结果
-        data, addr = s.recvfrom(1024)
-        if data.decode() == 'OK':
-            print("@进入聊天室@")
-            return name
-        else:
-            print(data.decode())
-
+${SEED_LOGIN_DEF}
 
 # 发送消息
 def do_child(s, name, addr):
