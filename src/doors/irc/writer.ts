@@ -68,6 +68,8 @@ export class LineWriter {
   private chunks: Buffer[] = [];
   /** The first buffer of the open range, and where the range ends in its memory. */
   private run: Buffer | null = null;
+  /** The open range's memory, kept so a push reads `.buffer` (a slow getter) once, not twice. */
+  private runMemory: ArrayBufferLike | null = null;
   private runEnd = 0;
   private bytes = 0;
   private queued = false;
@@ -84,12 +86,13 @@ export class LineWriter {
   push(buf: Buffer): void {
     if (this.dead) return;
     const run = this.run;
-    if (run !== null && buf.byteOffset === this.runEnd && buf.buffer === run.buffer) {
+    if (run !== null && buf.byteOffset === this.runEnd && buf.buffer === this.runMemory) {
       // Right after the open range in the same memory: the range grows, nothing is stored.
       this.runEnd += buf.length;
     } else {
       if (run !== null) this.chunks.push(this.closeRun(run));
       this.run = buf;
+      this.runMemory = buf.buffer;
       this.runEnd = buf.byteOffset + buf.length;
     }
     this.bytes += buf.length;
@@ -110,6 +113,7 @@ export class LineWriter {
     const bytes = this.bytes;
     this.chunks = [];
     this.run = null;
+    this.runMemory = null;
     this.bytes = 0;
     const socket = this.socket;
     if (!socket.writable) {
@@ -140,6 +144,7 @@ export class LineWriter {
     this.dead = true;
     this.chunks = [];
     this.run = null;
+    this.runMemory = null;
     this.bytes = 0;
   }
 
