@@ -1,6 +1,7 @@
 // IRC fan-out load: N clients join a channel, each sends M PRIVMSGs as fast as backpressure allows; deliveries/s and latency.
 import { connect, type Socket } from 'node:net';
-import { cpuMicros, fmt, percentile, settle } from './stats.js';
+import { deliveryCell, deliveryFigures, type DeliveryFigures } from './deliveries.js';
+import { cpuMicros, settle } from './stats.js';
 
 /** Where to send the load: netroom's IRC door or any IRC server (ngIRCd, InspIRCd) for comparison. */
 export interface IrcTarget {
@@ -13,17 +14,11 @@ export interface IrcTarget {
 }
 
 /** What one IRC fan-out run measured. */
-export interface IrcFanoutResult {
+export interface IrcFanoutResult extends DeliveryFigures {
   readonly clients: number;
   readonly messages: number;
-  readonly expected: number;
-  readonly delivered: number;
-  readonly perSecond: number;
-  readonly p50ms: number;
-  readonly p99ms: number;
   /** Clients the server disconnected during the run (e.g. SendQ exceeded, excess flood). */
   readonly disconnected: number;
-  readonly cpuPerDeliveryUs: number | null;
 }
 
 const SETUP_LIMIT_MS = 20_000;
@@ -168,18 +163,8 @@ export async function ircFanout(target: IrcTarget, clients: number, messages: nu
     await Promise.all(all.map((client) => sendAll(client, `PRIVMSG ${channel} :${tag}m`, messages, nowUs)));
     await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const cpuAfter = target.pid ? cpuMicros(target.pid) : null;
-    const sorted = latencies.subarray(0, Math.min(delivered, expected)).sort();
-    return {
-      clients,
-      messages,
-      expected,
-      delivered,
-      perSecond: delivered / (Math.max(1, lastAt - start) / 1e6),
-      p50ms: percentile(sorted, 50) / 1000,
-      p99ms: percentile(sorted, 99) / 1000,
-      disconnected: all.filter((c) => c.closed).length,
-      cpuPerDeliveryUs: cpuBefore === null || cpuAfter === null || delivered === 0 ? null : (cpuAfter - cpuBefore) / delivered,
-    };
+    const figures = deliveryFigures({ latencies, expected, delivered, startUs: start, lastUs: lastAt, cpuBefore, cpuAfter });
+    return { clients, messages, ...figures, disconnected: all.filter((c) => c.closed).length };
   } finally {
     await Promise.all(
       all.map(async (client) => {
@@ -196,12 +181,5 @@ export async function ircFanout(target: IrcTarget, clients: number, messages: nu
 
 /** The figures of one run as one table cell, in the style of bench/run.ts's other rows. */
 export function ircFanoutFigures(r: IrcFanoutResult): string {
-  return [
-    `${fmt(r.delivered)}/${fmt(r.expected)} delivered`,
-    `${fmt(r.perSecond)} deliveries/s`,
-    `p50 ${fmt(r.p50ms, 1)} ms`,
-    `p99 ${fmt(r.p99ms, 1)} ms`,
-    `${r.disconnected} dropped`,
-    `server CPU ${fmt(r.cpuPerDeliveryUs, 3)} us/delivery`,
-  ].join(' | ');
+  return deliveryCell(r, [`${r.disconnected} dropped`]);
 }

@@ -2,20 +2,15 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { cpuMicros, fmt, percentile, settle } from './stats.js';
+import { deliveryCell, deliveryFigures, type DeliveryFigures } from './deliveries.js';
+import { cpuMicros, settle } from './stats.js';
 
 /** What one rooms run measured. */
-export interface RoomsFanoutResult {
+export interface RoomsFanoutResult extends DeliveryFigures {
   readonly door: 'irc' | 'ws';
   readonly rooms: number;
   readonly perRoom: number;
   readonly messages: number;
-  readonly expected: number;
-  readonly delivered: number;
-  readonly perSecond: number;
-  readonly p50ms: number;
-  readonly p99ms: number;
-  readonly cpuPerDeliveryUs: number | null;
 }
 
 const SETUP_LIMIT_MS = 30_000;
@@ -173,19 +168,8 @@ export async function roomsFanout(
     }
     await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const cpuAfter = target.pid ? cpuMicros(target.pid) : null;
-    const sorted = latencies.subarray(0, Math.min(delivered, expected)).sort();
-    return {
-      door,
-      rooms,
-      perRoom,
-      messages,
-      expected,
-      delivered,
-      perSecond: delivered / (Math.max(1, lastAt - start) / 1e6),
-      p50ms: percentile(sorted, 50) / 1000,
-      p99ms: percentile(sorted, 99) / 1000,
-      cpuPerDeliveryUs: cpuBefore === null || cpuAfter === null || delivered === 0 ? null : (cpuAfter - cpuBefore) / delivered,
-    };
+    const figures = deliveryFigures({ latencies, expected, delivered, startUs: start, lastUs: lastAt, cpuBefore, cpuAfter });
+    return { door, rooms, perRoom, messages, ...figures };
   } finally {
     await Promise.all(speakers.map((s) => s.close()));
   }
@@ -193,11 +177,5 @@ export async function roomsFanout(
 
 /** The figures of one run as one table cell. */
 export function roomsFanoutFigures(r: RoomsFanoutResult): string {
-  return [
-    `${fmt(r.delivered)}/${fmt(r.expected)} delivered`,
-    `${fmt(r.perSecond)} deliveries/s`,
-    `p50 ${fmt(r.p50ms, 1)} ms`,
-    `p99 ${fmt(r.p99ms, 1)} ms`,
-    `server CPU ${fmt(r.cpuPerDeliveryUs, 3)} us/delivery`,
-  ].join(' | ');
+  return deliveryCell(r);
 }

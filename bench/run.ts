@@ -10,6 +10,7 @@ import { fmt, measureUploads, peakRss, uploadCell } from './stats.js';
 import { udpFanout, type FanoutResult } from './udp-fanout.js';
 import { benchCert, concurrentGets, curlGet, curlPut, rss } from './http-bench.js';
 import { closeAll, enterMembers, wsFanout, type WsFanoutResult } from './ws-fanout.js';
+import { deliveryCell } from './deliveries.js';
 import { startChild } from './spawn-server.js';
 import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
 import { concurrentRetr, curlRetr, curlStor } from './ftp-bench.js';
@@ -204,27 +205,14 @@ async function main(): Promise<void> {
 function fanoutRow(r: FanoutResult): Row {
   return {
     bench: `udp fan-out ${r.clients}x${r.messages}`,
-    figures: [
-      `${fmt(r.delivered)}/${fmt(r.expected)} delivered`,
-      `${fmt(r.perSecond)} deliveries/s`,
-      `p50 ${fmt(r.p50ms, 1)} ms`,
-      `p99 ${fmt(r.p99ms, 1)} ms`,
-      `server socket drops ${fmt(r.serverDrops)}`,
-      `server CPU ${fmt(r.cpuPerDeliveryUs, 2)} us/delivery`,
-    ].join(' | '),
+    figures: deliveryCell(r, [`server socket drops ${fmt(r.serverDrops)}`], 2),
   };
 }
 
 function wsRow(who: string, r: WsFanoutResult): Row {
   return {
     bench: `ws fan-out ${r.members}x${r.messages} (${who})`,
-    figures: [
-      `${fmt(r.delivered)}/${fmt(r.expected)} delivered`,
-      `${fmt(r.perSecond)} deliveries/s`,
-      `p50 ${fmt(r.p50ms, 1)} ms`,
-      `p99 ${fmt(r.p99ms, 1)} ms`,
-      `server CPU ${fmt(r.cpuPerDeliveryUs, 2)} us/delivery`,
-    ].join(' | '),
+    figures: deliveryCell(r, [], 2),
   };
 }
 

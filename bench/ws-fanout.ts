@@ -1,18 +1,13 @@
 // WebSocket chat fan-out load: N members on /ws each say M messages; deliveries/s, latency, server CPU.
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { cpuMicros, percentile, settle } from './stats.js';
+import { deliveryFigures, type DeliveryFigures } from './deliveries.js';
+import { cpuMicros, settle } from './stats.js';
 
 /** What one WebSocket fan-out run measured. */
-export interface WsFanoutResult {
+export interface WsFanoutResult extends DeliveryFigures {
   readonly members: number;
   readonly messages: number;
-  readonly expected: number;
-  readonly delivered: number;
-  readonly perSecond: number;
-  readonly p50ms: number;
-  readonly p99ms: number;
-  readonly cpuPerDeliveryUs: number | null;
 }
 
 const IDLE_LIMIT_MS = 3_000;
@@ -82,17 +77,8 @@ export async function wsFanout(url: string, members: number, messages: number, p
     }
     await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const cpuAfter = pid ? cpuMicros(pid) : null;
-    const sorted = latencies.subarray(0, Math.min(delivered, expected)).sort();
-    return {
-      members,
-      messages,
-      expected,
-      delivered,
-      perSecond: delivered / (Math.max(1, lastAt - start) / 1e6),
-      p50ms: percentile(sorted, 50) / 1000,
-      p99ms: percentile(sorted, 99) / 1000,
-      cpuPerDeliveryUs: cpuBefore === null || cpuAfter === null || delivered === 0 ? null : (cpuAfter - cpuBefore) / delivered,
-    };
+    const figures = deliveryFigures({ latencies, expected, delivered, startUs: start, lastUs: lastAt, cpuBefore, cpuAfter });
+    return { members, messages, ...figures };
   } finally {
     await closeAll(sockets);
   }
