@@ -1,6 +1,6 @@
 // WebSocket chat fan-out by audience: events framed once, batched per event-loop turn, one write per member per turn.
 import type { Member } from '../../core/chat/types.js';
-import { frameOffsets, framesByAuthor, framesOf, joinFrames, writeBatch, type BatchTarget } from './frame-batch.js';
+import { frameOffsets, framesByAuthor, framesOf, joinFrames, TurnQueue, writeBatch, type BatchTarget } from './frame-batch.js';
 
 /** What the fan-out needs of a connection: its raw socket, whether it is open (see BatchTarget), and who it is. */
 export interface AudienceTarget extends BatchTarget {
@@ -39,15 +39,14 @@ export class AudienceFanOut<T extends AudienceTarget> {
   /** Bumped whenever a target comes or goes: resolved audiences older than this are stale. */
   private generation = 0;
   private readonly resolved = new WeakMap<readonly Member[], { generation: number; targets: readonly T[] }>();
-  private frames: Buffer[] = [];
-  private authors: (Member | undefined)[] = [];
+  /** This turn's frames; flushed at the end of the turn (the lambda: `flush` is initialised after this field). */
+  private readonly queue = new TurnQueue(() => this.flush());
   private groups: Group<T>[] = [];
   /** This turn's group of each audience pushed since the last change of targets. */
   private readonly open = new Map<readonly Member[], Group<T>>();
   private lastAudience: readonly Member[] | undefined;
   private lastGroup: Group<T> | undefined;
   private turn = 0;
-  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(
     private readonly maxBuffered: number,
@@ -84,7 +83,8 @@ export class AudienceFanOut<T extends AudienceTarget> {
     if (!target) return;
     this.byMember.delete(member);
     this.changed();
-    if (this.frames.length === 0) return;
+    const { frames, authors } = this.queue;
+    if (frames.length === 0) return;
     const owed: number[] = [];
     for (const group of this.groups) {
       if (!group.targets.includes(target)) continue;
@@ -93,7 +93,7 @@ export class AudienceFanOut<T extends AudienceTarget> {
     }
     if (owed.length === 0 || !target.open) return;
     owed.sort((a, b) => a - b);
-    writeBatch(target, Buffer.concat(this.frames), frameOffsets(this.frames), owed, framesOf(this.authors, member), 0, this.maxBuffered);
+    writeBatch(target, Buffer.concat(frames), frameOffsets(frames), owed, framesOf(authors, member), 0, this.maxBuffered);
   }
 
   /** Queue one framed event for the targets of `audience`, except the one of `author`; written at the end of this turn. */
@@ -108,28 +108,19 @@ export class AudienceFanOut<T extends AudienceTarget> {
     }
     this.lastAudience = audience;
     this.lastGroup = group;
-    group.frames.push(this.frames.length);
-    this.frames.push(frame);
-    this.authors.push(author);
-    this.scheduled ??= setImmediate(this.flush);
+    group.frames.push(this.queue.frames.length);
+    this.queue.push(frame, author);
   }
 
   /** Write everything queued now (the door calls it before a reply that must follow those events). */
   readonly flush = (): void => {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    const frames = this.frames;
-    if (frames.length === 0) return;
+    const batch = this.queue.take();
+    if (!batch) return;
+    const { frames } = batch;
     const groups = this.groups;
-    const authors = this.authors;
-    this.frames = [];
-    this.authors = [];
-    this.groups = [];
-    this.open.clear();
-    this.lastAudience = undefined;
-    this.lastGroup = undefined;
+    this.forgetGroups();
     const all = joinFrames(frames);
-    const byAuthor = framesByAuthor(authors);
+    const byAuthor = framesByAuthor(batch.authors);
     let offsets: number[] | undefined;
     let slow: T[] | undefined;
     const only = groups.length === 1 ? groups[0] : undefined;
@@ -176,10 +167,12 @@ export class AudienceFanOut<T extends AudienceTarget> {
 
   /** Forget what is queued and stop the timer (the door is closing). */
   stop(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    this.frames = [];
-    this.authors = [];
+    this.queue.clear();
+    this.forgetGroups();
+  }
+
+  /** Drop this turn's groups (flushed or abandoned). */
+  private forgetGroups(): void {
     this.groups = [];
     this.open.clear();
     this.lastAudience = undefined;

@@ -1,6 +1,6 @@
 // WebSocket broadcast fan-out (the library feed: every connection gets every change): framed once, batched per turn, one write per connection per turn.
 import type { Member } from '../../core/chat/types.js';
-import { frameOffsets, framesByAuthor, framesOf, joinFrames, writeBatch, type BatchTarget } from './frame-batch.js';
+import { frameOffsets, framesByAuthor, framesOf, joinFrames, TurnQueue, writeBatch, type BatchTarget } from './frame-batch.js';
 
 /** What the fan-out needs of a connection: its raw socket (written directly, see {@link WsFanOut}), whether it is open, and who it is. */
 export interface FanOutTarget extends BatchTarget {
@@ -29,9 +29,8 @@ export interface FanOutTarget extends BatchTarget {
  */
 export class WsFanOut<T extends FanOutTarget> {
   private readonly targets: T[] = [];
-  private frames: Buffer[] = [];
-  private skips: (Member | undefined)[] = [];
-  private scheduled: NodeJS.Immediate | null = null;
+  /** This turn's frames; flushed at the end of the turn (the lambda: `flush` is initialised after this field). */
+  private readonly queue = new TurnQueue(() => this.flush());
 
   constructor(
     private readonly maxBuffered: number,
@@ -51,7 +50,7 @@ export class WsFanOut<T extends FanOutTarget> {
   /** Add a target: it gets frames queued from now on, not the ones already queued this turn. */
   add(target: T): void {
     if (target.slot >= 0) return;
-    target.batchStart = this.frames.length;
+    target.batchStart = this.queue.frames.length;
     target.slot = this.targets.length;
     this.targets.push(target);
   }
@@ -60,9 +59,10 @@ export class WsFanOut<T extends FanOutTarget> {
   remove(target: T): void {
     if (target.slot < 0) return;
     // A target about to close needs nothing more; one that merely left the room (quit) does.
-    if (this.frames.length > 0 && target.open) {
-      const skipped = target.member !== undefined ? framesOf(this.skips, target.member) : undefined;
-      writeBatch(target, joinFrames(this.frames), frameOffsets(this.frames), undefined, skipped, target.batchStart, this.maxBuffered);
+    const { frames, authors } = this.queue;
+    if (frames.length > 0 && target.open) {
+      const skipped = target.member !== undefined ? framesOf(authors, target.member) : undefined;
+      writeBatch(target, joinFrames(frames), frameOffsets(frames), undefined, skipped, target.batchStart, this.maxBuffered);
     }
     const last = this.targets.pop() as T;
     if (last !== target) {
@@ -75,21 +75,16 @@ export class WsFanOut<T extends FanOutTarget> {
   /** Queue one framed event for every target except `skip`; written at the end of this turn. */
   push(frame: Buffer, skip?: Member): void {
     if (this.targets.length === 0) return;
-    this.frames.push(frame);
-    this.skips.push(skip);
-    this.scheduled ??= setImmediate(this.flush);
+    this.queue.push(frame, skip);
   }
 
   /** Write everything queued now (the door calls it before a closing notice). */
   readonly flush = (): void => {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    const frames = this.frames;
-    if (frames.length === 0) return;
+    const batch = this.queue.take();
+    if (!batch) return;
+    const { frames } = batch;
     const all = joinFrames(frames);
-    const byAuthor = framesByAuthor(this.skips);
-    this.frames = [];
-    this.skips = [];
+    const byAuthor = framesByAuthor(batch.authors);
     let offsets: number[] | undefined;
     let slow: T[] | undefined;
     for (const target of this.targets) {
@@ -112,9 +107,6 @@ export class WsFanOut<T extends FanOutTarget> {
 
   /** Forget what is queued and stop the timer (the door is closing). */
   stop(): void {
-    if (this.scheduled) clearImmediate(this.scheduled);
-    this.scheduled = null;
-    this.frames = [];
-    this.skips = [];
+    this.queue.clear();
   }
 }

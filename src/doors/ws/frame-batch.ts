@@ -9,6 +9,40 @@ export interface BatchTarget {
   readonly open: boolean;
 }
 
+/**
+ * The frames queued in one event-loop turn, with the member who caused each (or undefined), and
+ * the timer that calls `flush` at the end of the turn.
+ */
+export class TurnQueue {
+  frames: Buffer[] = [];
+  authors: (Member | undefined)[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+
+  constructor(private readonly flush: () => void) {}
+
+  /** Queue a frame; the first of a turn arms the end-of-turn flush. */
+  push(frame: Buffer, author: Member | undefined): void {
+    this.frames.push(frame);
+    this.authors.push(author);
+    this.scheduled ??= setImmediate(this.flush);
+  }
+
+  /** Stop the timer and hand over what is queued, leaving the queue empty; undefined when nothing was queued. */
+  take(): { frames: Buffer[]; authors: (Member | undefined)[] } | undefined {
+    const { frames, authors } = this;
+    this.clear();
+    return frames.length > 0 ? { frames, authors } : undefined;
+  }
+
+  /** Stop the timer and forget what is queued. */
+  clear(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    this.frames = [];
+    this.authors = [];
+  }
+}
+
 /** The frames of a turn as one buffer (no copy for a single frame). */
 export function joinFrames(frames: readonly Buffer[]): Buffer {
   return frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
