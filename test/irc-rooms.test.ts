@@ -4,6 +4,17 @@ import { rigPerTest, type RawIrcClient } from './helpers/irc.js';
 
 const start = rigPerTest();
 
+/** Connect and register one client per nick, in order (registration joins nothing). */
+async function registered<N extends readonly string[]>(r: { client(): Promise<RawIrcClient> }, ...nicks: N): Promise<{ [K in keyof N]: RawIrcClient }> {
+  const clients: RawIrcClient[] = [];
+  for (const nick of nicks) {
+    const c = await r.client();
+    await c.register(nick);
+    clients.push(c);
+  }
+  return clients as { [K in keyof N]: RawIrcClient };
+}
+
 /** JOIN a room and wait for the end of its names. */
 async function join(c: RawIrcClient, room: string, key = ''): Promise<void> {
   c.send(`JOIN ${room}${key === '' ? '' : ' ' + key}`);
@@ -13,10 +24,7 @@ async function join(c: RawIrcClient, room: string, key = ''): Promise<void> {
 describe('IRC door: rooms', () => {
   it('joins several rooms in one JOIN (the first in is operator), NAMES per room with prefixes, PART with a reason', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
+    const [a, b] = await registered(r, 'alice', 'bob');
     a.send('JOIN #one,#two');
     await a.waitFor((l) => l.command === '366' && l.params[1] === '#one');
     await a.waitFor((l) => l.command === '366' && l.params[1] === '#two');
@@ -69,12 +77,7 @@ describe('IRC door: rooms', () => {
 
   it('+k needs the key (475), +l caps the room (471), +i needs an invitation (473, then 341 and INVITE)', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
-    const c = await r.client();
-    await c.register('carol');
+    const [a, b, c] = await registered(r, 'alice', 'bob', 'carol');
     await join(a, '#club');
     a.send('MODE #club +kl sesame 2');
     expect((await a.waitFor('MODE')).params).toEqual(['#club', '+kl', 'sesame', '2']);
@@ -99,10 +102,7 @@ describe('IRC door: rooms', () => {
 
   it('+m lets only operators and voiced members speak; +o/+v by an operator; 441 and 472', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
+    const [a, b] = await registered(r, 'alice', 'bob');
     await join(a, '#talk');
     await join(b, '#talk');
     a.send('MODE #talk +m');
@@ -131,8 +131,7 @@ describe('IRC door: rooms', () => {
 describe('IRC door: conformance details', () => {
   it('refuses a bad +k or +l with 696 (the mode, `*`, the reason) and changes nothing', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
+    const [a] = await registered(r, 'alice');
     await join(a, '#m');
     expect((await a.request('MODE #m +k :has spaces', '696')).params.slice(1, 4)).toEqual(['#m', 'k', '*']);
     for (const bad of ['0', '-1', 'ten', ':']) expect((await a.request(`MODE #m +l ${bad}`, '696')).params.slice(1, 4)).toEqual(['#m', 'l', '*']);
@@ -141,8 +140,7 @@ describe('IRC door: conformance details', () => {
 
   it('NAMES #a,#b: the names of each, then one 366 naming the list', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
+    const [a] = await registered(r, 'alice');
     await join(a, '#a');
     await join(a, '#b');
     a.send('NAMES #a,#b');
@@ -154,10 +152,7 @@ describe('IRC door: conformance details', () => {
 
   it('cuts (not splits) a line from an IRC client that the added source pushes past 512 bytes', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
+    const [a, b] = await registered(r, 'alice', 'bob');
     const head = 'PRIVMSG bob :';
     const text = 'a'.repeat(510 - head.length - 4) + '😃';
     a.send(head + text);
@@ -174,10 +169,7 @@ describe('IRC door: conformance details', () => {
 describe('IRC door: direct messages', () => {
   it('carries PRIVMSG and NOTICE between IRC nicks, with 301 for an away addressee; stored for both', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
+    const [a, b] = await registered(r, 'alice', 'bob');
     a.send('PRIVMSG Bob :hi bob');
     const got = await b.waitFor('PRIVMSG');
     expect(got.source).toBe('alice!alice@irc.netroom');
@@ -193,8 +185,7 @@ describe('IRC door: direct messages', () => {
   it('reaches members of other doors and brings their messages back as PRIVMSG from name!name@door.netroom', async () => {
     const r = await start();
     const webby = r.chat.enter('webby', 'ws');
-    const a = await r.client();
-    await a.register('alice');
+    const [a] = await registered(r, 'alice');
     a.send('PRIVMSG webby :hello web');
     await a.sync();
     expect(r.events.at(-1)).toMatchObject({ kind: 'dm', name: 'alice', to: 'webby', text: 'hello web' });
@@ -208,10 +199,7 @@ describe('IRC door: direct messages', () => {
 describe('IRC door: leaving and renaming', () => {
   it('a quit is heard once by someone sharing several rooms, and WHOWAS remembers it (406 for strangers)', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
+    const [a, b] = await registered(r, 'alice', 'bob');
     for (const room of ['#x', '#y', '#z']) {
       await join(a, room);
       await join(b, room);
@@ -227,12 +215,7 @@ describe('IRC door: leaving and renaming', () => {
 
   it('a nick change is one NICK for each room mate, however many rooms they share, and none for strangers', async () => {
     const r = await start();
-    const a = await r.client();
-    await a.register('alice');
-    const b = await r.client();
-    await b.register('bob');
-    const c = await r.client();
-    await c.register('carol');
+    const [a, b, c] = await registered(r, 'alice', 'bob', 'carol');
     await join(a, '#x');
     await join(a, '#y');
     await join(b, '#x');
