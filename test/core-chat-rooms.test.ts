@@ -135,12 +135,12 @@ describe('Chat rooms: modes', () => {
     return { ...setup, alice, bob };
   }
 
-  it('new rooms are +t; a mode change is one event in IRC form, to the room; no-ops are left out', () => {
+  it('new rooms are +nt; a mode change is one event in IRC form, to the room; no-ops are left out', () => {
     const { chat, events, alice, bob } = room();
-    expect(chat.room('#dev')?.modes).toEqual({ topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null });
+    expect(chat.room('#dev')?.modes).toEqual({ noExternal: true, topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null });
     const applied = chat.setModes(alice, '#dev', [
       { mode: 't', on: true },
-      { mode: 'n', on: false },
+      { mode: 'n', on: true },
       { mode: 's', on: true },
       { mode: 'k', on: true, arg: 'sesame' },
       { mode: 'l', on: true, arg: '10' },
@@ -181,6 +181,17 @@ describe('Chat rooms: modes', () => {
     const { chat, alice } = room();
     expect(throwsCode(() => chat.setModes(alice, '#dev', [{ mode: 'o', on: true, arg: 'bob' }, { mode: 'z', on: true }]))).toBe('BAD_REQUEST');
     expect(chat.standing('#dev', chat.find('bob')!)).toEqual({ op: false, voice: false });
+  });
+
+  it('-n lets a non-member speak into a room without hearing it; +n (the default) refuses with NOT_IN_ROOM', () => {
+    const { chat, events, alice, bob } = room();
+    const carol = chat.connect('carol', 'irc');
+    expect(throwsCode(() => chat.say(carol, '#dev', 'hello?'))).toBe('NOT_IN_ROOM');
+    chat.setModes(alice, '#dev', [{ mode: 'n', on: false }]);
+    expect(last(events)).toMatchObject({ kind: 'mode', change: '-n' });
+    chat.say(carol, '#dev', 'hello from outside');
+    expect(last(events)).toMatchObject({ kind: 'message', room: '#dev', name: 'carol', text: 'hello from outside' });
+    expect(last(events).audience).toEqual([alice, bob]);
   });
 
   it('+o makes an operator, -o takes it back', () => {
@@ -340,7 +351,7 @@ describe('Chat rooms: persistence', () => {
     const saved = new Map<string, { name: string; topic: string; modes: { secret: boolean } }>();
     const keeper: RoomKeeper = {
       rooms: () => [
-        { name: '#dev', topic: 'kept', topicBy: 'alice', topicAt: 5, createdAt: 1, modes: { topicLocked: true, secret: true, inviteOnly: false, moderated: false, key: null, limit: null } },
+        { name: '#dev', topic: 'kept', topicBy: 'alice', topicAt: 5, createdAt: 1, modes: { noExternal: true, topicLocked: true, secret: true, inviteOnly: false, moderated: false, key: null, limit: null } },
       ],
       saveRoom: (room) => void saved.set(room.name, room),
     };

@@ -87,7 +87,7 @@ describe('SqliteHistory: retention', () => {
   });
 });
 
-const modes: RoomModes = { topicLocked: true, secret: false, inviteOnly: true, moderated: false, key: 'sesame', limit: 12 };
+const modes: RoomModes = { noExternal: true, topicLocked: true, secret: false, inviteOnly: true, moderated: false, key: 'sesame', limit: 12 };
 
 describe('SqliteHistory: rooms', () => {
   it('saves rooms at once, updates them by folded name, and keeps them across a restart', async () => {

@@ -131,7 +131,7 @@ describe('wire events', () => {
   });
 
   it('a room lists its key only to its members', () => {
-    const info = { name: '#k', key: '#k', topic: 't', topicBy: null, topicAt: null, createdAt: 0, size: 1, modes: { topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: 'sesame', limit: null } };
+    const info = { name: '#k', key: '#k', topic: 't', topicBy: null, topicAt: null, createdAt: 0, size: 1, modes: { noExternal: true, topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: 'sesame', limit: null } };
     expect(wireRoom(info, false).modes.key).toBe('*');
     expect(wireRoom(info, true)).toEqual({ name: '#k', topic: 't', size: 1, modes: info.modes });
   });
@@ -142,7 +142,7 @@ describe('pre-rendered messages', () => {
     const e1 = wireStored('en', { id: 1, at: 2, kind: 'message', room: '#lobby', name: 'a"b', text: 'x\ny' });
     const e2 = wireStored('en', { id: 2, at: 3, kind: 'file', room: '#lobby', path: 'p q', size: 1 });
     const json = [JSON.stringify(e1), JSON.stringify(e2)];
-    const room = { name: '#lobby', topic: '', size: 2, modes: { topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: null, limit: null } };
+    const room = { name: '#lobby', topic: '', size: 2, modes: { noExternal: true, topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: null, limit: null } };
     expect(encodeWelcome('né', ['a"b', 'né'], json, 'tok', [room])).toBe(
       encodeServerMessage({ type: 'welcome', name: 'né', members: ['a"b', 'né'], history: [e1, e2], resume: 'tok', rooms: [room] }),
     );

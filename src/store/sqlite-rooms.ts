@@ -24,6 +24,8 @@ function modesOf(json: string): RoomModes {
     // defaults below
   }
   return {
+    // Rooms saved before `-n` existed were all +n.
+    noExternal: raw.noExternal !== false,
     topicLocked: raw.topicLocked === true,
     secret: raw.secret === true,
     inviteOnly: raw.inviteOnly === true,

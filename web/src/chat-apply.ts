@@ -100,7 +100,7 @@ export function applyWelcome(state: ChatState, msg: Msg<'welcome'>, ctx: ApplyCo
   };
 }
 
-const NO_MODES: WireRoom['modes'] = { topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: null, limit: null };
+const NO_MODES: WireRoom['modes'] = { noExternal: true, topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: null, limit: null };
 
 function reconnectedLine(ctx: ApplyContext): ChatItem {
   return { key: ctx.nextKey(), kind: 'reconnected', at: Date.now() };

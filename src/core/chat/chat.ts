@@ -247,7 +247,8 @@ export class Chat {
     const presence = this.presenceOf(member);
     const room = this.roomOf(roomName);
     // The presence's set says the same as room.has() without walking the member list (say is the hot path).
-    if (!presence.rooms.has(room)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    // `-n` lets non-members speak in (IRC's external messages); they still are not its audience.
+    if (room.modes.noExternal && !presence.rooms.has(room)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
     if (room.modes.moderated && !room.ops.has(member) && !room.voiced.has(member) && !presence.admin) {
       throw new NetroomError('MODERATED', `${room.name} is moderated: only operators and voiced members speak`, { room: room.name });
     }
@@ -315,8 +316,6 @@ export class Chat {
           modes = { ...modes, [flag]: request.on };
           applied.push({ mode: request.mode, on: request.on });
         }
-      } else if (request.mode === 'n') {
-        continue; // always on: only members speak in a room
       } else if (request.mode === 'k') {
         if (request.on) {
           const key = checkKey(request.arg);

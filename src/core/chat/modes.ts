@@ -9,8 +9,9 @@ export interface ModeRequest {
   readonly arg?: string;
 }
 
-/** The room flags this core knows, by IRC letter. `n` is accepted and always on. */
+/** The room flags this core knows, by IRC letter. */
 export const FLAG_MODES: Readonly<Record<string, keyof RoomModes>> = {
+  n: 'noExternal',
   t: 'topicLocked',
   s: 'secret',
   i: 'inviteOnly',
@@ -68,7 +69,7 @@ export function renderChange(applied: readonly ModeRequest[]): { change: string;
 
 /** `+nt...` with its arguments for a room's current modes (`MODE #room` query, 324). */
 export function describeModes(modes: RoomModes, showKey: boolean): { change: string; args: string[] } {
-  let change = '+n';
+  let change = '+';
   for (const [letter, field] of Object.entries(FLAG_MODES)) if (modes[field]) change += letter;
   const args: string[] = [];
   if (modes.key !== null) {

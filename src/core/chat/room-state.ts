@@ -1,8 +1,8 @@
 // One room's live state: its members in join order, operators and voiced members, modes, topic and invitations.
 import type { Member, RoomInfo, RoomModes, RoomStanding } from './types.js';
 
-/** Modes of a new room: `+nt` as IRC servers create channels (`+n` is implicit in netroom). */
-export const DEFAULT_MODES: RoomModes = { topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null };
+/** Modes of a new room: `+nt`, as IRC servers create channels. */
+export const DEFAULT_MODES: RoomModes = { noExternal: true, topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null };
 
 /** A room, live. The core (chat.ts) is the only writer; doors read it through the Chat's queries. */
 export class RoomState {

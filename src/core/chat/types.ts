@@ -17,10 +17,11 @@ export interface Member {
 
 /**
  * A room's settings, the IRC channel modes every door respects (the core enforces them):
- * `+t` topicLocked, `+s` secret, `+i` inviteOnly, `+m` moderated, `+k` key, `+l` limit.
- * `+n` (no messages from outside) always holds: only members speak in a room.
+ * `+n` noExternal (only members speak; on by default), `+t` topicLocked, `+s` secret,
+ * `+i` inviteOnly, `+m` moderated, `+k` key, `+l` limit.
  */
 export interface RoomModes {
+  readonly noExternal: boolean;
   readonly topicLocked: boolean;
   readonly secret: boolean;
   readonly inviteOnly: boolean;
