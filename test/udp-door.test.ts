@@ -1,22 +1,14 @@
 // Integration tests of the seed UDP door through real sockets on 127.0.0.1 (SPEC 3.1).
 import { isUtf8 } from 'node:buffer';
 import { tmpdir } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOBBY } from '../src/core/chat/types.js';
 import { Library } from '../src/core/library.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { silentLogger } from '../src/log.js';
-import { padded, startUdpRig, type TestUdpClient, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
+import { padded, udpRigPerTest, type TestUdpClient } from './helpers/udp.js';
 
-let rig: UdpRig | undefined;
-async function start(options: UdpRigOptions = {}): Promise<UdpRig> {
-  rig = await startUdpRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = udpRigPerTest();
 
 /** Read datagrams until `expected` bytes have arrived; returns them in order. */
 async function readBytes(client: TestUdpClient, expected: number): Promise<Buffer[]> {

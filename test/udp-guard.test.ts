@@ -3,24 +3,16 @@ import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Library } from '../src/core/library.js';
 import { Chat } from '../src/core/chat/chat.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { LogThrottle, ReplyBudgets } from '../src/doors/udp/guard.js';
 import { hasPython } from './helpers/seedfiles.js';
-import { TestUdpClient, padded, startUdpRig, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
+import { TestUdpClient, padded, udpRigPerTest } from './helpers/udp.js';
 import { SEED_LOGIN_DEF } from './helpers/seed-login.js';
 
-let rig: UdpRig | undefined;
-async function start(options: UdpRigOptions = {}): Promise<UdpRig> {
-  rig = await startUdpRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = udpRigPerTest();
 
 /** Plenty of error replies, for tests about something else than their rate. */
 const UNLIMITED = { rate: 1_000_000, burst: 1_000_000 };

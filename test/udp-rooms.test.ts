@@ -1,17 +1,9 @@
 // The seed UDP door on the rooms chat (issue 11): #lobby only, direct messages received, and the `M` extension to send them.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOBBY, type Member } from '../src/core/chat/types.js';
-import { padded, startUdpRig, type UdpRig, type UdpRigOptions } from './helpers/udp.js';
+import { padded, udpRigPerTest, type UdpRig } from './helpers/udp.js';
 
-let rig: UdpRig | undefined;
-async function start(options: UdpRigOptions = {}): Promise<UdpRig> {
-  rig = await startUdpRig(options);
-  return rig;
-}
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
+const start = udpRigPerTest();
 
 /** A member of another door (IRC-like: connected, in no room until it joins). */
 function other(r: UdpRig, name: string, ...rooms: string[]): Member {
