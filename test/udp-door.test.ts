@@ -6,7 +6,7 @@ import { LOBBY } from '../src/core/chat/types.js';
 import { Library } from '../src/core/library.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { silentLogger } from '../src/log.js';
-import { padded, udpRigPerTest, type TestUdpClient } from './helpers/udp.js';
+import { padded, udpRigPerTest, joinedMembers, type TestUdpClient } from './helpers/udp.js';
 
 const start = udpRigPerTest();
 
@@ -52,11 +52,7 @@ describe('UDP door: entering and notices', () => {
 
   it('sends a message to everyone but its sender', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    const c = await r.member('carol');
-    await a.waitFor('\ncarol joined the room');
-    await b.waitFor('\ncarol joined the room');
+    const [a, b, c] = await joinedMembers(r, 'alice', 'bob', 'carol');
     a.send('C alice hello  there, 你好');
     expect(await b.next()).toBe('\nalice: hello  there, 你好');
     expect(await c.next()).toBe('\nalice: hello  there, 你好');
@@ -67,9 +63,7 @@ describe('UDP door: entering and notices', () => {
 
   it('accepts the name in another case or with a trailing newline (nc -u)', async () => {
     const r = await start();
-    const a = await r.member('Alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'Alice', 'bob');
     a.send('C alice lower case\r\n');
     expect(await b.next()).toBe('\nAlice: lower case');
     const c = await r.client();
@@ -78,9 +72,7 @@ describe('UDP door: entering and notices', () => {
 
   it('sends EXIT to a quitter and the leave notice to the others; the name is free again', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     expect(await b.request('Q bob')).toBe('EXIT');
     expect(await a.next()).toBe('\nbob left the room');
     expect(r.chat.find('bob')).toBeUndefined();
@@ -91,9 +83,7 @@ describe('UDP door: entering and notices', () => {
 
   it('answers a repeated L from the same address with OK and no second join', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     expect(await b.request('L bob')).toBe('OK'); // our first OK was "lost"
     expect(await b.request('L BOB')).toBe('OK');
     expect(await b.request('L other')).toMatch(/^ERROR ALREADY_IN_ROOM: .*bob/);
@@ -130,9 +120,7 @@ describe('UDP door: refusals', () => {
 
   it('refuses impersonation: C and Q with a name bound to another address', async () => {
     const r = await start();
-    const alice = await r.member('alice');
-    const mallory = await r.member('mallory');
-    await alice.waitFor('\nmallory joined the room');
+    const [alice, mallory] = await joinedMembers(r, 'alice', 'mallory');
     const stranger = await r.client();
     expect(await mallory.request('C alice I am alice')).toMatch(/^\nERROR NOT_IN_ROOM: .*mallory/);
     expect(await mallory.request('Q alice')).toMatch(/^\nERROR NOT_IN_ROOM: /);
@@ -175,9 +163,7 @@ describe('UDP door: refusals', () => {
 
   it('refuses empty and oversize messages to the sender only', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     expect(await a.request('C alice ')).toMatch(/^\nERROR EMPTY_MESSAGE: /);
     expect(await a.request('C alice    ')).toMatch(/^\nERROR EMPTY_MESSAGE: /);
     expect(await a.request(`C alice ${'x'.repeat(2001)}`)).toMatch(/^\nERROR MESSAGE_TOO_LONG: /);
@@ -187,11 +173,7 @@ describe('UDP door: refusals', () => {
 
   it('refuses a flood to the flooder only', async () => {
     const r = await start({ flood: { rate: 0.001, burst: 2 } });
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    const c = await r.member('carol');
-    await a.waitFor('\ncarol joined the room');
-    await b.waitFor('\ncarol joined the room');
+    const [a, b, c] = await joinedMembers(r, 'alice', 'bob', 'carol');
     a.send('C alice one');
     a.send('C alice two');
     expect(await a.request('C alice three')).toMatch(/^\nERROR RATE_LIMITED: /);
@@ -205,9 +187,7 @@ describe('UDP door: refusals', () => {
 describe('UDP door: long notices and languages', () => {
   it('splits a 2000-character Chinese message into datagrams of at most 1024 bytes', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     const text = '中文消息😀'.repeat(400); // 2000 code points, 6400 bytes (> the 1024 a seed client reads)
     expect([...text].length).toBe(2000);
     a.send(`C alice ${text}`);
@@ -241,9 +221,7 @@ describe('UDP door: long notices and languages', () => {
 
   it('sends announcements and file notices to every member, their origin included', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     r.chat.announce('maintenance at noon');
     expect(await a.next()).toBe('\n[admin] maintenance at noon');
     expect(await b.next()).toBe('\n[admin] maintenance at noon');
@@ -277,9 +255,7 @@ describe('UDP door: leaving by other paths', () => {
 
   it('forgets a member that left through the chat, so the address can enter again', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     const bob = r.chat.find('bob');
     if (!bob) throw new Error('bob is not in the room');
     r.chat.disconnect(bob, 'disconnect');
@@ -294,9 +270,7 @@ describe('UDP door: leaving by other paths', () => {
 
   it('sends the closing notice then EXIT to everyone when the chat closes', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     r.chat.close();
     for (const c of [a, b]) {
       expect(await c.next()).toBe('\nthe server is closing');

@@ -9,7 +9,7 @@ import { Chat } from '../src/core/chat/chat.js';
 import { UdpDoor } from '../src/doors/udp/door.js';
 import { LogThrottle, ReplyBudgets } from '../src/doors/udp/guard.js';
 import { hasPython } from './helpers/seedfiles.js';
-import { TestUdpClient, padded, udpRigPerTest } from './helpers/udp.js';
+import { TestUdpClient, padded, udpRigPerTest, joinedMembers } from './helpers/udp.js';
 import { SEED_LOGIN_DEF } from './helpers/seed-login.js';
 
 const start = udpRigPerTest();
@@ -158,9 +158,7 @@ describe('UDP door: no amplification (issue 10 item 7, SPEC section 4)', () => {
 
   it('keeps a budget per member for members, so one noisy member behind a NAT does not silence the others', async () => {
     const r = await start({ errorRate: { rate: 0.001, burst: 10 } });
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     for (let i = 0; i < 20; i++) a.send('Z');
     a.send('L alice'); // our OK "lost": answered again, no error, so it ends the count
     let errors = 0;

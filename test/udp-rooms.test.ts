@@ -1,7 +1,7 @@
 // The seed UDP door on the rooms chat (issue 11): #lobby only, direct messages received, and the `M` extension to send them.
 import { describe, expect, it } from 'vitest';
 import { LOBBY, type Member } from '../src/core/chat/types.js';
-import { padded, udpRigPerTest, type UdpRig } from './helpers/udp.js';
+import { padded, udpRigPerTest, joinedMembers, type UdpRig } from './helpers/udp.js';
 
 const start = udpRigPerTest();
 
@@ -85,9 +85,7 @@ describe('UDP door: #lobby only', () => {
 
   it('answers C with MODERATED when #lobby is +m and the member has no voice', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     const alice = r.chat.find('alice');
     if (!alice) throw new Error('alice is not connected');
     r.chat.makeAdmin(alice);
@@ -116,9 +114,7 @@ describe('UDP door: #lobby only', () => {
 describe('UDP door: direct messages', () => {
   it('receives a direct message as "NAME (private): TEXT", only the addressee', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     const ira = other(r, 'ira', '#dev');
     r.chat.dm(ira, 'ALICE', 'psst\nsecond line');
     expect(await a.next()).toBe('\nira (private): psst\nira | second line');
@@ -138,11 +134,7 @@ describe('UDP door: direct messages', () => {
 
   it('M NAME TO TEXT sends one (our extension): silent to the sender, refused for an unknown member', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    const c = await r.member('carol');
-    await a.waitFor('\ncarol joined the room');
-    await b.waitFor('\ncarol joined the room');
+    const [a, b, c] = await joinedMembers(r, 'alice', 'bob', 'carol');
     const dms: string[] = [];
     r.chat.subscribe((e) => {
       if (e.kind === 'dm') dms.push(`${e.name}>${e.to}:${e.text}`);
@@ -163,9 +155,7 @@ describe('UDP door: direct messages', () => {
 
   it('M is address-bound like C: impersonation and strangers are refused', async () => {
     const r = await start();
-    const a = await r.member('alice');
-    const mallory = await r.member('mallory');
-    await a.waitFor('\nmallory joined the room');
+    const [a, mallory] = await joinedMembers(r, 'alice', 'mallory');
     const stranger = await r.client();
     expect(await mallory.request('M alice mallory fake')).toMatch(/^\nERROR NOT_IN_ROOM: /);
     // A stranger gets no more bytes than it sent.
@@ -183,9 +173,7 @@ describe('UDP door: direct messages', () => {
 
   it('M counts against the flood limit, as C does', async () => {
     const r = await start({ flood: { rate: 0.001, burst: 2 } });
-    const a = await r.member('alice');
-    const b = await r.member('bob');
-    await a.waitFor('\nbob joined the room');
+    const [a, b] = await joinedMembers(r, 'alice', 'bob');
     a.send('M alice bob one');
     a.send('C alice two');
     expect(await a.request('M alice bob three')).toMatch(/^\nERROR RATE_LIMITED: /);

@@ -194,3 +194,15 @@ export function udpRigPerTest(): (options?: UdpRigOptions) => Promise<UdpRig> {
     return rig;
   };
 }
+
+/**
+ * Log in one client per name, in order, then wait until each earlier one has heard the last one's
+ * join notice (English texts): from then on every client's next datagram is what the test causes.
+ */
+export async function joinedMembers<N extends readonly string[]>(r: UdpRig, ...names: N): Promise<{ [K in keyof N]: TestUdpClient }> {
+  const clients: TestUdpClient[] = [];
+  for (const name of names) clients.push(await r.member(name));
+  const last = names[names.length - 1];
+  for (const client of clients.slice(0, -1)) await client.waitFor(`\n${last} joined the room`);
+  return clients as { [K in keyof N]: TestUdpClient };
+}
