@@ -16,7 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import type { HistoryStore } from '../../src/store/history.js';
 import { SqliteHistory } from '../../src/store/sqlite.js';
 import { TestUdpClient } from './udp.js';
-import { afterEach } from 'vitest';
+import { perTest } from './per-test.js';
 import { Waker } from './waker.js';
 
 /** Default wait for a line; a miss fails the test with what did arrive (never a sleep). */
@@ -332,14 +332,6 @@ export async function startIrcRig(options: IrcRigOptions = {}): Promise<IrcRig> 
 
 /** A rig per test: the returned `start` opens one; it is closed after each test of the calling file. */
 export function rigPerTest(): (options?: IrcRigOptions) => Promise<IrcRig> {
-  let rig: IrcRig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
-  return async (options = {}) => {
-    rig = await startIrcRig(options);
-    return rig;
-  };
+  return perTest(startIrcRig);
 }
 

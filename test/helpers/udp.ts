@@ -10,7 +10,7 @@ import { Chat } from '../../src/core/chat/chat.js';
 import { PADDED_REQUEST } from '../../src/doors/udp/codec.js';
 import { UdpDoor, type UdpDoorOptions } from '../../src/doors/udp/door.js';
 import { silentLogger } from '../../src/log.js';
-import { afterEach } from 'vitest';
+import { perTest } from './per-test.js';
 import { Waker } from './waker.js';
 
 /** Default wait for a datagram; a miss fails the test with a clear message (never a sleep). */
@@ -184,15 +184,7 @@ export async function startUdpRig(options: UdpRigOptions = {}): Promise<UdpRig> 
 
 /** A `start(options)` for the calling test file: each test's rig is closed after it (registers an afterEach). */
 export function udpRigPerTest(): (options?: UdpRigOptions) => Promise<UdpRig> {
-  let rig: UdpRig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
-  return async (options = {}) => {
-    rig = await startUdpRig(options);
-    return rig;
-  };
+  return perTest(startUdpRig);
 }
 
 /**

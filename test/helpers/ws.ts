@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { WebSocket, type ClientOptions } from 'ws';
-import { afterEach } from 'vitest';
+import { perTest } from './per-test.js';
 import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
@@ -217,13 +217,5 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
 
 /** A start(options) for a test file whose tests each start their own rig; the rig is closed after each test. */
 export function wsRigPerTest(): (options?: WsRigOptions) => Promise<WsRig> {
-  let rig: WsRig | undefined;
-  afterEach(async () => {
-    await rig?.close();
-    rig = undefined;
-  });
-  return async (options = {}) => {
-    rig = await startWsRig(options);
-    return rig;
-  };
+  return perTest(startWsRig);
 }
