@@ -146,8 +146,11 @@ export async function roomsFanout(
     for (const speaker of speakers) {
       speaker.onText((text) => {
         const at = nowUs();
-        for (let pos = text.indexOf(marker); pos >= 0; pos = text.indexOf(marker, pos + 1)) {
-          const sent = parseInt(text.slice(text.indexOf(' ', pos) + 1, text.indexOf(' ', pos) + 16), 10);
+        // The marker where the message text starts (a WebSocket event repeats the text in its `notice`).
+        const head = door === 'irc' ? ` :${marker}` : `"text":"${marker}`;
+        for (let pos = text.indexOf(head); pos >= 0; pos = text.indexOf(head, pos + head.length)) {
+          const space = text.indexOf(' ', pos + head.length);
+          const sent = parseInt(text.slice(space + 1, space + 16), 10);
           if (delivered < expected) latencies[delivered] = at - sent;
           delivered += 1;
         }

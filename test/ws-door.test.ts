@@ -34,7 +34,7 @@ describe('WS door: hello, welcome, notices', () => {
     const b = await r.client();
     await b.nextOf('hello');
     const welcome = await b.enter('cafe\u0301');
-    const modes = { topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null }; // +t by default, as IRC
+    const modes = { noExternal: true, topicLocked: true, secret: false, inviteOnly: false, moderated: false, key: null, limit: null }; // +nt by default, as IRC
     expect(welcome).toEqual({
       type: 'welcome',
       name: 'caf\u00e9',
