@@ -4,9 +4,21 @@ import { NetroomError } from '../errors.js';
 import { TokenBucket, type FloodLimit, DEFAULT_FLOOD } from '../limits.js';
 import { checkName, foldName } from '../names.js';
 import { checkMessage } from './message.js';
-import { FLAG_MODES, checkKey, checkLimit, renderChange, type ModeRequest } from './modes.js';
+import { planModes } from './mode-plan.js';
+import { Presences, type Presence } from './presence.js';
+import { renderChange, type ModeRequest } from './modes.js';
 import { checkRoomName, roomKey } from './room-key.js';
 import { DEFAULT_MODES, RoomState } from './room-state.js';
+import {
+  DEFAULT_MAX_ROOMS,
+  DEFAULT_MAX_ROOMS_PER_MEMBER,
+  DEFAULT_MAX_TOPIC_LENGTH,
+  type ChatOptions,
+  type RoomKeeper,
+  type RoomPolicy,
+} from './chat-options.js';
+
+export { DEFAULT_MAX_ROOMS, DEFAULT_MAX_ROOMS_PER_MEMBER, DEFAULT_MAX_TOPIC_LENGTH, type ChatOptions, type RoomKeeper, type RoomPolicy } from './chat-options.js';
 import {
   LOBBY,
   type ChatEvent,
@@ -15,48 +27,10 @@ import {
   type Member,
   type NewChatEvent,
   type RoomInfo,
-  type RoomModes,
   type RoomStanding,
 } from './types.js';
 
-/** Who may create rooms: any member by joining (`open`), or administrators only (`admin`). */
-export type RoomPolicy = 'open' | 'admin';
 
-/** Where rooms persist (the history store implements it). */
-export interface RoomKeeper {
-  rooms(): readonly { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }[];
-  saveRoom(room: { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }): void;
-}
-
-/** Options of a Chat; every limit has a default. */
-export interface ChatOptions {
-  /** Flood control per member, across rooms and direct messages; null turns it off. Default 10/s, bursts of 20. */
-  flood?: FloodLimit | null;
-  /** Who may create rooms. Default `open`. */
-  rooms?: RoomPolicy;
-  /** Rooms one member may be in at once (ISUPPORT CHANLIMIT). Default 50. */
-  maxRoomsPerMember?: number;
-  /** Rooms that may exist. Default 10,000. */
-  maxRooms?: number;
-  /** Longest topic (ISUPPORT TOPICLEN). Default 390. */
-  maxTopicLength?: number;
-  /** Clock, injectable for tests. */
-  now?: () => number;
-  /** Where a listener's exception goes (a door bug); default stderr, the chat goes on. */
-  onListenerError?: (err: unknown) => void;
-}
-
-interface Presence {
-  member: Member & { name: string; key: string };
-  bucket: TokenBucket | null;
-  rooms: Set<RoomState>;
-  away: string | null;
-  admin: boolean;
-}
-
-export const DEFAULT_MAX_ROOMS_PER_MEMBER = 50;
-export const DEFAULT_MAX_ROOMS = 10_000;
-export const DEFAULT_MAX_TOPIC_LENGTH = 390;
 /** Room names whose keys are remembered (see {@link Chat.keyOf}); past it the memory starts over. */
 const ROOM_KEY_CACHE_MAX = 10_000;
 
@@ -66,11 +40,9 @@ export class Chat {
   readonly maxRoomsPerMember: number;
   readonly maxRooms: number;
   readonly maxTopicLength: number;
-  private readonly present = new Map<string, Presence>();
-  private readonly byMember = new Map<Member, Presence>();
+  /** Everyone connected, by name and by member. */
+  private readonly present = new Presences();
   private readonly roomsByKey = new Map<string, RoomState>();
-  /** Everyone connected, in order; replaced on change so an event can keep it as its audience. */
-  private everyone: readonly Member[] = [];
   private readonly events: Emitter<ChatEvent>;
   private readonly flood: FloodLimit | null;
   private keeper: RoomKeeper | undefined;
@@ -119,12 +91,10 @@ export class Chat {
   connect(name: string, door: string): Member {
     const checked = checkName(name);
     const key = foldName(checked);
-    this.checkFree(checked, key, undefined);
+    this.present.checkFree(checked, key, undefined);
     const member = { name: checked, key, door, since: this.now() };
     const presence: Presence = { member, bucket: this.newBucket(), rooms: new Set(), away: null, admin: false };
-    this.present.set(key, presence);
-    this.byMember.set(member, presence);
-    this.everyone = [...this.everyone, member];
+    this.present.add(presence);
     return member;
   }
 
@@ -138,7 +108,7 @@ export class Chat {
       this.join(member, LOBBY);
     } catch (err) {
       // Refused by #lobby (+i, +k, +l): the name must not stay claimed by a member in no room.
-      this.forget(member);
+      this.present.forget(member);
       throw err;
     }
     return member;
@@ -146,7 +116,7 @@ export class Chat {
 
   /** Leave the server: a `quit` event to everyone who shared a room. A no-op for a member already gone. */
   disconnect(member: Member, reason: LeaveReason = 'quit', text?: string): void {
-    const presence = this.forget(member);
+    const presence = this.present.forget(member);
     if (!presence) return;
     const rooms = [...presence.rooms];
     for (const room of rooms) room.remove(member);
@@ -165,12 +135,9 @@ export class Chat {
     const checked = checkName(newName);
     const key = foldName(checked);
     if (checked === member.name) return;
-    this.checkFree(checked, key, presence);
+    this.present.checkFree(checked, key, presence);
     const old = member.name;
-    this.present.delete(presence.member.key);
-    presence.member.name = checked;
-    presence.member.key = key;
-    this.present.set(key, presence);
+    this.present.rename(presence, checked, key);
     const rooms = [...presence.rooms];
     this.emit({ kind: 'rename', name: old, to: checked, rooms: rooms.map((r) => r.name), origin: member, audience: this.audienceOf(rooms, member) });
   }
@@ -305,55 +272,8 @@ export class Chat {
     const presence = this.presenceOf(member);
     const room = this.roomOf(roomName);
     if (!room.ops.has(member) && !presence.admin) throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
-    // Validate every request before applying any: a refused one changes nothing (convention 4).
-    const applied: ModeRequest[] = [];
-    const members: { set: Set<Member>; target: Member; on: boolean }[] = [];
-    let modes = room.modes;
-    for (const request of requests) {
-      const flag = FLAG_MODES[request.mode];
-      if (flag) {
-        if (modes[flag] !== request.on) {
-          modes = { ...modes, [flag]: request.on };
-          applied.push({ mode: request.mode, on: request.on });
-        }
-      } else if (request.mode === 'k') {
-        if (request.on) {
-          const key = checkKey(request.arg);
-          if (modes.key !== key) {
-            modes = { ...modes, key };
-            applied.push({ mode: 'k', on: true, arg: key });
-          }
-        } else if (modes.key !== null) {
-          modes = { ...modes, key: null };
-          applied.push({ mode: 'k', on: false, arg: '*' });
-        }
-      } else if (request.mode === 'l') {
-        if (request.on) {
-          const limit = checkLimit(request.arg);
-          if (modes.limit !== limit) {
-            modes = { ...modes, limit };
-            applied.push({ mode: 'l', on: true, arg: String(limit) });
-          }
-        } else if (modes.limit !== null) {
-          modes = { ...modes, limit: null };
-          applied.push({ mode: 'l', on: false });
-        }
-      } else if (request.mode === 'o' || request.mode === 'v') {
-        const target = request.arg === undefined ? undefined : this.find(request.arg);
-        if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${request.arg ?? ''} is here`, { name: request.arg ?? '' });
-        if (!room.has(target)) throw new NetroomError('NOT_IN_ROOM', `${target.name} is not in ${room.name}`, { room: room.name, name: target.name });
-        const set = request.mode === 'o' ? room.ops : room.voiced;
-        // What the set will hold once the earlier requests of this call are applied.
-        const planned = members.filter((m) => m.set === set && m.target === target).at(-1);
-        const holds = planned ? planned.on : set.has(target);
-        if (holds !== request.on) {
-          members.push({ set, target, on: request.on });
-          applied.push({ mode: request.mode, on: request.on, arg: target.name });
-        }
-      } else {
-        throw new NetroomError('BAD_REQUEST', `unknown room mode ${request.mode}`, { mode: request.mode });
-      }
-    }
+    // Every request is checked before any applies: a refused one changes nothing (convention 4).
+    const { modes, members, applied } = planModes(room, requests, (name) => this.find(name));
     for (const { set, target, on } of members) {
       if (on) set.add(target);
       else set.delete(target);
@@ -389,7 +309,7 @@ export class Chat {
 
   /** An administrator announcement, heard by every member connected. */
   announce(text: string): void {
-    this.emit({ kind: 'announce', text: checkMessage(text), audience: this.everyone });
+    this.emit({ kind: 'announce', text: checkMessage(text), audience: this.present.online });
   }
 
   /** Tell a room an upload completed (default #lobby); `name` is the uploader where the door knows one. */
@@ -404,15 +324,13 @@ export class Chat {
 
   /** Tell everyone the server is closing, then forget every member (no quit events). */
   close(): void {
-    this.emit({ kind: 'closing', audience: this.everyone });
+    this.emit({ kind: 'closing', audience: this.present.online });
     for (const room of this.roomsByKey.values()) {
       room.list = [];
       room.ops.clear();
       room.voiced.clear();
     }
     this.present.clear();
-    this.byMember.clear();
-    this.everyone = [];
   }
 
   // ---- queries --------------------------------------------------------------------------------
@@ -420,22 +338,22 @@ export class Chat {
   /** The member currently holding `name` (any case, any look-alike), if any. */
   find(name: string): Member | undefined {
     if (typeof name !== 'string' || name === '') return undefined;
-    return this.present.get(foldName(name.normalize('NFC')))?.member;
+    return this.present.holding(foldName(name.normalize('NFC')))?.member;
   }
 
   /** True while `member` (this very entry, not just its name) is connected. */
   has(member: Member): boolean {
-    return this.byMember.has(member);
+    return this.present.of(member) !== undefined;
   }
 
   /** Everyone connected, in order of connection. */
   online(): readonly Member[] {
-    return this.everyone;
+    return this.present.online;
   }
 
   /** Members connected. */
   get size(): number {
-    return this.everyone.length;
+    return this.present.online.length;
   }
 
   /** A room's current state, if it exists. */
@@ -446,7 +364,7 @@ export class Chat {
 
   /** Every room `viewer` may see (secret ones only to their members and administrators), by name. */
   rooms(viewer?: Member): RoomInfo[] {
-    const admin = viewer ? this.byMember.get(viewer)?.admin === true : false;
+    const admin = viewer ? this.present.of(viewer)?.admin === true : false;
     const out: RoomInfo[] = [];
     for (const room of this.roomsByKey.values()) {
       if (room.modes.secret && !admin && !(viewer && room.has(viewer))) continue;
@@ -462,7 +380,7 @@ export class Chat {
 
   /** The rooms a member is in, by name, in join order. */
   roomsOf(member: Member): string[] {
-    const presence = this.byMember.get(member);
+    const presence = this.present.of(member);
     return presence ? [...presence.rooms].map((r) => r.name) : [];
   }
 
@@ -473,32 +391,23 @@ export class Chat {
 
   /** A member's away text, or null. */
   awayOf(member: Member): string | null {
-    return this.byMember.get(member)?.away ?? null;
+    return this.present.of(member)?.away ?? null;
   }
 
   isAdmin(member: Member): boolean {
-    return this.byMember.get(member)?.admin === true;
+    return this.present.of(member)?.admin === true;
   }
 
   /** Whether `member` may read a room's history and search it: in it, or it is neither secret nor invite-only. */
   mayRead(member: Member | undefined, roomName: string): boolean {
     const room = this.roomsByKey.get(this.keyOf(roomName));
     if (!room) return false;
-    if (member && (room.has(member) || this.byMember.get(member)?.admin)) return true;
+    if (member && (room.has(member) || this.present.of(member)?.admin)) return true;
     return !room.modes.secret && !room.modes.inviteOnly && room.modes.key === null;
   }
 
   // ---- internals ------------------------------------------------------------------------------
 
-  /** Drop a member's presence (its name becomes free); returns what it was, or undefined if gone already. */
-  private forget(member: Member): Presence | undefined {
-    const presence = this.byMember.get(member);
-    if (!presence) return undefined;
-    this.present.delete(member.key);
-    this.byMember.delete(member);
-    this.everyone = this.everyone.filter((m) => m !== member);
-    return presence;
-  }
 
   private lobby(): RoomState {
     return this.roomsByKey.get(roomKey(LOBBY)) ?? this.createRoom(LOBBY);
@@ -533,18 +442,9 @@ export class Chat {
   }
 
   private presenceOf(member: Member): Presence {
-    const presence = this.byMember.get(member);
+    const presence = this.present.of(member);
     if (!presence) throw new NetroomError('NOT_IN_ROOM', `${member.name} is not connected`, { name: member.name });
     return presence;
-  }
-
-  private checkFree(name: string, key: string, self: Presence | undefined): void {
-    const holder = this.present.get(key);
-    if (holder && holder !== self) {
-      // A look-alike or another case: say whom it clashes with, or the refusal looks arbitrary.
-      const as = holder.member.name === name ? '' : ` (as ${holder.member.name})`;
-      throw new NetroomError('NAME_TAKEN', `the name ${name} is already in use${as}`, { name, holder: holder.member.name });
-    }
   }
 
   private newBucket(): TokenBucket | null {

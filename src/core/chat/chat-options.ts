@@ -1,0 +1,34 @@
+// The Chat's options, defaults and the interface of where rooms persist.
+import type { FloodLimit } from '../limits.js';
+import type { RoomModes } from './types.js';
+
+/** Who may create rooms: any member by joining (`open`), or administrators only (`admin`). */
+export type RoomPolicy = 'open' | 'admin';
+
+/** Where rooms persist (the history store implements it). */
+export interface RoomKeeper {
+  rooms(): readonly { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }[];
+  saveRoom(room: { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }): void;
+}
+
+/** Options of a Chat; every limit has a default. */
+export interface ChatOptions {
+  /** Flood control per member, across rooms and direct messages; null turns it off. Default 10/s, bursts of 20. */
+  flood?: FloodLimit | null;
+  /** Who may create rooms. Default `open`. */
+  rooms?: RoomPolicy;
+  /** Rooms one member may be in at once (ISUPPORT CHANLIMIT). Default 50. */
+  maxRoomsPerMember?: number;
+  /** Rooms that may exist. Default 10,000. */
+  maxRooms?: number;
+  /** Longest topic (ISUPPORT TOPICLEN). Default 390. */
+  maxTopicLength?: number;
+  /** Clock, injectable for tests. */
+  now?: () => number;
+  /** Where a listener's exception goes (a door bug); default stderr, the chat goes on. */
+  onListenerError?: (err: unknown) => void;
+}
+
+export const DEFAULT_MAX_ROOMS_PER_MEMBER = 50;
+export const DEFAULT_MAX_ROOMS = 10_000;
+export const DEFAULT_MAX_TOPIC_LENGTH = 390;
