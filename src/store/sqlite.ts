@@ -22,57 +22,34 @@ import {
 import { ANNOUNCE_CONV, SEARCHED_KINDS, migrate } from './sqlite-schema.js';
 import { RoomTable } from './sqlite-rooms.js';
 import { planSearch, runSearch } from './sqlite-search.js';
+import {
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_PRUNE_INTERVAL_MS,
+  FTS_INDEX_BATCH,
+  FTS_INDEX_CHUNK,
+  FTS_INDEX_DELAY_MS,
+  HISTORY_COMPANIONS,
+  HISTORY_FILE,
+  PRUNE_EVERY_APPENDS,
+  positive,
+  type Limits,
+  type SqliteHistoryOptions,
+} from './sqlite-options.js';
 
 export { conversationKey } from './sqlite-rows.js';
-
-/** The database file inside the data folder. */
-export const HISTORY_FILE = 'history.sqlite';
-/** SQLite's companions of the database file: they hold the same rows, so they get the same mode. */
-export const HISTORY_COMPANIONS = ['-wal', '-shm', '-journal'] as const;
-/** Default retention by count: each room and each conversation keeps its newest 10,000 events. */
-export const DEFAULT_MAX_EVENTS = 10_000;
-/** Default retention by age: 30 days. */
-export const DEFAULT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
-/** Default period of the background prune (an unref'ed timer). */
-export const DEFAULT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
-/** Appends between two prunes by count, so a busy room never grows far past maxEvents. */
-export const PRUNE_EVERY_APPENDS = 1000;
-/**
- * Rows written but not yet in the full-text index that make the next flush index them at once.
- * FTS5 writes one new segment per indexing transaction (then merges segments), so its cost per
- * row falls steeply with the batch: measured per row, about 20 us for 20 rows, 8 us for 1,000,
- * 4-5 us for 4,000 (trigram, chat-sized lines). A step of 4,000 rows is about 20 ms of work.
- */
-export const FTS_INDEX_BATCH = 4000;
-/** How long writing must pause before a background step indexes a smaller backlog (at most a batch trails). */
-export const FTS_INDEX_DELAY_MS = 1000;
-/** Ids one indexing step covers at most, so catching up after a burst never blocks the loop long. */
-export const FTS_INDEX_CHUNK = 5000;
-
-/** Options of {@link SqliteHistory.open}; every one has a default. */
-export interface SqliteHistoryOptions {
-  /** Each room and conversation keeps at most this many events (newest win). Default 10,000. */
-  maxEvents?: number;
-  /** Drop events older than this, in ms. Default 30 days. */
-  maxAgeMs?: number;
-  /** Clock for the age cut-off, injectable for tests. Default Date.now. */
-  now?: () => number;
-  /** Period of the background prune. Default one hour. */
-  pruneIntervalMs?: number;
-  /** Where a failed background write goes (disk full...); the chat goes on. Default: stderr. */
-  onError?: (err: unknown) => void;
-}
-
-function positive(value: number, what: string): number {
-  if (!(value >= 1) || !Number.isFinite(value)) throw new RangeError(`${what} must be a number of at least 1`);
-  return value;
-}
-
-interface Limits {
-  readonly maxEvents: number;
-  readonly maxAgeMs: number;
-  readonly pruneIntervalMs: number;
-}
+export {
+  DEFAULT_MAX_AGE_MS,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_PRUNE_INTERVAL_MS,
+  FTS_INDEX_BATCH,
+  FTS_INDEX_CHUNK,
+  FTS_INDEX_DELAY_MS,
+  HISTORY_COMPANIONS,
+  HISTORY_FILE,
+  PRUNE_EVERY_APPENDS,
+  type SqliteHistoryOptions,
+} from './sqlite-options.js';
 
 type PeerParams = [string, string, string, number, number];
 
