@@ -7,7 +7,8 @@ import { loadAdminToken } from '../src/admin-token.js';
 import { resolveConfig } from '../src/config.js';
 import { createLogger, LogSink } from '../src/log.js';
 import { NetroomServer } from '../src/server.js';
-import { HISTORY_FILE, SqliteHistory } from '../src/store/sqlite.js';
+import { HISTORY_FILE } from '../src/store/sqlite-options.js';
+import { SqliteHistory } from '../src/store/sqlite.js';
 
 const tops: string[] = [];
 afterEach(async () => {

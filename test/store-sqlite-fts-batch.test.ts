@@ -1,6 +1,6 @@
 // Tests of when the history's full-text index catches up: whole batches right after their write, a smaller backlog later, search always complete.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FTS_INDEX_BATCH, FTS_INDEX_DELAY_MS } from '../src/store/sqlite.js';
+import { FTS_INDEX_BATCH, FTS_INDEX_DELAY_MS } from '../src/store/sqlite-options.js';
 import { cleanUp, nextTurn, open, say, tempDir } from './helpers/store.js';
 
 afterEach(async () => {

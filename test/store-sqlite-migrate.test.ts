@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HISTORY_FILE, SqliteHistory } from '../src/store/sqlite.js';
+import { HISTORY_FILE } from '../src/store/sqlite-options.js';
+import { SqliteHistory } from '../src/store/sqlite.js';
 import { cleanUp, fileValue, open, tempDir } from './helpers/store.js';
 
 afterEach(cleanUp);

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoomModes } from '../src/core/chat/types.js';
 import type { StoredRoom } from '../src/store/history.js';
-import { PRUNE_EVERY_APPENDS, SqliteHistory } from '../src/store/sqlite.js';
+import { PRUNE_EVERY_APPENDS } from '../src/store/sqlite-options.js';
+import { SqliteHistory } from '../src/store/sqlite.js';
 import { DAY, announce, cleanUp, clock, dm, ev, fileValue, nextTurn, open, say, tempDir } from './helpers/store.js';
 
 afterEach(cleanUp);

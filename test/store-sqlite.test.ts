@@ -3,7 +3,8 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryTarget, StoredEvent } from '../src/store/history.js';
-import { HISTORY_FILE, SqliteHistory } from '../src/store/sqlite.js';
+import { HISTORY_FILE } from '../src/store/sqlite-options.js';
+import { SqliteHistory } from '../src/store/sqlite.js';
 import { announce, cleanUp, clock, dm, ev, fileValue, nextTurn, open, say, tempDir } from './helpers/store.js';
 
 afterEach(cleanUp);

@@ -38,18 +38,6 @@ import {
 } from './sqlite-options.js';
 
 export { conversationKey } from './sqlite-rows.js';
-export {
-  DEFAULT_MAX_AGE_MS,
-  DEFAULT_MAX_EVENTS,
-  DEFAULT_PRUNE_INTERVAL_MS,
-  FTS_INDEX_BATCH,
-  FTS_INDEX_CHUNK,
-  FTS_INDEX_DELAY_MS,
-  HISTORY_COMPANIONS,
-  HISTORY_FILE,
-  PRUNE_EVERY_APPENDS,
-  type SqliteHistoryOptions,
-} from './sqlite-options.js';
 
 type PeerParams = [string, string, string, number, number];
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ChatEvent, NewChatEvent } from '../../src/core/chat/types.js';
-import { HISTORY_FILE, SqliteHistory, type SqliteHistoryOptions } from '../../src/store/sqlite.js';
+import { HISTORY_FILE, type SqliteHistoryOptions } from '../../src/store/sqlite-options.js';
+import { SqliteHistory } from '../../src/store/sqlite.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
