@@ -1,4 +1,5 @@
 // What changed in the library: one typed change per completed operation, from whichever door made it.
+import type { Actor } from './access/roles.js';
 
 /**
  * A change to the library, with paths relative to its root (`/`-separated, no leading `/`, as
@@ -34,5 +35,10 @@ export interface ChangeSource {
   readonly address?: string;
   /** The member or account name, when known; absent means anonymous. */
   readonly name?: string;
+  /**
+   * Who asks, for the permission table (src/core/access/permissions.ts). Absent: the server itself
+   * (tests, internal jobs) with every right; doors always pass one (a guest by default).
+   */
+  readonly actor?: Actor;
 }
 
