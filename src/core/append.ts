@@ -65,8 +65,9 @@ export class Continuations {
     this.hashPool = options.hashPool ?? Sha256Pool.shared();
   }
 
-  /** What an upload of `input` would continue from (SIZE for a file that is only a dropped upload). */
-  async base(input: string): Promise<Base> {
+  /** What an upload of `input` would continue from (SIZE for a file that is only a dropped upload); `by` must be allowed to list. */
+  async base(input: string, by?: ChangeSource): Promise<Base> {
+    await this.library.rights.check(by, 'list', input);
     const { abs, rel, dir } = await this.library.openParent(input);
     try {
       return await baseOf(abs, rel, dir);
@@ -81,7 +82,7 @@ export class Continuations {
    * BAD_REQUEST with param `restart`.
    */
   async begin(input: string, start: StartAt, by?: ChangeSource): Promise<ContinuedUpload> {
-    const prepared = await this.library.prepareUpload(input);
+    const prepared = await this.library.prepareUpload(input, by);
     let upload: ContinuedUpload | undefined;
     try {
       upload = await this.beginIn(prepared, start, by);
@@ -147,6 +148,7 @@ export class Continuations {
         hash,
         maxSize: rules.maxUpload,
         noOverwrite: rules.noOverwrite,
+        place: (file) => this.library.rights.place(file, abs, rel, rules.noOverwrite, by),
         onPlaced: (change) => this.library.changed(by === undefined ? change : { ...change, by }),
       });
     } catch (err) {
@@ -200,6 +202,8 @@ interface ContinuedInit {
   hash: Sha256Job;
   maxSize: number;
   noOverwrite: boolean;
+  /** Puts the finished file at the target under the permission table, recording its owner (Library: FileRights.place). */
+  place: (work: string) => Promise<boolean>;
   /** Told once the file is in place (the Library announces it to its subscribers). */
   onPlaced?: (change: LibraryChange) => void;
 }
@@ -249,12 +253,7 @@ export class ContinuedUpload extends HashedFileWriter {
       // The folder may have been moved while the bytes came: it must still be inside the root.
       await this.init.dir.verify(rel);
       const change = await putChangeOf(rel, work);
-      if (this.init.noOverwrite) {
-        await fs.link(work, target); // refuses an existing name atomically, where rename() would replace it
-        await fs.unlink(work);
-      } else {
-        await fs.rename(work, target);
-      }
+      await this.init.place(work);
       await syncDir(path.dirname(target));
       await fs.rm(kept, { force: true }); // a finished upload supersedes what a dropped one kept
       this.init.onPlaced?.(change);

@@ -1,6 +1,7 @@
 // The Library's public types: listing entries, checked paths, options and opened files.
 import type { ReadStream } from 'node:fs';
 import type * as fs from 'node:fs/promises';
+import type { GuestPolicy } from './access/roles.js';
 import type { LibraryChange } from './library-events.js';
 import type { PinnedDir } from './pinned.js';
 
@@ -32,6 +33,8 @@ export interface Prepared extends Resolved {
 
 /** Options of a Library; every limit has a default. */
 export interface LibraryOptions {
+  /** `--guests`: what clients without an account may do (src/core/access/permissions.ts). Default `on`. */
+  guests?: GuestPolicy;
   /** Refuse uploads onto an existing name (`--no-overwrite`). Default false: atomic replace. */
   noOverwrite?: boolean;
   /** Largest upload in bytes (`--max-upload`). Default unlimited. */

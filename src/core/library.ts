@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import type { Owner } from './access/permissions.js';
+import type { GuestPolicy } from './access/roles.js';
 import { Emitter } from './emitter.js';
 import { NetroomError, fromSystemError } from './errors.js';
 import type { ChangeSource, LibraryChange } from './library-events.js';
@@ -12,6 +14,9 @@ import { KeptBudget } from './kept-budget.js';
 import { RootGuard, type PinnedDir } from './pinned.js';
 import { wholeMs } from './put-change.js';
 import type { Entry, LibraryListener, LibraryOptions, OpenFile, OpenHandle, Prepared, Resolved } from './library-types.js';
+import { readEntries } from './library/listing.js';
+import { OwnerBook } from './library/owners.js';
+import { FileRights, namedSource } from './library/rights.js';
 import { Upload, UPLOAD_PREFIX } from './upload.js';
 
 export type { ChangeSource, LibraryChange } from './library-events.js';
@@ -30,11 +35,14 @@ export class Library {
   readonly keptBudget: KeptBudget;
   private readonly logger: LibraryOptions['log'];
   private readonly changes: Emitter<LibraryChange>;
+  private readonly guests: GuestPolicy;
+  private fileRights: FileRights | undefined;
 
   constructor(root: string, options: LibraryOptions = {}) {
     this.root = path.resolve(root);
     this.options = { noOverwrite: options.noOverwrite ?? false, maxUpload: options.maxUpload ?? Infinity };
     this.logger = options.log;
+    this.guests = options.guests ?? 'on';
     this.keptBudget = new KeptBudget(() => this.realRootDir, {
       total: options.partialBudget ?? null,
       perAddress: options.partialBudgetPerAddress ?? null,
@@ -57,7 +65,7 @@ export class Library {
    * move.ts); a door never calls it, since every change it can make goes through the core.
    */
   changed(change: LibraryChange): void {
-    this.changes.emit(change);
+    this.changes.emit(change.by === undefined ? change : { ...change, by: namedSource(change.by) });
   }
 
   /** Create the root if missing and remove upload leftovers of a previous run. */
@@ -65,6 +73,7 @@ export class Library {
     await fs.mkdir(this.root, { recursive: true });
     this.realRoot = await fs.realpath(this.root);
     this.guard = await RootGuard.create(this.realRoot);
+    this.fileRights = new FileRights(await OwnerBook.open(this.realRoot), this.guests);
     const removed = await removeLeftovers(this.realRoot);
     if (removed > 0) this.logger?.({ removed }, 'removed the unfinished uploads of a previous run');
   }
@@ -72,6 +81,15 @@ export class Library {
   /** The root's real path, symlinks resolved (after init()). */
   get realRootDir(): string {
     return this.rootGuard.realRoot;
+  }
+
+  /**
+   * The permission table as this library applies it, with its owner book (after init()). For the
+   * core's own upload mechanisms and move.ts; doors ask through the operations.
+   */
+  get rights(): FileRights {
+    if (this.fileRights === undefined) throw new Error('Library.init() must be awaited before the library is used');
+    return this.fileRights;
   }
 
   /** The checks on real locations (after init()). */
@@ -117,8 +135,9 @@ export class Library {
     return { rel, abs: dir.at(name), dir };
   }
 
-  /** List the visible files and folders of a folder ('' is the root), sorted by name. */
-  async list(input = ''): Promise<Entry[]> {
+  /** List the visible files and folders of a folder ('' is the root), sorted by name, if `by` may list. */
+  async list(input = '', by?: ChangeSource): Promise<Entry[]> {
+    await this.rights.check(by, 'list', input);
     const { abs, rel } = await this.resolve(input);
     let dir: PinnedDir;
     try {
@@ -127,47 +146,20 @@ export class Library {
       throw fromSystemError(err, rel || '/');
     }
     try {
-      let names: string[];
-      try {
-        names = await fs.readdir(dir.at(''));
-      } catch (err) {
-        throw fromSystemError(err, rel || '/');
-      }
-      const entries: Entry[] = [];
-      for (const name of names) {
-        // Only names a client can send back: a listed file that resolve() refuses (control characters
-        // in its name, say) would be a link that always fails.
-        if (!isServableName(name)) continue;
-        const entry = await this.entryOf(dir, name);
-        if (entry !== null) entries.push(entry);
-      }
-      return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return await readEntries(dir, this.rootGuard, rel);
     } finally {
       await dir.close();
     }
   }
 
-  /** One entry of a checked folder, or null when it is not part of the library (a link out or to a hidden entry). */
-  private async entryOf(dir: PinnedDir, name: string): Promise<Entry | null> {
-    const full = dir.at(name);
-    try {
-      const link = await fs.lstat(full);
-      // A link is followed and its real location checked as one act (see RootGuard.statChecked).
-      const stat = link.isSymbolicLink() ? await this.rootGuard.statChecked(full, name) : link;
-      if (!stat.isFile() && !stat.isDirectory()) return null;
-      return { name, type: stat.isFile() ? 'file' : 'dir', size: stat.isFile() ? stat.size : 0, mtime: wholeMs(stat.mtimeMs) };
-    } catch {
-      return null; // vanished, dangling, or leading out or to a hidden entry: not there
-    }
-  }
   /** Open a file for streaming, optionally a byte range [start, end] inclusive. */
-  async openRead(input: string, range: { start?: number; end?: number } = {}): Promise<OpenFile> {
+  async openRead(input: string, range: { start?: number; end?: number } = {}, by?: ChangeSource): Promise<OpenFile> {
     const start = range.start ?? 0;
     // Checked here so a bad range is the client's BAD_REQUEST, not an IO_ERROR from createReadStream.
     if (!Number.isSafeInteger(start) || start < 0 || (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < start))) {
       throw new NetroomError('BAD_REQUEST', `bad byte range ${start}-${range.end ?? ''}`, { start, end: range.end ?? '' });
     }
-    const { handle, size, mtime, rel } = await this.openFile(input);
+    const { handle, size, mtime, rel } = await this.openFile(input, by);
     try {
       const stream = createReadStream('', {
         fd: handle,
@@ -187,7 +179,8 @@ export class Library {
    * and mtime (ranges, ETag) is about the very bytes it will stream even if the name is replaced
    * meanwhile. The caller owns the handle (a ReadStream given `fd: handle` closes it).
    */
-  async openFile(input: string): Promise<OpenHandle> {
+  async openFile(input: string, by?: ChangeSource): Promise<OpenHandle> {
+    await this.rights.check(by, 'download', input);
     const { abs, rel } = await this.resolve(input);
     let handle: fs.FileHandle;
     try {
@@ -210,8 +203,9 @@ export class Library {
     }
   }
 
-  /** Size and kind of an existing path, or NOT_FOUND. */
-  async stat(input: string): Promise<Entry> {
+  /** Size and kind of an existing path, or NOT_FOUND (`by` must be allowed to list). */
+  async stat(input: string, by?: ChangeSource): Promise<Entry> {
+    await this.rights.check(by, 'list', input);
     const { abs, rel } = await this.resolve(input);
     try {
       // What was looked at, checked as one act: a link swapped in after resolve() is refused.
@@ -223,11 +217,49 @@ export class Library {
   }
 
   /**
+   * Who made the entry at `input`: null when nobody known (made outside netroom, by the server
+   * itself, or before owners were recorded). NOT_FOUND when there is no such entry.
+   */
+  async ownerOf(input: string, by?: ChangeSource): Promise<Owner | null> {
+    await this.rights.check(by, 'list', input);
+    if (checkPath(input) === '') return null; // the root: nobody's
+    const { rel, abs, dir } = await this.openParent(input);
+    try {
+      return await this.rights.ownerOfEntry(abs, rel);
+    } finally {
+      await dir.close();
+    }
+  }
+
+  /**
+   * Who made each of `names` in the folder `input` (a listing's names): one read per name, so a
+   * door asks for the entries it shows rather than the library adding it to every listing. Names
+   * not there (or not servable) map to null.
+   */
+  async owners(input: string, names: readonly string[], by?: ChangeSource): Promise<Map<string, Owner | null>> {
+    await this.rights.check(by, 'list', input);
+    const { abs, rel } = await this.resolve(input);
+    const dir = await this.rootGuard.pin(abs, rel || '/').catch((err: unknown) => {
+      throw fromSystemError(err, rel || '/');
+    });
+    const found = new Map<string, Owner | null>();
+    try {
+      for (const name of names) {
+        const owner = isServableName(name) ? await this.rights.ownerOfEntry(dir.at(name), name).catch(() => null) : null;
+        found.set(name, owner);
+      }
+    } finally {
+      await dir.close();
+    }
+    return found;
+  }
+
+  /**
    * Start an upload to `input`: bytes go to a hidden temporary file beside the target; `commit()`
    * fsyncs and renames it into place, `abort()` removes it. Readers never see a partial file.
    */
   async beginUpload(input: string, by?: ChangeSource): Promise<Upload> {
-    const { abs, rel, dir } = await this.prepareUpload(input);
+    const { abs, rel, dir } = await this.prepareUpload(input, by);
     const temp = dir.at(`${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
     let handle: fs.FileHandle;
     try {
@@ -245,6 +277,7 @@ export class Library {
       dir,
       maxSize: this.options.maxUpload,
       noOverwrite: this.options.noOverwrite,
+      place: (work) => this.rights.place(work, abs, rel, this.options.noOverwrite, by),
       onPlaced: (change) => this.changed(by === undefined ? change : { ...change, by }),
     });
   }
@@ -252,13 +285,19 @@ export class Library {
   /**
    * The checks every upload makes before its first byte: a file name inside the root, an existing
    * parent folder (opened and held: see openParent), no folder of that name, and (with
-   * `--no-overwrite`) no file of that name. Shared by beginUpload and the other upload mechanisms
-   * (resumable partial uploads, continuations). The caller closes `dir` once the upload has settled.
+   * `--no-overwrite`) no file of that name, and the permission table: `by` may upload, and overwrite
+   * the file there if there is one (checked again at commit: see FileRights.place). Shared by
+   * beginUpload and the other upload mechanisms (resumable partial uploads, continuations). The
+   * caller closes `dir` once the upload has settled.
    */
-  async prepareUpload(input: string): Promise<Prepared> {
+  async prepareUpload(input: string, by?: ChangeSource): Promise<Prepared> {
+    await this.rights.check(by, 'upload', input);
     const prepared = await this.openParent(input);
     try {
       await this.refuseExisting(prepared.abs, prepared.rel);
+      if ((await this.rights.book.identify(prepared.abs).catch(() => null)) !== null) {
+        await this.rights.check(by, 'overwrite', prepared.rel, prepared.abs);
+      }
     } catch (err) {
       await prepared.dir.close();
       throw err;
@@ -274,11 +313,18 @@ export class Library {
   /** Create one folder; its parent must exist. ALREADY_EXISTS when the name is taken. */
   async mkdir(input: string, by?: ChangeSource): Promise<Resolved> {
     if (checkPath(input) === '') throw new NetroomError('ALREADY_EXISTS', 'the library root already exists', { path: '' });
+    await this.rights.check(by, 'mkdir', input);
     const { abs, rel, dir } = await this.openParent(input);
     let mtime: number;
     try {
       // mkdir() never follows a symlink at the name: EEXIST.
       await fs.mkdir(abs, { mode: 0o755 });
+      try {
+        await this.rights.record(abs, by);
+      } catch (err) {
+        await fs.rmdir(abs).catch(() => undefined); // a folder nobody is recorded for would be admin-only: not made
+        throw err;
+      }
       mtime = wholeMs((await fs.lstat(abs)).mtimeMs);
     } catch (err) {
       throw fromSystemError(err, rel);
@@ -295,6 +341,9 @@ export class Library {
     const { abs, rel, dir } = await this.openParent(input);
     let type: 'file' | 'dir';
     try {
+      await this.rights.check(by, 'delete', rel, abs);
+      // Its record goes with it (unless another hard link still names the inode).
+      const id = await this.rights.book.identify(abs);
       const stat = await fs.lstat(abs);
       if (stat.isDirectory()) {
         type = 'dir';
@@ -305,6 +354,7 @@ export class Library {
         // unlink() removes a symlink itself, never what it points to.
         await fs.unlink(abs);
       }
+      if (id !== null && (type === 'dir' || id.links <= 1)) await this.rights.book.drop(id.key);
     } catch (err) {
       // POSIX lets rmdir() answer EEXIST as well as ENOTEMPTY for a folder that is not empty.
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new NetroomError('NOT_EMPTY', `folder not empty: ${rel}`, { path: rel });

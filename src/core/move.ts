@@ -37,12 +37,16 @@ async function moveBetween(library: Library, source: Prepared, target: Prepared,
     throw fromSystemError(err, source.rel);
   }
   if (target.rel === source.rel) return;
+  await library.rights.check(by, 'rename', source.rel, source.abs);
   if (sourceIsDir && target.rel.startsWith(`${source.rel}/`)) {
     throw new NetroomError('BAD_REQUEST', `a folder cannot move into itself: ${source.rel} -> ${target.rel}`, { path: target.rel });
   }
   const existing = await fs.stat(target.abs).catch(() => null);
   if (existing?.isDirectory()) throw new NetroomError('ALREADY_EXISTS', `a folder has that name: ${target.rel}`, { path: target.rel });
   if (existing !== null && sourceIsDir) throw new NetroomError('ALREADY_EXISTS', `already exists: ${target.rel}`, { path: target.rel });
+  // Replacing a file is overwriting it: checked against the one who made it, and its record goes.
+  const replaced = existing === null ? null : await library.rights.book.identify(target.abs);
+  if (replaced !== null) await library.rights.check(by, 'overwrite', target.rel, target.abs);
   let type: 'file' | 'dir' = sourceIsDir ? 'dir' : 'file';
   if (!sourceIsDir) {
     // A symlink to a folder is listed as a folder (Library.list follows links): report it as one.
@@ -50,7 +54,10 @@ async function moveBetween(library: Library, source: Prepared, target: Prepared,
     if (followed?.isDirectory() === true) type = 'dir';
   }
   try {
-    if (library.uploadRules.noOverwrite && !sourceIsDir) {
+    // Someone who may not replace just any file takes a free name with link(), which refuses a
+    // file that appeared since the check above (a folder cannot be hard-linked: rename() then).
+    const guarded = library.uploadRules.noOverwrite || (existing === null && !library.rights.mayReplaceAny(by));
+    if (guarded && !sourceIsDir) {
       // link() refuses an existing name atomically; rename() would replace it.
       await fs.link(source.abs, target.abs);
       await fs.unlink(source.abs);
@@ -63,5 +70,6 @@ async function moveBetween(library: Library, source: Prepared, target: Prepared,
   } catch (err) {
     throw fromSystemError(err, target.rel);
   }
+  if (replaced !== null && replaced.links <= 1) await library.rights.book.drop(replaced.key);
   library.changed({ kind: 'rename', from: source.rel, to: target.rel, type, ...(by === undefined ? {} : { by }) });
 }

@@ -73,6 +73,8 @@ export interface PartialInit {
   start: number;
   /** Holds the kept prefix's first `start` bytes already (Sha256Pool.open with a prefix). */
   hash: Sha256Job;
+  /** Puts the finished file at the target under the permission table, recording its owner; true when the name is new (Library: FileRights.place). */
+  place?: (work: string) => Promise<boolean>;
   /** Told once the file is in place (the Library announces it to its subscribers). */
   onPlaced?: (change: LibraryChange) => void;
 }
@@ -146,7 +148,7 @@ export class PartialUpload extends HashedFileWriter {
       // The folder may have been moved while the bytes came: it must still be inside the root.
       await this.init.dir?.verify(rel);
       const change = await putChangeOf(rel, work);
-      const created = await place(work, target, this.init.noOverwrite);
+      const created = this.init.place !== undefined ? await this.init.place(work) : await place(work, target, this.init.noOverwrite);
       await syncDir(path.dirname(target));
       // A finished upload supersedes what was kept of an earlier try at the same file.
       if (kept !== null) await fs.rm(kept, { force: true });

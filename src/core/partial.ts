@@ -73,8 +73,9 @@ export class PartialStore {
     this.hashPool = options.hashPool ?? Sha256Pool.shared();
   }
 
-  /** What the server has of an interrupted (or running) upload of `input`, or null. */
-  async status(input: string): Promise<PartialInfo | null> {
+  /** What the server has of an interrupted (or running) upload of `input`, or null (`by` must be allowed to list). */
+  async status(input: string, by?: ChangeSource): Promise<PartialInfo | null> {
+    await this.library.rights.check(by, 'list', input);
     if (checkPath(input) === '') return null;
     const { abs, rel, dir } = await this.library.openParent(input);
     try {
@@ -98,7 +99,7 @@ export class PartialStore {
    * here, before any byte is read: path rules, folders, overwrite rules, the size limit, the offset.
    */
   async begin(input: string, options: BeginOptions = {}): Promise<PartialUpload> {
-    const prepared = await this.library.prepareUpload(input);
+    const prepared = await this.library.prepareUpload(input, options.by);
     try {
       return await this.beginIn(prepared, options);
     } catch (err) {
@@ -136,6 +137,7 @@ export class PartialStore {
       limit: options.end === undefined ? total : options.end + 1,
       maxSize: rules.maxUpload,
       noOverwrite: noOverwrite || rules.noOverwrite,
+      place: (file: string) => this.library.rights.place(file, abs, rel, noOverwrite || rules.noOverwrite, by),
       dir,
       workKey,
       keptKey,

@@ -32,6 +32,11 @@ interface UploadInit {
   noOverwrite: boolean;
   /** Where the hash runs; default the process-wide pool. */
   hashPool?: Sha256Pool;
+  /**
+   * Puts the finished temp file at the target under the permission table and records its owner
+   * (Library: FileRights.place). Absent: a plain rename, or link() with `noOverwrite`.
+   */
+  place?: (temp: string) => Promise<boolean>;
   /** Told once the file is in place (the Library announces it to its subscribers). */
   onPlaced?: (change: LibraryChange) => void;
 }
@@ -85,7 +90,9 @@ export class Upload extends HashedFileWriter {
       // The folder may have been moved while the bytes came: it must still be inside the root.
       await this.init.dir?.verify(rel);
       change = await putChangeOf(rel, temp);
-      if (this.init.noOverwrite) {
+      if (this.init.place !== undefined) {
+        await this.init.place(temp);
+      } else if (this.init.noOverwrite) {
         // link() refuses an existing name atomically, where rename() would replace it.
         await fs.link(temp, target);
         await fs.unlink(temp);
