@@ -13,6 +13,7 @@ export const DEFAULTS = {
   lang: 'en',
   flood: '10:20',
   rooms: 'open',
+  guests: 'on',
   maxUpload: 'unlimited',
   partialBudget: 'auto',
   partialBudgetPerAddress: 'auto',

@@ -1,4 +1,5 @@
 // Parsers of serve's flag and environment values: each returns the value or throws a one-line UsageError.
+import type { GuestPolicy } from './core/access/roles.js';
 import type { Config } from './config.js';
 import type { Lang } from './core/i18n.js';
 import type { RoomPolicy } from './core/chat/chat.js';
@@ -50,6 +51,12 @@ export function parseServerName(value: string): string {
     throw new UsageError(`--irc-name must be a host name with a dot (letters, digits, - and .), at most 63 characters, not ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** `--guests on|read|off`. */
+export function parseGuestPolicy(value: string): GuestPolicy {
+  if (value === 'on' || value === 'read' || value === 'off') return value;
+  throw new UsageError(`--guests must be on, read or off, not ${JSON.stringify(value)}`);
 }
 
 /** `--rooms open|admin`. */

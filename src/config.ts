@@ -1,6 +1,7 @@
 // Server configuration: flags over NETROOM_* environment variables over defaults, validated in one place.
 import type { Lang } from './core/i18n.js';
 import type { FloodLimit } from './core/limits.js';
+import type { GuestPolicy } from './core/access/roles.js';
 import type { RoomPolicy } from './core/chat/chat.js';
 import type { LogLevel } from './log.js';
 import {
@@ -21,6 +22,7 @@ import {
   parsePublicUrls,
   parseRate,
   parseRoomPolicy,
+  parseGuestPolicy,
   parseServerName,
   parseSize,
   parseTls,
@@ -47,6 +49,10 @@ export interface Config {
   readonly flood: FloodLimit | null;
   /** Who creates rooms: anyone by joining (open) or administrators only (admin). */
   readonly rooms: RoomPolicy;
+  /** `--guests`: what people without an account may do (on: chat, read, upload new; read; off: accounts only). */
+  readonly guests: GuestPolicy;
+  /** `--allow-plaintext-passwords`: accept passwords over unencrypted non-loopback connections (FTP, IRC PASS). */
+  readonly allowPlaintextPasswords: boolean;
   readonly noOverwrite: boolean;
   readonly maxUpload: number;
   /** Bytes kept interrupted uploads may take in all; null: auto (1 GiB at most, a quarter of the disk at most); 0: keep none. */
@@ -113,6 +119,8 @@ export interface RawOptions {
   lang?: string;
   flood?: string;
   rooms?: string;
+  guests?: string;
+  allowPlaintextPasswords?: boolean;
   overwrite?: boolean;
   ftpRequireTls?: boolean;
   maxUpload?: string;
@@ -156,6 +164,8 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   lang: 'NETROOM_LANG',
   flood: 'NETROOM_FLOOD',
   rooms: 'NETROOM_ROOMS',
+  guests: 'NETROOM_GUESTS',
+  allowPlaintextPasswords: 'NETROOM_ALLOW_PLAINTEXT_PASSWORDS',
   overwrite: 'NETROOM_NO_OVERWRITE',
   ftpRequireTls: 'NETROOM_FTP_REQUIRE_TLS',
   maxUpload: 'NETROOM_MAX_UPLOAD',
@@ -193,7 +203,7 @@ export function envName(option: keyof RawOptions): string {
 
 /** Merge flags over the environment over defaults and validate; throws UsageError on any bad value. */
 export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = process.env): Config {
-  const pick = (key: Exclude<keyof RawOptions, 'overwrite' | 'ftpRequireTls'>): string | undefined => flags[key] ?? env[ENV_NAMES[key]];
+  const pick = (key: Exclude<keyof RawOptions, 'overwrite' | 'ftpRequireTls' | 'allowPlaintextPasswords'>): string | undefined => flags[key] ?? env[ENV_NAMES[key]];
   const noOverwriteEnv = env.NETROOM_NO_OVERWRITE;
   const noOverwrite = flags.overwrite === false || (noOverwriteEnv !== undefined && parseBool(noOverwriteEnv, 'NETROOM_NO_OVERWRITE'));
   const config: Config = {
@@ -208,6 +218,10 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     lang: parseLang(pick('lang') ?? DEFAULTS.lang),
     flood: parseFloodFlag(pick('flood') ?? DEFAULTS.flood),
     rooms: parseRoomPolicy(pick('rooms') ?? DEFAULTS.rooms),
+    guests: parseGuestPolicy(pick('guests') ?? DEFAULTS.guests),
+    allowPlaintextPasswords:
+      flags.allowPlaintextPasswords === true ||
+      (env.NETROOM_ALLOW_PLAINTEXT_PASSWORDS !== undefined && parseBool(env.NETROOM_ALLOW_PLAINTEXT_PASSWORDS, 'NETROOM_ALLOW_PLAINTEXT_PASSWORDS')),
     noOverwrite,
     ftpRequireTls: flags.ftpRequireTls === true || (env.NETROOM_FTP_REQUIRE_TLS !== undefined && parseBool(env.NETROOM_FTP_REQUIRE_TLS, 'NETROOM_FTP_REQUIRE_TLS')),
     maxUpload: parseSize(pick('maxUpload') ?? DEFAULTS.maxUpload, '--max-upload'),

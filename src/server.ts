@@ -19,7 +19,10 @@ import { Metrics } from './metrics.js';
 import { connectionCaps, readFileLimit } from './net/file-limit.js';
 import { ConnectionLimits } from './net/limits.js';
 import type { HistoryStore } from './store/history.js';
+import { Access } from './core/access/access.js';
+import { Moderation } from './core/chat/moderation.js';
 import { SqliteHistory } from './store/sqlite.js';
+import { ACCESS_FILE, SqliteAccessStore } from './store/access-sqlite.js';
 import { FileTlsSource, TlsFileError, type CertInfo } from './tls/files.js';
 
 /** How each door of SPEC section 3 stands after start(): listening or turned off. */
@@ -49,6 +52,10 @@ export class NetroomServer {
   readonly library: Library;
   readonly metrics: Metrics;
   private history: HistoryStore | undefined;
+  /** Accounts, sessions, invitations, bans (after start()). */
+  access: Access | undefined;
+  /** Kick, ban, mute (after start()). */
+  moderation: Moderation | undefined;
   private readonly doors: Door[] = [];
   private stopping: Promise<void> | undefined;
   /** The administrator token (known after start()). */
@@ -107,6 +114,16 @@ export class NetroomServer {
     const history = SqliteHistory.open(config.data, { maxEvents: config.retentionCount, maxAgeMs: config.retentionDays * DAY_MS });
     this.history = history;
     this.chat.restore(history);
+    const access = new Access(SqliteAccessStore.open(join(config.data, ACCESS_FILE)), { guests: config.guests });
+    this.access = access;
+    this.chat.useAccess(access);
+    const moderation = new Moderation(this.chat, (act) => this.log.info({ ...act }, 'moderation'));
+    this.moderation = moderation;
+    // The CLI changed accounts or bans in the shared store: roles, deletions and new bans apply at once.
+    access.onExternalChange(() => {
+      moderation.refreshAccounts();
+      moderation.enforceAll();
+    });
     // Subscribed before any door, so a door reacting to an event already finds it in recent().
     this.chat.subscribe((event) => {
       history.append(event);
@@ -122,7 +139,18 @@ export class NetroomServer {
     this.log.info({ ...caps, fileLimit: fileLimit?.soft ?? null }, 'connection limits');
     const connections = new ConnectionLimits({ ...caps, log: this.log });
     this.connections = connections;
-    const ctx: DoorContext = { chat: this.chat, library: this.library, lang: config.lang, log: this.log, history, metrics: this.metrics, connections };
+    const ctx: DoorContext = {
+      chat: this.chat,
+      library: this.library,
+      lang: config.lang,
+      log: this.log,
+      history,
+      metrics: this.metrics,
+      connections,
+      access,
+      moderation,
+      allowPlaintextPasswords: config.allowPlaintextPasswords,
+    };
     const { host, port, heartbeatMs } = config;
     const statuses: DoorStatus[] = [];
     if (config.http !== null) {
@@ -196,6 +224,7 @@ export class NetroomServer {
     } catch (err) {
       await this.closeDoors();
       history.close();
+      access.close();
       throw err;
     }
     if (config.http === null) statuses.push({ door: 'http', state: 'off' });
@@ -227,6 +256,7 @@ export class NetroomServer {
       await this.closeDoors();
       this.connections?.close();
       this.history?.close();
+      this.access?.close();
     })();
     return this.stopping;
   }

@@ -24,6 +24,8 @@ export function registerServe(program: Command): void {
     .option('--lang <en|zh>', `language of notices (default ${DEFAULTS.lang}; NETROOM_LANG)`)
     .option('--flood <rate:burst|off>', `per-member flood control (default ${DEFAULTS.flood}; NETROOM_FLOOD)`)
     .option('--rooms <open|admin>', `who creates rooms: anyone by joining, or administrators only (default ${DEFAULTS.rooms}; NETROOM_ROOMS)`)
+    .option('--guests <on|read|off>', `what people without an account may do: on (chat, read, upload new files), read (chat and read), off (accounts only) (default ${DEFAULTS.guests}; NETROOM_GUESTS)`)
+    .option('--allow-plaintext-passwords', 'accept passwords over unencrypted connections from other hosts (FTP USER/PASS, IRC PASS and SASL without TLS; NETROOM_ALLOW_PLAINTEXT_PASSWORDS=1)')
     .option('--no-overwrite', 'refuse uploads onto an existing name (NETROOM_NO_OVERWRITE=1)')
     .option('--max-upload <size>', `largest upload, e.g. 100M, 2G (default ${DEFAULTS.maxUpload}; NETROOM_MAX_UPLOAD)`)
     .option('--partial-budget <size|auto>', `disk kept for interrupted uploads in all, 0: keep none (default ${DEFAULTS.partialBudget}: 1G, at most a quarter of the disk; NETROOM_PARTIAL_BUDGET)`)

@@ -36,7 +36,16 @@ export type ErrorCode =
   | 'ROOM_FULL'
   | 'TOO_MANY_ROOMS'
   | 'NOT_OPERATOR'
-  | 'MODERATED';
+  | 'MODERATED'
+  | 'BAD_CREDENTIALS'
+  | 'BAD_PASSWORD'
+  | 'NAME_RESERVED'
+  | 'ACCOUNTS_ONLY'
+  | 'NO_SUCH_ACCOUNT'
+  | 'NOT_SIGNED_IN'
+  | 'BANNED'
+  | 'MUTED'
+  | 'BAD_INVITATION';
 
 /** An expected failure with a stable `code`; `message` is English, doors may localise by code. */
 export class NetroomError extends Error {

@@ -111,7 +111,28 @@ export function noticeText(lang: Lang, event: ChatEvent, options: NoticeOptions 
     }
     case 'closing':
       return zh ? '服务器即将关闭' : 'the server is closing';
+    case 'kick': {
+      const why = event.text === '' ? '' : zh ? `（${event.text}）` : ` (${event.text})`;
+      return zh ? `${event.target} 被 ${event.name} 移出了 ${event.room}${why}` : `${event.target} was removed from ${event.room} by ${event.name}${why}`;
+    }
+    case 'moderation':
+      return moderationText(zh, event);
   }
+}
+
+/** "alice banned bob from #dev until 2026-12-07 10:00 UTC (spam)", and the mutes and liftings alike. */
+function moderationText(zh: boolean, event: Extract<ChatEvent, { kind: 'moderation' }>): string {
+  const where = event.scope === null ? (zh ? '全站' : 'everywhere') : zh ? `在 ${event.scope}` : `in ${event.scope}`;
+  const until = event.until === null ? '' : zh ? `，直到 ${utcText(event.until)}` : ` until ${utcText(event.until)}`;
+  const why = event.text === '' ? '' : zh ? `（${event.text}）` : ` (${event.text})`;
+  const verb = zh
+    ? { ban: '封禁了', unban: '解除封禁', mute: '禁言了', unmute: '解除禁言' }[event.action]
+    : { ban: 'banned', unban: 'lifted the ban on', mute: 'muted', unmute: 'lifted the mute on' }[event.action];
+  return zh ? `${event.name} ${where}${verb} ${event.target}${until}${why}` : `${event.name} ${verb} ${event.target} ${where}${until}${why}`;
+}
+
+function utcText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** Chinese texts for the error codes (the seeds' style); also used by the web UI. */

@@ -1,5 +1,7 @@
 // What every door is to the server: something that listens, says where, and closes cleanly.
 import type { Logger } from 'pino';
+import type { Access } from '../core/access/access.js';
+import type { Moderation } from '../core/chat/moderation.js';
 import type { Lang } from '../core/i18n.js';
 import type { Library } from '../core/library.js';
 import type { Chat } from '../core/chat/chat.js';
@@ -17,6 +19,12 @@ export interface DoorContext {
   readonly history?: HistoryStore;
   /** Prometheus counters (absent in some unit tests). */
   readonly metrics?: Metrics;
+  /** Accounts, sessions and tokens, invitations, bans, the guest policy (absent in some unit tests: guests only). */
+  readonly access?: Access;
+  /** Kick, ban, mute: the rules of who may (absent in some unit tests). */
+  readonly moderation?: Moderation;
+  /** `--allow-plaintext-passwords`: accept passwords over unencrypted non-loopback connections. */
+  readonly allowPlaintextPasswords?: boolean;
   /** Connection caps shared by every TCP door (absent in some unit tests: each door then counts on its own). */
   readonly connections?: ConnectionLimits;
 }

@@ -46,6 +46,8 @@ export interface StoredRoom {
   readonly topicAt: number | null;
   readonly createdAt: number;
   readonly modes: RoomModes;
+  /** The folded account name of the room's creator, when signed in (operator whenever present). */
+  readonly founder?: string | null;
 }
 
 /** One conversation of a member, for a sidebar: the other side and the newest message. */

@@ -35,6 +35,16 @@ function modesOf(json: string): RoomModes {
   };
 }
 
+/** The founder kept beside the modes (see RoomTable.save), or null. */
+function founderOf(json: string): string | null {
+  try {
+    const parsed = JSON.parse(json) as { founder?: unknown } | null;
+    return typeof parsed?.founder === 'string' ? parsed.founder : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The `rooms` table: written at once (a room changes rarely; the chat reads it back only at start). */
 export class RoomTable {
   private readonly upsert: Database.Statement<RoomParams>;
@@ -58,6 +68,7 @@ export class RoomTable {
       topicAt: r.topic_at,
       createdAt: r.created_at,
       modes: modesOf(r.modes),
+      founder: founderOf(r.modes),
     }));
   }
 
@@ -65,7 +76,8 @@ export class RoomTable {
   save(room: StoredRoom): void {
     if (typeof room?.name !== 'string' || !room.name.startsWith('#')) throw new TypeError('a room name starts with #');
     const m = room.modes;
-    const modes = JSON.stringify({ topicLocked: m.topicLocked, secret: m.secret, inviteOnly: m.inviteOnly, moderated: m.moderated, key: m.key, limit: m.limit });
+    // The founder rides in the same JSON column: no schema change for one optional field.
+    const modes = JSON.stringify({ founder: room.founder ?? null, noExternal: m.noExternal, topicLocked: m.topicLocked, secret: m.secret, inviteOnly: m.inviteOnly, moderated: m.moderated, key: m.key, limit: m.limit });
     this.upsert.run(roomKeyOf(room.name), room.name, room.topic, room.topicBy, room.topicAt, room.createdAt, modes);
   }
 }

@@ -150,6 +150,14 @@ export function rowsOf(event: ChatEvent, nextId: number): PendingRow[] {
         if (event.text !== undefined) stored.text = event.text;
         return { stored, conv: roomKeyOf(room) };
       });
+    case 'kick': {
+      // The one removed leaves the room: a leave row, the reason saying who removed them and why.
+      const stored: Mutable<StoredEvent> = { id: nextId, at, kind: 'leave', room: event.room, name: event.target, reason: 'kicked' };
+      stored.text = event.text === '' ? `by ${event.name}` : `by ${event.name}: ${event.text}`;
+      return [{ stored, conv: roomKeyOf(event.room) }];
+    }
+    case 'moderation':
+      return [];
     case 'message': {
       const stored: Mutable<StoredEvent> = { id: nextId, at, kind: 'message', room: event.room, name: event.name, text: event.text };
       if (event.notice === true) stored.asNotice = true;

@@ -1,4 +1,5 @@
 // The Chat's options, defaults and the interface of where rooms persist.
+import type { Access } from '../access/access.js';
 import type { FloodLimit } from '../limits.js';
 import type { RoomModes } from './types.js';
 
@@ -7,8 +8,19 @@ export type RoomPolicy = 'open' | 'admin';
 
 /** Where rooms persist (the history store implements it). */
 export interface RoomKeeper {
-  rooms(): readonly { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }[];
-  saveRoom(room: { name: string; topic: string; topicBy: string | null; topicAt: number | null; createdAt: number; modes: RoomModes }): void;
+  rooms(): readonly KeptRoom[];
+  saveRoom(room: KeptRoom): void;
+}
+
+/** A room as persisted. `founder` is the folded account name of its creator, when signed in: operator whenever present. */
+export interface KeptRoom {
+  name: string;
+  topic: string;
+  topicBy: string | null;
+  topicAt: number | null;
+  createdAt: number;
+  modes: RoomModes;
+  founder?: string | null;
 }
 
 /** Options of a Chat; every limit has a default. */
@@ -23,6 +35,11 @@ export interface ChatOptions {
   maxRooms?: number;
   /** Longest topic (ISUPPORT TOPICLEN). Default 390. */
   maxTopicLength?: number;
+  /**
+   * Accounts (their names are reserved), the guest policy, bans and mutes. Absent: no accounts,
+   * guests on, nothing banned (unit tests, and every door before issue 12).
+   */
+  access?: Access;
   /** Clock, injectable for tests. */
   now?: () => number;
   /** Where a listener's exception goes (a door bug); default stderr, the chat goes on. */

@@ -1,4 +1,7 @@
 // The chat core: who is connected (one name server-wide), rooms with their rules, direct messages, and typed events.
+import type { Access } from '../access/access.js';
+import type { Subject } from '../access/restrictions.js';
+import type { RestrictionRecord } from '../../store/access.js';
 import { Emitter } from '../emitter.js';
 import { NetroomError } from '../errors.js';
 import { TokenBucket, type FloodLimit, DEFAULT_FLOOD } from '../limits.js';
@@ -28,6 +31,7 @@ import {
   type NewChatEvent,
   type RoomInfo,
   type RoomStanding,
+  type Who,
 } from './types.js';
 
 
@@ -46,6 +50,8 @@ export class Chat {
   private readonly events: Emitter<ChatEvent>;
   private readonly flood: FloodLimit | null;
   private keeper: RoomKeeper | undefined;
+  /** Accounts, the guest policy, bans and mutes (absent: none of them). */
+  private accessState: Access | undefined;
   private readonly now: () => number;
   private nextId = 1;
   private readonly lobbyKey = roomKey(LOBBY);
@@ -59,6 +65,7 @@ export class Chat {
     this.maxRooms = options.maxRooms ?? DEFAULT_MAX_ROOMS;
     this.maxTopicLength = options.maxTopicLength ?? DEFAULT_MAX_TOPIC_LENGTH;
     this.now = options.now ?? Date.now;
+    this.accessState = options.access;
     this.events = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: chat listener failed:', err)));
     this.createRoom(LOBBY);
   }
@@ -74,10 +81,21 @@ export class Chat {
       const live = this.roomsByKey.get(key);
       if (live && live.list.length > 0) continue;
       const state = new RoomState(stored.name, key, stored.createdAt, { ...DEFAULT_MODES, ...stored.modes }, stored.topic, stored.topicBy, stored.topicAt);
+      state.founder = stored.founder ?? null;
       this.roomsByKey.set(key, state);
     }
     const lobby = this.roomsByKey.get(roomKey(LOBBY));
     if (lobby) this.save(lobby);
+  }
+
+  /** Accounts, the guest policy, bans and mutes, when the server has them. */
+  get access(): Access | undefined {
+    return this.accessState;
+  }
+
+  /** Use `access` from now on (the server opens it in start(), before any door). */
+  useAccess(access: Access): void {
+    this.accessState = access;
   }
 
   /** Subscribe to every event; returns the unsubscribe function. */
@@ -87,13 +105,18 @@ export class Chat {
 
   // ---- presence -------------------------------------------------------------------------------
 
-  /** Claim `name` server-wide through `door`, joining nothing; throws BAD_NAME, RESERVED_NAME or NAME_TAKEN. */
-  connect(name: string, door: string): Member {
+  /**
+   * Claim `name` server-wide through `door`, joining nothing; `who` says whether the door signed the
+   * client in. Throws BAD_NAME, RESERVED_NAME, NAME_TAKEN, NAME_RESERVED (an account's name),
+   * ACCOUNTS_ONLY (`--guests off`) or BANNED.
+   */
+  connect(name: string, door: string, who: Who = {}): Member {
     const checked = checkName(name);
     const key = foldName(checked);
+    this.admit(checked, key, who);
     this.present.checkFree(checked, key, undefined);
-    const member = { name: checked, key, door, since: this.now() };
-    const presence: Presence = { member, bucket: this.newBucket(), rooms: new Set(), away: null, admin: false };
+    const member = { name: checked, key, door, since: this.now(), ...who, role: who.role ?? 'guest' };
+    const presence: Presence = { member, bucket: this.newBucket(), rooms: new Set(), away: null, admin: who.role === 'admin' };
     this.present.add(presence);
     return member;
   }
@@ -102,8 +125,8 @@ export class Chat {
    * Connect and join #lobby, as the web, terminal and seed UDP doors do: one call, so a refused
    * name never shows up as a join and a leave.
    */
-  enter(name: string, door: string): Member {
-    const member = this.connect(name, door);
+  enter(name: string, door: string, who: Who = {}): Member {
+    const member = this.connect(name, door, who);
     try {
       this.join(member, LOBBY);
     } catch (err) {
@@ -120,7 +143,8 @@ export class Chat {
     if (!presence) return;
     const rooms = [...presence.rooms];
     for (const room of rooms) room.remove(member);
-    const audience = this.audienceOf(rooms, undefined);
+    // A member removed by a moderator hears it too: its door closes the connection with the reason.
+    const audience = this.audienceOf(rooms, reason === 'kicked' || reason === 'banned' ? member : undefined);
     const names = rooms.map((r) => r.name);
     this.emit(
       text === undefined
@@ -135,6 +159,7 @@ export class Chat {
     const checked = checkName(newName);
     const key = foldName(checked);
     if (checked === member.name) return;
+    if (key !== member.key) this.admit(checked, key, member);
     this.present.checkFree(checked, key, presence);
     const old = member.name;
     this.present.rename(presence, checked, key);
@@ -179,6 +204,8 @@ export class Chat {
       room = this.createRoom(checked);
       created = true;
     } else if (!presence.admin) {
+      const ban = this.restriction('ban', member, room.key);
+      if (ban) throw banned(ban, room.name);
       const invited = room.invited.has(member.key);
       if (room.modes.inviteOnly && !invited) throw new NetroomError('INVITE_ONLY', `${room.name} is invite-only`, { room: room.name });
       if (room.modes.key !== null && key !== room.modes.key && !invited) throw new NetroomError('BAD_KEY', `${room.name} needs the right key`, { room: room.name });
@@ -187,7 +214,12 @@ export class Chat {
     room.invited.delete(member.key);
     // The first member into an empty room runs it, as on IRC; administrators run every room.
     // Not #lobby: it is everyone's room (the seeds' too), so no passer-by may lock it (+i, +k, +l).
-    const op = presence.admin || (room.list.length === 0 && room.key !== this.lobbyKey);
+    const founder = member.account === undefined ? null : foldName(member.account);
+    if (created && founder !== null && room.key !== this.lobbyKey) {
+      room.founder = founder;
+      this.save(room);
+    }
+    const op = presence.admin || (room.list.length === 0 && room.key !== this.lobbyKey) || (founder !== null && founder === room.founder);
     room.add(member);
     if (op) room.ops.add(member);
     presence.rooms.add(room);
@@ -219,6 +251,7 @@ export class Chat {
     if (room.modes.moderated && !room.ops.has(member) && !room.voiced.has(member) && !presence.admin) {
       throw new NetroomError('MODERATED', `${room.name} is moderated: only operators and voiced members speak`, { room: room.name });
     }
+    if (!presence.admin) this.checkMuted(member, room.key, room.name);
     const checked = checkMessage(text);
     this.takeToken(presence);
     this.emit(
@@ -233,6 +266,7 @@ export class Chat {
     const presence = this.presenceOf(member);
     const target = typeof to === 'string' && to !== '' ? this.find(to) : undefined;
     if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${String(to)} is here`, { name: String(to) });
+    if (!presence.admin) this.checkMuted(member, null, null);
     const checked = checkMessage(text);
     this.takeToken(presence);
     const audience = target === member ? [member] : [member, target];
@@ -303,6 +337,56 @@ export class Chat {
     room.invited.add(target.key);
     this.emit({ kind: 'invite', room: room.name, name: member.name, to: target.name, origin: member, audience: [...new Set([target, member, ...room.list.filter((m) => room.ops.has(m))])] });
     return target;
+  }
+
+  // ---- moderation (the rules of who may: moderation.ts) -----------------------------------------
+
+  /**
+   * Remove `target` from a room: `by` must be one of its operators or an administrator (absent: the
+   * server, for a ban). The room hears a `kick`, the one removed included. Throws NO_SUCH_ROOM,
+   * NOT_OPERATOR, NO_SUCH_MEMBER, NOT_IN_ROOM.
+   */
+  kick(by: Member | undefined, roomName: string, target: string, reason = '', moderator = 'netroom'): Member {
+    const room = this.roomOf(roomName);
+    if (by !== undefined && !room.ops.has(by) && !this.presenceOf(by).admin) {
+      throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
+    }
+    const member = this.find(target);
+    if (!member) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${target} is here`, { name: target });
+    const audience = room.list;
+    if (!room.remove(member)) throw new NetroomError('NOT_IN_ROOM', `${member.name} is not in ${room.name}`, { room: room.name, name: member.name });
+    this.presenceOf(member).rooms.delete(room);
+    const text = checkReason(reason);
+    this.emit({ kind: 'kick', room: room.name, name: by?.name ?? moderator, target: member.name, text, ...(by ? { origin: by } : {}), audience });
+    return member;
+  }
+
+  /** Tell a room (server-wide acts: #lobby) about a ban, mute or their lifting. */
+  notifyModeration(action: 'ban' | 'unban' | 'mute' | 'unmute', scope: string | null, by: string, target: string, text: string, until: number | null): void {
+    const room = (scope === null ? undefined : this.roomsByKey.get(this.keyOf(scope))) ?? this.lobby();
+    this.emit({ kind: 'moderation', action, room: room.name, scope: scope === null ? null : room.name, name: by, target, text: checkReason(text), until, audience: room.list });
+  }
+
+  /** The ban or mute of `type` in force on `member` (server-wide, or in the room of `roomKey`). */
+  restriction(type: 'ban' | 'mute', member: Member, roomKey: string | null): RestrictionRecord | undefined {
+    return this.access?.restrictions.find(type, subjectOf(member), roomKey);
+  }
+
+  /** The name of the room whose key is `key` (secret or not), or undefined. */
+  roomNameByKey(key: string): string | undefined {
+    return this.roomsByKey.get(key)?.name;
+  }
+
+  /** A room's key, or undefined for no such room. */
+  roomKeyOf(roomName: string): string | undefined {
+    return typeof roomName === 'string' && roomName.startsWith('#') ? this.roomsByKey.get(this.keyOf(roomName))?.key : undefined;
+  }
+
+  /** Refresh a member's role from its account (changed by the CLI): admin rights follow at once. */
+  setRole(member: Member, role: Member['role']): void {
+    const presence = this.presenceOf(member);
+    (presence.member as { role?: Member['role'] }).role = role;
+    presence.admin = role === 'admin';
   }
 
   // ---- server-wide ----------------------------------------------------------------------------
@@ -441,6 +525,31 @@ export class Chat {
     return key;
   }
 
+  /** The guest policy, name reservation and server-wide bans, before a name is claimed. */
+  private admit(name: string, key: string, who: Who): void {
+    const access = this.access;
+    if (access === undefined) return;
+    const role = who.role ?? 'guest';
+    if (role === 'guest' && access.guests === 'off') {
+      throw new NetroomError('ACCOUNTS_ONLY', 'this server is for accounts only: sign in (guests are not allowed)');
+    }
+    const holder = access.accountHolding(key);
+    if (holder !== undefined && (who.account === undefined || foldName(who.account) !== key)) {
+      const as = holder === name ? '' : ` (as ${holder})`;
+      throw new NetroomError('NAME_RESERVED', `the name ${name} belongs to an account${as}: sign in to use it`, { name, holder });
+    }
+    const ban = access.restrictions.find('ban', subjectOf({ name, ...who }), null);
+    if (ban && role !== 'admin') throw banned(ban, null);
+  }
+
+  private checkMuted(member: Member, roomKey: string | null, roomName: string | null): void {
+    const mute = this.restriction('mute', member, roomKey);
+    if (!mute) return;
+    const where = mute.room === null ? 'everywhere' : `in ${roomName ?? 'this room'}`;
+    const until = mute.until === null ? '' : ` until ${new Date(mute.until).toISOString()}`;
+    throw new NetroomError('MUTED', `you are muted ${where}${until}${mute.reason === '' ? '' : `: ${mute.reason}`}`, { ...(roomName ? { room: roomName } : {}) });
+  }
+
   private presenceOf(member: Member): Presence {
     const presence = this.present.of(member);
     if (!presence) throw new NetroomError('NOT_IN_ROOM', `${member.name} is not connected`, { name: member.name });
@@ -475,4 +584,30 @@ export class Chat {
     event.at = this.now();
     this.events.emit(event);
   }
+}
+
+/** What restrictions are matched against, from a member or from what a door knows before one exists. */
+function subjectOf(who: { name: string; account?: string; address?: string; user?: string }): Subject {
+  return {
+    name: who.name,
+    ...(who.account === undefined ? {} : { account: who.account }),
+    ...(who.address === undefined ? {} : { address: who.address }),
+    ...(who.user === undefined ? {} : { user: who.user }),
+  };
+}
+
+/** BANNED, saying where, why and until when. */
+function banned(ban: RestrictionRecord, room: string | null): NetroomError {
+  const where = room === null ? 'from this server' : `from ${room}`;
+  const until = ban.until === null ? '' : ` until ${new Date(ban.until).toISOString()}`;
+  return new NetroomError('BANNED', `you are banned ${where}${until}${ban.reason === '' ? '' : `: ${ban.reason}`}`, {
+    ...(room === null ? {} : { room }),
+    reason: ban.reason,
+    ...(ban.until === null ? {} : { until: ban.until }),
+  });
+}
+
+/** A moderator's reason: one line, at most 300 characters (longer is cut, not refused: the act matters more). */
+function checkReason(reason: string): string {
+  return typeof reason === 'string' ? [...reason.replace(/[\r\n]+/gu, ' ')].slice(0, 300).join('') : '';
 }

@@ -15,6 +15,8 @@ export class RoomState {
   topic: string;
   topicBy: string | null;
   topicAt: number | null;
+  /** The folded account name of the creator, when signed in: operator whenever present. */
+  founder: string | null = null;
 
   constructor(
     readonly name: string,

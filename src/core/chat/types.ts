@@ -1,7 +1,20 @@
 // The chat model's public types: members, rooms, direct messages and the typed events every door turns into wire messages.
+import type { Role } from '../access/roles.js';
 
 /** Why a member left the server: asked to, stopped answering, lost its connection, or the server closed. */
-export type LeaveReason = 'quit' | 'timeout' | 'disconnect' | 'shutdown';
+export type LeaveReason = 'quit' | 'timeout' | 'disconnect' | 'shutdown' | 'kicked' | 'banned';
+
+/** What the door knows of who connects: the account when signed in, the address, IRC's user part. */
+export interface Who {
+  /** The account name, when the door signed the client in. */
+  readonly account?: string;
+  /** `member` or `admin` for an account; absent: a guest. */
+  readonly role?: Role;
+  /** The client's IP address, when the door has one (bans by address). */
+  readonly address?: string;
+  /** IRC's user (ident), for `nick!user@host` ban masks. */
+  readonly user?: string;
+}
 
 /** A connected member, as handed to the door that let it in. One name, server-wide, from any door. */
 export interface Member {
@@ -13,6 +26,14 @@ export interface Member {
   readonly door: string;
   /** Connection time, ms since the epoch. */
   readonly since: number;
+  /** The account, when signed in (absent: a guest). */
+  readonly account?: string;
+  /** `guest` when absent; changes in place when an administrator changes the account's role. */
+  readonly role?: Role;
+  /** The client's IP address, when the door has one. */
+  readonly address?: string;
+  /** IRC's user (ident) part, when the door has one. */
+  readonly user?: string;
 }
 
 /**
@@ -91,6 +112,22 @@ export type ChatEvent =
   /** Away with a reason, or back (`text` null); the audience as for rename. */
   | (EventBase & { readonly kind: 'away'; readonly name: string; readonly text: string | null })
   | (EventBase & { readonly kind: 'announce'; readonly text: string })
+  /** `name` (a moderator, or the server) removed `target` from `room`; the audience is the room, `target` included. */
+  | (EventBase & { readonly kind: 'kick'; readonly room: string; readonly name: string; readonly target: string; readonly text: string })
+  /**
+   * A ban, mute or their lifting, told to `room` (server-wide acts to #lobby, `scope` null); `target`
+   * is who or what (a name, an account, an address, a mask), `until` when it ends (null: for ever).
+   */
+  | (EventBase & {
+      readonly kind: 'moderation';
+      readonly action: 'ban' | 'unban' | 'mute' | 'unmute';
+      readonly room: string;
+      readonly scope: string | null;
+      readonly name: string;
+      readonly target: string;
+      readonly text: string;
+      readonly until: number | null;
+    })
   | (EventBase & { readonly kind: 'file'; readonly room: string; readonly name?: string; readonly path: string; readonly size: number })
   | (EventBase & { readonly kind: 'closing' });
 

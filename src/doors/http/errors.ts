@@ -70,6 +70,15 @@ const STATUS: Record<ErrorCode, number> = {
   TOO_MANY_ROOMS: 403,
   NOT_OPERATOR: 403,
   MODERATED: 403,
+  BAD_CREDENTIALS: 401,
+  BAD_PASSWORD: 400,
+  NAME_RESERVED: 409,
+  ACCOUNTS_ONLY: 401,
+  NO_SUCH_ACCOUNT: 404,
+  NOT_SIGNED_IN: 401,
+  BANNED: 403,
+  MUTED: 403,
+  BAD_INVITATION: 410,
 };
 
 /** Turn anything thrown by a route (or by Fastify itself) into the HttpError the client gets. */

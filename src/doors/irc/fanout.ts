@@ -14,6 +14,8 @@ export const LEAVE_TEXTS: Readonly<Record<LeaveReason, string>> = {
   timeout: 'Ping timeout',
   disconnect: 'Connection closed',
   shutdown: 'Server shutting down',
+  kicked: 'Removed by a moderator',
+  banned: 'Banned',
 };
 
 /**

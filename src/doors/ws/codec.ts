@@ -27,7 +27,17 @@ export const CLIENT_TYPES: readonly ClientMessage['type'][] = [
   'search',
   'conversations',
   'leave',
+  'kick',
+  'ban',
+  'mute',
+  'unban',
+  'unmute',
+  'restrictions',
 ];
+
+const RESTRICTION_KINDS: readonly string[] = ['account', 'name', 'address', 'mask'];
+/** A reason longer than the core keeps is cut there; this only stops the absurd. */
+const REASON_FIELD_MAX = 2000;
 
 /** A decoded frame: a valid message, or the error to answer with (`about` when the type was known). */
 export type DecodeResult =
@@ -135,6 +145,37 @@ function decodeFields(type: ClientMessage['type'], fields: Fields): ClientMessag
     case 'conversations':
     case 'leave':
       return { type };
+    case 'kick': {
+      const out: { type: 'kick'; name: string; room?: string; reason?: string } = { type, name: text(fields, 'name', true, NAME_FIELD_MAX) };
+      const room = text(fields, 'room', false, ROOM_FIELD_MAX);
+      const reason = text(fields, 'reason', false, REASON_FIELD_MAX);
+      if (room !== undefined) out.room = room;
+      if (reason !== undefined) out.reason = reason;
+      return out;
+    }
+    case 'ban':
+    case 'mute':
+    case 'unban':
+    case 'unmute': {
+      const kind = text(fields, 'kind', true, 16);
+      if (!RESTRICTION_KINDS.includes(kind)) throw new FieldError(`"kind" must be one of ${RESTRICTION_KINDS.join(', ')}`);
+      const out: { type: typeof type; kind: 'account' | 'name' | 'address' | 'mask'; value: string; room?: string; reason?: string; durationMs?: number } = {
+        type,
+        kind: kind as 'account',
+        value: text(fields, 'value', true, 256),
+      };
+      const room = text(fields, 'room', false, ROOM_FIELD_MAX);
+      const reason = text(fields, 'reason', false, REASON_FIELD_MAX);
+      const durationMs = count(fields, 'durationMs', 1, 100 * 365 * 24 * 60 * 60 * 1000);
+      if (room !== undefined) out.room = room;
+      if (reason !== undefined) out.reason = reason;
+      if (durationMs !== undefined) out.durationMs = durationMs;
+      return out;
+    }
+    case 'restrictions': {
+      const room = text(fields, 'room', false, ROOM_FIELD_MAX);
+      return room === undefined ? { type } : { type, room };
+    }
   }
 }
 

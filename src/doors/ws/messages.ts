@@ -11,7 +11,7 @@ import type { ConversationSummary, StoredEvent, StoredKind } from '../../store/h
  * A member leaving the server arrives as one `leave` per room it was in (`reason` says why).
  */
 export type WireEvent = Omit<StoredEvent, 'kind'> & {
-  readonly kind: StoredKind | 'closing' | 'mode' | 'invite' | 'away';
+  readonly kind: StoredKind | 'closing' | 'mode' | 'invite' | 'away' | 'moderation';
   readonly notice: string;
 };
 
@@ -48,7 +48,21 @@ export type ClientMessage =
   /** One's direct-message conversations, newest first. */
   | { readonly type: 'conversations' }
   /** Leave the server (every room); the connection stays open and may enter again. */
-  | { readonly type: 'leave' };
+  | { readonly type: 'leave' }
+  /** Remove `name` from `room` (its operators, admins), or from the server when no room is given (admins). */
+  | { readonly type: 'kick'; readonly name: string; readonly room?: string; readonly reason?: string }
+  /** Ban or mute (`ban`/`mute`) or lift (`unban`/`unmute`) an account, a name, an address or an IRC mask,
+   *  in `room` (its operators, admins) or server-wide (admins); `durationMs` absent: for ever. */
+  | {
+      readonly type: 'ban' | 'mute' | 'unban' | 'unmute';
+      readonly kind: 'account' | 'name' | 'address' | 'mask';
+      readonly value: string;
+      readonly room?: string;
+      readonly reason?: string;
+      readonly durationMs?: number;
+    }
+  /** The bans and mutes in force: of `room` (its operators), or all (admins). */
+  | { readonly type: 'restrictions'; readonly room?: string };
 
 /** Server -> client. */
 export type ServerMessage =
@@ -84,9 +98,28 @@ export type ServerMessage =
   | { readonly type: 'conversations'; readonly conversations: readonly ConversationSummary[] }
   /** Answer to `leave` (the member leaves at once); the connection stays open and may enter again. */
   | { readonly type: 'left' }
+  /** Answer to `kick`, `ban`, `mute`, `unban`, `unmute`: done (everyone concerned also hears an event). */
+  | { readonly type: 'moderated'; readonly about: 'kick' | 'ban' | 'mute' | 'unban' | 'unmute' }
+  /** Answer to `restrictions`. */
+  | { readonly type: 'restrictions'; readonly restrictions: readonly WireRestriction[] }
   /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, NO_SUCH_ROOM, ...), English `message`,
    *  and `about`, the type of the client message it answers when known. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly about?: string };
+
+/** A ban or mute as listed. */
+export interface WireRestriction {
+  readonly id: number;
+  readonly type: 'ban' | 'mute';
+  /** The room, or null: server-wide. */
+  readonly room: string | null;
+  readonly kind: 'account' | 'name' | 'address' | 'mask';
+  readonly value: string;
+  readonly reason: string;
+  readonly by: string;
+  readonly createdAt: number;
+  /** Ends at (ms), or null: for ever. */
+  readonly until: number | null;
+}
 
 /** Largest frame the server accepts, in bytes (a 2000-character message is at most ~8 KB of UTF-8). */
 export const MAX_FRAME_BYTES = 16 * 1024;

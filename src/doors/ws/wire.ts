@@ -74,6 +74,11 @@ export function wireEvent(lang: Lang, event: Exclude<ChatEvent, { kind: 'quit' }
     }
     case 'closing':
       return { id: 0, at, kind: 'closing', notice };
+    case 'kick':
+      // The one removed leaves the room (as history stores it); the notice says by whom and why.
+      return { id, at, kind: 'leave', room: event.room, name: event.target, reason: 'kicked', text: event.text === '' ? `by ${event.name}` : `by ${event.name}: ${event.text}`, notice };
+    case 'moderation':
+      return { id: 0, at, kind: 'moderation', room: event.room, name: event.name, to: event.target, text: event.text, reason: event.action, notice };
   }
 }
 
