@@ -131,6 +131,7 @@ export const MAX_PAGE = 200;
  * WebSocket close codes the server uses (RFC 6455 7.4.1, and 4000 from the private range):
  * 1001 the server is closing; 1008 policy (too many invalid frames, or too slow to read);
  * 1009 a frame over {@link MAX_FRAME_BYTES}; 4000 another connection resumed this member with
- * its token (a client must NOT reconnect on 4000, or two tabs would take the name back and forth).
+ * its token (a client must NOT reconnect on 4000, or two tabs would take the name back and forth);
+ * 4003 a moderator removed the member from the server (kicked or banned: do not reconnect on 4003 either).
  */
-export const CLOSE_CODES = { goingAway: 1001, policy: 1008, tooBig: 1009, takenOver: 4000 } as const;
+export const CLOSE_CODES = { goingAway: 1001, policy: 1008, tooBig: 1009, takenOver: 4000, removed: 4003 } as const;
