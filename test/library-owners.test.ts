@@ -71,6 +71,16 @@ describe('owners recorded', () => {
     }
   });
 
+  it('the book folder removed by hand while running is made again at the next record', async () => {
+    await putAs(library, 'a.txt', 'a', ALICE);
+    await fs.rm(path.join(root, '.netroom'), { recursive: true });
+    await putAs(library, 'b.txt', 'b', GINA);
+    await library.mkdir('d', as(BOB));
+    expect(await library.ownerOf('a.txt')).toBeNull();
+    expect(await library.ownerOf('b.txt')).toEqual({ role: 'guest', name: 'gina' });
+    expect(await library.ownerOf('d')).toEqual({ role: 'member', name: 'bob' });
+  });
+
   it('ownerOf a missing entry is NOT_FOUND; owners() maps a listing, missing names to null', async () => {
     expect(await codeOf(library.ownerOf('nope.txt'))).toBe('NOT_FOUND');
     await library.mkdir('d', as(BOB));

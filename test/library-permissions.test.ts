@@ -7,6 +7,7 @@ import type { GuestPolicy, Role } from '../src/core/access/roles.js';
 import { guest, signedIn, type Actor } from '../src/core/access/roles.js';
 import { Library } from '../src/core/library.js';
 import { moveEntry } from '../src/core/move.js';
+import { PartialStore } from '../src/core/partial.js';
 import { codeOf } from './helpers/errors.js';
 import { ALICE, BOB, GINA, GUS, MECHANISMS, ROOT, as, putAs, snapshot, type Mechanism } from './helpers/library-actors.js';
 
@@ -201,6 +202,11 @@ describe('refusals are clear', () => {
     const off = await fixture('off', undefined, ALICE);
     await expect(off.library.list('', as(guest('x')))).rejects.toThrow(/guests are not allowed here/u);
     await expect(off.library.remove('t.txt', as(ALICE))).rejects.toThrow(/nobody known made it/u);
+  });
+
+  it('an upload that asked not to overwrite (If-None-Match: *) hears ALREADY_EXISTS, not PERMISSION_DENIED', async () => {
+    const { library } = await fixture('on', BOB, ALICE);
+    expect(await codeOf(new PartialStore(library).begin('t.txt', { total: 1, noOverwrite: true, by: as(GINA) }))).toBe('ALREADY_EXISTS');
   });
 
   it('a member deleting a missing name gets NOT_FOUND, a guest PERMISSION_DENIED', async () => {

@@ -285,17 +285,20 @@ export class Library {
   /**
    * The checks every upload makes before its first byte: a file name inside the root, an existing
    * parent folder (opened and held: see openParent), no folder of that name, and (with
-   * `--no-overwrite`) no file of that name, and the permission table: `by` may upload, and overwrite
+   * `--no-overwrite` or `options.noOverwrite`) no file of that name, and the permission table: `by` may upload, and overwrite
    * the file there if there is one (checked again at commit: see FileRights.place). Shared by
    * beginUpload and the other upload mechanisms (resumable partial uploads, continuations). The
    * caller closes `dir` once the upload has settled.
    */
-  async prepareUpload(input: string, by?: ChangeSource): Promise<Prepared> {
+  async prepareUpload(input: string, by?: ChangeSource, options: { noOverwrite?: boolean } = {}): Promise<Prepared> {
     await this.rights.check(by, 'upload', input);
     const prepared = await this.openParent(input);
     try {
       await this.refuseExisting(prepared.abs, prepared.rel);
       if ((await this.rights.book.identify(prepared.abs).catch(() => null)) !== null) {
+        // A client that asked not to overwrite (If-None-Match: *) hears that the name is taken,
+        // not that it may not do what it did not ask for.
+        if (options.noOverwrite === true) throw new NetroomError('ALREADY_EXISTS', `already exists: ${prepared.rel}`, { path: prepared.rel });
         await this.rights.check(by, 'overwrite', prepared.rel, prepared.abs);
       }
     } catch (err) {

@@ -99,7 +99,7 @@ export class PartialStore {
    * here, before any byte is read: path rules, folders, overwrite rules, the size limit, the offset.
    */
   async begin(input: string, options: BeginOptions = {}): Promise<PartialUpload> {
-    const prepared = await this.library.prepareUpload(input, options.by);
+    const prepared = await this.library.prepareUpload(input, options.by, { noOverwrite: options.noOverwrite === true });
     try {
       return await this.beginIn(prepared, options);
     } catch (err) {

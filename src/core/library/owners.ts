@@ -88,6 +88,17 @@ export class OwnerBook {
 
   /** Record `owner` for the entry with this key, atomically (a temp file renamed over the record). */
   async write(key: string, owner: Owner, at = Date.now()): Promise<void> {
+    try {
+      await this.writeIn(key, owner, at);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // The folder went (someone cleaned the root by hand while the server ran): make it again.
+      this.ready = null;
+      await this.writeIn(key, owner, at);
+    }
+  }
+
+  private async writeIn(key: string, owner: Owner, at: number): Promise<void> {
     await this.ensureDir();
     const record: OwnerRecord = { role: owner.role, name: owner.name, at };
     const temp = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
