@@ -77,6 +77,7 @@ export class NetroomServer {
     this.library = new Library(config.dir, {
       noOverwrite: config.noOverwrite,
       maxUpload: config.maxUpload,
+      guests: config.guests,
       partialBudget: config.partialBudget,
       partialBudgetPerAddress: config.partialBudgetPerAddress,
       log: (fields, message) => log.info(fields, message),
