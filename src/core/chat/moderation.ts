@@ -125,7 +125,8 @@ export class Moderation {
         removed.push(member.name);
       } else {
         const roomName = this.roomNameOf(record.room);
-        if (this.chat.members(roomName).includes(member)) {
+        // Operators stay (as on IRC, where +b never removes an op): a broad mask must not empty the room of its moderators.
+        if (this.chat.members(roomName).includes(member) && this.chat.standing(roomName, member)?.op !== true) {
           this.chat.kick(undefined, roomName, member.name, record.reason, by);
           removed.push(member.name);
         }
