@@ -147,7 +147,6 @@ export class Continuations {
         offset,
         hash,
         maxSize: rules.maxUpload,
-        noOverwrite: rules.noOverwrite,
         place: (file) => this.library.rights.place(file, abs, rel, rules.noOverwrite, by),
         onPlaced: (change) => this.library.changed(by === undefined ? change : { ...change, by }),
       });
@@ -201,7 +200,6 @@ interface ContinuedInit {
   offset: number;
   hash: Sha256Job;
   maxSize: number;
-  noOverwrite: boolean;
   /** Puts the finished file at the target under the permission table, recording its owner (Library: FileRights.place). */
   place: (work: string) => Promise<boolean>;
   /** Told once the file is in place (the Library announces it to its subscribers). */

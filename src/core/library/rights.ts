@@ -96,7 +96,13 @@ export class FileRights {
           throw new NetroomError('NOT_A_FILE', `a folder has that name: ${rel}`, { path: rel });
         }
         if (noOverwrite) throw new NetroomError('ALREADY_EXISTS', `already exists: ${rel}`, { path: rel });
-        await this.check(by, 'overwrite', rel, target);
+        try {
+          await this.check(by, 'overwrite', rel, target);
+        } catch (err) {
+          // Removed since it was seen: the name is free again, so take it as a new one.
+          if (attempt === 0 && err instanceof NetroomError && err.code === 'NOT_FOUND') continue;
+          throw err;
+        }
         await fs.rename(work, target);
         if (existing.links <= 1) await this.book.drop(existing.key);
         return false;
