@@ -189,3 +189,28 @@ describe('moderation', () => {
     expect(chat.has(bob)).toBe(false);
   });
 });
+
+describe('founders', () => {
+  it('are kept with the room, so a restart still knows who founded it', async () => {
+    const { SqliteHistory } = await import('../src/store/sqlite.js');
+    const dir = await mkdtemp(join(tmpdir(), 'netroom-founder-'));
+    dirs.push(dir);
+    const { access, chat } = await rig();
+    const history = SqliteHistory.open(dir);
+    chat.restore(history);
+    await access.accounts.add('fay', 'password-1');
+    const fay = chat.enter('fay', 'ws', { account: 'fay', role: 'member' });
+    chat.join(fay, '#fays-room');
+    chat.disconnect(fay);
+    history.close();
+    const again = SqliteHistory.open(dir);
+    const restarted = new Chat({ access, flood: null });
+    restarted.restore(again);
+    const gus = restarted.enter('gus', 'ws');
+    restarted.join(gus, '#fays-room');
+    const back = restarted.enter('fay', 'ws', { account: 'fay', role: 'member' });
+    restarted.join(back, '#fays-room');
+    expect(restarted.standing('#fays-room', back)?.op).toBe(true);
+    again.close();
+  });
+});

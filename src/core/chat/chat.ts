@@ -505,7 +505,15 @@ export class Chat {
   }
 
   private save(room: RoomState): void {
-    this.keeper?.saveRoom({ name: room.name, topic: room.topic, topicBy: room.topicBy, topicAt: room.topicAt, createdAt: room.createdAt, modes: room.modes });
+    this.keeper?.saveRoom({
+      name: room.name,
+      topic: room.topic,
+      topicBy: room.topicBy,
+      topicAt: room.topicAt,
+      createdAt: room.createdAt,
+      modes: room.modes,
+      founder: room.founder,
+    });
   }
 
   private roomOf(roomName: string): RoomState {
