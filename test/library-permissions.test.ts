@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GuestPolicy, Role } from '../src/core/access/roles.js';
 import { guest, signedIn, type Actor } from '../src/core/access/roles.js';
+import { Continuations } from '../src/core/append.js';
 import { Library } from '../src/core/library.js';
 import { moveEntry } from '../src/core/move.js';
 import { PartialStore } from '../src/core/partial.js';
@@ -193,6 +194,21 @@ async function check(library: Library, root: string, op: Op, actor: Actor, yes: 
     expect(await library.ownerOf(rel)).toEqual(actor.role === 'guest' ? { role: 'guest', name: actor.name } : { role: actor.role, name: actor.account });
   }
 }
+
+describe('continued uploads (FTP APPE, REST+STOR) are overwrites of the file they continue', () => {
+  it('a guest may not append to a file, even one a guest made; a member may (guests' files are members' to change)', async () => {
+    const { library, root } = await fixture('on', GUS, ALICE);
+    const before = await snapshot(root);
+    expect(await codeOf(new Continuations(library).begin('t.txt', 'end', as(GINA)))).toBe('PERMISSION_DENIED');
+    expect(await codeOf(new Continuations(library).begin('t.txt', 3, as(GUS)))).toBe('PERMISSION_DENIED');
+    expect(await snapshot(root)).toEqual(before);
+    const upload = await new Continuations(library).begin('t.txt', 'end', as(ALICE));
+    upload.end('+more');
+    await upload.commit();
+    expect(await fs.readFile(path.join(root, 't.txt'), 'utf8')).toBe('target+more');
+    expect(await library.ownerOf('t.txt')).toEqual({ role: 'member', name: 'alice' });
+  });
+});
 
 describe('refusals are clear', () => {
   it('say why and what to do', async () => {
