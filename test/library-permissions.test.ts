@@ -196,7 +196,7 @@ async function check(library: Library, root: string, op: Op, actor: Actor, yes: 
 }
 
 describe('continued uploads (FTP APPE, REST+STOR) are overwrites of the file they continue', () => {
-  it('a guest may not append to a file, even one a guest made; a member may (guests' files are members' to change)', async () => {
+  it("a guest may not append to a file, even one a guest made; a member may (what guests made is members' to change)", async () => {
     const { library, root } = await fixture('on', GUS, ALICE);
     const before = await snapshot(root);
     expect(await codeOf(new Continuations(library).begin('t.txt', 'end', as(GINA)))).toBe('PERMISSION_DENIED');
