@@ -9,7 +9,7 @@ describe('Chat: connecting and entering', () => {
   it('connect claims the name server-wide and joins nothing, without an event', () => {
     const { chat, events, clock } = setupChat();
     const alice = chat.connect('Alice', 'irc');
-    expect(alice).toEqual({ name: 'Alice', key: 'alice', door: 'irc', since: clock.now });
+    expect(alice).toEqual({ name: 'Alice', key: 'alice', door: 'irc', role: 'guest', since: clock.now });
     expect(events).toEqual([]);
     expect(chat.roomsOf(alice)).toEqual([]);
     expect(chat.members(LOBBY)).toEqual([]);
