@@ -1,6 +1,5 @@
 // The chat core: who is connected (one name server-wide), rooms with their rules, direct messages, and typed events.
 import type { Access } from '../access/access.js';
-import type { Subject } from '../access/restrictions.js';
 import type { RestrictionRecord } from '../../store/access.js';
 import { Emitter } from '../emitter.js';
 import { NetroomError } from '../errors.js';
@@ -10,8 +9,10 @@ import { checkMessage } from './message.js';
 import { planModes } from './mode-plan.js';
 import { Presences, type Presence } from './presence.js';
 import { renderChange, type ModeRequest } from './modes.js';
-import { checkRoomName, roomKey } from './room-key.js';
-import { DEFAULT_MODES, RoomState } from './room-state.js';
+import { admit, bannedError, checkReason, mutedError, subjectOf } from './admission.js';
+import { checkRoomName } from './room-key.js';
+import { RoomRegistry } from './room-registry.js';
+import type { RoomState } from './room-state.js';
 import {
   DEFAULT_MAX_ROOMS,
   DEFAULT_MAX_ROOMS_PER_MEMBER,
@@ -35,9 +36,6 @@ import {
 } from './types.js';
 
 
-/** Room names whose keys are remembered (see {@link Chat.keyOf}); past it the memory starts over. */
-const ROOM_KEY_CACHE_MAX = 10_000;
-
 /** The one place that decides who is connected, who is in which room, who may speak, and who hears what. */
 export class Chat {
   readonly policy: RoomPolicy;
@@ -46,17 +44,13 @@ export class Chat {
   readonly maxTopicLength: number;
   /** Everyone connected, by name and by member. */
   private readonly present = new Presences();
-  private readonly roomsByKey = new Map<string, RoomState>();
+  private readonly rooms_: RoomRegistry;
   private readonly events: Emitter<ChatEvent>;
   private readonly flood: FloodLimit | null;
-  private keeper: RoomKeeper | undefined;
   /** Accounts, the guest policy, bans and mutes (absent: none of them). */
   private accessState: Access | undefined;
   private readonly now: () => number;
   private nextId = 1;
-  private readonly lobbyKey = roomKey(LOBBY);
-  /** Room name as given -> its key; folding a name (skeleton) costs microseconds, and every say names a room. */
-  private readonly roomKeys = new Map<string, string>();
 
   constructor(options: ChatOptions = {}) {
     this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
@@ -67,7 +61,7 @@ export class Chat {
     this.now = options.now ?? Date.now;
     this.accessState = options.access;
     this.events = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: chat listener failed:', err)));
-    this.createRoom(LOBBY);
+    this.rooms_ = new RoomRegistry(this.now);
   }
 
   /**
@@ -75,17 +69,7 @@ export class Chat {
    * there. Called once at start, before any member connects.
    */
   restore(keeper: RoomKeeper): void {
-    this.keeper = keeper;
-    for (const stored of keeper.rooms()) {
-      const key = roomKey(stored.name);
-      const live = this.roomsByKey.get(key);
-      if (live && live.list.length > 0) continue;
-      const state = new RoomState(stored.name, key, stored.createdAt, { ...DEFAULT_MODES, ...stored.modes }, stored.topic, stored.topicBy, stored.topicAt);
-      state.founder = stored.founder ?? null;
-      this.roomsByKey.set(key, state);
-    }
-    const lobby = this.roomsByKey.get(roomKey(LOBBY));
-    if (lobby) this.save(lobby);
+    this.rooms_.restore(keeper);
   }
 
   /** Accounts, the guest policy, bans and mutes, when the server has them. */
@@ -113,7 +97,7 @@ export class Chat {
   connect(name: string, door: string, who: Who = {}): Member {
     const checked = checkName(name);
     const key = foldName(checked);
-    this.admit(checked, key, who);
+    admit(this.accessState, checked, key, who);
     this.present.checkFree(checked, key, undefined);
     const member = { name: checked, key, door, since: this.now(), ...who, role: who.role ?? 'guest' };
     const presence: Presence = { member, bucket: this.newBucket(), rooms: new Set(), away: null, admin: who.role === 'admin' };
@@ -159,7 +143,7 @@ export class Chat {
     const checked = checkName(newName);
     const key = foldName(checked);
     if (checked === member.name) return;
-    if (key !== member.key) this.admit(checked, key, member);
+    if (key !== member.key) admit(this.accessState, checked, key, member);
     this.present.checkFree(checked, key, presence);
     const old = member.name;
     this.present.rename(presence, checked, key);
@@ -189,8 +173,8 @@ export class Chat {
   join(member: Member, roomName: string, key?: string): { room: RoomInfo; joined: boolean; created: boolean } {
     const presence = this.presenceOf(member);
     const checked = checkRoomName(roomName);
-    const rkey = this.keyOf(checked);
-    let room = this.roomsByKey.get(rkey);
+    const rkey = this.rooms_.keyOf(checked);
+    let room = this.rooms_.byRoomKey(rkey);
     if (room?.has(member)) return { room: room.info(), joined: false, created: false };
     if (presence.rooms.size >= this.maxRoomsPerMember) {
       throw new NetroomError('TOO_MANY_ROOMS', `you are in ${presence.rooms.size} rooms: leave one first`, { max: this.maxRoomsPerMember });
@@ -200,12 +184,12 @@ export class Chat {
       if (this.policy === 'admin' && !presence.admin) {
         throw new NetroomError('PERMISSION_DENIED', `no room ${checked}: only administrators create rooms here`, { room: checked });
       }
-      if (this.roomsByKey.size >= this.maxRooms) throw new NetroomError('TOO_MANY_ROOMS', 'the server has as many rooms as it allows');
-      room = this.createRoom(checked);
+      if (this.rooms_.size >= this.maxRooms) throw new NetroomError('TOO_MANY_ROOMS', 'the server has as many rooms as it allows');
+      room = this.rooms_.create(checked);
       created = true;
     } else if (!presence.admin) {
       const ban = this.restriction('ban', member, room.key);
-      if (ban) throw banned(ban, room.name);
+      if (ban) throw bannedError(ban, room.name);
       const invited = room.invited.has(member.key);
       if (room.modes.inviteOnly && !invited) throw new NetroomError('INVITE_ONLY', `${room.name} is invite-only`, { room: room.name });
       if (room.modes.key !== null && key !== room.modes.key && !invited) throw new NetroomError('BAD_KEY', `${room.name} needs the right key`, { room: room.name });
@@ -215,11 +199,11 @@ export class Chat {
     // The first member into an empty room runs it, as on IRC; administrators run every room.
     // Not #lobby: it is everyone's room (the seeds' too), so no passer-by may lock it (+i, +k, +l).
     const founder = member.account === undefined ? null : foldName(member.account);
-    if (created && founder !== null && room.key !== this.lobbyKey) {
+    if (created && founder !== null && room.key !== this.rooms_.lobbyKey) {
       room.founder = founder;
-      this.save(room);
+      this.rooms_.save(room);
     }
-    const op = presence.admin || (room.list.length === 0 && room.key !== this.lobbyKey) || (founder !== null && founder === room.founder);
+    const op = presence.admin || (room.list.length === 0 && room.key !== this.rooms_.lobbyKey) || (founder !== null && founder === room.founder);
     room.add(member);
     if (op) room.ops.add(member);
     presence.rooms.add(room);
@@ -230,7 +214,7 @@ export class Chat {
   /** Leave one room; throws NO_SUCH_ROOM or NOT_IN_ROOM. */
   part(member: Member, roomName: string, text?: string): void {
     const presence = this.presenceOf(member);
-    const room = this.roomOf(roomName);
+    const room = this.rooms_.of(roomName);
     const audience = room.list;
     if (!room.remove(member)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
     presence.rooms.delete(room);
@@ -244,7 +228,7 @@ export class Chat {
   /** Say `text` in a room; throws NO_SUCH_ROOM, NOT_IN_ROOM, MODERATED, the message errors or RATE_LIMITED. */
   say(member: Member, roomName: string, text: string, options: { notice?: boolean } = {}): void {
     const presence = this.presenceOf(member);
-    const room = this.roomOf(roomName);
+    const room = this.rooms_.of(roomName);
     // The presence's set says the same as room.has() without walking the member list (say is the hot path).
     // `-n` lets non-members speak in (IRC's external messages); they still are not its audience.
     if (room.modes.noExternal && !presence.rooms.has(room)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
@@ -281,7 +265,7 @@ export class Chat {
   /** Set a room's topic (empty clears it); under `+t` operators only. Throws NOT_IN_ROOM, NOT_OPERATOR, BAD_MESSAGE. */
   setTopic(member: Member, roomName: string, topic: string): void {
     const presence = this.presenceOf(member);
-    const room = this.roomOf(roomName);
+    const room = this.rooms_.of(roomName);
     if (!room.has(member) && !presence.admin) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
     if (room.modes.topicLocked && !room.ops.has(member) && !presence.admin) {
       throw new NetroomError('NOT_OPERATOR', `only operators of ${room.name} set its topic`, { room: room.name });
@@ -293,7 +277,7 @@ export class Chat {
     room.topic = text;
     room.topicBy = member.name;
     room.topicAt = this.now();
-    this.save(room);
+    this.rooms_.save(room);
     this.emit({ kind: 'topic', room: room.name, name: member.name, topic: text, origin: member, audience: room.list });
   }
 
@@ -304,7 +288,7 @@ export class Chat {
    */
   setModes(member: Member, roomName: string, requests: readonly ModeRequest[]): ModeRequest[] {
     const presence = this.presenceOf(member);
-    const room = this.roomOf(roomName);
+    const room = this.rooms_.of(roomName);
     if (!room.ops.has(member) && !presence.admin) throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
     // Every request is checked before any applies: a refused one changes nothing (convention 4).
     const { modes, members, applied } = planModes(room, requests, (name) => this.find(name));
@@ -314,7 +298,7 @@ export class Chat {
     }
     if (modes !== room.modes) {
       room.modes = modes;
-      this.save(room);
+      this.rooms_.save(room);
     }
     if (applied.length > 0) {
       const { change, args } = renderChange(applied);
@@ -328,7 +312,7 @@ export class Chat {
     const presence = this.presenceOf(member);
     const target = this.find(to);
     if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${to} is here`, { name: to });
-    const room = this.roomOf(roomName);
+    const room = this.rooms_.of(roomName);
     if (!room.has(member) && !presence.admin) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
     if (room.modes.inviteOnly && !room.ops.has(member) && !presence.admin) {
       throw new NetroomError('NOT_OPERATOR', `only operators invite into ${room.name}`, { room: room.name });
@@ -347,7 +331,7 @@ export class Chat {
    * NOT_OPERATOR, NO_SUCH_MEMBER, NOT_IN_ROOM.
    */
   kick(by: Member | undefined, roomName: string, target: string, reason = '', moderator = 'netroom'): Member {
-    const room = this.roomOf(roomName);
+    const room = this.rooms_.of(roomName);
     if (by !== undefined && !room.ops.has(by) && !this.presenceOf(by).admin) {
       throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
     }
@@ -363,7 +347,7 @@ export class Chat {
 
   /** Tell a room (server-wide acts: #lobby) about a ban, mute or their lifting. */
   notifyModeration(action: 'ban' | 'unban' | 'mute' | 'unmute', scope: string | null, by: string, target: string, text: string, until: number | null): void {
-    const room = (scope === null ? undefined : this.roomsByKey.get(this.keyOf(scope))) ?? this.lobby();
+    const room = (scope === null ? undefined : this.rooms_.find(scope)) ?? this.rooms_.lobby();
     this.emit({ kind: 'moderation', action, room: room.name, scope: scope === null ? null : room.name, name: by, target, text: checkReason(text), until, audience: room.list });
   }
 
@@ -374,12 +358,12 @@ export class Chat {
 
   /** The name of the room whose key is `key` (secret or not), or undefined. */
   roomNameByKey(key: string): string | undefined {
-    return this.roomsByKey.get(key)?.name;
+    return this.rooms_.byRoomKey(key)?.name;
   }
 
   /** A room's key, or undefined for no such room. */
   roomKeyOf(roomName: string): string | undefined {
-    return typeof roomName === 'string' && roomName.startsWith('#') ? this.roomsByKey.get(this.keyOf(roomName))?.key : undefined;
+    return typeof roomName === 'string' && roomName.startsWith('#') ? this.rooms_.find(roomName)?.key : undefined;
   }
 
   /** Refresh a member's role from its account (changed by the CLI): admin rights follow at once. */
@@ -398,7 +382,7 @@ export class Chat {
 
   /** Tell a room an upload completed (default #lobby); `name` is the uploader where the door knows one. */
   fileShared(path: string, size: number, name?: string, roomName: string = LOBBY): void {
-    const room = this.roomsByKey.get(this.keyOf(roomName)) ?? this.lobby();
+    const room = this.rooms_.find(roomName) ?? this.rooms_.lobby();
     this.emit(
       name === undefined
         ? { kind: 'file', room: room.name, path, size, audience: room.list }
@@ -409,7 +393,7 @@ export class Chat {
   /** Tell everyone the server is closing, then forget every member (no quit events). */
   close(): void {
     this.emit({ kind: 'closing', audience: this.present.online });
-    for (const room of this.roomsByKey.values()) {
+    for (const room of this.rooms_.values()) {
       room.list = [];
       room.ops.clear();
       room.voiced.clear();
@@ -443,14 +427,14 @@ export class Chat {
   /** A room's current state, if it exists. */
   room(name: string): RoomInfo | undefined {
     if (typeof name !== 'string' || !name.startsWith('#')) return undefined;
-    return this.roomsByKey.get(this.keyOf(name))?.info();
+    return this.rooms_.find(name)?.info();
   }
 
   /** Every room `viewer` may see (secret ones only to their members and administrators), by name. */
   rooms(viewer?: Member): RoomInfo[] {
     const admin = viewer ? this.present.of(viewer)?.admin === true : false;
     const out: RoomInfo[] = [];
-    for (const room of this.roomsByKey.values()) {
+    for (const room of this.rooms_.values()) {
       if (room.modes.secret && !admin && !(viewer && room.has(viewer))) continue;
       out.push(room.info());
     }
@@ -459,7 +443,7 @@ export class Chat {
 
   /** A room's members in join order (empty for an unknown room). The array is never mutated. */
   members(roomName: string): readonly Member[] {
-    return this.roomsByKey.get(this.keyOf(roomName))?.list ?? [];
+    return this.rooms_.find(roomName)?.list ?? [];
   }
 
   /** The rooms a member is in, by name, in join order. */
@@ -470,7 +454,7 @@ export class Chat {
 
   /** A member's standing in a room, or undefined if not in it. */
   standing(roomName: string, member: Member): RoomStanding | undefined {
-    return this.roomsByKey.get(this.keyOf(roomName))?.standing(member);
+    return this.rooms_.find(roomName)?.standing(member);
   }
 
   /** A member's away text, or null. */
@@ -484,7 +468,7 @@ export class Chat {
 
   /** Whether `member` may read a room's history and search it: in it, or it is neither secret nor invite-only. */
   mayRead(member: Member | undefined, roomName: string): boolean {
-    const room = this.roomsByKey.get(this.keyOf(roomName));
+    const room = this.rooms_.find(roomName);
     if (!room) return false;
     if (member && (room.has(member) || this.present.of(member)?.admin)) return true;
     return !room.modes.secret && !room.modes.inviteOnly && room.modes.key === null;
@@ -493,69 +477,14 @@ export class Chat {
   // ---- internals ------------------------------------------------------------------------------
 
 
-  private lobby(): RoomState {
-    return this.roomsByKey.get(roomKey(LOBBY)) ?? this.createRoom(LOBBY);
-  }
 
-  private createRoom(name: string): RoomState {
-    const room = new RoomState(name, roomKey(name), this.now(), DEFAULT_MODES);
-    this.roomsByKey.set(room.key, room);
-    this.save(room);
-    return room;
-  }
 
-  private save(room: RoomState): void {
-    this.keeper?.saveRoom({
-      name: room.name,
-      topic: room.topic,
-      topicBy: room.topicBy,
-      topicAt: room.topicAt,
-      createdAt: room.createdAt,
-      modes: room.modes,
-      founder: room.founder,
-    });
-  }
 
-  private roomOf(roomName: string): RoomState {
-    const room = typeof roomName === 'string' && roomName.startsWith('#') ? this.roomsByKey.get(this.keyOf(roomName)) : undefined;
-    if (!room) throw new NetroomError('NO_SUCH_ROOM', `no room called ${String(roomName)}`, { room: String(roomName) });
-    return room;
-  }
 
-  /** roomKey(name), remembered: room names are few, and a flood of distinct ones only restarts the memory. */
-  private keyOf(name: string): string {
-    let key = this.roomKeys.get(name);
-    if (key === undefined) {
-      if (this.roomKeys.size >= ROOM_KEY_CACHE_MAX) this.roomKeys.clear();
-      key = roomKey(name);
-      this.roomKeys.set(name, key);
-    }
-    return key;
-  }
-
-  /** The guest policy, name reservation and server-wide bans, before a name is claimed. */
-  private admit(name: string, key: string, who: Who): void {
-    const access = this.access;
-    if (access === undefined) return;
-    const role = who.role ?? 'guest';
-    if (role === 'guest' && access.guests === 'off') {
-      throw new NetroomError('ACCOUNTS_ONLY', 'this server is for accounts only: sign in (guests are not allowed)');
-    }
-    const holder = access.accountHolding(key);
-    if (holder !== undefined && (who.account === undefined || foldName(who.account) !== key)) {
-      const as = holder === name ? '' : ` (as ${holder})`;
-      throw new NetroomError('NAME_RESERVED', `the name ${name} belongs to an account${as}: sign in to use it`, { name, holder });
-    }
-    const ban = access.restrictions.find('ban', subjectOf({ name, ...who }), null);
-    if (ban && role !== 'admin') throw banned(ban, null);
-  }
 
   private checkMuted(member: Member, roomKey: string | null, roomName: string | null): void {
     const mute = this.restriction('mute', member, roomKey);
-    if (!mute) return;
-    const where = mute.room === null ? 'everywhere' : `in ${roomName ?? 'this room'}`;
-    const until = mute.until === null ? '' : ` until ${new Date(mute.until).toISOString()}`;
-    throw new NetroomError('MUTED', `you are muted ${where}${until}${mute.reason === '' ? '' : `: ${mute.reason}`}`, { ...(roomName ? { room: roomName } : {}) });
+    if (mute) throw mutedError(mute, roomName);
   }
 
   private presenceOf(member: Member): Presence {
@@ -594,28 +523,3 @@ export class Chat {
   }
 }
 
-/** What restrictions are matched against, from a member or from what a door knows before one exists. */
-function subjectOf(who: { name: string; account?: string; address?: string; user?: string }): Subject {
-  return {
-    name: who.name,
-    ...(who.account === undefined ? {} : { account: who.account }),
-    ...(who.address === undefined ? {} : { address: who.address }),
-    ...(who.user === undefined ? {} : { user: who.user }),
-  };
-}
-
-/** BANNED, saying where, why and until when. */
-function banned(ban: RestrictionRecord, room: string | null): NetroomError {
-  const where = room === null ? 'from this server' : `from ${room}`;
-  const until = ban.until === null ? '' : ` until ${new Date(ban.until).toISOString()}`;
-  return new NetroomError('BANNED', `you are banned ${where}${until}${ban.reason === '' ? '' : `: ${ban.reason}`}`, {
-    ...(room === null ? {} : { room }),
-    reason: ban.reason,
-    ...(ban.until === null ? {} : { until: ban.until }),
-  });
-}
-
-/** A moderator's reason: one line, at most 300 characters (longer is cut, not refused: the act matters more). */
-function checkReason(reason: string): string {
-  return typeof reason === 'string' ? [...reason.replace(/[\r\n]+/gu, ' ')].slice(0, 300).join('') : '';
-}
