@@ -42,6 +42,7 @@ describe('WS door: hello, welcome, notices', () => {
       history: [],
       resume: welcome.resume,
       rooms: [{ name: '#lobby', topic: '', size: 2, modes }],
+      account: null, // a guest
     });
     expect(welcome.resume).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(r.plugin.door.size).toBe(2);

@@ -146,7 +146,7 @@ describe('WS rooms: who it reaches', () => {
     const bob = await r.member('bob');
     await join(alice, '#dev');
     r.chat.connect('ircuser', 'irc'); // connected, in no room
-    expect(await bob.ask({ type: 'who', room: '#dev' }, 'members')).toEqual({ type: 'members', room: '#dev', members: ['alice'] });
+    expect(await bob.ask({ type: 'who', room: '#dev' }, 'members')).toEqual({ type: 'members', room: '#dev', members: ['alice'], ops: ['alice'] });
     expect(await bob.ask({ type: 'who' }, 'members')).toEqual({ type: 'members', members: ['alice', 'bob', 'ircuser'] });
     r.chat.setModes(r.chat.find('alice') as Member, '#dev', [{ mode: 's', on: true }]);
     expect(await bob.ask({ type: 'who', room: '#dev' }, 'members')).toMatchObject({ type: 'error', code: 'NO_SUCH_ROOM', about: 'who' });

@@ -32,6 +32,9 @@ describe('decodeClientMessage', () => {
     expect(ok('{"type":"enter","name":"a"}')).toEqual({ ok: true, message: { type: 'enter', name: 'a' } });
     expect(ok('{"type":"enter","name":"a","resume":"t"}')).toEqual({ ok: true, message: { type: 'enter', name: 'a', resume: 't' } });
     expect(ok('{"type":"enter","name":"a","resume":null}')).toEqual({ ok: true, message: { type: 'enter', name: 'a' } });
+    // No name: a connection signed in at the upgrade enters under its account (the door refuses a guest).
+    expect(ok('{"type":"enter"}')).toEqual({ ok: true, message: { type: 'enter' } });
+    expect(ok('{"type":"enter","resume":"t"}')).toEqual({ ok: true, message: { type: 'enter', resume: 't' } });
     expect(ok('{"type":"say","text":"hi","extra":1}')).toEqual({ ok: true, message: { type: 'say', text: 'hi' } });
     expect(ok('{"type":"who"}')).toEqual({ ok: true, message: { type: 'who' } });
     expect(decodeClientMessage([text('{"type":'), text('"leave"}')], false)).toEqual({ ok: true, message: { type: 'leave' } });
@@ -63,7 +66,7 @@ describe('decodeClientMessage', () => {
       ['[1]', false, undefined, /object/u],
       ['null', false, undefined, /object/u],
       ['{"type":"toString"}', false, undefined, /unknown type/u],
-      ['{"type":"enter"}', false, 'enter', /"name"/u],
+      ['{"type":"enter","name":3}', false, 'enter', /"name"/u],
       ['{"type":"enter","name":"a","resume":1}', false, 'enter', /"resume"/u],
       ['{"type":"say","text":null}', false, 'say', /"text"/u],
       ['{"type":"say","text":"x","room":"#a","to":"b"}', false, 'say', /not both/u],
@@ -143,12 +146,12 @@ describe('pre-rendered messages', () => {
     const e2 = wireStored('en', { id: 2, at: 3, kind: 'file', room: '#lobby', path: 'p q', size: 1 });
     const json = [JSON.stringify(e1), JSON.stringify(e2)];
     const room = { name: '#lobby', topic: '', size: 2, modes: { noExternal: true, topicLocked: false, secret: false, inviteOnly: false, moderated: false, key: null, limit: null } };
-    expect(encodeWelcome('né', ['a"b', 'né'], json, 'tok', [room])).toBe(
-      encodeServerMessage({ type: 'welcome', name: 'né', members: ['a"b', 'né'], history: [e1, e2], resume: 'tok', rooms: [room] }),
+    expect(encodeWelcome('né', ['a"b', 'né'], json, 'tok', [room], { name: 'né', role: 'admin' })).toBe(
+      encodeServerMessage({ type: 'welcome', name: 'né', members: ['a"b', 'né'], history: [e1, e2], resume: 'tok', rooms: [room], account: { name: 'né', role: 'admin' } }),
     );
-    expect(encodeWelcome('x', [], [], 't', [])).toBe(encodeServerMessage({ type: 'welcome', name: 'x', members: [], history: [], resume: 't', rooms: [] }));
+    expect(encodeWelcome('x', [], [], 't', [], null)).toBe(encodeServerMessage({ type: 'welcome', name: 'x', members: [], history: [], resume: 't', rooms: [], account: null }));
     expect(encodeEventMessage(JSON.stringify(e1))).toBe(encodeServerMessage({ type: 'event', event: e1 }));
-    expect(encodeJoined(room, ['a'], json)).toBe(encodeServerMessage({ type: 'joined', room, members: ['a'], history: [e1, e2] }));
+    expect(encodeJoined(room, ['a'], ['a'], json)).toBe(encodeServerMessage({ type: 'joined', room, members: ['a'], ops: ['a'], history: [e1, e2] }));
     expect(encodeHistory({ room: '#lobby' }, json, true)).toBe(encodeServerMessage({ type: 'history', room: '#lobby', events: [e1, e2], more: true }));
     expect(encodeHistory({ with: 'b"' }, [], false)).toBe(encodeServerMessage({ type: 'history', with: 'b"', events: [], more: false }));
     expect(encodeResults('q"', json)).toBe(encodeServerMessage({ type: 'results', query: 'q"', events: [e1, e2] }));

@@ -9,6 +9,10 @@ import type { Lang } from '../../src/core/i18n.js';
 import { Library } from '../../src/core/library.js';
 import type { FloodLimit } from '../../src/core/limits.js';
 import { Chat, type RoomPolicy } from '../../src/core/chat/chat.js';
+import { Access } from '../../src/core/access/access.js';
+import type { GuestPolicy } from '../../src/core/access/roles.js';
+import { Moderation } from '../../src/core/chat/moderation.js';
+import { ACCESS_FILE, SqliteAccessStore } from '../../src/store/access-sqlite.js';
 import type { DoorContext } from '../../src/doors/door.js';
 import type { WsOptions } from '../../src/doors/ws/door.js';
 import type { ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
@@ -145,6 +149,9 @@ export interface WsRig {
   readonly history: SqliteHistory | undefined;
   readonly dataDir: string;
   readonly url: string;
+  /** Accounts, sessions, bans (with `access` in the options). */
+  readonly access: Access | undefined;
+  readonly moderation: Moderation | undefined;
   client(options?: ClientOptions): Promise<TestWsClient>;
   /** Open a client, wait for hello, enter as `name`. */
   member(name: string): Promise<TestWsClient>;
@@ -166,6 +173,8 @@ export interface WsRigOptions {
   direct?: boolean;
   /** Who may create rooms (default open). */
   rooms?: RoomPolicy;
+  /** Accounts and moderation over DATA/access.sqlite, as the server wires them (`guests` default on). */
+  access?: { guests?: GuestPolicy };
 }
 
 /** Start a room, optional history and the WebSocket door for one test. */
@@ -177,7 +186,10 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
     chat.restore(history);
     chat.subscribe((e) => history.append(e));
   }
-  const ctx: DoorContext = { chat, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history };
+  const access = options.access ? new Access(SqliteAccessStore.open(join(dataDir, ACCESS_FILE)), { guests: options.access.guests ?? 'on' }) : undefined;
+  if (access) chat.useAccess(access);
+  const moderation = access ? new Moderation(chat) : undefined;
+  const ctx: DoorContext = { chat, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history, access, moderation };
   const app = Fastify();
   const plugin = wsPlugin(ctx, options.ws);
   if (options.direct) await plugin(app);
@@ -199,6 +211,8 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
     history,
     dataDir,
     url,
+    access,
+    moderation,
     client,
     async member(name: string) {
       const c = await client();
@@ -210,6 +224,7 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
       clients.forEach((c) => c.ws.terminate());
       await app.close();
       history?.close();
+      access?.close();
       if (!closeOptions.keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 // One WebSocket connection of the chat door: the socket, the member it speaks for, keepalive and abuse counters.
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import { guest, type Actor } from '../../core/access/roles.js';
 import type { Member } from '../../core/chat/types.js';
 import type { AudienceTarget } from './audience-fanout.js';
 
@@ -22,6 +23,10 @@ export class WsClient implements AudienceTarget {
     readonly ws: WebSocket,
     readonly socket: Duplex,
     readonly from: string,
+    /** Who opened the connection (signed in at the upgrade, or a guest). */
+    readonly actor: Actor = guest(),
+    /** The peer's IP address (bans by address), when known. */
+    readonly address?: string,
   ) {}
 
   get open(): boolean {

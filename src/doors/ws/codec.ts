@@ -3,7 +3,7 @@ import { NetroomError } from '../../core/errors.js';
 import { MAX_KEY_LENGTH } from '../../core/chat/modes.js';
 import { MAX_NAME_LENGTH } from '../../core/names.js';
 import { MAX_ROOM_NAME_LENGTH } from '../../core/chat/room-key.js';
-import { MAX_PAGE, type ClientMessage, type ServerMessage, type WireRoom } from './messages.js';
+import { MAX_PAGE, type ClientMessage, type ServerMessage, type WireAccount, type WireRoom } from './messages.js';
 
 /** Longest `resume` token accepted (ours are 24 characters); anything longer is not one of ours. */
 export const MAX_TOKEN_LENGTH = 128;
@@ -97,11 +97,12 @@ const NAME_FIELD_MAX = 4 * MAX_NAME_LENGTH;
 function decodeFields(type: ClientMessage['type'], fields: Fields): ClientMessage {
   switch (type) {
     case 'enter': {
-      const name = text(fields, 'name', true);
+      // Optional: a connection signed in at the upgrade enters under its account's name (the door checks).
+      const name = text(fields, 'name', false);
       const resume = fields.resume;
-      if (resume === undefined || resume === null) return { type, name };
+      if (resume === undefined || resume === null) return name === undefined ? { type } : { type, name };
       if (typeof resume !== 'string' || resume.length > MAX_TOKEN_LENGTH) throw new FieldError('"resume" must be the token of a welcome');
-      return { type, name, resume };
+      return name === undefined ? { type, resume } : { type, name, resume };
     }
     case 'say': {
       const message = text(fields, 'text', true);
@@ -233,13 +234,20 @@ export function encodeEventMessage(eventJson: string): string {
  * A `welcome` message, exactly as encodeServerMessage would write it, around history events
  * already rendered as JSON: the door renders each event once, not once per person entering.
  */
-export function encodeWelcome(name: string, members: readonly string[], historyJson: readonly string[], resume: string, rooms: readonly WireRoom[]): string {
-  return `{"type":"welcome","name":${JSON.stringify(name)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}],"resume":${JSON.stringify(resume)},"rooms":${JSON.stringify(rooms)}}`;
+export function encodeWelcome(
+  name: string,
+  members: readonly string[],
+  historyJson: readonly string[],
+  resume: string,
+  rooms: readonly WireRoom[],
+  account: WireAccount | null,
+): string {
+  return `{"type":"welcome","name":${JSON.stringify(name)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}],"resume":${JSON.stringify(resume)},"rooms":${JSON.stringify(rooms)},"account":${JSON.stringify(account)}}`;
 }
 
 /** A `joined` message around history events already rendered as JSON. */
-export function encodeJoined(room: WireRoom, members: readonly string[], historyJson: readonly string[]): string {
-  return `{"type":"joined","room":${JSON.stringify(room)},"members":${JSON.stringify(members)},"history":[${historyJson.join(',')}]}`;
+export function encodeJoined(room: WireRoom, members: readonly string[], ops: readonly string[], historyJson: readonly string[]): string {
+  return `{"type":"joined","room":${JSON.stringify(room)},"members":${JSON.stringify(members)},"ops":${JSON.stringify(ops)},"history":[${historyJson.join(',')}]}`;
 }
 
 /** A `history` answer around events already rendered as JSON (`room` or `with` says whose). */

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { VERSION } from '../../cli/version.js';
 import { NetroomError } from '../../core/errors.js';
-import { LOBBY, type ChatEvent, type LeaveReason, type Member } from '../../core/chat/types.js';
+import { guest, type Actor } from '../../core/access/roles.js';
+import { LOBBY, type ChatEvent, type LeaveReason, type Member, type Who } from '../../core/chat/types.js';
 import type { DoorContext } from '../door.js';
 import { AudienceFanOut } from './audience-fanout.js';
 import { decodeClientMessage, encodeEventMessage, encodeServerMessage, encodeWelcome, frameText } from './codec.js';
@@ -13,7 +14,8 @@ import { WsClient } from './client.js';
 import { RenderedHistory } from './history.js';
 import { WsKeepalive } from './keepalive.js';
 import { WsLibraryFeed } from './library-feed.js';
-import { CLOSE_CODES, type ClientMessage } from './messages.js';
+import { CLOSE_CODES, type ClientMessage, type WireAccount } from './messages.js';
+import { WsModeration } from './moderate.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
 import { WsReplies } from './replies.js';
 import { WsRequests } from './requests.js';
@@ -74,6 +76,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   private readonly keepalive: WsKeepalive;
   private readonly replies: WsReplies;
   private readonly requests: WsRequests;
+  private readonly moderation: WsModeration;
   private readonly feed: WsLibraryFeed;
   private readonly maxInvalidFrames: number;
   private readonly leaveGraceMs: number;
@@ -103,6 +106,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.keepalive = new WsKeepalive(settings.pingIntervalMs, this.connections, this.timedOut);
     this.replies = new WsReplies(this.log, ctx.metrics, settings.maxBufferedBytes, this.tooSlow);
     this.requests = new WsRequests(ctx.chat, this.history, this.replies, this.fanout);
+    this.moderation = new WsModeration(ctx.chat, ctx.moderation, this.replies, this.fanout.flush);
     this.feed = new WsLibraryFeed(settings.maxBufferedBytes, this.tooSlow);
     this.hello = encodeServerMessage({ type: 'hello', server: 'netroom', version: VERSION, lang: ctx.lang });
   }
@@ -120,8 +124,11 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.keepalive.start();
   }
 
-  /** Take a new connection (the upgrade is done); `from` is the peer's address, for the logs. */
-  connect(ws: WebSocket, from: string): void {
+  /**
+   * Take a new connection (the upgrade is done); `from` is the peer's address and port, for the
+   * logs; `actor` who signed in at the upgrade (a guest by default); `address` the peer's IP (bans).
+   */
+  connect(ws: WebSocket, from: string, actor: Actor = guest(), address?: string): void {
     // ws 8 keeps the net.Socket in `_socket`; the fan-out writes pre-framed bytes to it.
     const socket = (ws as unknown as { _socket?: Duplex | null })._socket;
     ws.on('error', (err) => this.log.debug({ err, from }, 'ws connection error'));
@@ -129,7 +136,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       ws.close(CLOSE_CODES.goingAway, 'server closing');
       return;
     }
-    const client = new WsClient(ws, socket, from);
+    const client = new WsClient(ws, socket, from, actor, address);
     // The peer's protocol errors (ws closes with 1002/1007/1009 itself) carry a WS_ERR_* code; a
     // failed write to a dropped socket (EPIPE, ECONNRESET) is a network blip, not a broken client.
     ws.on('error', (err: NodeJS.ErrnoException) => {
@@ -210,6 +217,14 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       case 'enter':
         this.enter(client, message.name, message.resume);
         return;
+      case 'kick':
+      case 'ban':
+      case 'mute':
+      case 'unban':
+      case 'unmute':
+      case 'restrictions':
+        this.moderation.handle(client, message);
+        return;
       case 'leave':
         // The quit event detaches the client (onChatEvent); the connection stays and may enter again.
         this.ctx.chat.disconnect(this.requests.memberOf(client), 'quit');
@@ -220,11 +235,17 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     }
   }
 
-  private enter(client: WsClient, name: string, resume: string | undefined): void {
+  private enter(client: WsClient, asked: string | undefined, resume: string | undefined): void {
     if (client.member) {
       throw new NetroomError('ALREADY_IN_ROOM', `this connection is already in the chat as ${client.member.name}`);
     }
-    const previous = resume === undefined ? undefined : this.sessions.resumable(name, resume);
+    const { actor } = client;
+    const name = asked ?? actor.account;
+    if (name === undefined) throw new NetroomError('BAD_REQUEST', '"name" is required: pick a name, or sign in to enter under your account');
+    // A token takes back only a member of the same account (or a guest's, by a guest): signing out
+    // and reconnecting must not bring the signed-in member back on a guest connection.
+    const found = resume === undefined ? undefined : this.sessions.resumable(name, resume);
+    const previous = found !== undefined && found.member.account === actor.account ? found : undefined;
     let member: Member;
     if (previous?.client) {
       member = previous.member;
@@ -237,7 +258,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       this.sessions.unpark(member);
       this.log.info({ name: member.name, from: client.from }, 'ws member resumed within the leave grace');
     } else {
-      member = this.ctx.chat.enter(name, this.name);
+      member = this.ctx.chat.enter(name, this.name, this.whoOf(client));
       this.log.info({ name: member.name, from: client.from }, 'ws member entered');
     }
     const token = this.sessions.attach(client, member);
@@ -249,7 +270,18 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       const info = chat.room(room);
       return info ? [wireRoom(info, true)] : [];
     });
-    this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms));
+    const account: WireAccount | null = member.account !== undefined && member.role !== undefined && member.role !== 'guest' ? { name: member.account, role: member.role } : null;
+    this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms, account));
+  }
+
+  /** What the chat is told about who enters: the account and role when signed in, always the address. */
+  private whoOf(client: WsClient): Who {
+    const { actor, address } = client;
+    const who: { account?: string; role?: Actor['role']; address?: string } = {};
+    if (actor.account !== undefined) who.account = actor.account;
+    if (actor.role !== 'guest') who.role = actor.role;
+    if (address !== undefined) who.address = address;
+    return who;
   }
 
   /** Chat events -> `event` frames for this door's members in the audience, encoded and framed once, batched by the fan-out. */
@@ -294,6 +326,10 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       if (client) {
         this.sessions.detach(client);
         this.log.info({ name: event.name, reason: event.reason, from: client.from }, 'ws member left');
+        if (event.reason === 'kicked' || event.reason === 'banned') this.removed(client, event.reason, event.text ?? '');
+      } else {
+        // Removed while parked: its token must not bring it back within the grace.
+        this.sessions.unpark(event.origin);
       }
     }
     if (this.fanout.size === 0 || event.rooms.length === 0) return;
@@ -309,6 +345,16 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       if (firstId !== undefined) this.history.remember(id, json);
       this.fanout.push(frameText(encodeEventMessage(json)), audience);
     });
+  }
+
+  /**
+   * A moderator removed this connection's member from the server (it is no longer bound: the
+   * events of this turn it was owed have been written). It hears why, then the socket closes with
+   * 4003, which tells clients not to reconnect on their own.
+   */
+  private removed(client: WsClient, reason: 'kicked' | 'banned', text: string): void {
+    this.replies.send(client, { type: 'error', code: reason === 'kicked' ? 'KICKED' : 'BANNED', message: text === '' ? `you were ${reason}` : text });
+    client.ws.close(CLOSE_CODES.removed, reason);
   }
 
   /** The chat closes: what is queued, then the closing event to every member, then 1001 for all. */

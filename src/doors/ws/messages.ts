@@ -26,10 +26,12 @@ export interface WireRoom {
 
 /** Client -> server. Every request that names no room means `#lobby` (old single-room clients). */
 export type ClientMessage =
-  /** Connect under a name and join #lobby. `resume` is the token from a previous `welcome`: it takes
-   *  the name back, with no leave and no join seen by anyone, from a connection of ours that has not
-   *  noticed it is dead yet, or within the leave grace after that connection closed. */
-  | { readonly type: 'enter'; readonly name: string; readonly resume?: string }
+  /** Connect under a name and join #lobby. `name` may be left out by a connection signed in at the
+   *  upgrade (session cookie or Bearer secret): the account's name is used. `resume` is the token from a
+   *  previous `welcome`: it takes the name back, with no leave and no join seen by anyone, from a
+   *  connection of ours (signed in as the same account, or a guest as before) that has not noticed it
+   *  is dead yet, or within the leave grace after that connection closed. */
+  | { readonly type: 'enter'; readonly name?: string; readonly resume?: string }
   /** Say `text` in `room` (default #lobby), or privately to the member `to`. */
   | { readonly type: 'say'; readonly text: string; readonly room?: string; readonly to?: string }
   /** Join a room (creating it where the server lets members create rooms); `key` for a `+k` room. */
@@ -69,7 +71,8 @@ export type ServerMessage =
   /** First frame on every connection, before entering. */
   | { readonly type: 'hello'; readonly server: 'netroom'; readonly version: string; readonly lang: 'en' | 'zh' }
   /** Entered (into #lobby): your name, who is in #lobby, its recent history (oldest first), a resume token,
-   *  and `rooms`, every room you are in (a resumed member may be in several). */
+   *  `rooms`, every room you are in (a resumed member may be in several), and `account`, the account the
+   *  connection is signed in as (null: a guest). */
   | {
       readonly type: 'welcome';
       readonly name: string;
@@ -77,17 +80,18 @@ export type ServerMessage =
       readonly history: readonly WireEvent[];
       readonly resume: string;
       readonly rooms: readonly WireRoom[];
+      readonly account: WireAccount | null;
     }
-  /** Joined a room: the room, its members and its recent history (oldest first). */
-  | { readonly type: 'joined'; readonly room: WireRoom; readonly members: readonly string[]; readonly history: readonly WireEvent[] }
+  /** Joined a room: the room, its members, its operators (`ops`, a subset of members) and its recent history (oldest first). */
+  | { readonly type: 'joined'; readonly room: WireRoom; readonly members: readonly string[]; readonly ops: readonly string[]; readonly history: readonly WireEvent[] }
   /** Answer to `part`. */
   | { readonly type: 'parted'; readonly room: string }
   /** Something happened in a room you are in, or a direct message to or from you (not echoed to its author for join/message/leave). */
   | { readonly type: 'event'; readonly event: WireEvent }
   /** The library changed (any door): sent to every connection from `hello` on, entered or not. */
   | { readonly type: 'library'; readonly change: LibraryChange }
-  /** Answer to `who`: `room` when a room was asked about. */
-  | { readonly type: 'members'; readonly members: readonly string[]; readonly room?: string }
+  /** Answer to `who`: `room` and its operators (`ops`) when a room was asked about. */
+  | { readonly type: 'members'; readonly members: readonly string[]; readonly room?: string; readonly ops?: readonly string[] }
   /** Answer to `rooms`. */
   | { readonly type: 'rooms'; readonly rooms: readonly WireRoom[] }
   /** Answer to `history`: oldest first; `more` is true when older events exist (ask again with `before` = the first id). */
@@ -102,9 +106,17 @@ export type ServerMessage =
   | { readonly type: 'moderated'; readonly about: 'kick' | 'ban' | 'mute' | 'unban' | 'unmute' }
   /** Answer to `restrictions`. */
   | { readonly type: 'restrictions'; readonly restrictions: readonly WireRestriction[] }
-  /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, NO_SUCH_ROOM, ...), English `message`,
-   *  and `about`, the type of the client message it answers when known. */
+  /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, NO_SUCH_ROOM, NAME_RESERVED,
+   *  ACCOUNTS_ONLY, BANNED, MUTED, NOT_OPERATOR, ...), English `message`, and `about`, the type of the
+   *  client message it answers when known. Also sent, without `about`, as the last frame before a close
+   *  4003: code KICKED or BANNED, `message` the moderator's reason. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly about?: string };
+
+/** An account as the chat shows it to its owner. */
+export interface WireAccount {
+  readonly name: string;
+  readonly role: 'member' | 'admin';
+}
 
 /** A ban or mute as listed. */
 export interface WireRestriction {

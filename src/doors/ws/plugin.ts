@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
+import { plainAddress } from '../../core/access/addresses.js';
+import type { Actor } from '../../core/access/roles.js';
 import type { DoorContext } from '../door.js';
+import { signInOf } from './auth.js';
 import { WsDoor, type WsOptions } from './door.js';
 
 /** The path of the chat WebSocket (SPEC 3.3). */
@@ -53,6 +56,8 @@ export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
     });
     // The upgrade's ServerResponse, by request, from the hook to the handler (see release()).
     const responses = new WeakMap<IncomingMessage, ServerResponse>();
+    // Who signed in at the upgrade, from the hook to the handler.
+    const actors = new WeakMap<IncomingMessage, Actor>();
     app.get(
       WS_PATH,
       {
@@ -61,10 +66,28 @@ export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
           responses.set(request.raw, reply.raw);
           done();
         },
+        // Before the handshake: a Bearer secret that signs nobody in gets 401 and no WebSocket.
+        preValidation: (request, reply, done) => {
+          const signIn = signInOf(request.headers, ctx.access);
+          if (signIn.ok) {
+            actors.set(request.raw, signIn.actor);
+            done();
+            return;
+          }
+          ctx.metrics?.errors.inc({ door: 'ws', code: signIn.code });
+          // The socket left Node's HTTP parser for the upgrade: it ends once the answer is out.
+          reply.raw.once('finish', () => request.raw.socket.end());
+          void reply
+            .code(401)
+            .header('connection', 'close')
+            .header('www-authenticate', 'Bearer realm="netroom"')
+            .send({ error: { code: signIn.code, message: signIn.message } });
+        },
       },
       (socket, request) => {
         release(socket, request, responses.get(request.raw));
-        door.connect(socket, peer(request));
+        const address = request.socket.remoteAddress;
+        door.connect(socket, peer(request), actors.get(request.raw), address === undefined ? undefined : plainAddress(address));
       },
     );
     door.start();

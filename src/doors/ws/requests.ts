@@ -9,13 +9,14 @@ import type { WsClient } from './client.js';
 import { DEFAULT_PAGE, encodeHistory, encodeJoined, encodeResults } from './codec.js';
 import type { RenderedHistory } from './history.js';
 import type { ClientMessage, WireRoom } from './messages.js';
+import type { ModerationRequest } from './moderate.js';
 import type { WsReplies } from './replies.js';
 import { wireRoom } from './wire.js';
 
 /** Conversations listed by `conversations`. */
 const MAX_CONVERSATIONS = 200;
 
-type Request = Exclude<ClientMessage, { type: 'enter' } | { type: 'leave' }>;
+type Request = Exclude<ClientMessage, { type: 'enter' } | { type: 'leave' } | ModerationRequest>;
 
 /**
  * Everything a client asks once connected, apart from entering and leaving (the door's, with the
@@ -88,7 +89,7 @@ export class WsRequests {
     const { room } = this.chat.join(member, roomName, key);
     const members = this.chat.members(room.name).map((m) => m.name);
     this.fanout.flush();
-    this.replies.sendText(client, encodeJoined(wireRoom(room, true), members, this.history.recent({ room: room.name })));
+    this.replies.sendText(client, encodeJoined(wireRoom(room, true), members, this.opsOf(room.name), this.history.recent({ room: room.name })));
   }
 
   /** `who` with a room: its members, if one may see it; without: everyone connected. */
@@ -98,7 +99,15 @@ export class WsRequests {
       return;
     }
     const info = this.visibleRoom(roomName, client.member);
-    this.replies.send(client, { type: 'members', room: info.name, members: this.chat.members(info.name).map((m) => m.name) });
+    this.replies.send(client, { type: 'members', room: info.name, members: this.chat.members(info.name).map((m) => m.name), ops: this.opsOf(info.name) });
+  }
+
+  /** Who may moderate a room: its operators and the administrators in it (a UI shows them the member menu). */
+  private opsOf(roomName: string): string[] {
+    return this.chat
+      .members(roomName)
+      .filter((m) => this.chat.standing(roomName, m)?.op === true || this.chat.isAdmin(m))
+      .map((m) => m.name);
   }
 
   private page(client: WsClient, message: Extract<Request, { type: 'history' }>): void {
