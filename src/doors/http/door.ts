@@ -9,6 +9,7 @@ import type { Door, DoorAddress, DoorContext } from '../door.js';
 import { gateFor } from '../../net/limits.js';
 import { BufferPool, DEFAULT_BUFFER_BUDGET } from '../send-file.js';
 import { apiRoutes } from './api.js';
+import { installAuth } from './auth-hook.js';
 import { DEFAULT_FIRST_REQUEST_TIMEOUT_MS, guardConnections } from './connections.js';
 import type { HttpDoorEvents, HttpShared } from './context.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './errors.js';
@@ -27,7 +28,7 @@ export interface HttpDoorOptions {
   readonly host: string;
   /** 0 picks a free port (read it back with `address()`). */
   readonly port: number;
-  /** Bearer token for POST /api/announce. An empty token refuses every announcement. */
+  /** Bearer token of the administrator (SYSTEM): announcements, moderation, invitations. An empty token matches nothing. */
   readonly adminToken: string;
   /** The built web UI (dist/web); when absent or unbuilt, `GET /` says how to build it. */
   readonly webRoot?: string;
@@ -145,12 +146,14 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
     installErrorHandling(app, shared.log, this.ctx.metrics);
     // First of all hooks, so it covers every route, the plugins' included (the WebSocket upgrade).
     installGuard(app, new SameOriginPolicy({ bindHost: options.host, publicUrls: options.publicUrls ?? [] }), shared.log);
+    // Right after it: every route (and the WebSocket upgrade) knows who is asking; --guests off applies.
+    installAuth(app, shared, options.adminToken);
     await app.register((scope, _opts, done) => {
       uploadRoutes(scope, shared);
       done();
     });
     fileRoutes(app, shared);
-    apiRoutes(app, shared, options.adminToken);
+    apiRoutes(app, shared);
     healthRoutes(app, shared);
     await webRoutes(app, options.webRoot);
     for (const plugin of options.plugins ?? []) {

@@ -84,7 +84,12 @@ const STATUS: Record<ErrorCode, number> = {
 /** Turn anything thrown by a route (or by Fastify itself) into the HttpError the client gets. */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (isNetroomError(err)) return new HttpError(STATUS[err.code], err.code, err.message);
+  if (isNetroomError(err)) {
+    // RFC 9110 10.2.3: how long to wait, when the core says (a sign-in limit, in seconds).
+    const wait = err.params['retryAfter'];
+    const headers: Record<string, string> = err.code === 'RATE_LIMITED' && typeof wait === 'number' && wait > 0 ? { 'retry-after': String(Math.ceil(wait)) } : {};
+    return new HttpError(STATUS[err.code], err.code, err.message, headers);
+  }
   if (err instanceof ResumeConflict) {
     return new HttpError(409, 'OFFSET_MISMATCH', err.message, err.offset === null ? {} : { 'upload-offset': String(err.offset) });
   }
@@ -120,7 +125,12 @@ const ALLOWED: Array<[RegExp, string]> = [
   [/^\/files\/.+/u, 'GET, HEAD, PUT, DELETE'],
   [/^\/uploads\/.+/u, 'HEAD'],
   [/^\/api\/files$/u, 'GET'],
-  [/^\/api\/(folders|announce)$/u, 'POST'],
+  [/^\/api\/(folders|announce|tokens|invitations)$/u, 'POST'],
+  [/^\/api\/session$/u, 'GET, POST, DELETE'],
+  [/^\/api\/(sessions|accounts|moderation\/restrictions)$/u, 'GET'],
+  [/^\/api\/sessions\/[^/]+$/u, 'DELETE'],
+  [/^\/api\/invitations\/[^/]+$/u, 'GET, POST'],
+  [/^\/api\/moderation\/(kick|ban|mute|unban|unmute)$/u, 'POST'],
   [/^\/(healthz|metrics)$/u, 'GET, HEAD'],
 ];
 

@@ -6,6 +6,7 @@ import { NetroomError } from '../../core/errors.js';
 import type { ChangeSource } from '../../core/library-events.js';
 import { changeSource } from '../change-source.js';
 import { sendRange } from '../send-file.js';
+import { authOf } from './auth-hook.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
 import {
@@ -41,35 +42,27 @@ export function header(request: FastifyRequest, name: string): string | undefine
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-/** Who changes the library through this request: the client's address, and its member name if it gave one. */
-export function httpSource(shared: HttpShared, request: FastifyRequest): ChangeSource {
-  return changeSource('http', request.socket.remoteAddress, memberName(shared, header(request, 'x-netroom-name')));
+/**
+ * Who changes (or reads) the library through this request: the client's address and the actor the
+ * auth hook resolved (the signed-in account, SYSTEM for the admin token, or a guest by the name of
+ * the guest member it claims with X-Netroom-Name). The Library applies the permission table to it.
+ */
+export function httpSource(request: FastifyRequest): ChangeSource {
+  const { actor } = authOf(request);
+  return changeSource('http', request.socket.remoteAddress, actorName(request), actor);
 }
 
-/**
- * The name a request claims (X-Netroom-Name), if someone of that name is in the room. Header values
- * are Latin-1, so a UTF-8 name comes percent-encoded (browsers) or as raw bytes (other clients).
- */
-export function memberName(shared: HttpShared, claimed: string | undefined): string | undefined {
-  if (claimed === undefined) return undefined;
-  const candidates = [claimed, Buffer.from(claimed, 'latin1').toString('utf8')];
-  try {
-    candidates.push(decodeURIComponent(claimed));
-  } catch {
-    // not percent-encoded
-  }
-  for (const name of candidates) {
-    const member = shared.ctx.chat.find(name);
-    if (member !== undefined) return member.name;
-  }
-  return undefined;
+/** The name file notices and logs give the request's client: the account, the guest's member name, or undefined. */
+export function actorName(request: FastifyRequest): string | undefined {
+  const { name } = authOf(request).actor;
+  return name === '' ? undefined : name;
 }
 
 /** Register the file routes. */
 export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
   const { library } = shared.ctx;
 
-  app.get('/api/files', async (request) => library.list(queryParam(request, 'path')));
+  app.get('/api/files', async (request) => library.list(queryParam(request, 'path'), httpSource(request)));
 
   app.post('/api/folders', async (request, reply) => {
     let dir = queryParam(request, 'path');
@@ -77,18 +70,18 @@ export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
     if (dir === '' && typeof body?.path === 'string') dir = body.path;
     if (dir === '') throw new NetroomError('BAD_REQUEST', 'give the folder as ?path=DIR');
     // Logged once, with who and from where, by the server's library subscription.
-    const { rel } = await library.mkdir(dir, httpSource(shared, request));
+    const { rel } = await library.mkdir(dir, httpSource(request));
     return reply.code(201).send({ path: rel });
   });
 
   app.delete('/files/*', async (request, reply) => {
-    await library.remove(filePath(request), httpSource(shared, request));
+    await library.remove(filePath(request), httpSource(request));
     return reply.code(204).send();
   });
 
   app.head('/files/*', async (request, reply) => {
     // Headers only: a stat, no open (HEAD is how clients learn the size before a parallel GET).
-    const entry = await library.stat(filePath(request));
+    const entry = await library.stat(filePath(request), httpSource(request));
     if (entry.type === 'dir') throw new NetroomError('NOT_A_FILE', `is a folder, not a file: ${filePath(request)}`);
     const answer = decide(request, reply, entry.size, entry.mtime);
     if (answer.kind === 'partial') reply.header('content-length', String(answer.range.end - answer.range.start + 1));
@@ -98,8 +91,8 @@ export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
 
   app.get('/files/*', async (request, reply) => {
     // A browser opening a folder's address gets the web UI there; every other client is answered below.
-    if (await answerFolderPage(request, reply, library, filePath(request))) return reply;
-    const file = await library.openFile(filePath(request));
+    if (await answerFolderPage(request, reply, library, filePath(request), httpSource(request))) return reply;
+    const file = await library.openFile(filePath(request), httpSource(request));
     let answer: Answer;
     try {
       answer = decide(request, reply, file.size, file.mtime);

@@ -77,7 +77,7 @@ export function installGuard(app: FastifyInstance, policy: SameOriginPolicy, log
  * A refused upgrade's socket was taken from Node's HTTP parser: nobody closes it after the answer
  * unless we do. `Connection: close` tells the client, and the socket ends once the answer is out.
  */
-function closeIfUpgrade(request: FastifyRequest, response: ServerResponse): void {
+export function closeIfUpgrade(request: FastifyRequest, response: ServerResponse): void {
   if (!isUpgrade(request)) return;
   response.setHeader('connection', 'close');
   response.once('finish', () => request.raw.socket.end());

@@ -5,6 +5,7 @@ import { checkRoomName, roomKey } from '../../core/chat/room-key.js';
 import { LOBBY } from '../../core/chat/types.js';
 import type { HttpShared } from './context.js';
 import { header, queryParam } from './files.js';
+import { isAdminRequest, requestMember } from './viewer.js';
 
 /** A header value as text: header values are Latin-1, so a UTF-8 room name comes percent-encoded (browsers) or as raw bytes. */
 function headerText(raw: string): string {
@@ -19,9 +20,9 @@ function headerText(raw: string): string {
  * The room of an upload: `?room=` (percent-encoded: `?room=%23dev`) or `X-Netroom-Room`, `#lobby`
  * when neither is given; both must agree. BAD_ROOM for a name that is not one, NO_SUCH_ROOM for a
  * room that does not exist. A room only its members may read (secret, invite-only, keyed) takes
- * the notice only from a member of it, named by X-Netroom-Name (the name claim the library's
- * change log already uses; accounts will make it a proof): else NO_SUCH_ROOM for a secret room (as
- * if it did not exist), PERMISSION_DENIED for the others. Only members speak in a room (+n).
+ * the notice only from a member of it (the member the signed-in account is connected as, or the
+ * guest member named by X-Netroom-Name) or an administrator: else NO_SUCH_ROOM for a secret room
+ * (as if it did not exist), PERMISSION_DENIED for the others. Only members speak in a room (+n).
  */
 export function uploadRoom(shared: HttpShared, request: FastifyRequest): string {
   const fromQuery = queryParam(request, 'room');
@@ -36,11 +37,10 @@ export function uploadRoom(shared: HttpShared, request: FastifyRequest): string 
   const name = checkRoomName(given);
   const info = chat.room(name);
   if (info === undefined) throw new NetroomError('NO_SUCH_ROOM', `no room called ${name}`, { room: name });
-  const claimed = header(request, 'x-netroom-name');
-  const uploader = claimed === undefined ? undefined : chat.find(headerText(claimed));
-  if (!chat.mayRead(uploader, info.name)) {
+  const uploader = requestMember(chat, request);
+  if (!isAdminRequest(request) && !chat.mayRead(uploader, info.name)) {
     if (info.modes.secret) throw new NetroomError('NO_SUCH_ROOM', `no room called ${name}`, { room: name });
-    throw new NetroomError('PERMISSION_DENIED', `only members of ${info.name} share files into it (name yourself with X-Netroom-Name)`, { room: info.name });
+    throw new NetroomError('PERMISSION_DENIED', `only members of ${info.name} share files into it (sign in, or name yourself with X-Netroom-Name)`, { room: info.name });
   }
   return info.name;
 }

@@ -5,7 +5,7 @@ import type { PartialUpload } from '../../core/partial.js';
 import { pumpBody } from './body.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
-import { filePath, header, httpSource, memberName } from './files.js';
+import { actorName, filePath, header, httpSource } from './files.js';
 import { uploadRoom } from './upload-room.js';
 import { parseContentRange, parseCount, type UploadRange } from './ranges.js';
 
@@ -30,7 +30,7 @@ export function uploadRoutes(app: FastifyInstance, shared: HttpShared): void {
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
   app.head('/uploads/*', async (request, reply) => {
-    const info = await shared.partials.status(filePath(request));
+    const info = await shared.partials.status(filePath(request), httpSource(request));
     if (info === null) throw new NetroomError('NOT_FOUND', `no interrupted upload of ${filePath(request)}`);
     return reply
       .headers({ 'upload-offset': String(info.offset), 'upload-length': String(info.total), 'cache-control': 'no-store' })
@@ -54,7 +54,7 @@ async function handlePut(shared: HttpShared, request: FastifyRequest, reply: Fas
       start: put.range?.start ?? 0,
       end: put.range?.end,
       noOverwrite: put.noOverwrite,
-      by: httpSource(shared, request),
+      by: httpSource(request),
     });
   } catch (err) {
     throw put === undefined ? err : refusal(err, put);
@@ -131,8 +131,8 @@ async function receive(shared: HttpShared, request: FastifyRequest, reply: Fasti
   ctx.metrics?.uploads.inc({ door: 'http' });
   // The change itself is logged (info, with who and from where) by the server's library subscription.
   log.debug({ path: result.path, size: result.size, sha256: result.sha256, created: result.created }, 'upload stored');
-  const member = memberName(shared, header(request, 'x-netroom-name'));
-  ctx.chat.fileShared(result.path, result.size, member, put.room);
+  // Named after the account (or the guest's member name, or the admin token's 'netroom').
+  ctx.chat.fileShared(result.path, result.size, actorName(request), put.room);
   events.emit('uploadStored', result);
   return reply.code(result.created ? 201 : 200).send({ path: result.path, size: result.size, sha256: result.sha256 });
 }

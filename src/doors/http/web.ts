@@ -1,4 +1,4 @@
-// The browser UI: the Vite build (dist/web) served as static files, at a folder's address for a browser, or a page saying how to build it.
+// The browser UI: the Vite build (dist/web) served as static files, at a folder's address and an invitation link for a browser, or a page saying how to build it.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isNetroomError } from '../../core/errors.js';
 import type { Library } from '../../core/library.js';
+import type { ChangeSource } from '../../core/library-events.js';
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -32,9 +33,15 @@ export async function webRoutes(app: FastifyInstance, webRoot: string | undefine
     };
     app.get('/', page);
     app.head('/', page);
+    app.get('/join/:secret', page);
     return;
   }
-  indexOf.set(app, path.join(root, 'index.html'));
+  const index = path.join(root, 'index.html');
+  indexOf.set(app, index);
+  // An invitation link: the UI reads the secret from location.pathname and offers to pick a name.
+  app.get('/join/:secret', async (request, reply) => {
+    await sendIndex(request, reply.header('referrer-policy', 'no-referrer'), index);
+  });
   await app.register(fastifyStatic, {
     root,
     prefix: '/',
@@ -56,16 +63,25 @@ export async function webRoutes(app: FastifyInstance, webRoot: string | undefine
  * written as a folder (trailing `/`; the UI then says it is not there). Anything else (curl, the
  * API, a file, a missing file) is left to the file route: returns false without answering.
  */
-export async function answerFolderPage(request: FastifyRequest, reply: FastifyReply, library: Library, rel: string): Promise<boolean> {
+export async function answerFolderPage(request: FastifyRequest, reply: FastifyReply, library: Library, rel: string, by?: ChangeSource): Promise<boolean> {
   const index = indexOf.get(request.server);
   if (index === undefined || request.method !== 'GET' || !acceptsHtml(request.headers.accept)) return false;
   try {
-    if ((await library.stat(rel)).type !== 'dir') return false;
+    if ((await library.stat(rel, by)).type !== 'dir') return false;
   } catch (err) {
-    if (!(isNetroomError(err) && err.code === 'NOT_FOUND' && (rel === '' || rel.endsWith('/')))) return false;
+    // A folder address one may not list yet (not signed in) still gets the UI: it offers to sign in.
+    const asFolder = rel === '' || rel.endsWith('/');
+    if (!(isNetroomError(err) && (err.code === 'NOT_FOUND' || err.code === 'PERMISSION_DENIED') && asFolder)) return false;
   }
-  // The page sits below the app's root; <base> points its relative URLs (assets, api/, ws) back up
-  // there. Relative, so it also holds when a proxy serves netroom under a sub-path.
+  await sendIndex(request, reply, index);
+  return true;
+}
+
+/**
+ * index.html for a page below the app's root; <base> points its relative URLs (assets, api/, ws)
+ * back up there. Relative, so it also holds when a proxy serves netroom under a sub-path.
+ */
+async function sendIndex(request: FastifyRequest, reply: FastifyReply, index: string): Promise<void> {
   const pathname = request.url.split('?')[0] ?? '/';
   const depth = (pathname.match(/\//gu)?.length ?? 1) - 1;
   const html = (await readFile(index, 'utf8')).replace(/<head>/iu, `<head><base href="${'../'.repeat(depth)}">`);
@@ -73,7 +89,6 @@ export async function answerFolderPage(request: FastifyRequest, reply: FastifyRe
     .type('text/html; charset=utf-8')
     .headers({ 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', vary: 'Accept' })
     .send(html);
-  return true;
 }
 
 /** Whether an Accept header asks for HTML (as a browser's navigation does); `text/html;q=0` does not. */
