@@ -11,7 +11,7 @@ import { Chat } from '../src/core/chat/chat.js';
 import { SameOriginPolicy } from '../src/doors/http/same-origin.js';
 import { wsPlugin } from '../src/doors/ws/plugin.js';
 import { silentLogger } from '../src/log.js';
-import { errorCode, fileUrl, request, startHttpRig, tree, type HttpRig, type RawResponse } from './helpers/http.js';
+import { ADMIN_TOKEN, errorCode, fileUrl, request, startHttpRig, tree, type HttpRig, type RawResponse } from './helpers/http.js';
 
 const PUBLIC = 'https://chat.example.org';
 
@@ -95,7 +95,7 @@ describe('HTTP door: Host and Origin', () => {
     }
     const put = await request(fileUrl(rig, 'mine.txt'), { method: 'PUT', headers: { origin: own }, body: 'mine' });
     expect(put.status).toBe(201);
-    const del = await request(fileUrl(rig, 'mine.txt'), { method: 'DELETE', headers: { origin: own } });
+    const del = await request(fileUrl(rig, 'mine.txt'), { method: 'DELETE', headers: { origin: own, authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(del.status).toBe(204);
   });
 

@@ -101,6 +101,8 @@ export async function tree(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (d: string, prefix: string): Promise<void> => {
     for (const entry of await fs.readdir(d, { withFileTypes: true })) {
+      // The library's own metadata (the owner book), not something a client wrote.
+      if (prefix === '' && entry.name === '.netroom') continue;
       out.push(prefix + entry.name);
       if (entry.isDirectory()) await walk(path.join(d, entry.name), `${prefix}${entry.name}/`);
     }

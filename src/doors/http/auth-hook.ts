@@ -45,7 +45,8 @@ export function installAuth(app: FastifyInstance, shared: HttpShared, adminToken
     const open = isPublic(request.method, pathname);
     let auth: HttpAuth;
     try {
-      auth = resolveAuth(deps, request.raw, { staleCookieAsGuest: open });
+      // The WebSocket too: a browser whose session was revoked elsewhere still gets the library feed and the name form.
+      auth = resolveAuth(deps, request.raw, { staleCookieAsGuest: open || pathname === '/ws' });
     } catch (err) {
       closeIfUpgrade(request, reply.raw);
       done(err instanceof NetroomError ? new HttpError(401, 'NOT_SIGNED_IN', err.message, { 'www-authenticate': 'Bearer realm="netroom"' }) : (err as Error));
