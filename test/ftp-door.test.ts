@@ -7,13 +7,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { FTPError } from 'basic-ftp';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { keptName } from '../src/core/append.js';
-import { RawFtp, ftpClient, sink, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
+import { PASSWORD, RawFtp, ftpClient, sink, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
 import { sha256 } from './helpers/seedfiles.js';
 
 let f: FtpFixture;
 
 beforeEach(async () => {
-  f = await startFtpDoor();
+  // alice: a member, for what the permission table keeps from guests (appending to, renaming and deleting files).
+  f = await startFtpDoor({ accounts: { alice: 'member' } });
 });
 
 afterEach(async () => {
@@ -42,13 +43,13 @@ describe('basic-ftp', () => {
     const out = sink();
     await client.downloadTo(out.stream, 'photo.jpg');
     expect(sha256(out.bytes())).toBe(sha256(data));
-    expect(f.events.filter((e) => e.kind === 'file')).toMatchObject([{ kind: 'file', room: '#lobby', path: 'photo.jpg', size: 300_000 }]);
-    expect(f.events.find((e) => e.kind === 'file')).not.toHaveProperty('name'); // anonymous: no uploader name
+    // The notice names the uploader: "anonymous" for an anonymous login, never "someone".
+    expect(f.events.filter((e) => e.kind === 'file')).toMatchObject([{ kind: 'file', room: '#lobby', path: 'photo.jpg', size: 300_000, name: 'anonymous' }]);
     client.close();
   });
 
   test('append and resume both ways, byte-exact', async () => {
-    const client = await ftpClient(f.port);
+    const client = await ftpClient(f.port, 'alice', PASSWORD); // APPE to an existing file is an overwrite: a member's own file
     const whole = randomBytes(200_000);
     await client.uploadFrom(Readable.from([whole.subarray(0, 70_000)]), 'r.bin');
     await client.appendFrom(Readable.from([whole.subarray(70_000)]), 'r.bin'); // APPE
@@ -60,7 +61,7 @@ describe('basic-ftp', () => {
   });
 
   test('rename, delete, mkdir, cd, rmdir; errors are FTP codes, never a dropped connection', async () => {
-    const client = await ftpClient(f.port);
+    const client = await ftpClient(f.port, 'alice', PASSWORD); // renaming and deleting: a member, on her own entries
     await client.ensureDir('/docs/deep'); // MKD + CWD
     expect(await client.pwd()).toBe('/docs/deep');
     await client.uploadFrom(Readable.from([Buffer.from('hi')]), 'a.txt');
@@ -109,7 +110,7 @@ describe('basic-ftp', () => {
     );
     expect(got).toEqual(files.map((_, i) => sha256(files[(i + 1) % 50]!.data)));
     for (const c of clients) c.close();
-    expect((await fs.readdir(f.root)).length).toBe(50);
+    expect((await f.library.list('')).length).toBe(50);
   });
 });
 

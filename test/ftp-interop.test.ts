@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Continuations } from '../src/core/append.js';
-import { hasTool, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
+import { PASSWORD, hasTool, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
 import { sha256, sha256File } from './helpers/seedfiles.js';
 
 const run = promisify(execFile);
@@ -14,7 +14,8 @@ let f: FtpFixture;
 let url: string;
 
 beforeEach(async () => {
-  f = await startFtpDoor();
+  // alice: a member, for continuing uploads of an existing file (an overwrite, which guests may not do).
+  f = await startFtpDoor({ accounts: { alice: 'member' } });
   url = `ftp://127.0.0.1:${f.port}/`;
 });
 
@@ -53,8 +54,11 @@ describe.skipIf(!hasTool('curl'))('curl', () => {
     const data = randomBytes(400_000);
     const local = path.join(f.dir, 'whole.bin');
     await fs.writeFile(local, data);
-    await fs.writeFile(path.join(f.root, 'a.bin'), data.subarray(0, 150_000));
-    await curl('-C', '-', '-T', local, `${url}a.bin`);
+    const partial = path.join(f.dir, 'partial.bin');
+    await fs.writeFile(partial, data.subarray(0, 150_000));
+    // The visible partial file is alice's own: continuing it is an overwrite, a member's right on her files.
+    await curl('-u', `alice:${PASSWORD}`, '-T', partial, `${url}a.bin`);
+    await curl('-u', `alice:${PASSWORD}`, '-C', '-', '-T', local, `${url}a.bin`);
     expect(await sha256File(path.join(f.root, 'a.bin'))).toBe(sha256(data));
     // A dropped upload: its bytes are kept hidden; SIZE reports them, APPE continues them.
     const dropped = await new Continuations(f.library).begin('b.bin', 0);
@@ -70,16 +74,16 @@ describe.skipIf(!hasTool('curl'))('curl', () => {
 const python = hasTool('python3') ? 'python3' : null;
 
 describe.skipIf(python === null)('Python ftplib in active mode (set_pasv(False))', () => {
-  test('STOR, RETR, REST + STOR continuation, LIST, all over PORT', async () => {
+  test('STOR, RETR, REST + STOR continuation (signed in: continuing an existing file is an overwrite), LIST, all over PORT', async () => {
     const data = randomBytes(300_000);
     const local = path.join(f.dir, 'py.bin');
     await fs.writeFile(local, data);
     const script = `
 import ftplib, hashlib, io, sys
-port, local = int(sys.argv[1]), sys.argv[2]
+port, local, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 f = ftplib.FTP()
 f.connect('127.0.0.1', port, timeout=10)
-f.login()
+f.login('alice', password)
 f.set_pasv(False)
 data = open(local, 'rb').read()
 f.storbinary('STOR py.bin', io.BytesIO(data[:100000]))
@@ -92,7 +96,7 @@ f.quit()
 print(hashlib.sha256(buf.getvalue()).hexdigest())
 print(lines[0])
 `;
-    const { stdout } = await run(python!, ['-c', script, String(f.port), local], { timeout: 20_000 });
+    const { stdout } = await run(python!, ['-c', script, String(f.port), local, PASSWORD], { timeout: 20_000 });
     const [digest, line] = stdout.trim().split('\n');
     expect(digest).toBe(sha256(data));
     expect(line).toMatch(/ 300000 .* py\.bin$/u);

@@ -8,11 +8,12 @@ let f: FtpFixture;
 let raw: RawFtp;
 
 beforeEach(async () => {
-  f = await startFtpDoor();
+  // alice: a member, who may delete what she uploaded (a guest may not delete anything).
+  f = await startFtpDoor({ accounts: { alice: 'member' } });
   await fs.writeFile(path.join(f.dir, 'outside.txt'), 'outside'); // beside the library: must never be reached
   await fs.mkdir(path.join(f.root, 'docs', 'sub'), { recursive: true });
   await fs.writeFile(path.join(f.root, 'inside.txt'), 'inside');
-  raw = await RawFtp.login(f.port);
+  raw = await RawFtp.signIn(f.port, 'alice');
 });
 
 afterEach(async () => {

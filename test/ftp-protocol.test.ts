@@ -55,7 +55,7 @@ describe('session', () => {
     expect((await fs.stat(path.join(f.root, 'made', 'inner'))).isDirectory()).toBe(true);
   });
 
-  test('accounts: only anonymous/ftp; other users 530; anonymous off; anonymous read-only', async () => {
+  test('without an access store: only anonymous/ftp; other users 530; anonymous off; anonymous read-only', async () => {
     const f = await door();
     const raw = await RawFtp.connect(f.port);
     await raw.expect('USER alice', 331);
@@ -136,10 +136,11 @@ describe('session', () => {
 
 describe('resume', () => {
   test('REST n + STOR over a visible file keeps its first n bytes (not zeros); readers see the old file until the end', async () => {
-    const f = await door();
+    // A file placed outside netroom has no known owner: only an administrator may change it.
+    const f = await door({ accounts: { root: 'admin' } });
     const original = randomBytes(256 * 1024);
     await fs.writeFile(path.join(f.root, 'v.bin'), original);
-    const raw = await RawFtp.login(f.port);
+    const raw = await RawFtp.signIn(f.port, 'root');
     await raw.expect('TYPE I', 200);
     const data = await raw.passive();
     await raw.expect('REST 100000', 350);
@@ -164,9 +165,9 @@ describe('resume', () => {
   });
 
   test('REST beyond the end: 554 for RETR and STOR, and the file is untouched', async () => {
-    const f = await door();
+    const f = await door({ accounts: { root: 'admin' } }); // STOR over a file nobody known made: an administrator's
     await fs.writeFile(path.join(f.root, 's.txt'), 'short');
-    const raw = await RawFtp.login(f.port);
+    const raw = await RawFtp.signIn(f.port, 'root');
     await raw.passive();
     await raw.expect('REST 6', 350);
     await raw.expect('RETR s.txt', 554);

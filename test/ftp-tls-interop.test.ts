@@ -5,7 +5,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { hasTool, startFtpDoor, type FtpFixture } from './helpers/ftp.js';
+import { PASSWORD, hasTool, startFtpDoor, type FtpFixture } from './helpers/ftp.js';
 import { sha256, sha256File } from './helpers/seedfiles.js';
 import { makeTestCert, type TestCert } from './helpers/tls.js';
 
@@ -26,7 +26,8 @@ afterEach(async () => {
 });
 
 async function door(requireTls = false): Promise<FtpFixture> {
-  const f = await startFtpDoor({ door: { tls: cert.source, ...(requireTls ? { requireTls: true } : {}) } });
+  // alice: a member, for continuing an upload of an existing file (an overwrite, which guests may not do).
+  const f = await startFtpDoor({ door: { tls: cert.source, ...(requireTls ? { requireTls: true } : {}) }, accounts: { alice: 'member' } });
   fixtures.push(f);
   return f;
 }
@@ -69,8 +70,10 @@ describe.skipIf(!hasTool('curl'))('curl --ssl-reqd', () => {
     await fs.writeFile(partial, data.subarray(0, 123_457));
     await curl('-C', '-', '-o', partial, `${url}d.bin`);
     expect(await sha256File(partial)).toBe(sha256(data));
-    await fs.writeFile(path.join(f.root, 'u.bin'), data.subarray(0, 200_000));
-    await curl('-C', '-', '-T', partial, `${url}u.bin`); // SIZE + APPE
+    const start = path.join(f.dir, 'start.bin');
+    await fs.writeFile(start, data.subarray(0, 200_000));
+    await curl('-u', `alice:${PASSWORD}`, '-T', start, `${url}u.bin`);
+    await curl('-u', `alice:${PASSWORD}`, '-C', '-', '-T', partial, `${url}u.bin`); // SIZE + APPE, signed in over TLS
     expect(await sha256File(path.join(f.root, 'u.bin'))).toBe(sha256(data));
   });
 

@@ -9,7 +9,7 @@ import { FtpDoor } from '../src/doors/ftp/door.js';
 import { Library } from '../src/core/library.js';
 import { Chat } from '../src/core/chat/chat.js';
 import { silentLogger } from '../src/log.js';
-import { RawFtp, fillDisk, readAll, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
+import { PASSWORD, RawFtp, fillDisk, readAll, startFtpDoor, tree, type FtpFixture } from './helpers/ftp.js';
 import { RawFtps } from './helpers/ftps.js';
 import { sha256 } from './helpers/seedfiles.js';
 import { makeTestCert, type TestCert } from './helpers/tls.js';
@@ -30,8 +30,11 @@ afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((f) => f.close()));
 });
 
-async function door(options: { tls?: boolean; requireTls?: boolean } = {}): Promise<FtpFixture> {
-  const f = await startFtpDoor({ door: { ...(options.tls === false ? {} : { tls: cert.source }), ...(options.requireTls ? { requireTls: true } : {}) } });
+async function door(options: { tls?: boolean; requireTls?: boolean; member?: boolean } = {}): Promise<FtpFixture> {
+  const f = await startFtpDoor({
+    door: { ...(options.tls === false ? {} : { tls: cert.source }), ...(options.requireTls ? { requireTls: true } : {}) },
+    ...(options.member === true ? { accounts: { alice: 'member' as const } } : {}),
+  });
   fixtures.push(f);
   return f;
 }
@@ -116,8 +119,8 @@ describe('the commands of RFC 4217', () => {
 
 describe('protected data connections (PROT P)', () => {
   test('STOR, LIST, RETR, REST+RETR and APPE byte-exact; every data connection resumed the control connection\'s TLS session', async () => {
-    const f = await door();
-    const raw = await RawFtps.secureLogin(f.port, cert.cert);
+    const f = await door({ member: true }); // APPE to an existing file is an overwrite: alice's own file
+    const raw = await RawFtps.secureLogin(f.port, cert.cert, 'alice', PASSWORD);
     await raw.expect('TYPE I', 200);
     const data = randomBytes(3 * MiB + 17);
     let conn = await raw.passive(true);

@@ -7,12 +7,16 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import type { Continuations } from '../../src/core/append.js';
+import { Access } from '../../src/core/access/access.js';
+import type { AccountRole, GuestPolicy } from '../../src/core/access/roles.js';
 import { Library, type LibraryOptions } from '../../src/core/library.js';
+import { META_DIR } from '../../src/core/library/owners.js';
 import { Chat } from '../../src/core/chat/chat.js';
 import type { ChatEvent } from '../../src/core/chat/types.js';
 import { FtpDoor, type FtpDoorOptions } from '../../src/doors/ftp/door.js';
 import type { TransferRecord } from '../../src/doors/ftp/session.js';
 import { silentLogger } from '../../src/log.js';
+import { ACCESS_FILE, SqliteAccessStore } from '../../src/store/access-sqlite.js';
 import { tempDir } from './seedfiles.js';
 import { FtpLines } from './ftp-lines.js';
 
@@ -26,21 +30,56 @@ export interface FtpFixture {
   readonly port: number;
   readonly events: ChatEvent[];
   readonly transfers: TransferRecord[];
+  /** Accounts and bans, when the fixture was started with `accounts` or `guests`. */
+  readonly access: Access | undefined;
   /** Resolves with the first transfer record (already seen or still to come) that passes `test`. */
   transfer(test: (t: TransferRecord) => boolean): Promise<TransferRecord>;
   close(): Promise<void>;
 }
 
+/** Options of {@link startFtpDoor}. */
+export interface FtpFixtureOptions {
+  door?: Partial<FtpDoorOptions>;
+  library?: LibraryOptions;
+  /** Accounts to create (name -> role; the password is {@link PASSWORD}): the door then has an access store. */
+  accounts?: Readonly<Record<string, AccountRole>>;
+  /** `--guests` for the library and the access store (gives the door an access store too). */
+  guests?: GuestPolicy;
+  /** `--allow-plaintext-passwords`. */
+  allowPlaintextPasswords?: boolean;
+}
+
+/** The password of every account a fixture creates. */
+export const PASSWORD = 'correct horse battery';
+
 /** Start an FTP door on 127.0.0.1 port 0 over `<tmp>/lib`; `<tmp>` itself is there to check nothing escapes. */
-export async function startFtpDoor(options: { door?: Partial<FtpDoorOptions>; library?: LibraryOptions } = {}): Promise<FtpFixture> {
+export async function startFtpDoor(options: FtpFixtureOptions = {}): Promise<FtpFixture> {
   const dir = await tempDir('netroom-ftp-');
   const root = path.join(dir, 'lib');
-  const library = new Library(root, options.library);
+  const guests = options.guests ?? 'on';
+  const library = new Library(root, { guests, ...options.library });
   await library.init();
   const chat = new Chat();
+  let access: Access | undefined;
+  let dataDir: string | undefined;
+  if (options.accounts !== undefined || options.guests !== undefined) {
+    // The access store in a folder of its own: `dir` is where tests look for anything escaping the library.
+    dataDir = await tempDir('netroom-ftp-data-');
+    access = new Access(SqliteAccessStore.open(path.join(dataDir, ACCESS_FILE)), { guests });
+    for (const [name, role] of Object.entries(options.accounts ?? {})) await access.accounts.add(name, PASSWORD, role);
+    chat.useAccess(access);
+  }
   const events: ChatEvent[] = [];
   chat.subscribe((e) => events.push(e));
-  const door = new FtpDoor({ chat, library, lang: 'en', log: silentLogger() }, { host: '127.0.0.1', port: 0, ...options.door });
+  const ctx = {
+    chat,
+    library,
+    lang: 'en' as const,
+    log: silentLogger(),
+    ...(access === undefined ? {} : { access }),
+    ...(options.allowPlaintextPasswords === undefined ? {} : { allowPlaintextPasswords: options.allowPlaintextPasswords }),
+  };
+  const door = new FtpDoor(ctx, { host: '127.0.0.1', port: 0, ...options.door });
   const transfers: TransferRecord[] = [];
   const waiters = new Set<{ test: (t: TransferRecord) => boolean; resolve: (t: TransferRecord) => void }>();
   door.on('transfer', (record) => {
@@ -61,6 +100,7 @@ export async function startFtpDoor(options: { door?: Partial<FtpDoorOptions>; li
     port: door.address().port,
     events,
     transfers,
+    access,
     transfer(test) {
       const seen = transfers.find(test);
       if (seen) return Promise.resolve(seen);
@@ -68,7 +108,9 @@ export async function startFtpDoor(options: { door?: Partial<FtpDoorOptions>; li
     },
     async close() {
       await door.close();
+      access?.close();
       await fs.rm(dir, { recursive: true, force: true });
+      if (dataDir !== undefined) await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -107,6 +149,14 @@ export class RawFtp extends FtpLines {
     const raw = await RawFtp.connect(port, localAddress);
     await raw.expect('USER anonymous', 331);
     await raw.expect('PASS x@y', 230);
+    return raw;
+  }
+
+  /** Connect and sign in as an account the fixture made (password {@link PASSWORD}). */
+  static async signIn(port: number, user: string): Promise<RawFtp> {
+    const raw = await RawFtp.connect(port);
+    await raw.expect(`USER ${user}`, 331);
+    await raw.expect(`PASS ${PASSWORD}`, 230);
     return raw;
   }
 
@@ -151,11 +201,15 @@ export function hasTool(name: string): boolean {
   }
 }
 
-/** The library's files and folders under `root`, every name including hidden ones, sorted. */
+/**
+ * The library's files and folders under `root`, every name including hidden ones, sorted; but for
+ * the library's own metadata folder `.netroom` (who made each file), wherever the root is in the tree.
+ */
 export async function tree(root: string): Promise<string[]> {
   const out: string[] = [];
   async function walk(dir: string, prefix: string): Promise<void> {
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name === META_DIR) continue;
       const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       out.push(entry.isDirectory() ? `${rel}/` : rel);
       if (entry.isDirectory()) await walk(path.join(dir, entry.name), rel);

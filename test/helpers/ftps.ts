@@ -39,14 +39,14 @@ export class RawFtps extends FtpLines {
     return secure;
   }
 
-  /** AUTH TLS, PBSZ 0, PROT P, then an anonymous login. */
-  static async secureLogin(port: number, ca: string): Promise<RawFtps> {
+  /** AUTH TLS, PBSZ 0, PROT P, then a login: anonymous unless `user` and `password` are given. */
+  static async secureLogin(port: number, ca: string, user = 'anonymous', password = 'x@y'): Promise<RawFtps> {
     const raw = await RawFtps.connect(port, ca);
     await raw.startTls();
     await raw.expect('PBSZ 0', 200);
     await raw.expect('PROT P', 200);
-    await raw.expect('USER anonymous', 331);
-    await raw.expect('PASS x@y', 230);
+    await raw.expect(`USER ${user}`, 331);
+    await raw.expect(`PASS ${password}`, 230);
     return raw;
   }
 

@@ -14,7 +14,8 @@ export interface Reply {
  * Map a core error to a reply. 550 is "not available" (missing, refused, a folder where a file is
  * needed), 553 a file name not allowed for storing, 552 the size limit, 452 a full disk, 450 a
  * transient clash worth retrying, 451 a local failure, 501 bad arguments, 554 a REST offset beyond
- * what the server has (RFC 3659 5.5), 421 the server shutting down.
+ * what the server has (RFC 3659 5.5), 421 the server shutting down, 530 "not logged in" for what
+ * only a signed-in account (or one not banned) may do.
  */
 export function errorReply(err: NetroomError, context: ErrorContext): Reply {
   const upload = context === 'upload';
@@ -41,6 +42,10 @@ export function errorReply(err: NetroomError, context: ErrorContext): Reply {
       return { code: 'restart' in err.params ? 554 : 501, text: err.message };
     case 'SERVER_CLOSING':
       return { code: 421, text: err.message };
+    case 'ACCOUNTS_ONLY':
+    case 'NOT_SIGNED_IN':
+    case 'BANNED':
+      return { code: 530, text: err.message };
     case 'IO_ERROR':
       return { code: 451, text: err.message };
     default:

@@ -2,7 +2,10 @@
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import type { Logger } from 'pino';
+import { guest, type Actor, type GuestPolicy } from '../../core/access/roles.js';
 import { isNetroomError } from '../../core/errors.js';
+import type { ChangeSource } from '../../core/library-events.js';
+import { changeSource } from '../change-source.js';
 import type { DoorContext } from '../door.js';
 import { CommandDecoder, canonicalHost, formatReply, type FtpCommand } from './codec.js';
 import { COMMANDS, KNOWN_UNIMPLEMENTED, type CommandHandler } from './commands/index.js';
@@ -19,6 +22,8 @@ const MAX_QUEUED = 32;
 const DRAIN_TIMEOUT_MS = 60_000;
 /** How long a closing connection waits for the client to close before it is destroyed. */
 const LINGER_MS = 5000;
+/** Who an anonymous (or not yet signed-in) login is: a guest, named so in notices and the library log. */
+const ANONYMOUS: Actor = Object.freeze(guest('anonymous'));
 
 /** One control connection (RFC 959 5): commands in order, one at a time, with ABOR and STAT heard during transfers. */
 export class FtpSession {
@@ -31,6 +36,8 @@ export class FtpSession {
   user: string | null = null;
   loggedIn = false;
   anonymous = false;
+  /** Who this login acts as: a guest called "anonymous" until an account has signed in. */
+  actor: Actor = ANONYMOUS;
   // state of the file system view and transfer parameters
   cwd = '/';
   type: 'A' | 'I' = 'A';
@@ -94,14 +101,25 @@ export class FtpSession {
     return this.shared.options;
   }
 
-  /** True when this login may change the library. */
-  get canWrite(): boolean {
-    return this.loggedIn && (!this.anonymous || this.options.anonymous === 'write');
+  /** `--guests` (on when the server has no access store: unit tests). */
+  get guests(): GuestPolicy {
+    return this.ctx.access?.guests ?? 'on';
   }
 
-  /** The uploader's name for the room's file notice: the account's, never for anonymous logins. */
-  get uploaderName(): string | undefined {
-    return this.loggedIn && !this.anonymous && this.user !== null ? this.user : undefined;
+  /**
+   * True when this login may ask to change the library at all: an account always (the Library's
+   * permission table then decides entry by entry), anonymous only with `--ftp-anonymous write`
+   * and `--guests on`.
+   */
+  get canWrite(): boolean {
+    if (!this.loggedIn) return false;
+    if (!this.anonymous) return true;
+    return this.options.anonymous === 'write' && this.guests === 'on';
+  }
+
+  /** What every library call of this login passes: the door, the address and the signed-in actor. */
+  get source(): ChangeSource {
+    return changeSource('ftp', this.remoteHost, this.actor.name, this.actor);
   }
 
   /** Send one reply (several lines when `text` is an array). Nothing is sent once the connection is ending. */
@@ -285,13 +303,19 @@ export class FtpSession {
     }
     if (!handler.beforeLogin && !this.loggedIn) return this.reply(530, 'Please log in with USER and PASS first');
     if (handler.arg === 'required' && arg.trim() === '') return this.reply(501, `${verb} needs an argument`);
-    if (handler.writes === true && !this.canWrite) return this.reply(550, 'Permission denied: this login is read-only');
+    if (handler.writes === true && !this.canWrite) return this.reply(550, `Permission denied: ${this.readOnlyReason()}`);
     try {
       await handler.run(this, arg, verb);
     } catch (err) {
       if (handler.usesData === true) this.setData(null); // refused before any transfer: close what the client opened
       this.fail(err, handler.errors ?? 'file', verb);
     }
+  }
+
+  /** Why an anonymous login may not change anything (only asked when canWrite is false). */
+  private readOnlyReason(): string {
+    if (this.anonymous && this.guests !== 'on') return 'guests may only read files here: sign in with an account to upload';
+    return 'anonymous logins are read-only on this server: sign in with an account to upload';
   }
 
   /** Answer a failed command: core errors by their code, anything else as a local error (logged as a bug). */

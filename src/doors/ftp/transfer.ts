@@ -5,7 +5,6 @@ import type { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { StartAt } from '../../core/append.js';
 import { isNetroomError } from '../../core/errors.js';
-import { changeSource } from '../change-source.js';
 import { sendRange } from '../send-file.js';
 import { FromCrlf, ToCrlf } from './ascii.js';
 import { discardRest } from './discard.js';
@@ -190,7 +189,7 @@ export async function sendLines(s: FtpSession, verb: string, virtual: string, li
  * the rest of what the client sends is read and dropped before the reply (discard.ts).
  */
 export async function receiveUpload(s: FtpSession, verb: string, virtual: string, rel: string, start: StartAt, preamble: string): Promise<void> {
-  const upload = await s.shared.continuations.begin(rel, start, changeSource('ftp', s.remoteHost, s.uploaderName));
+  const upload = await s.shared.continuations.begin(rel, start, s.source);
   const socket = await openData(s);
   if (socket === null) {
     await upload.abort();
@@ -214,7 +213,7 @@ export async function receiveUpload(s: FtpSession, verb: string, virtual: string
     s.ctx.metrics?.uploads.inc({ door: 'ftp' });
     s.log.debug({ path: result.path, size: result.size, sha256: result.sha256, offset: upload.offset }, 'upload stored');
     t.finish(226, `Transfer complete: ${result.size} bytes, SHA-256 ${result.sha256}`, 'complete');
-    s.ctx.chat.fileShared(result.path, result.size, s.uploaderName);
+    s.ctx.chat.fileShared(result.path, result.size, s.actor.name);
   } catch (err) {
     const reply = t.failure(err, 'upload');
     // A refusal by the server (size limit, full disk, name taken) leaves nothing; a connection that

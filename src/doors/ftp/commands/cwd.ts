@@ -8,7 +8,7 @@ export const cwd: CommandHandler = {
   help: 'CWD <folder>',
   async run(s, arg) {
     const { virtual, rel } = s.path(arg);
-    const entry = await s.ctx.library.stat(rel);
+    const entry = await s.ctx.library.stat(rel, s.source);
     if (entry.type !== 'dir') throw new NetroomError('NOT_A_DIRECTORY', `not a folder: ${virtual}`, { path: virtual });
     s.cwd = virtual;
     s.reply(250, `Working folder is now ${quotePath(virtual)}`);

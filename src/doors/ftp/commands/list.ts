@@ -12,8 +12,8 @@ export const list: CommandHandler = {
   async run(s, arg) {
     s.takeRest();
     const { virtual, rel } = s.path(listPathArg(arg));
-    const entry = await entryOf(s.ctx.library, rel, false);
-    const entries = entry.type === 'dir' ? await folderEntries(s.ctx.library, rel, false) : [entry];
+    const entry = await entryOf(s.ctx.library, rel, false, s.source);
+    const entries = entry.type === 'dir' ? await folderEntries(s.ctx.library, rel, false, s.source) : [entry];
     const now = Date.now();
     await sendLines(s, 'LIST', virtual, entries.map((e) => lsLine(e, now, s.canWrite)));
   },

@@ -8,7 +8,7 @@ export const mdtm: CommandHandler = {
   help: 'MDTM <file>',
   async run(s, arg) {
     const { virtual, rel } = s.path(arg);
-    const entry = await s.ctx.library.stat(rel);
+    const entry = await s.ctx.library.stat(rel, s.source);
     if (entry.type !== 'file') throw new NetroomError('NOT_A_FILE', `${virtual} is not a plain file`, { path: virtual });
     s.reply(213, timeval(entry.mtime));
   },

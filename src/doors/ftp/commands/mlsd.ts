@@ -12,10 +12,10 @@ export const mlsd: CommandHandler = {
   async run(s, arg) {
     s.takeRest();
     const { virtual, rel } = s.path(arg.trim());
-    const entry = await entryOf(s.ctx.library, rel, false);
+    const entry = await entryOf(s.ctx.library, rel, false, s.source);
     // RFC 3659 7.2.1: MLSD names a folder; a file is a syntax error in the argument.
     if (entry.type !== 'dir') throw new NetroomError('BAD_REQUEST', `${virtual} is not a folder: use MLST for a file`, { path: virtual });
-    const entries = await folderEntries(s.ctx.library, rel, s.facts.has('unique'));
+    const entries = await folderEntries(s.ctx.library, rel, s.facts.has('unique'), s.source);
     await sendLines(s, 'MLSD', virtual, entries.map((e) => mlsxLine(e, s.facts, s.canWrite)));
   },
 };

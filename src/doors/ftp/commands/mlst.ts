@@ -8,7 +8,7 @@ export const mlst: CommandHandler = {
   help: 'MLST [path]',
   async run(s, arg) {
     const { virtual, rel } = s.path(arg.trim());
-    const entry = await entryOf(s.ctx.library, rel, s.facts.has('unique'));
+    const entry = await entryOf(s.ctx.library, rel, s.facts.has('unique'), s.source);
     // RFC 3659 7.2: the entry line starts with one space.
     s.reply(250, [`Listing ${virtual}`, ` ${mlsxLine(entry, s.facts, s.canWrite, virtual)}`, 'End']);
   },

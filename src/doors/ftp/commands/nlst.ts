@@ -12,8 +12,8 @@ export const nlst: CommandHandler = {
     s.takeRest();
     const given = listPathArg(arg);
     const { virtual, rel } = s.path(given);
-    const entry = await entryOf(s.ctx.library, rel, false);
-    const names = entry.type === 'dir' ? (await folderEntries(s.ctx.library, rel, false)).map((e) => e.name) : [given];
+    const entry = await entryOf(s.ctx.library, rel, false, s.source);
+    const names = entry.type === 'dir' ? (await folderEntries(s.ctx.library, rel, false, s.source)).map((e) => e.name) : [given];
     await sendLines(s, 'NLST', virtual, names);
   },
 };

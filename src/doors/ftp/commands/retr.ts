@@ -12,7 +12,7 @@ export const retr: CommandHandler = {
     const start = s.takeRest();
     if (s.type === 'A') {
       // TYPE A rewrites line ends on the way (ToCrlf): a stream transform, so the stream path.
-      const file = await s.ctx.library.openRead(rel, { start });
+      const file = await s.ctx.library.openRead(rel, { start }, s.source);
       if (start > file.size) {
         file.stream.destroy();
         throw beyondEnd(start, virtual, file.size);
@@ -21,7 +21,7 @@ export const retr: CommandHandler = {
       return;
     }
     // TYPE I: the bytes as they are, from the door's pooled buffers (bounded memory for a crowd).
-    const file = await s.ctx.library.openFile(rel);
+    const file = await s.ctx.library.openFile(rel, s.source);
     if (start > file.size) {
       await file.handle.close().catch(() => undefined);
       throw beyondEnd(start, virtual, file.size);

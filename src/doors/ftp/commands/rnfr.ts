@@ -9,7 +9,7 @@ export const rnfr: CommandHandler = {
   async run(s, arg) {
     const { virtual, rel } = s.path(arg);
     if (rel === '') throw new NetroomError('BAD_PATH', 'the library root cannot be renamed');
-    await s.ctx.library.stat(rel);
+    await s.ctx.library.stat(rel, s.source);
     s.renameFrom = rel;
     s.reply(350, `Ready to rename ${virtual}: send RNTO`);
   },

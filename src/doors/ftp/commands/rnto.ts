@@ -1,6 +1,5 @@
 // RNTO (RFC 959 4.1.3): rename or move what RNFR named, under the library's rules.
 import { moveEntry } from '../../../core/move.js';
-import { changeSource } from '../../change-source.js';
 import type { CommandHandler } from './types.js';
 
 export const rnto: CommandHandler = {
@@ -13,7 +12,7 @@ export const rnto: CommandHandler = {
     s.renameFrom = null;
     if (from === null) return s.reply(503, 'Send RNFR first');
     const { virtual, rel } = s.path(arg);
-    await moveEntry(s.ctx.library, from, rel, changeSource('ftp', s.remoteHost, s.uploaderName));
+    await moveEntry(s.ctx.library, from, rel, s.source);
     s.reply(250, `Renamed to ${virtual}`);
   },
 };

@@ -9,7 +9,7 @@ export const size: CommandHandler = {
   async run(s, arg) {
     const { virtual, rel } = s.path(arg);
     try {
-      const entry = await s.ctx.library.stat(rel);
+      const entry = await s.ctx.library.stat(rel, s.source);
       if (entry.type !== 'file') throw new NetroomError('NOT_A_FILE', `${virtual} is not a plain file`, { path: virtual });
       s.reply(213, String(entry.size));
     } catch (err) {

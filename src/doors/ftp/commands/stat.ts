@@ -9,7 +9,7 @@ export const stat: CommandHandler = {
   help: 'STAT [path]',
   async run(s, arg) {
     if (arg.trim() === '') {
-      const who = s.anonymous ? 'anonymous' : (s.user ?? 'nobody');
+      const who = s.anonymous ? 'anonymous' : `${s.actor.name} (${s.actor.role})`;
       return s.reply(211, [
         'netroom FTP server status:',
         ` Connected from ${s.remoteHost}`,
@@ -20,8 +20,8 @@ export const stat: CommandHandler = {
       ]);
     }
     const { virtual, rel } = s.path(listPathArg(arg));
-    const entry = await entryOf(s.ctx.library, rel, false);
-    const entries = entry.type === 'dir' ? await folderEntries(s.ctx.library, rel, false) : [entry];
+    const entry = await entryOf(s.ctx.library, rel, false, s.source);
+    const entries = entry.type === 'dir' ? await folderEntries(s.ctx.library, rel, false, s.source) : [entry];
     const now = Date.now();
     s.reply(213, [`Status of ${virtual}:`, ...entries.map((e) => ` ${lsLine(e, now, s.canWrite)}`), 'End of status']);
   },
