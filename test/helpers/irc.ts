@@ -89,8 +89,8 @@ export class RawIrcClient {
     );
   }
 
-  static async open(port: number): Promise<RawIrcClient> {
-    const socket = connect(port, '127.0.0.1');
+  static async open(port: number, host = '127.0.0.1'): Promise<RawIrcClient> {
+    const socket = connect(port, host);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);

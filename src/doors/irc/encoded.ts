@@ -1,4 +1,5 @@
-// One event's wire form in the variants clients negotiate (plain, server-time, msgid, both): each built once, on first need.
+// One event's wire form in the variants clients negotiate (plain, server-time, msgid, account, any mix): each built once, on first need.
+import { escapeTagValue } from './codec.js';
 import { EncodedLines, timeTag } from './lines.js';
 
 /** Prefix every line of `lines` (CR LF after each) with `tags` (`@a=b;c ` form, trailing space included). */
@@ -9,27 +10,40 @@ export function prefixLines(lines: string, tags: string): string {
 
 /**
  * An event's lines for every recipient: `forMode(session.tagMode)` (bit 1 server-time, bit 2
- * message-tags' msgid). The plain and server-time variants are the door's shared EncodedLines
- * (the hot path); the msgid ones are built on first need. Nothing is encoded per recipient.
+ * message-tags' msgid, bit 4 account-tag's account). The plain and server-time variants are the
+ * door's shared EncodedLines (the hot path); the others are built on first need, once per event.
+ * Nothing is encoded per recipient.
  */
 export class EventLines extends EncodedLines {
-  private withId: Buffer | undefined;
-  private withIdAndTime: Buffer | undefined;
+  private readonly variants: (Buffer | undefined)[] = [];
 
   constructor(
     private readonly text: string,
     private readonly time: number,
     private readonly msgid: string | undefined,
+    /** The account of the member who caused the event (IRCv3 account-tag), if signed in. */
+    private readonly account?: string,
   ) {
     super(text, time);
   }
 
   /** The variant for a tag mode (see IrcSession.tagMode). */
   forMode(mode: number): Buffer {
-    if (mode === 0) return this.plain;
-    if (mode === 1 || (mode === 3 && this.msgid === undefined)) return this.tagged;
-    if (this.msgid === undefined) return this.plain;
-    if (mode === 2) return (this.withId ??= Buffer.from(prefixLines(this.text, `@msgid=${this.msgid} `), 'utf8'));
-    return (this.withIdAndTime ??= Buffer.from(prefixLines(this.text, `@msgid=${this.msgid};${timeTag(this.time).slice(1)}`), 'utf8'));
+    // Bits that have nothing to add for this event fall away first.
+    let m = mode;
+    if (this.msgid === undefined) m &= ~2;
+    if (this.account === undefined) m &= ~4;
+    if (m === 0) return this.plain;
+    if (m === 1) return this.tagged;
+    let buf = this.variants[m];
+    if (buf === undefined) {
+      const tags: string[] = [];
+      if (m & 4) tags.push(`account=${escapeTagValue(this.account ?? '')}`);
+      if (m & 2) tags.push(`msgid=${this.msgid ?? ''}`);
+      if (m & 1) tags.push(timeTag(this.time).slice(1, -1));
+      buf = Buffer.from(prefixLines(this.text, `@${tags.join(';')} `), 'utf8');
+      this.variants[m] = buf;
+    }
+    return buf;
   }
 }

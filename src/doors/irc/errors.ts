@@ -5,6 +5,9 @@ import type { IrcHub } from './hub.js';
 import { ERR } from './numerics.js';
 import type { IrcSession } from './session.js';
 
+/** Server-wide moderation verbs: a refusal is 481 ERR_NOPRIVILEGES. */
+const OPER_VERBS: ReadonlySet<string> = new Set(['KILL', 'KLINE', 'UNKLINE', 'DLINE', 'UNDLINE']);
+
 /** What the failed request was about: the channel and/or the nick it named. */
 export interface ErrorSubject {
   readonly channel?: string;
@@ -40,6 +43,16 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
   switch (code) {
     case 'NAME_TAKEN':
       return session.reply(ERR.NICKNAMEINUSE, nick, `Nickname is already in use: ${reason}`);
+    case 'NAME_RESERVED':
+      // What Ergo answers for a registered nick, and what clients handle (they try another nick).
+      return session.reply(ERR.NICKNAMEINUSE, nick, `Nickname is registered to an account: ${reason} (SASL or PASS account:password)`);
+    case 'BANNED':
+      if (error.params['room'] !== undefined) return session.reply(ERR.BANNEDFROMCHAN, channel, `Cannot join channel (+b): ${reason}`);
+      return session.reply(ERR.YOUREBANNEDCREEP, `You are banned from this server: ${reason}`);
+    case 'MUTED':
+      return session.reply(ERR.CANNOTSENDTOCHAN, about.channel ?? about.nick ?? channel, `Cannot send to channel: ${reason}`);
+    case 'BAD_CREDENTIALS':
+      return session.reply(ERR.PASSWDMISMATCH, `Password incorrect: ${reason}`);
     case 'BAD_NAME':
     case 'RESERVED_NAME':
       return session.reply(ERR.ERRONEUSNICKNAME, nick, `Erroneous nickname: ${reason}`);
@@ -51,6 +64,7 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
     case 'NO_SUCH_ROOM':
       return session.reply(ERR.NOSUCHCHANNEL, channel, 'No such channel');
     case 'PERMISSION_DENIED':
+      if (about.verb !== undefined && OPER_VERBS.has(about.verb)) return session.reply(ERR.NOPRIVILEGES, `Permission Denied- You're not an IRC operator: ${reason}`);
       return session.reply(ERR.NOSUCHCHANNEL, channel, `No such channel: ${reason}`);
     case 'NO_SUCH_MEMBER':
       return session.reply(ERR.NOSUCHNICK, nick, 'No such nick/channel');

@@ -64,7 +64,7 @@ export function chatListener(hub: IrcHub): ChatListener {
         const source = sourceOf(event, event.name);
         const verb = event.notice ? 'NOTICE' : 'PRIVMSG';
         const text = event.origin?.door === 'irc' ? fitIrcText(source, verb, event.room, event.text) : event.text;
-        const lines = new EventLines(textLines(source, verb, event.room, text), event.at, msgidOf(event));
+        const lines = new EventLines(textLines(source, verb, event.room, text), event.at, msgidOf(event), event.origin?.account);
         deliver(event.audience, lines, event.origin, true);
         return;
       }
@@ -72,7 +72,7 @@ export function chatListener(hub: IrcHub): ChatListener {
         const source = sourceOf(event, event.name);
         const verb = event.notice ? 'NOTICE' : 'PRIVMSG';
         const text = event.origin?.door === 'irc' ? fitIrcText(source, verb, event.to, event.text) : event.text;
-        const lines = new EventLines(textLines(source, verb, event.to, text), event.at, msgidOf(event));
+        const lines = new EventLines(textLines(source, verb, event.to, text), event.at, msgidOf(event), event.origin?.account);
         if (event.audience.length === 1) {
           // To oneself: once as the message received, and once more as the echo with echo-message.
           // The echo is the command's response (labelled); the received copy is not.
@@ -89,29 +89,31 @@ export function chatListener(hub: IrcHub): ChatListener {
         const origin = event.origin;
         if (!origin) return;
         const source = hub.sourceOf(origin);
-        const plain = new EventLines(`:${source} JOIN ${event.room}\r\n`, event.at, undefined);
+        const account = origin.account;
+        const plain = new EventLines(`:${source} JOIN ${event.room}\r\n`, event.at, undefined, account);
         let extended: EventLines | undefined;
         for (const member of event.audience) {
           const session = sessions.get(member);
           if (session === undefined) continue;
           let lines = plain;
           if (session.extendedJoin) {
-            // IRCv3 extended-join: account (`*`: netroom has no accounts yet) and real name.
-            extended ??= new EventLines(serialize({ source, command: 'JOIN', params: [event.room, '*', hub.identityOf(origin).realname || origin.name] }) + '\r\n', event.at, undefined);
+            // IRCv3 extended-join: the account (`*` for a guest) and the real name.
+            const params = [event.room, account ?? '*', hub.identityOf(origin).realname || origin.name];
+            extended ??= new EventLines(serialize({ source, command: 'JOIN', params }) + '\r\n', event.at, undefined, account);
             lines = extended;
           }
           session.sendRaw(lines.forMode(session.tagMode));
         }
         const away = hub.chat.awayOf(origin);
         if (away !== null) {
-          deliverIf(event.audience, new EventLines(serialize({ source, command: 'AWAY', params: [away] }) + '\r\n', event.at, undefined), origin, (s) => s.awayNotify);
+          deliverIf(event.audience, new EventLines(serialize({ source, command: 'AWAY', params: [away] }) + '\r\n', event.at, undefined, account), origin, (s) => s.awayNotify);
         }
         return;
       }
       case 'part': {
         if (!event.origin) return;
         const params = event.text === undefined || event.text === '' ? [event.room] : [event.room, event.text];
-        deliver(event.audience, new EventLines(serialize({ source: hub.sourceOf(event.origin), command: 'PART', params }) + '\r\n', event.at, undefined), undefined, false);
+        deliver(event.audience, new EventLines(serialize({ source: hub.sourceOf(event.origin), command: 'PART', params }) + '\r\n', event.at, undefined, event.origin.account), undefined, false);
         return;
       }
       case 'quit': {
@@ -119,7 +121,12 @@ export function chatListener(hub: IrcHub): ChatListener {
         const source = hub.sourceOf(event.origin);
         remember(hub, event.origin, event.name, event.at);
         const text = event.text ?? LEAVE_TEXTS[event.reason];
-        deliver(event.audience, new EventLines(serialize({ source, command: 'QUIT', params: [text] }) + '\r\n', event.at, undefined), event.origin, false);
+        deliver(event.audience, new EventLines(serialize({ source, command: 'QUIT', params: [text] }) + '\r\n', event.at, undefined, event.origin.account), event.origin, false);
+        if (event.reason === 'kicked' || event.reason === 'banned') {
+          // Removed by a moderator: the one removed is in the audience, and its connection ends here.
+          const removed = sessions.get(event.origin);
+          if (removed !== undefined) hub.evict(removed, text);
+        }
         return;
       }
       case 'rename': {
@@ -129,30 +136,51 @@ export function chatListener(hub: IrcHub): ChatListener {
         const oldSource = session ? session.source : `${event.name}!${event.name}@${hostOf(origin.door)}`;
         remember(hub, origin, event.name, event.at);
         hub.renamed(origin);
-        deliver(event.audience, new EventLines(`:${oldSource} NICK :${event.to}\r\n`, event.at, undefined), undefined, false);
+        deliver(event.audience, new EventLines(`:${oldSource} NICK :${event.to}\r\n`, event.at, undefined, origin.account), undefined, false);
         return;
       }
       case 'away': {
         if (!event.origin) return;
         const params = event.text === null ? [] : [event.text];
-        deliverIf(event.audience, new EventLines(serialize({ source: hub.sourceOf(event.origin), command: 'AWAY', params }) + '\r\n', event.at, undefined), event.origin, (s) => s.awayNotify);
+        deliverIf(event.audience, new EventLines(serialize({ source: hub.sourceOf(event.origin), command: 'AWAY', params }) + '\r\n', event.at, undefined, event.origin.account), event.origin, (s) => s.awayNotify);
         return;
       }
       case 'topic': {
         const line = serialize({ source: sourceOf(event, event.name), command: 'TOPIC', params: [event.room, event.topic] });
-        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined), undefined, false);
+        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined, event.origin?.account), undefined, false);
         return;
       }
       case 'mode': {
         const line = serialize({ source: sourceOf(event, event.name), command: 'MODE', params: [event.room, event.change, ...event.args] });
-        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined), undefined, false);
+        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined, event.origin?.account), undefined, false);
         return;
       }
       case 'invite': {
         const to = hub.chat.find(event.to);
-        const lines = new EventLines(serialize({ source: sourceOf(event, event.name), command: 'INVITE', params: [event.to, event.room] }) + '\r\n', event.at, undefined);
+        const lines = new EventLines(serialize({ source: sourceOf(event, event.name), command: 'INVITE', params: [event.to, event.room] }) + '\r\n', event.at, undefined, event.origin?.account);
         // The one invited always hears it; the room's operators only with invite-notify (IRCv3).
         deliverIf(event.audience, lines, event.origin, (s) => s.member === to || s.inviteNotify);
+        return;
+      }
+      case 'kick': {
+        // RFC 2812 3.2.8: without a comment, the kicker's nick is the default one.
+        const by = event.origin ?? hub.chat.find(event.name);
+        const source = by ? hub.sourceOf(by) : sourceOf(event, event.name);
+        const line = serialize({ source, command: 'KICK', params: [event.room, event.target, event.text === '' ? event.name : event.text] });
+        deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined, by?.account), undefined, false);
+        return;
+      }
+      case 'moderation': {
+        const by = hub.chat.find(event.name);
+        if (event.scope !== null && (event.action === 'ban' || event.action === 'unban') && event.target.includes('!')) {
+          // A room's mask ban is IRC's own +b: the room sees the mode change, as on any server.
+          const source = by ? hub.sourceOf(by) : sourceOf(event, event.name);
+          const line = serialize({ source, command: 'MODE', params: [event.room, event.action === 'ban' ? '+b' : '-b', event.target] });
+          deliver(event.audience, new EventLines(line + '\r\n', event.at, undefined, by?.account), undefined, false);
+          return;
+        }
+        const text = noticeText(hub.ctx.lang, event);
+        deliver(event.audience, new EventLines(textLines(server, 'NOTICE', event.room, text), event.at, undefined), undefined, false);
         return;
       }
       case 'file': {

@@ -3,7 +3,8 @@ import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Chat } from '../../core/chat/chat.js';
-import type { LeaveReason, Member } from '../../core/chat/types.js';
+import type { LeaveReason, Member, Who } from '../../core/chat/types.js';
+import { isNetroomError } from '../../core/errors.js';
 import type { DoorContext } from '../door.js';
 import { OVERLONG, checkLineLength, parseLine, serialize } from './codec.js';
 import { COMMANDS } from './commands/index.js';
@@ -12,12 +13,15 @@ import { labelResponse } from './label.js';
 import { hostOf } from './lines.js';
 import { ERR } from './numerics.js';
 import { IrcSession } from './session.js';
+import { signInWithPass } from './sign-in.js';
 import { sendWelcome } from './welcome.js';
 import { WhowasRing } from './whowas.js';
 import { FlushScheduler } from './writer.js';
 
 /** Longest tags section a client may send, `@` and the space included (IRCv3 message-tags). */
 const CLIENT_TAGS_BYTES = 4096;
+/** Lines a client may send while its password is being checked (a fraction of a second); more is a flood. */
+const MAX_HELD_LINES = 256;
 
 /** The door's options with every default filled in. */
 export interface IrcSettings {
@@ -140,7 +144,26 @@ export class IrcHub {
     const lines = session.decoder.push(chunk);
     for (let i = 0; i < lines.length && !session.closing; i++) {
       const line = lines[i] as Buffer | typeof OVERLONG;
-      if (line === OVERLONG) session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
+      if (session.verifying) this.hold(session, line);
+      else if (line === OVERLONG) session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
+      else this.handleLine(session, line);
+    }
+  }
+
+  /** Keep a line for after the password check under way (see sign-in.ts). */
+  private hold(session: IrcSession, line: Buffer | typeof OVERLONG): void {
+    if (session.held.length >= MAX_HELD_LINES) {
+      this.drop(session, 'Excess flood', 'disconnect');
+      return;
+    }
+    session.held.push(line === OVERLONG ? Buffer.alloc(0) : line);
+  }
+
+  /** The password check is over: handle the lines that waited for it, in order (until another check starts). */
+  release(session: IrcSession): void {
+    while (!session.verifying && !session.closing && session.held.length > 0) {
+      const line = session.held.shift() as Buffer;
+      if (line.length === 0) session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
       else this.handleLine(session, line);
     }
   }
@@ -195,16 +218,29 @@ export class IrcHub {
     }
   }
 
-  /** Register once NICK and USER are in and capability negotiation is over: claim the nick, then 001-005 and the MOTD. */
+  /**
+   * Register once NICK and USER are in, capability negotiation is over and no password check is
+   * under way: sign in with PASS if one was given, claim the nick (as the signed-in account, if
+   * any), then 001-005 and the MOTD.
+   */
   tryRegister(session: IrcSession): void {
     const nick = session.nick;
-    if (session.member || nick === undefined || !session.userGiven || session.capNegotiating || session.closing) return;
+    if (session.member || nick === undefined || !session.userGiven || session.capNegotiating || session.closing || session.verifying) return;
+    if (session.sasl !== null) {
+      // IRCv3 sasl-3.1: registration completed mid-exchange aborts it; the client goes on unauthenticated.
+      session.sasl = null;
+      session.reply(ERR.SASLABORTED, 'SASL authentication aborted');
+    }
+    if (session.password !== undefined && session.account === undefined && this.ctx.access !== undefined) {
+      signInWithPass(this, session, nick, () => this.tryRegister(session));
+      return;
+    }
     let member: Member;
     try {
-      member = this.chat.connect(nick, 'irc');
+      member = this.chat.connect(nick, 'irc', this.whoOf(session));
     } catch (err) {
       session.nick = undefined;
-      replyError(this, session, err, nick);
+      this.refuseRegistration(session, err, nick);
       return;
     }
     session.member = member;
@@ -213,8 +249,31 @@ export class IrcHub {
     this.byMember.set(member, session);
     this.registeredList = [...this.registeredList, session];
     this.maxUsers = Math.max(this.maxUsers, this.chat.size);
-    this.log.info({ name: member.name, peer: session.peer }, 'irc member registered');
+    this.log.info({ name: member.name, account: member.account, peer: session.peer }, 'irc member registered');
     sendWelcome(this, session);
+  }
+
+  /** What the chat is told of who connects: the account when signed in, the address, the USER name. */
+  private whoOf(session: IrcSession): Who {
+    const account = session.account;
+    return {
+      ...(account === undefined ? {} : { account: account.name, role: account.role }),
+      ...(session.address === '' ? {} : { address: session.address }),
+      user: session.user,
+    };
+  }
+
+  /**
+   * A refused registration: a registered nick is 433 (the client picks another); `--guests off`
+   * and a server ban end the connection with the reason (a ban after 465 ERR_YOUREBANNEDCREEP).
+   */
+  private refuseRegistration(session: IrcSession, err: unknown, nick: string): void {
+    if (isNetroomError(err) && err.code === 'ACCOUNTS_ONLY') {
+      this.drop(session, err.message, 'disconnect');
+      return;
+    }
+    replyError(this, session, err, nick);
+    if (isNetroomError(err) && err.code === 'BANNED') this.drop(session, err.message, 'disconnect');
   }
 
   /** Change a registered client's nick: chat.rename; everyone sharing a room, and the client, get NICK from the fan-out. */
@@ -245,6 +304,18 @@ export class IrcHub {
     if (sayError) session.end(`Closing link: ${session.target}[${hostOf('irc')}] (${text})`);
     else session.abort();
     if (member) this.chat.disconnect(member, reason, text);
+  }
+
+  /**
+   * The chat removed this session's member (a moderator's kick from the server, or a ban): tell the
+   * client why with `ERROR :Closing Link` and hang up. The member has left the chat already.
+   */
+  evict(session: IrcSession, text: string): void {
+    if (session.closing) return;
+    session.closing = true;
+    this.log.info({ name: session.member?.name, text, peer: session.peer }, 'irc member removed');
+    this.forget(session);
+    session.end(`Closing Link: ${session.address || hostOf('irc')} (${text})`);
   }
 
   private onClose(session: IrcSession): void {

@@ -1,11 +1,15 @@
 // One IRC connection: its socket, line decoder, writer, what the client has negotiated, and labelled-response capture.
 import type { Socket } from 'node:net';
+import { plainAddress } from '../../core/access/addresses.js';
+import type { AccountRole } from '../../core/access/roles.js';
 import type { Member } from '../../core/chat/types.js';
 import { LineDecoder, fitLine, serialize, splitText, MAX_BODY_BYTES } from './codec.js';
 import { FlushScheduler, LineWriter } from './writer.js';
 
 /** The IRCv3 capabilities the door offers (CAP LS), in the order listed. */
 export const CAPABILITIES = [
+  'account-notify',
+  'account-tag',
   'away-notify',
   'batch',
   'draft/chathistory',
@@ -15,10 +19,26 @@ export const CAPABILITIES = [
   'labeled-response',
   'message-tags',
   'multi-prefix',
+  'sasl',
   'server-time',
   'userhost-in-names',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
+
+/** Capabilities that exist only when the server has accounts (ctx.access). */
+export const ACCOUNT_CAPABILITIES: ReadonlySet<Capability> = new Set(['account-notify', 'account-tag', 'sasl']);
+
+/** An SASL exchange under way (IRCv3 sasl-3.1): the mechanism chosen and the base64 chunks so far. */
+export interface SaslExchange {
+  readonly mechanism: 'PLAIN';
+  data: string;
+}
+
+/** True for a loopback address (127.0.0.0/8, ::1, IPv4 loopback mapped into IPv6). */
+export function isLoopback(address: string): boolean {
+  const plain = plainAddress(address);
+  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(plain);
+}
 
 /** How long an ending connection may take to flush its last lines before it is destroyed. */
 const LINGER_MS = 2000;
@@ -37,6 +57,23 @@ export class IrcSession {
   readonly writer: LineWriter;
   /** Where the client connects from, for logs only (never shown to other clients). */
   readonly peer: string;
+  /** The client's IP address (bans by address, the sign-in rate limit); never shown to other clients. */
+  readonly address: string;
+  /** TLS (the ircs port) or loopback: a password may cross this connection without --allow-plaintext-passwords. */
+  readonly secure: boolean;
+
+  /** The account this client signed in as (SASL or PASS), from then on. */
+  account: { readonly name: string; readonly role: AccountRole } | undefined;
+  /** An SASL exchange waiting for the client's data, if any. */
+  sasl: SaslExchange | null = null;
+  /** `PASS` given before registration: tried as `account:password` at registration. */
+  password: string | undefined;
+  /**
+   * A password check (SASL, PASS, OPER) is under way: lines that arrive meanwhile wait in `held`,
+   * in order, so registration and the commands after it see its outcome.
+   */
+  verifying = false;
+  readonly held: Buffer[] = [];
 
   /** The nick asked for before registration; after it, the member's name is the nick. */
   nick: string | undefined;
@@ -56,7 +93,7 @@ export class IrcSession {
   serverTime = false;
   echoMessage = false;
   messageTags = false;
-  /** Which tagged variant of an event this client gets: bit 1 server-time, bit 2 msgid (message-tags). */
+  /** Which tagged variant of an event this client gets: bit 1 server-time, bit 2 msgid (message-tags), bit 4 account (account-tag). */
   tagMode = 0;
   extendedJoin = false;
   awayNotify = false;
@@ -66,6 +103,7 @@ export class IrcSession {
   labeledResponse = false;
   chathistory = false;
   inviteNotify = false;
+  accountTag = false;
 
   oper = false;
   operFailures = 0;
@@ -94,6 +132,9 @@ export class IrcSession {
   ) {
     this.writer = new LineWriter(socket, scheduler, sendQueueBytes, onOverflow);
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.address = plainAddress(socket.remoteAddress ?? '');
+    // A TLS socket from the ircs listener has `encrypted` set (node:tls TLSSocket).
+    this.secure = (socket as Socket & { encrypted?: boolean }).encrypted === true || isLoopback(this.address);
     this.lastActivity = Date.now();
     this.connectedAt = this.lastActivity;
     this.lastSpoke = this.lastActivity;
@@ -137,7 +178,8 @@ export class IrcSession {
     this.serverTime = has('server-time');
     this.echoMessage = has('echo-message');
     this.messageTags = has('message-tags');
-    this.tagMode = (this.serverTime ? 1 : 0) | (this.messageTags ? 2 : 0);
+    this.accountTag = has('account-tag');
+    this.tagMode = (this.serverTime ? 1 : 0) | (this.messageTags ? 2 : 0) | (this.accountTag ? 4 : 0);
     this.extendedJoin = has('extended-join');
     this.awayNotify = has('away-notify');
     this.multiPrefix = has('multi-prefix');

@@ -24,8 +24,8 @@ export const CHATHISTORY_MAX = 100;
  * client can apply itself, and `ascii` or `rfc1459` would be wrong: "Ä" and "ä" are one name, and
  * "[" and "{" two. Channel names fold the same way. NICKLEN and CHANNELLEN count characters, as
  * the chat does. CLIENTTAGDENY=*: clients may send tags (and get server-time and msgid), but no
- * client-only tag is relayed: the chat carries text only. CHANMODES: b (a list that is empty
- * until bans arrive with accounts), k, l, and the flags; n is always on.
+ * client-only tag is relayed: the chat carries text only. CHANMODES: b (the room's bans: masks and
+ * `$a:account`, kept by the core's moderation), k, l, and the flags; n is always on.
  */
 export function isupportTokens(hub: IrcHub): string[][] {
   return [
@@ -48,7 +48,7 @@ export function isupportTokens(hub: IrcHub): string[][] {
       `NICKLEN=${MAX_NAME_LENGTH}`,
       'PREFIX=(ov)@+',
       'SAFELIST',
-      `TARGMAX=PRIVMSG:${MAX_TARGETS},NOTICE:${MAX_TARGETS},JOIN:,PART:,NAMES:,LIST:1,WHOIS:${MAX_TARGETS},WHOWAS:1`,
+      `TARGMAX=PRIVMSG:${MAX_TARGETS},NOTICE:${MAX_TARGETS},JOIN:,PART:,NAMES:,LIST:1,WHOIS:${MAX_TARGETS},WHOWAS:1,KICK:${MAX_TARGETS}`,
       `TOPICLEN=${hub.chat.maxTopicLength}`,
       'UTF8ONLY',
       'WHOX',

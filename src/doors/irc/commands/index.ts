@@ -1,4 +1,5 @@
 // The typed dispatch map: verb -> handler. One file per verb beside this one.
+import { AUTHENTICATE } from './authenticate.js';
 import { AWAY } from './away.js';
 import { CAP } from './cap.js';
 import { CHATHISTORY } from './chathistory.js';
@@ -6,6 +7,9 @@ import { INVITE } from './invite.js';
 import { INFO } from './info.js';
 import { ISON } from './ison.js';
 import { JOIN } from './join.js';
+import { KICK } from './kick.js';
+import { KILL } from './kill.js';
+import { DLINE, KLINE, UNDLINE, UNKLINE } from './kline.js';
 import { LIST } from './list.js';
 import { LUSERS } from './lusers.js';
 import { MODE } from './mode.js';
@@ -32,13 +36,18 @@ import { WHOIS } from './whois.js';
 import { WHOWAS } from './whowas.js';
 
 const TABLE = {
+  AUTHENTICATE,
   AWAY,
   CAP,
   CHATHISTORY,
+  DLINE,
   INVITE,
   INFO,
   ISON,
   JOIN,
+  KICK,
+  KILL,
+  KLINE,
   LIST,
   LUSERS,
   MODE,
@@ -56,6 +65,8 @@ const TABLE = {
   TAGMSG,
   TIME,
   TOPIC,
+  UNDLINE,
+  UNKLINE,
   USER,
   USERHOST,
   WALLOPS,

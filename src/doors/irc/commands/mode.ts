@@ -1,4 +1,4 @@
-// MODE: channel queries (324/329, 368 for the ban list) and changes (+t +s +i +m +k +l +o +v through chat.setModes); user modes +i +w.
+// MODE: channel queries (324/329, 367/368 for the ban list) and changes (+t +s +i +m +k +l +o +v through chat.setModes, +b/-b through moderation); user modes +i +w.
 import type { ModeRequest } from '../../../core/chat/modes.js';
 import { describeModes } from '../../../core/chat/modes.js';
 import { foldName } from '../../../core/names.js';
@@ -7,6 +7,7 @@ import type { IrcHub } from '../hub.js';
 import { ERR, RPL } from '../numerics.js';
 import type { IrcSession } from '../session.js';
 import { MAX_MODES } from '../welcome.js';
+import { changeBan, sendBanList } from './bans.js';
 import { unixSeconds } from './shared.js';
 import { command } from './types.js';
 
@@ -44,18 +45,19 @@ function channelMode(hub: IrcHub, session: IrcSession, channel: string, change: 
   let next = 0;
   let withArg = 0;
   let banList = false;
+  const bans: { on: boolean; mask: string }[] = [];
   for (const letter of change) {
     if (letter === '+' || letter === '-') {
       on = letter === '+';
       continue;
     }
     if (letter === 'b') {
-      // Bans arrive with accounts and moderation: the list is empty, and setting one is refused.
+      // A list mode (CHANMODES type A): without an argument, a query of the list.
       const mask = args[next];
       if (mask === undefined) banList = true;
       else {
         next++;
-        session.reply(ERR.CHANOPRIVSNEEDED, room, 'Bans are not supported yet');
+        if (++withArg <= MAX_MODES) bans.push({ on, mask });
       }
       continue;
     }
@@ -82,7 +84,8 @@ function channelMode(hub: IrcHub, session: IrcSession, channel: string, change: 
     }
     session.reply(ERR.UNKNOWNMODE, letter, 'is unknown mode char to me');
   }
-  if (banList) session.reply(RPL.ENDOFBANLIST, room, 'End of channel ban list');
+  if (banList) sendBanList(hub, session, room);
+  for (const ban of bans) changeBan(hub, session, room, ban.on, ban.mask);
   if (requests.length === 0) return;
   try {
     hub.chat.setModes(member, room, requests);

@@ -78,7 +78,8 @@ function sendRow(hub: IrcHub, session: IrcSession, row: Row, whox: { fields: str
     f: () => statusOf(hub, session, row),
     d: () => '0',
     l: idle,
-    a: () => '0',
+    // WHOX `a`: the account name, `0` for a guest.
+    a: () => row.member.account ?? '0',
     o: () => 'n/a',
     r: () => view.realname,
   };

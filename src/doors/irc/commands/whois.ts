@@ -1,4 +1,4 @@
-// WHOIS [server] nick[,nick]: 311 user, 319 channels (with prefixes), 312 server, 301 away, 313 admin, 320 door, 317 idle, 318 end.
+// WHOIS [server] nick[,nick]: 311 user, 319 channels (with prefixes), 312 server, 301 away, 313 admin, 330 account, 320 door, 317 idle, 318 end.
 import { ERR, RPL } from '../numerics.js';
 import { MAX_TARGETS } from '../welcome.js';
 import { maySee, prefixOf, unixSeconds, viewOf } from './shared.js';
@@ -26,6 +26,7 @@ export const WHOIS = command(
       session.reply(RPL.WHOISSERVER, member.name, server, 'netroom');
       if (view.away !== null) session.reply(RPL.AWAY, member.name, view.away);
       if (view.oper) session.reply(RPL.WHOISOPERATOR, member.name, 'is an IRC operator');
+      if (member.account !== undefined) session.reply(RPL.WHOISACCOUNT, member.name, member.account, 'is logged in as');
       if (member.door !== 'irc') session.reply(RPL.WHOISSPECIAL, member.name, `is connected through the ${member.door} door`);
       const other = hub.sessionOf(member);
       if (other) {
