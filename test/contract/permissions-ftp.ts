@@ -71,6 +71,6 @@ export function ftpDriver(port: number, role: ActorRole, user: string, password:
         await c.remove(abs(rel));
         return { ok: true };
       }),
-    close: async () => client?.close(),
+    close: () => Promise.resolve(client?.close()),
   };
 }
