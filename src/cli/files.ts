@@ -5,9 +5,10 @@ import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { download, partPath } from '../client/download.js';
-import { DEFAULT_URL, HttpClient, checkLibraryPath, parseLibraryUrl } from '../client/http.js';
+import { DEFAULT_URL, checkLibraryPath, parseLibraryUrl, type HttpClient } from '../client/http.js';
 import { upload } from '../client/upload.js';
 import { EXIT_USAGE, seedTarget } from './args.js';
+import { authedClient, failureReason, TOKEN_HELP } from './client-auth.js';
 import { lazyProgress } from './progress.js';
 import { runSeedFiles } from './files-seed.js';
 import { Prompt, isTTY, splitCommand } from './terminal.js';
@@ -32,6 +33,10 @@ export interface HttpFilesRunOptions {
   readonly errorOutput?: Writable;
   /** Terminal mode (prompt, progress bars); default: whether `output` is a TTY. */
   readonly terminal?: boolean;
+  /** `--token`: overrides NETROOM_TOKEN and the token `netroom login` stored for the server. */
+  readonly token?: string;
+  /** Where NETROOM_TOKEN and the stored sign-ins are found; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const HTTP_MENU = [
@@ -64,13 +69,20 @@ export async function runHttpFiles(options: HttpFilesRunOptions): Promise<number
     errorOutput.write(`netroom files: ${message(err)}\n`);
     return EXIT_USAGE;
   }
-  const client = new HttpClient(start.server);
+  let authed;
+  try {
+    authed = await authedClient(start.server, options.token, options.env);
+  } catch (err) {
+    errorOutput.write(`netroom files: ${message(err)}\n`);
+    return EXIT_FAILURE;
+  }
+  const { client, choice } = authed;
   let here = start.path;
   try {
     await client.list(here); // reachable, and a folder
   } catch (err) {
     client.close();
-    errorOutput.write(`netroom files: ${message(err)}\n`);
+    errorOutput.write(`netroom files: ${failureReason(err, choice, start.server)}\n`);
     return EXIT_FAILURE;
   }
   const rl = createInterface({ input, output, terminal });
@@ -79,7 +91,7 @@ export async function runHttpFiles(options: HttpFilesRunOptions): Promise<number
   // Ctrl-C: stop a transfer in progress, or leave at the prompt.
   rl.on('SIGINT', () => (cancel ? cancel.abort() : menuPrompt.close()));
   let failures = 0;
-  say(`connected to ${start.server.origin} (HTTP)`);
+  say(`connected to ${start.server.origin} (HTTP)${choice === undefined ? '' : ' with a token'}`);
   say(HTTP_MENU);
   // Input may have ended while a command ran: the prompt then stays away (see Prompt).
   const prompt = (): void => menuPrompt.show(`files:/${here}> `);
@@ -211,13 +223,14 @@ export function remotePath(here: string, arg: string): string {
 }
 
 /** `netroom files` as a command: validates the flags, runs the menu on stdin/stdout, returns the exit code. */
-export async function filesCommand(url: string | undefined, flags: { seed?: string }): Promise<number> {
+export async function filesCommand(url: string | undefined, flags: { seed?: string; token?: string }): Promise<number> {
   const usage = (text: string): number => {
     process.stderr.write(`netroom files: ${text}\n`);
     return EXIT_USAGE;
   };
   const io = { input: process.stdin, output: process.stdout, errorOutput: process.stderr, cwd: process.cwd() };
-  if (flags.seed === undefined) return runHttpFiles({ ...io, url: url ?? DEFAULT_URL });
+  if (flags.seed === undefined) return runHttpFiles({ ...io, url: url ?? DEFAULT_URL, ...(flags.token !== undefined && { token: flags.token }) });
+  if (flags.token !== undefined) return usage('--token goes with the HTTP menu (the seed protocol has no accounts)');
   const target = seedTarget(url, 'seed', flags.seed, '');
   if (typeof target === 'string') return usage(target);
   return runSeedFiles({ ...target, ...io });
@@ -230,7 +243,8 @@ export function registerFiles(program: Command): void {
     .argument('[url]', `server URL, or a folder to start in, e.g. ${DEFAULT_URL}/docs/ (default ${DEFAULT_URL})`)
     .description('interactive file menu over HTTP: list, cd, get, put, rm, mkdir, quit')
     .option('--seed <host:port>', "use the seed TCP file protocol (also works with the seeds' Python server)")
-    .action(async (url: string | undefined, flags: { seed?: string }) => {
+    .option('--token <token>', TOKEN_HELP)
+    .action(async (url: string | undefined, flags: { seed?: string; token?: string }) => {
       process.exitCode = await filesCommand(url, flags);
     });
 }

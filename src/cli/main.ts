@@ -7,8 +7,13 @@ import { UsageError } from '../config.js';
 import { registerAnnounce } from './announce.js';
 import { registerChat } from './chat.js';
 import { registerFiles } from './files.js';
+import { registerInvite } from './invite.js';
+import { registerLogin } from './login.js';
+import { registerModeration } from './moderate.js';
 import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
 import { registerGet, registerLs, registerPut, registerRm } from './transfer.js';
+import { registerUser } from './user.js';
 import { VERSION } from './version.js';
 
 const program = new Command('netroom')
@@ -26,6 +31,11 @@ registerGet(program);
 registerPut(program);
 registerRm(program);
 registerAnnounce(program);
+registerUser(program);
+registerInvite(program);
+registerToken(program);
+registerLogin(program);
+registerModeration(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 // `netroom serve`: the server with embedded defaults; stdin lines are announcements; SIGINT/SIGTERM stop it, even mid-start.
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { DEFAULTS, resolveConfig, type RawOptions } from '../config.js';
@@ -106,6 +107,7 @@ async function serve(flags: RawOptions): Promise<void> {
   }
   console.log(`library: ${server.library.root}`);
   console.log(`admin token: ${server.adminToken} (for netroom announce and IRC OPER admin)`);
+  for (const line of firstRunLines(server, config.data)) console.log(line);
   console.log(`type a line and press Enter to announce it to the room; Ctrl-C stops the server`);
   sink.release();
   // One field per door (`http: tcp://127.0.0.1:8080`, `irc: off`): the doors logged their details already.
@@ -148,6 +150,17 @@ function reloadCertificate(server: NetroomServer, log: Logger): void {
     },
     (err: unknown) => log.error({ reason: err instanceof Error ? err.message : String(err) }, 'tls certificate reload failed: keeping the old certificate'),
   );
+}
+
+/**
+ * On a data folder without accounts: how to create the first administrator (the data folder
+ * quoted when it needs it, so the line can be pasted). Nothing once an account exists.
+ */
+export function firstRunLines(server: Pick<NetroomServer, 'access'>, dataDir: string): string[] {
+  if (server.access === undefined || server.access.accounts.list().length > 0) return [];
+  const dir = resolve(dataDir);
+  const data = /^[\w@%+=:,./-]+$/u.test(dir) ? dir : `'${dir.replace(/'/gu, `'\\''`)}'`;
+  return [`no accounts yet: create the first administrator with: netroom user add NAME --role admin --data ${data}`];
 }
 
 /** One line per door, e.g. "udp         listening on udp://127.0.0.1:8888". */

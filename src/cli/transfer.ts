@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { download, type DownloadResult } from '../client/download.js';
-import { DEFAULT_URL, HttpClient, HttpError, checkLibraryPath, parseLibraryUrl, type LibraryTarget } from '../client/http.js';
+import { DEFAULT_URL, HttpError, checkLibraryPath, parseLibraryUrl, type HttpClient, type LibraryTarget } from '../client/http.js';
 import { upload, type UploadResult } from '../client/upload.js';
 import type { Entry } from '../core/library.js';
 import { formatSize } from '../core/i18n.js';
 import { EXIT_USAGE } from './args.js';
+import { authedClient, failureReason, TOKEN_HELP } from './client-auth.js';
 import { lazyProgress } from './progress.js';
 
 const EXIT_OK = 0;
@@ -32,27 +33,34 @@ export interface CommandIO {
   /** Where relative local paths start; default the process's working folder. */
   readonly cwd?: string;
   readonly signal?: AbortSignal;
+  /** NETROOM_TOKEN, XDG_CONFIG_HOME, HOME (where `netroom login` keeps tokens); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** `--token`, which every file command takes. */
+export interface TokenFlag {
+  readonly token?: string;
 }
 
 /** Flags of `netroom get`. */
-export interface GetFlags {
+export interface GetFlags extends TokenFlag {
   readonly output?: string;
   readonly continue?: boolean;
   readonly parallel?: string;
 }
 
 /** Flags of `netroom put`. */
-export interface PutFlags {
+export interface PutFlags extends TokenFlag {
   /** false with `--no-overwrite`: refuse to replace an existing file. */
   readonly overwrite?: boolean;
   readonly retries?: string;
 }
 
 /** `netroom ls [URL]`: the folder's entries (size, date, name; folders end in /), or JSON with `--json`. */
-export async function runLs(url: string | undefined, flags: { json?: boolean }, io: CommandIO): Promise<number> {
+export async function runLs(url: string | undefined, flags: { json?: boolean } & TokenFlag, io: CommandIO): Promise<number> {
   const target = parse('ls', url ?? DEFAULT_URL, io);
   if (target === null) return EXIT_USAGE;
-  return withClient('ls', target, io, async (client) => {
+  return withClient('ls', target, flags, io, async (client) => {
     let entries: Entry[];
     try {
       entries = await client.list(target.path);
@@ -80,7 +88,7 @@ export async function runGet(url: string, flags: GetFlags, io: CommandIO): Promi
   const cwd = io.cwd ?? process.cwd();
   let dest = path.resolve(cwd, flags.output ?? name);
   if (flags.output?.endsWith('/') === true || (await isFolder(dest))) dest = path.join(dest, name);
-  return withClient('get', target, io, async (client) => {
+  return withClient('get', target, flags, io, async (client) => {
     const bar = lazyProgress(io.errorOutput, `get ${name}`);
     const result = await download(client, target.path, dest, {
       resume: flags.continue === true,
@@ -108,7 +116,7 @@ export async function runPut(file: string, url: string, flags: PutFlags, io: Com
       return usage('put', (err as Error).message, io);
     }
   }
-  return withClient('put', target, io, async (client) => {
+  return withClient('put', target, flags, io, async (client) => {
     const bar = lazyProgress(io.errorOutput, `put ${path.basename(source)}`);
     const result = await upload(client, source, remote, {
       noOverwrite: flags.overwrite === false,
@@ -125,7 +133,7 @@ export async function runPut(file: string, url: string, flags: PutFlags, io: Com
 }
 
 /** `netroom rm URL...`: remove files or empty folders; goes on after a failure, exit 1 if any failed. */
-export async function runRm(urls: readonly string[], io: CommandIO): Promise<number> {
+export async function runRm(urls: readonly string[], io: CommandIO, flags: TokenFlag = {}): Promise<number> {
   const targets: LibraryTarget[] = [];
   for (const url of urls) {
     const target = parse('rm', url, io);
@@ -136,7 +144,7 @@ export async function runRm(urls: readonly string[], io: CommandIO): Promise<num
   if (targets.length === 0) return usage('rm', 'rm needs at least one URL', io);
   let code = EXIT_OK;
   for (const target of targets) {
-    const done = await withClient('rm', target, io, async (client) => {
+    const done = await withClient('rm', target, flags, io, async (client) => {
       await client.remove(target.path);
       io.output.write(`removed ${target.path}\n`);
     });
@@ -176,8 +184,9 @@ export function registerLs(program: Command): void {
     .argument('[url]', `a library folder (default ${DEFAULT_URL}/, the root)`)
     .description('list a library folder: size, date, name (folders end in /)')
     .option('--json', 'print the entries as JSON (name, type, size, mtime)')
+    .option('--token <token>', TOKEN_HELP)
     .addHelpText('after', URL_HELP)
-    .action(async (url: string | undefined, flags: { json?: boolean }) => {
+    .action(async (url: string | undefined, flags: { json?: boolean } & TokenFlag) => {
       process.exitCode = await runLs(url, flags, stdio());
     });
 }
@@ -191,6 +200,7 @@ export function registerGet(program: Command): void {
     .option('-o, --output <path>', 'where to write it (a folder keeps the name; default: the name, here)')
     .option('-c, --continue', 'resume a partial download (left by an interrupted get, or OUT itself) with a Range request')
     .option('-p, --parallel <n>', `fetch N byte ranges over N connections at once (1-${MAX_PARALLEL})`)
+    .option('--token <token>', TOKEN_HELP)
     .addHelpText('after', URL_HELP)
     .action(async (url: string, flags: GetFlags) => {
       process.exitCode = await cancellable((signal) => runGet(url, flags, stdio(signal)));
@@ -206,6 +216,7 @@ export function registerPut(program: Command): void {
     .description('upload a file, check the SHA-256 the server answers; an interrupted upload resumes where the server got to')
     .option('--no-overwrite', 'refuse to replace an existing file')
     .option('--retries <n>', 'retries after a network failure, each resuming the upload (default 3)')
+    .option('--token <token>', TOKEN_HELP)
     .addHelpText('after', URL_HELP)
     .action(async (file: string, url: string, flags: PutFlags) => {
       process.exitCode = await cancellable((signal) => runPut(file, url, flags, stdio(signal)));
@@ -218,9 +229,10 @@ export function registerRm(program: Command): void {
     .command('rm')
     .argument('<url...>', 'files or empty folders to remove')
     .description('remove files or empty folders from the library')
+    .option('--token <token>', TOKEN_HELP)
     .addHelpText('after', URL_HELP)
-    .action(async (urls: string[]) => {
-      process.exitCode = await runRm(urls, stdio());
+    .action(async (urls: string[], flags: TokenFlag) => {
+      process.exitCode = await runRm(urls, stdio(), flags);
     });
 }
 
@@ -239,14 +251,24 @@ function usage(command: string, message: string, io: CommandIO): number {
   return EXIT_USAGE;
 }
 
-/** Run `work` with a client of the target's server; a failure becomes its one-line reason and exit 1. */
-async function withClient(command: string, target: LibraryTarget, io: CommandIO, work: (client: HttpClient) => Promise<void>): Promise<number> {
-  const client = new HttpClient(target.server);
+/**
+ * Run `work` with a client of the target's server, signed in with the token chosen for it (see
+ * tokenFor); a failure becomes its one-line reason and exit 1.
+ */
+async function withClient(command: string, target: LibraryTarget, flags: TokenFlag, io: CommandIO, work: (client: HttpClient) => Promise<void>): Promise<number> {
+  let authed;
+  try {
+    authed = await authedClient(target.server, flags.token, io.env);
+  } catch (err) {
+    io.errorOutput.write(`netroom ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+  const { client, choice } = authed;
   try {
     await work(client);
     return EXIT_OK;
   } catch (err) {
-    io.errorOutput.write(`netroom ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.errorOutput.write(`netroom ${command}: ${failureReason(err, choice, target.server)}\n`);
     return EXIT_FAILURE;
   } finally {
     client.close();

@@ -24,6 +24,8 @@ export interface RequestContext {
   readonly base: URL;
   readonly agent: http.Agent;
   readonly idleTimeoutMs: number;
+  /** Headers every request carries (the bearer token); a request's own headers win. */
+  readonly headers?: http.OutgoingHttpHeaders;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function sendRequest(context: RequestContext, pathAndQuery: string,
 function sendOnce(context: RequestContext, pathAndQuery: string, options: RequestOptions): Promise<http.IncomingMessage> {
   const url = new URL(pathAndQuery, context.base);
   const transport = url.protocol === 'https:' ? https : http;
-  const headers: http.OutgoingHttpHeaders = { ...options.headers };
+  const headers: http.OutgoingHttpHeaders = { ...context.headers, ...options.headers };
   if (Buffer.isBuffer(options.body)) headers['content-length'] = options.body.length;
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     const req = transport.request(url, { method: options.method ?? 'GET', headers, agent: context.agent, signal: options.signal });

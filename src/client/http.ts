@@ -17,6 +17,8 @@ export type { RequestOptions } from './http-request.js';
 export interface HttpClientOptions {
   /** A connection silent for this long fails (ms). Default 60000. */
   readonly idleTimeoutMs?: number;
+  /** A bearer token (`nrt_...`, `nrs_...` or the admin token) sent with every request: who the client is. */
+  readonly token?: string;
 }
 
 /** A client of one netroom server's HTTP door; keeps connections alive between calls. `close()` when done. */
@@ -28,7 +30,12 @@ export class HttpClient {
   constructor(base: URL | string, options: HttpClientOptions = {}) {
     this.base = typeof base === 'string' ? parseServerUrl(base) : base;
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
-    this.context = { base: this.base, agent: new Agent({ keepAlive: true }), idleTimeoutMs: options.idleTimeoutMs ?? 60_000 };
+    this.context = {
+      base: this.base,
+      agent: new Agent({ keepAlive: true }),
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      ...(options.token !== undefined && { headers: { authorization: `Bearer ${options.token}` } }),
+    };
   }
 
   /** `host:port` of the server, for messages. */

@@ -3,10 +3,10 @@ import type { ClientMessage, ServerMessage } from '../doors/ws/messages.js';
 import { WsChatError } from './ws-errors.js';
 
 /** Server messages that answer a request. */
-export type Answer = 'hello' | 'welcome' | 'joined' | 'parted' | 'members' | 'rooms' | 'history' | 'results' | 'conversations' | 'left';
+export type Answer = 'hello' | 'welcome' | 'joined' | 'parted' | 'members' | 'rooms' | 'history' | 'results' | 'conversations' | 'left' | 'moderated' | 'restrictions';
 
-/** Which client request each answer belongs to (an `error` names the request in `about`). */
-const ANSWERS: Readonly<Record<Answer, ClientMessage['type'] | 'hello'>> = {
+/** Which client requests each answer belongs to (an `error` names the request in `about`). */
+const ANSWERS: Readonly<Record<Answer, ClientMessage['type'] | 'hello' | readonly ClientMessage['type'][]>> = {
   hello: 'hello',
   welcome: 'enter',
   joined: 'join',
@@ -17,7 +17,15 @@ const ANSWERS: Readonly<Record<Answer, ClientMessage['type'] | 'hello'>> = {
   results: 'search',
   conversations: 'conversations',
   left: 'leave',
+  moderated: ['kick', 'ban', 'mute', 'unban', 'unmute'],
+  restrictions: 'restrictions',
 };
+
+/** Whether a refusal about `about` answers a request waiting for `type`. */
+function answers(type: Answer, about: string | undefined): boolean {
+  const asked = ANSWERS[type];
+  return typeof asked === 'string' ? asked === about : (asked as readonly string[]).includes(about ?? '');
+}
 
 interface Waiter {
   readonly type: Answer;
@@ -67,7 +75,7 @@ export class Waiters {
 
   /** Reject the request a refusal answers (by `about`, else the oldest when `about` is missing); false if none. */
   refuse(msg: Extract<ServerMessage, { type: 'error' }>): boolean {
-    const waiter = this.waiters.find((w) => ANSWERS[w.type] === msg.about) ?? (msg.about === undefined ? this.waiters[0] : undefined);
+    const waiter = this.waiters.find((w) => answers(w.type, msg.about)) ?? (msg.about === undefined ? this.waiters[0] : undefined);
     if (waiter === undefined) return false;
     this.waiters.splice(this.waiters.indexOf(waiter), 1);
     waiter.reject(new WsChatError('refused', msg.message, msg.code));

@@ -2,66 +2,23 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { roomKey } from '../core/chat/room-key.js';
+import { foldName } from '../core/names.js';
 import { CLOSE_CODES, type ClientMessage, type ServerMessage, type WireEvent, type WireRoom } from '../doors/ws/messages.js';
 import type { ConversationSummary } from '../store/history.js';
-import { catchUp, type RoomLost } from './ws-catch-up.js';
+import { catchUp } from './ws-catch-up.js';
 import { WsChatError, describe, textOf } from './ws-errors.js';
+import type { HistoryPage, HistoryTarget, Joined, Msg, SayTarget, ServerError, Welcome, WsChatClientEvents, WsChatClientOptions } from './ws-types.js';
 import { Waiters, type Answer } from './ws-waiters.js';
 
 export { WsChatError, type WsChatErrorKind } from './ws-errors.js';
 export type { RoomLost } from './ws-catch-up.js';
+export type { HistoryPage, HistoryTarget, Joined, SayTarget, ServerError, Welcome, WsChatClientEvents, WsChatClientOptions } from './ws-types.js';
 
-/** Options of a {@link WsChatClient}; every timing has a default. */
-export interface WsChatClientOptions {
-  /** The chat endpoint, e.g. `ws://127.0.0.1:8080/ws` (see chatUrl in http.ts). */
-  readonly url: URL | string;
-  /** Reconnect (and re-enter with the same name) when the connection drops. Default true. */
-  readonly reconnect?: boolean;
-  /** First reconnect delay (ms); doubled per attempt up to `maxDelayMs`. Default 250. */
-  readonly initialDelayMs?: number;
-  /** Longest reconnect delay (ms). Default 8000. */
-  readonly maxDelayMs?: number;
-  /** Reconnect attempts before giving up. Default 10 (about a minute). */
-  readonly maxAttempts?: number;
-  /** How long to wait for a connection or an answer (ms). Default 10000. */
-  readonly timeoutMs?: number;
-  /** Ping the server this often (ms) and treat a missing pong by the next ping as a dead connection; 0: off. Default 20000. */
-  readonly pingIntervalMs?: number;
-}
-
-type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
-/** The `welcome` answer: the name we have, who is in #lobby, its recent history, the resume token, our rooms. */
-export type Welcome = Msg<'welcome'>;
-/** The `joined` answer: the room, its members and recent history. */
-export type Joined = Msg<'joined'>;
-/** A page of history: oldest first; `more` when older events exist. */
-export type HistoryPage = Msg<'history'>;
-/** A refusal the server sent that answers no pending call (e.g. a `say` over the flood limit). */
-export type ServerError = Msg<'error'>;
-/** Where a line goes: a room, or privately to a member. */
-export type SayTarget = { readonly room: string } | { readonly to: string };
-/** Whose history: a room, or the conversation with a member. */
-export type HistoryTarget = { readonly room: string } | { readonly with: string };
-
-/** Events of a {@link WsChatClient}. */
-export interface WsChatClientEvents {
-  /** Something happened in a room we are in, or a direct message to or from us. */
-  event: [event: WireEvent];
-  /** The server refused something fire-and-forget (a `say`, a `topic`). */
-  refused: [error: ServerError];
-  /** The connection dropped; the next attempt comes after `delayMs`. */
-  reconnecting: [info: { attempt: number; delayMs: number; reason: string }];
-  /**
-   * Back under the same name. `missed`: events after the last one seen, in the rooms we are in and
-   * our conversations, oldest first. `lost`: rooms we were in that we could not join again (after a
-   * server restart the server no longer has us in them, so the client joins them again).
-   */
-  reconnected: [welcome: Welcome, missed: WireEvent[], lost: RoomLost[]];
-  /** The session is over for good: reconnecting failed or was refused, or the connection dropped with reconnect off. */
-  lost: [error: WsChatError];
-}
 
 type State = 'idle' | 'connected' | 'in' | 'reconnecting' | 'closed';
+
+/** Error codes the server sends just before closing with 4003 (a moderator removed the member). */
+const REMOVED = new Set(['KICKED', 'BANNED']);
 
 /** A chat session over the netroom WebSocket protocol (src/doors/ws/messages.ts). */
 export class WsChatClient extends EventEmitter<WsChatClientEvents> {
@@ -80,6 +37,8 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
   private liveIds: Set<number> | null = null;
   private pinger: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** The KICKED/BANNED error the server sent before closing with 4003: why we were removed. */
+  private removal: ServerError | null = null;
 
   constructor(private readonly options: WsChatClientOptions) {
     super();
@@ -121,10 +80,13 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     }
   }
 
-  /** Enter as `name` (into #lobby); rejects with kind `refused` (and the server's code) when the server says no. */
-  async enter(name: string): Promise<Welcome> {
+  /**
+   * Enter as `name` (into #lobby); without a name, a connection signed in with a token enters as its
+   * account. Rejects with kind `refused` (and the server's code) when the server says no.
+   */
+  async enter(name?: string): Promise<Welcome> {
     if (this.state !== 'connected') throw new WsChatError('state', this.state === 'in' ? 'already in the room' : 'not connected');
-    const welcome = (await this.ask({ type: 'enter', name }, 'welcome')) as Welcome;
+    const welcome = (await this.ask(name === undefined ? { type: 'enter' } : { type: 'enter', name }, 'welcome')) as Welcome;
     this.entered(welcome);
     return welcome;
   }
@@ -222,9 +184,16 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     if (this.state !== 'in') throw new WsChatError('state', this.state === 'reconnecting' ? 'not connected right now (reconnecting)' : 'not in the room');
   }
 
+  /** Send a request and wait for its answer (or the `error` that refuses it); for requests without a method of their own. */
+  async call<T extends Answer>(message: ClientMessage, answer: T): Promise<Msg<T>> {
+    this.mustBeIn();
+    return (await this.ask(message, answer)) as Msg<T>;
+  }
+
   /** Open a socket, wire it, and wait for `hello`. */
   private open(): Promise<Msg<'hello'>> {
-    const socket = new WebSocket(this.url, { handshakeTimeout: this.timeoutMs, maxPayload: 4 * 1024 * 1024 });
+    const headers = this.options.token === undefined ? undefined : { authorization: `Bearer ${this.options.token}` };
+    const socket = new WebSocket(this.url, { handshakeTimeout: this.timeoutMs, maxPayload: 4 * 1024 * 1024, ...(headers && { headers }) });
     this.socket = socket;
     const hello = this.waiters.wait('hello') as Promise<Msg<'hello'>>;
     socket.on('message', (data, isBinary) => {
@@ -248,7 +217,12 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
     this.stopTimers();
     this.socket = null;
     this.waiters.failAll(new WsChatError('network', `the connection to ${this.target} was lost`));
-    if (code === CLOSE_CODES.takenOver && this.state === 'in') {
+    if (code === CLOSE_CODES.removed && this.state !== 'closed') {
+      // A moderator removed us: coming back on our own would defeat the kick.
+      const why = this.removal;
+      this.state = 'closed';
+      this.emit('lost', new WsChatError('refused', why?.message ?? 'a moderator removed you from the server', why?.code ?? 'KICKED'));
+    } else if (code === CLOSE_CODES.takenOver && this.state === 'in') {
       // Another connection resumed our name with our token: reconnecting would take it back and
       // forth between the two for ever.
       this.state = 'closed';
@@ -340,10 +314,13 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
       case 'event':
         this.lastEventId = Math.max(this.lastEventId, msg.event.id);
         this.liveIds?.add(msg.event.id);
+        this.leftRoom(msg.event);
         this.emit('event', msg.event);
         return;
       case 'error':
-        if (!this.waiters.refuse(msg)) this.emit('refused', msg);
+        // The last word before a 4003 close answers no request: it says why we are being removed.
+        if (msg.about === undefined && REMOVED.has(msg.code)) this.removal = msg;
+        else if (!this.waiters.refuse(msg)) this.emit('refused', msg);
         return;
       case 'library':
         return;
@@ -351,6 +328,12 @@ export class WsChatClient extends EventEmitter<WsChatClientEvents> {
         this.waiters.answer(msg);
         return;
     }
+  }
+
+  /** A `leave` naming us in a room (a kick, a room ban) means we are out of it: not a room to join again on a reconnect. */
+  private leftRoom(event: WireEvent): void {
+    if (event.kind !== 'leave' || event.room === undefined || event.name === undefined) return;
+    if (foldName(event.name) === foldName(this.name)) this.inRooms.delete(roomKey(event.room));
   }
 
   private ask(message: ClientMessage, answer: Answer): Promise<ServerMessage> {
