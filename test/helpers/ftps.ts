@@ -13,9 +13,9 @@ export class RawFtps extends FtpLines {
     super(socket);
   }
 
-  /** Connect in clear and read the 220. */
-  static async connect(port: number, ca: string): Promise<RawFtps> {
-    const socket = net.connect({ host: '127.0.0.1', port });
+  /** Connect in clear (to `host`, loopback by default) and read the 220. */
+  static async connect(port: number, ca: string, host = '127.0.0.1'): Promise<RawFtps> {
+    const socket = net.connect({ host, port });
     await once(socket, 'connect');
     const raw = new RawFtps(socket, ca);
     const hello = await raw.reply();
