@@ -100,7 +100,7 @@ describe.skipIf(outside === undefined)('on a connection that is not loopback', (
 
   test('after AUTH TLS the account signs in', async () => {
     const f = await door({ door: { tls: cert.source } });
-    const raw = await RawFtps.connect(f.port, cert.cert, outside!);
+    const raw = await RawFtps.connect(f.port, cert.cert, outside);
     opened.push(raw);
     expect((await raw.expect('USER alice', 530)).text).toMatch(/use AUTH TLS first/u);
     await raw.startTls();
