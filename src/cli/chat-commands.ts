@@ -16,12 +16,19 @@ export type ChatCommand =
   | { readonly kind: 'query'; readonly name?: string }
   | { readonly kind: 'history' }
   | { readonly kind: 'search'; readonly query: string }
+  /** A moderation act on a member of the current room (`reason` for kick and ban). */
+  | { readonly kind: 'moderate'; readonly action: ModerationAction; readonly name: string; readonly reason?: string }
+  /** The bans and mutes of the current room. */
+  | { readonly kind: 'bans' }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' }
   | { readonly kind: 'nothing' }
   /** Known command, wrong arguments: `usage` is its synopsis. */
   | { readonly kind: 'usage'; readonly usage: string }
   | { readonly kind: 'unknown'; readonly command: string };
+
+/** What `/kick`, `/ban`, `/unban`, `/mute` and `/unmute` ask the server for. */
+export type ModerationAction = 'kick' | 'ban' | 'unban' | 'mute' | 'unmute';
 
 /** Synopses, shown after a bad argument (and the words of /help). */
 export const USAGE = {
@@ -35,6 +42,12 @@ export const USAGE = {
   query: '/query [NAME]',
   history: '/history',
   search: '/search WORDS',
+  kick: '/kick NAME [reason]',
+  ban: '/ban NAME [reason]',
+  unban: '/unban NAME',
+  mute: '/mute NAME',
+  unmute: '/unmute NAME',
+  bans: '/bans',
 } as const;
 
 /** `dev` means `#dev`: a room argument without its `#` (a name never starts with one). */
@@ -93,6 +106,24 @@ export function parseCommand(line: string): ChatCommand {
       return words.length === 0 ? { kind: 'history' } : usage('history');
     case '/search':
       return rest === '' ? usage('search') : { kind: 'search', query: rest };
+    case '/kick':
+    case '/ban': {
+      const action = verb === '/kick' ? 'kick' : 'ban';
+      const name = words[0];
+      if (name === undefined || name.startsWith('#')) return usage(action);
+      const space = rest.search(/\s/u);
+      const reason = space < 0 ? '' : rest.slice(space).trim();
+      return { kind: 'moderate', action, name, ...(reason !== '' && { reason }) };
+    }
+    case '/unban':
+    case '/mute':
+    case '/unmute': {
+      const action = verb.slice(1) as 'unban' | 'mute' | 'unmute';
+      if (words.length !== 1 || words[0] === undefined || words[0].startsWith('#')) return usage(action);
+      return { kind: 'moderate', action, name: words[0] };
+    }
+    case '/bans':
+      return words.length === 0 ? { kind: 'bans' } : usage('bans');
     case '/help':
       return { kind: 'help' };
     case '/quit':

@@ -3,7 +3,8 @@ import { WsChatError, type HistoryTarget, type RoomLost, type Welcome, type WsCh
 import { LOBBY } from '../core/chat/types.js';
 import type { Lang } from '../core/i18n.js';
 import type { WireEvent } from '../doors/ws/messages.js';
-import type { ChatCommand } from './chat-commands.js';
+import type { ChatCommand, ModerationAction } from './chat-commands.js';
+import type { ModerationTexts } from './chat-moderation-texts.js';
 import type { RoomTexts } from './chat-room-texts.js';
 import { refusalReason, stamp, type ChatTexts } from './chat-texts.js';
 import { eventLine, queryTarget, roomTarget, sameName, sameRoom, targetOf, type ViewPoint } from './chat-view.js';
@@ -19,6 +20,7 @@ export interface SessionParts {
   readonly lang: Lang;
   readonly t: ChatTexts;
   readonly r: RoomTexts;
+  readonly m: ModerationTexts;
   /** Dims history lines on a terminal (identity otherwise). */
   readonly dim: (text: string) => string;
 }
@@ -64,6 +66,15 @@ export class WsChatSession {
     if (event.kind === 'topic' && event.room !== undefined) this.topics.set(roomTarget(event.room), event.text ?? '');
     this.shown(event);
     this.parts.screen.show(`${stamp(event.at)}${eventLine(event, this.view())}`);
+    // Our own leave comes only when someone else put us out (a kick, a room ban): the client has dropped the room.
+    if (event.kind === 'leave' && event.room !== undefined && event.name !== undefined && sameName(event.name, this.me)) {
+      const room = event.room;
+      this.topics.delete(roomTarget(room));
+      if (this.room !== null && sameRoom(room, this.room)) {
+        this.room = this.fallbackRoom();
+        this.show(this.parts.m.outOf(room, this.room));
+      }
+    }
   }
 
   /** A refusal that answers no request we wait for (a line, a topic). */
@@ -157,7 +168,27 @@ export class WsChatSession {
       case 'search':
         await this.search(command.query);
         return false;
+      case 'moderate':
+        await this.moderate(command.action, command.name, command.reason);
+        return false;
+      case 'bans':
+        if (this.room === null) this.show(r.noRoom);
+        else this.show(this.parts.m.bans(this.room, (await client.call({ type: 'restrictions', room: this.room }, 'restrictions')).restrictions));
+        return false;
     }
+  }
+
+  /** A moderation act in the current room; the room's notice (everyone hears it) says it was done. */
+  private async moderate(action: ModerationAction, name: string, reason?: string): Promise<void> {
+    const { client, r } = this.parts;
+    const room = this.room;
+    if (room === null) {
+      this.show(r.noRoom);
+      return;
+    }
+    const why = reason === undefined ? {} : { reason };
+    if (action === 'kick') await client.call({ type: 'kick', name, room, ...why }, 'moderated');
+    else await client.call({ type: action, kind: 'name', value: name, room, ...why }, 'moderated');
   }
 
   private async join(name: string, key?: string): Promise<void> {

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { WsChatClient, WsChatError, type WsChatClientOptions } from '../client/ws.js';
 import { LANGS, type Lang } from '../core/i18n.js';
 import { parseCommand } from './chat-commands.js';
+import { moderationTexts } from './chat-moderation-texts.js';
 import { roomTexts } from './chat-room-texts.js';
 import { WsChatSession } from './chat-session.js';
 import { chatTexts, refusalReason } from './chat-texts.js';
@@ -27,6 +28,8 @@ export interface WsChatOptions {
   readonly client?: Omit<WsChatClientOptions, 'url'>;
   /** The language of the client's own texts; default: the server's, which its `hello` says. */
   readonly lang?: Lang;
+  /** A bearer token (`--token`, NETROOM_TOKEN or `netroom login`'s): the session enters signed in as its account, no name asked. */
+  readonly token?: string;
 }
 
 /**
@@ -41,7 +44,7 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
   const { input, output } = options;
   const errorOutput = options.errorOutput ?? output;
   const terminal = options.terminal ?? isTTY(output);
-  const client = new WsChatClient({ ...options.client, url: options.url });
+  const client = new WsChatClient({ ...options.client, url: options.url, ...(options.token !== undefined && { token: options.token }) });
   const screen = new ChatTerminal(input, output, terminal);
   let lang: Lang;
   const fail = (reason: string): number => {
@@ -57,9 +60,19 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
       return fail(messageOf(err));
     }
     const t = chatTexts(lang);
+    const m = moderationTexts(lang);
     screen.say(t.wsBanner(client.target));
     let welcome;
-    for (;;) {
+    if (options.token !== undefined) {
+      // Signed in at the upgrade: the account's name is ours, nothing to ask.
+      try {
+        welcome = await client.enter();
+      } catch (err) {
+        return fail(err instanceof WsChatError && err.kind === 'refused' ? refusalReason(lang, err.code, err.message) : messageOf(err));
+      }
+      screen.say(m.signedIn(welcome.account?.name ?? welcome.name, welcome.account?.role ?? 'guest'));
+    }
+    while (welcome === undefined) {
       screen.prompt(t.namePrompt);
       const line = await screen.lines.next();
       if (line === null) return EXIT_OK;
@@ -77,9 +90,16 @@ export async function runWsChat(options: WsChatOptions): Promise<number> {
       }
     }
     const dim = pc.createColors(terminal && process.env.NO_COLOR === undefined).dim;
-    const session = new WsChatSession({ client, screen, lang, t, r: roomTexts(lang), dim }, welcome);
+    const session = new WsChatSession({ client, screen, lang, t, r: roomTexts(lang), m, dim }, welcome);
     session.entered(welcome);
-    const ended = new Promise<number>((resolve) => client.once('lost', (err) => resolve(fail(err.message))));
+    const ended = new Promise<number>((resolve) =>
+      client.once('lost', (err) => {
+        if (err.code !== 'KICKED' && err.code !== 'BANNED') return resolve(fail(err.message));
+        // Removed by a moderator: said on the screen, where the session was, and no reconnecting.
+        screen.show(m.removed(err.code, err.message));
+        return resolve(EXIT_FAILURE);
+      }),
+    );
     // Live lines carry the server's time of the event, as history lines do.
     client.on('event', (event) => session.live(event));
     client.on('refused', (error) => session.refused(error));

@@ -5,7 +5,9 @@ import { DEFAULT_URL, chatUrl } from '../client/http.js';
 import { UdpChatClient, UdpChatError, parseErrorText } from '../client/udp.js';
 import { DEFAULT_HEARTBEAT_MS } from '../doors/udp/codec.js';
 import { LANGS, type Lang } from '../core/i18n.js';
+import { tokenFor } from '../client/logins.js';
 import { EXIT_USAGE, seedTarget } from './args.js';
+import { TOKEN_HELP } from './client-auth.js';
 import { chatTexts, refusalReason, stamp } from './chat-texts.js';
 import { runWsChat } from './chat-ws.js';
 import { ChatTerminal, isTTY } from './terminal.js';
@@ -126,6 +128,7 @@ export interface ChatFlags {
   udp?: string;
   heartbeat?: string;
   lang?: string;
+  token?: string;
 }
 
 /** `netroom chat` as a command: validates the flags, runs the session on stdin/stdout, returns the exit code. */
@@ -147,8 +150,16 @@ export async function chatCommand(url: string | undefined, flags: ChatFlags): Pr
     } catch (err) {
       return usage(messageOf(err));
     }
-    return runWsChat({ ...io, url: endpoint });
+    let token;
+    try {
+      token = (await tokenFor(endpoint, flags.token))?.token;
+    } catch (err) {
+      process.stderr.write(`netroom chat: ${messageOf(err)}\n`);
+      return EXIT_FAILURE;
+    }
+    return runWsChat({ ...io, url: endpoint, ...(token !== undefined && { token }) });
   }
+  if (flags.token !== undefined) return usage('--token goes with the WebSocket chat (the seed UDP protocol has no accounts)');
   const target = seedTarget(url, 'udp', flags.udp, '');
   if (typeof target === 'string') return usage(target);
   const heartbeatMs = flags.heartbeat === undefined ? DEFAULT_HEARTBEAT_MS : Number(flags.heartbeat);
@@ -163,10 +174,11 @@ export function registerChat(program: Command): void {
   program
     .command('chat')
     .argument('[url]', `server URL: http(s)://HOST:PORT, chat at its /ws (default ${DEFAULT_URL})`)
-    .description('terminal chat over WebSocket: asks for a name, starts in #lobby, reconnects; /join, /part, /rooms, /msg, /query, /who, /history, /search, /help, /quit (Ctrl-D also leaves)')
+    .description('terminal chat over WebSocket: asks for a name (or enters signed in after netroom login), starts in #lobby, reconnects; /join, /part, /rooms, /msg, /query, /who, /history, /search, /kick, /ban, /mute, /bans, /help, /quit (Ctrl-D also leaves)')
     .option('--udp <host:port>', "chat over the seed UDP protocol (also works with the seeds' Python server)")
     .option('--heartbeat <ms>', `over UDP, send a heartbeat every MS ms so a vanished client is dropped (0: off; default ${DEFAULT_HEARTBEAT_MS})`)
     .option('--lang <lang>', "the client's own texts: en or zh (default: the server's language over WebSocket, en over UDP)")
+    .option('--token <token>', TOKEN_HELP)
     .action(async (url: string | undefined, flags: ChatFlags) => {
       process.exitCode = await chatCommand(url, flags);
     });

@@ -31,6 +31,9 @@ export function describe(err: unknown, target: string): WsChatError {
   if (e?.code === 'ECONNREFUSED') return new WsChatError('network', `cannot connect to ${target}: connection refused (is the server running?)`, e.code);
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return new WsChatError('network', `cannot connect to ${target}: unknown host`, e.code);
   const status = /Unexpected server response: (\d+)/u.exec(message)?.[1];
+  // A refused bearer token is refused at the upgrade (401); 403 is a guest where --guests off wants an account.
+  if (status === '401') return new WsChatError('refused', `${target} refused the token (HTTP 401): sign in again with netroom login, or netroom logout to chat as a guest`, 'NOT_SIGNED_IN');
+  if (status === '403') return new WsChatError('refused', `${target} refused the connection (HTTP 403): it may take accounts only (netroom login first)`, 'PERMISSION_DENIED');
   if (status !== undefined) return new WsChatError('network', `${target} has no WebSocket chat at this URL (HTTP ${status})`);
   return new WsChatError('network', `cannot talk to ${target}: ${message}`, e?.code);
 }
