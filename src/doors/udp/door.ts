@@ -1,15 +1,17 @@
 // The seed UDP chat door (SPEC 3.1): node:dgram onto the chat's #lobby, compatible with the seeds' Python client.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import type { Logger } from 'pino';
+import { plainAddress } from '../../core/access/addresses.js';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
 import { errorText, errorTexts, noticeText } from '../../core/i18n.js';
 import { LOBBY, type ChatEvent, type Member } from '../../core/chat/types.js';
 import type { Door, DoorAddress, DoorContext } from '../door.js';
-import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, fitReply, type UdpRequest } from './codec.js';
+import { DEFAULT_HEARTBEAT_MS, EXIT, OK, decodeRequest, encodeNotice, encodeReply, fitReply } from './codec.js';
 import { FanOut } from './fanout.js';
 import { DEFAULT_ERROR_RATE, LogThrottle, ReplyBudgets } from './guard.js';
-import { UdpPeers, addressKey, isPeerName, type UdpPeer } from './peers.js';
+import { UdpPeers, addressKey, isPeerName, notInRoom, type UdpPeer } from './peers.js';
 import { DEFAULT_UDP_MAX_MEMBERS, DEFAULT_UDP_MAX_PER_ADDRESS, type UdpDoorOptions } from './options.js';
+import { removalText } from './removal.js';
 import { enlargeBuffers, numericFirstLookup } from './socket-setup.js';
 
 export { DEFAULT_UDP_MAX_MEMBERS, DEFAULT_UDP_MAX_PER_ADDRESS, type UdpDoorOptions } from './options.js';
@@ -253,8 +255,9 @@ export class UdpDoor implements Door {
     }
     let member: Member;
     try {
-      // Into #lobby and never anywhere else: the seed protocol has one room.
-      member = this.ctx.chat.enter(name, this.name);
+      // Into #lobby and never anywhere else: the seed protocol has one room. Always a guest (the
+      // protocol has no password); the address is what bans by address and masks match.
+      member = this.ctx.chat.enter(name, this.name, { address: plainAddress(rinfo.address) });
     } catch (err) {
       this.log.info({ from: key, code: isNetroomError(err) ? err.code : undefined }, 'udp enter refused');
       this.refuse(err, rinfo, received, undefined);
@@ -297,6 +300,10 @@ export class UdpDoor implements Door {
       case 'quit': {
         const gone = event.origin ? this.peers.remove(event.origin) : undefined;
         if (gone) this.log.info({ name: event.name, reason: event.reason, from: gone.key }, 'udp member left');
+        // Removed by a moderator (how an administrator clears a ghost whose client died): it hears why, and is forgotten.
+        if (gone && (event.reason === 'kicked' || event.reason === 'banned')) {
+          this.fanout.push(encodeNotice(removalText(this.ctx.lang, event.reason, event.text)), [gone]);
+        }
         // Heard by UDP only if the member was in #lobby (an IRC client in #dev only leaves unseen).
         if (event.rooms.includes(this.lobbyName)) this.broadcast(event, undefined);
         return;
@@ -308,7 +315,11 @@ export class UdpDoor implements Door {
         if (event.room === this.lobbyName) this.broadcast(event, event.origin);
         return;
       case 'file':
+      case 'moderation':
         if (event.room === this.lobbyName) this.broadcast(event, undefined);
+        return;
+      case 'kick':
+        if (event.room === this.lobbyName) this.kicked(event);
         return;
       case 'announce':
         this.broadcast(event, undefined);
@@ -327,6 +338,21 @@ export class UdpDoor implements Door {
     const recipients = this.peers.list;
     if (recipients.length === 0) return;
     this.fanout.push(encodeNotice(noticeText(this.ctx.lang, event)), recipients, skip);
+  }
+
+  /**
+   * A kick from #lobby: every UDP member hears it, the one removed included. A UDP member is only
+   * ever in #lobby and has no way to join again, so one kicked from it would hold its name in no
+   * room: it leaves the server too.
+   */
+  private kicked(event: Extract<ChatEvent, { kind: 'kick' }>): void {
+    this.broadcast(event, undefined);
+    const member = this.ctx.chat.find(event.target);
+    const peer = member ? this.peers.of(member) : undefined;
+    if (!member || !peer) return;
+    this.peers.remove(member);
+    this.log.info({ name: member.name, from: peer.key }, 'udp member kicked from #lobby: forgotten');
+    this.ctx.chat.disconnect(member, 'disconnect');
   }
 
   /** A direct message to a UDP member: "NAME (private): TEXT". The sender is not sent its own (unless it wrote to itself). */
@@ -377,15 +403,4 @@ export class UdpDoor implements Door {
       if ((peer.lastHeartbeat ?? 0) < deadline) this.ctx.chat.disconnect(peer.member, 'timeout');
     }
   };
-}
-
-function notInRoom(peer: UdpPeer | undefined, request: UdpRequest): NetroomError {
-  if (peer) {
-    return new NetroomError('NOT_IN_ROOM', `this address is in the room as ${peer.member.name}, not ${request.name}`, {
-      name: request.name,
-    });
-  }
-  return new NetroomError('NOT_IN_ROOM', `${request.name || 'that name'} is not in the room from this address: enter with L NAME first`, {
-    name: request.name,
-  });
 }

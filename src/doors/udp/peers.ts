@@ -1,6 +1,8 @@
 // Who is in through the UDP door: address <-> member bindings, the fan-out list and heartbeat clients.
+import { NetroomError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type { Member } from '../../core/chat/types.js';
+import type { UdpRequest } from './codec.js';
 
 /** One UDP member: the chat member, the address that entered with it, and its heartbeat state. */
 export interface UdpPeer {
@@ -99,4 +101,16 @@ export class UdpPeers {
     this.perAddress.clear();
     this.snapshot = [];
   }
+}
+
+/** NOT_IN_ROOM for a request naming someone this address did not enter as (or an address that never entered). */
+export function notInRoom(peer: UdpPeer | undefined, request: UdpRequest): NetroomError {
+  if (peer) {
+    return new NetroomError('NOT_IN_ROOM', `this address is in the room as ${peer.member.name}, not ${request.name}`, {
+      name: request.name,
+    });
+  }
+  return new NetroomError('NOT_IN_ROOM', `${request.name || 'that name'} is not in the room from this address: enter with L NAME first`, {
+    name: request.name,
+  });
 }
