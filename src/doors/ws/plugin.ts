@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { plainAddress } from '../../core/access/addresses.js';
 import type { Actor } from '../../core/access/roles.js';
 import type { DoorContext } from '../door.js';
+import { authOf } from '../http/auth-hook.js';
 import { signInOf } from './auth.js';
 import { WsDoor, type WsOptions } from './door.js';
 
@@ -68,6 +69,15 @@ export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
         },
         // Before the handshake: a Bearer secret that signs nobody in gets 401 and no WebSocket.
         preValidation: (request, reply, done) => {
+          // On the HTTP door its sign-in hook has already resolved the upgrade (and refused a bad
+          // secret with 401): an account, or the admin token (SYSTEM). Found a guest, or not run
+          // (a bare app in unit tests): read the credentials here.
+          const resolved = authOf(request);
+          if (resolved.via !== 'guest') {
+            actors.set(request.raw, resolved.actor);
+            done();
+            return;
+          }
           const signIn = signInOf(request.headers, ctx.access);
           if (signIn.ok) {
             actors.set(request.raw, signIn.actor);
