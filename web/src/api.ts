@@ -58,7 +58,8 @@ export async function deletePath(path: string): Promise<void> {
   await request(fileUrl(path), { method: 'DELETE' });
 }
 
-async function request(url: string, init: RequestInit): Promise<Response> {
+/** A request to the server; a failure (network, or a status that is not 2xx) throws an ApiError with the server's code. */
+export async function request(url: string, init: RequestInit): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, init);

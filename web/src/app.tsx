@@ -1,10 +1,15 @@
-// The whole page: header (status, language, leave), then the name form or the sidebar and chat, beside the files pane.
+// The whole page: header (status, account, language, leave), then the name and sign-in forms or the sidebar and chat, beside the files pane.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { currentSession, signOut } from './account-api.js';
 import { ChatClient, INITIAL_CHAT, totalUnread, type ChatState, type LibraryListener } from './chat.js';
 import { ChatPane } from './chat-pane.js';
 import { EnterForm } from './enter.js';
 import { FilesPane } from './files-pane.js';
 import { initialLang, saveLang, TEXTS, type Lang } from './i18n.js';
+import { InvitePage, invitationSecret } from './invite-page.js';
+import type { WireAccount } from './protocol.js';
+import { SessionsPanel } from './sessions-panel.js';
+import { AccountEnter, SignInForm } from './sign-in.js';
 import { Sidebar } from './sidebar.js';
 
 /** The chat connection for the page's lifetime, with its state as Preact state. */
@@ -26,7 +31,31 @@ export function App() {
   const [chat, client] = useChat();
   // The sidebar's drawer on narrow screens (on wide ones the sidebar is always there).
   const [drawer, setDrawer] = useState(false);
+  // Who this browser is signed in as (GET /api/session; then sign in, sign out), and the guest policy.
+  const [account, setAccount] = useState<WireAccount | null>(null);
+  const [guests, setGuests] = useState<'on' | 'read' | 'off'>('on');
+  const [sessionsOpen, setSessionsOpen] = useState(false);
+  const [invite, setInvite] = useState(invitationSecret);
   const t = TEXTS[lang];
+  useEffect(() => {
+    currentSession()
+      .then((info) => {
+        setAccount(info.account);
+        setGuests(info.guests);
+      })
+      .catch(() => undefined); // a server without accounts: everyone is a guest
+  }, []);
+  const signedIn = (who: WireAccount): void => {
+    setAccount(who);
+    // The chat connection was opened as a guest: open it again with the cookie, and enter as the account.
+    client.reconnect(true);
+  };
+  const signedOut = (): void => {
+    setAccount(null);
+    setSessionsOpen(false);
+    client.reconnect(false);
+  };
+  const me = chat.account ?? account;
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
   }, [lang]);
@@ -72,6 +101,19 @@ export function App() {
           >
             {t.switchTo}
           </button>
+          {me !== null && (
+            <>
+              <span id="account" class="account" data-name={me.name} data-role={me.role}>
+                {t.signedInAs(me.name, me.role)}
+              </span>
+              <button type="button" id="sessions-open" aria-expanded={sessionsOpen} onClick={() => setSessionsOpen(!sessionsOpen)}>
+                {t.sessionsButton}
+              </button>
+              <button type="button" id="sign-out" onClick={() => void signOut().finally(signedOut)}>
+                {t.signOut}
+              </button>
+            </>
+          )}
           {inRoom && (
             <button type="button" id="leave" onClick={() => client.leave()}>
               {t.leave}
@@ -79,6 +121,15 @@ export function App() {
           )}
         </div>
       </header>
+      {chat.removed !== null && (
+        <div id="removed" class="banner error" role="alert" data-code={chat.removed.code}>
+          <strong>{chat.removed.code === 'BANNED' ? t.bannedBanner : t.kickedBanner}</strong> <span class="why">{chat.removed.message}</span>{' '}
+          <button type="button" class="small" onClick={() => client.dismissRemoved()}>
+            {t.bannerOk}
+          </button>
+        </div>
+      )}
+      {sessionsOpen && me !== null && <SessionsPanel t={t} lang={lang} onClose={() => setSessionsOpen(false)} onSignedOut={signedOut} />}
       <main id="main">
         {/* The files pane is there with or without a name: browsing and downloading need no chat. */}
         <div class={`panes${inRoom ? ' with-sidebar' : ''}`}>
@@ -87,7 +138,30 @@ export function App() {
             <ChatPane t={t} lang={lang} chat={chat} client={client} sidebarOpen={drawer} onToggleSidebar={() => setDrawer(!drawer)} />
           ) : (
             <div class="pane lobby">
-              <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />
+              {invite !== null && me === null ? (
+                <InvitePage
+                  t={t}
+                  lang={lang}
+                  secret={invite}
+                  onJoined={(who) => {
+                    // Signed in by the invitation's answer: the address bar goes back to the app's root.
+                    history.replaceState(null, '', new URL('.', document.baseURI).href);
+                    setInvite(null);
+                    signedIn(who);
+                  }}
+                />
+              ) : me !== null ? (
+                chat.removed === null && (
+                  <AccountEnter t={t} lang={lang} account={me} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={() => client.enter(null)} />
+                )
+              ) : (
+                chat.removed === null && (
+                  <div class="entries">
+                    {guests !== 'off' && <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />}
+                    <SignInForm t={t} lang={lang} onSignedIn={signedIn} />
+                  </div>
+                )
+              )}
             </div>
           )}
           <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} room={inRoom ? chat.lastRoom : null} subscribe={subscribe} />

@@ -10,6 +10,8 @@ export type ChatAnswer = Exclude<ServerMessage, { type: 'library' | 'hello' | 'e
 
 // Requests about rooms whose refusals show in the sidebar.
 const ROOM_REQUESTS = new Set(['join', 'part', 'topic', 'rooms']);
+// Moderation requests: their refusals show beside the member menu and the bans list.
+const MODERATION_REQUESTS = new Set(['kick', 'ban', 'mute', 'unban', 'unmute', 'restrictions']);
 
 /** Apply an answer or a live event. */
 export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyContext): Applied {
@@ -34,7 +36,8 @@ export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyCon
       // Only answers about a room: the keepalive's `who` (everyone connected) just proves we are alive.
       if (message.room === undefined) return done(state);
       const members = [...message.members];
-      return done({ ...state, convs: patch(state.convs, roomKey(message.room), (c) => ({ ...c, members })) });
+      const ops = message.ops;
+      return done({ ...state, convs: patch(state.convs, roomKey(message.room), (c) => (ops === undefined ? { ...c, members } : { ...c, members, ops: [...ops] })) });
     }
     case 'rooms':
       return done(state.directory === null ? state : { ...state, directory: [...message.rooms] });
@@ -46,6 +49,10 @@ export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyCon
       return done(applyConversations(state, message));
     case 'left':
       return done(state); // leave() has already reset the state
+    case 'moderated':
+      return done({ ...state, moderation: { done: message.about, error: null } });
+    case 'restrictions':
+      return done(state.restrictions === null ? state : { ...state, restrictions: { ...state.restrictions, list: [...message.restrictions] } });
   }
 }
 
@@ -56,6 +63,10 @@ export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyCon
  */
 export function applyRefusal(state: ChatState, error: WireError, about: string | undefined, ctx: ApplyContext): ChatState {
   if (about === 'who' || about === 'conversations') return state; // background requests; not the user's business
+  if (about !== undefined && MODERATION_REQUESTS.has(about)) {
+    const restrictions = about === 'restrictions' && state.restrictions !== null ? { ...state.restrictions, list: [] } : state.restrictions;
+    return { ...state, restrictions, moderation: { done: null, error } };
+  }
   if (about !== undefined && ROOM_REQUESTS.has(about)) {
     if (about === 'join') {
       // Answers come in order: the refused join is the oldest one not answered yet.

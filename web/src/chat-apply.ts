@@ -51,7 +51,8 @@ export function askNewest(ctx: ApplyContext, conv: Conversation): ClientMessage 
  */
 export function applyWelcome(state: ChatState, msg: Msg<'welcome'>, ctx: ApplyContext): Applied {
   const reentry = state.status === 'reconnecting' || state.convs.some((c) => c.items.length > 0);
-  const send: ClientMessage[] = [{ type: 'conversations' }];
+  // `who` #lobby: its operators, so the member menu shows where we may moderate.
+  const send: ClientMessage[] = [{ type: 'conversations' }, { type: 'who', room: LOBBY }];
   // An older server sends no rooms: it only has #lobby.
   const rooms: readonly WireRoom[] = msg.rooms ?? [{ name: LOBBY, topic: '', size: msg.members.length, modes: NO_MODES }];
   let convs: readonly Conversation[] = state.convs.filter((c) => c.kind === 'dm');
@@ -89,6 +90,9 @@ export function applyWelcome(state: ChatState, msg: Msg<'welcome'>, ctx: ApplyCo
       ...state,
       status: 'in',
       name: msg.name,
+      // An older server sends no account: a guest.
+      account: msg.account ?? null,
+      removed: null,
       convs,
       current,
       lastRoom: state.lastRoom ?? roomKeyName(convs, current),
@@ -117,8 +121,8 @@ export function applyJoined(state: ChatState, msg: Msg<'joined'>, ctx: ApplyCont
   const had = state.convs.find((c) => c.key === key);
   const me = state.name ?? '';
   const conv = had
-    ? mergeNewest({ ...had, name: msg.room.name, topic: msg.room.topic, members: [...msg.members] }, msg.history, false, me, pendingOf(ctx, key))
-    : newRoom(msg.room, [...msg.members], msg.history.map(toItem));
+    ? mergeNewest({ ...had, name: msg.room.name, topic: msg.room.topic, members: [...msg.members], ops: msg.ops ?? [] }, msg.history, false, me, pendingOf(ctx, key))
+    : { ...newRoom(msg.room, [...msg.members], msg.history.map(toItem)), ops: msg.ops ?? [] };
   const answered = ctx.joins.findIndex((j) => j.key === key);
   if (answered >= 0) ctx.joins.splice(answered, 1);
   const opened = ctx.opening.delete(key);
@@ -189,6 +193,17 @@ export function applyEvent(state: ChatState, event: WireEvent, ctx: ApplyContext
       // Invited to a room: said where we are looking, with a way to join.
       const key = state.current ?? state.convs[0]?.key;
       return { state: key === undefined ? state : { ...state, convs: add(state.convs, key) }, send: [] };
+    }
+    case 'leave':
+      if (event.reason === 'kicked' && event.room !== undefined && sameName(event.name, me)) {
+        // Removed from a room by its operator: the room goes, and the sidebar says why.
+        return { state: { ...applyParted(state, event.room), roomError: { code: 'KICKED', message: `${event.room}: ${event.text ?? ''}` } }, send: [] };
+      }
+      return applyRoomEvent(state, event, add);
+    case 'mode': {
+      // Operators may have changed (+o/-o): ask who moderates the room now.
+      const applied = applyRoomEvent(state, event, add);
+      return event.room === undefined ? applied : { ...applied, send: [{ type: 'who', room: event.room }] };
     }
     default:
       return applyRoomEvent(state, event, add);

@@ -13,6 +13,8 @@ export interface ChatItem {
   readonly to?: string;
   /** Invite: the room one is invited to. */
   readonly room?: string;
+  /** Leave: why (part, quit, kicked, banned...). Moderation: the act (ban, unban, mute, unmute). */
+  readonly reason?: string;
   readonly text?: string;
   readonly path?: string;
   readonly size?: number;
@@ -33,7 +35,8 @@ export function retryable(error: WireError): boolean {
 /** A log line for a room event; its key is its content, identical for live and replayed copies. */
 export function toItem(event: WireEvent): ChatItem {
   const key = [event.kind, event.at, event.name ?? '', event.path ?? '', event.size ?? '', event.text ?? ''].join('\u0001');
-  return { key, kind: event.kind, at: event.at, id: event.id, name: event.name, to: event.to, room: event.room, text: event.text, path: event.path, size: event.size };
+  const item: ChatItem = { key, kind: event.kind, at: event.at, id: event.id, name: event.name, to: event.to, room: event.room, text: event.text, path: event.path, size: event.size };
+  return event.reason === undefined ? item : { ...item, reason: event.reason };
 }
 
 /**

@@ -1,7 +1,10 @@
 // The chat pane: the room or conversation on screen, its topic, its log (older pages on scroll-up), its members and the composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { BansPanel } from './bans-panel.js';
 import { ChatLine } from './chat-line.js';
 import { currentConv, totalUnread, type ChatClient, type ChatState, type Conversation } from './chat.js';
+import { mayModerate } from './chat-moderation.js';
+import { MemberMenu } from './member-menu.js';
 import { Composer } from './composer.js';
 import type { Lang, Texts } from './i18n.js';
 
@@ -47,7 +50,19 @@ export function ChatPane({ t, lang, chat, client, sidebarOpen, onToggleSidebar }
             {about}
           </p>
         )}
+        {conv?.kind === 'room' && mayModerate(chat, conv) && (
+          <button
+            type="button"
+            id="bans-open"
+            class="small"
+            aria-expanded={chat.restrictions !== null}
+            onClick={() => (chat.restrictions !== null ? client.moderation.close() : client.moderation.show(chat.account?.role === 'admin' ? null : conv.name))}
+          >
+            {t.bansButton}
+          </button>
+        )}
       </div>
+      <BansPanel t={t} lang={lang} chat={chat} client={client} />
       {conv ? (
         <ChatBody key={conv.key} t={t} lang={lang} chat={chat} conv={conv} client={client} onEdit={edit} />
       ) : (
@@ -70,6 +85,9 @@ interface ChatBodyProps {
 /** The log and the member list of one conversation (remounted for each, so scrolling starts at its bottom). */
 function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
   const log = useRef<HTMLOListElement>(null);
+  // The member whose menu is open (moderators only; others click a name to talk privately).
+  const [menu, setMenu] = useState<string | null>(null);
+  const moderator = mayModerate(chat, conv);
   // Follow new lines only while the reader is at the bottom; someone reading back is left alone.
   const following = useRef(true);
   // What the log looked like after the last render: a page added on top shifts it by the growth.
@@ -138,10 +156,29 @@ function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
                   <span class="you"> ({t.you})</span>
                 </>
               ) : (
-                // Clicking a member starts (or opens) a private conversation with them.
-                <button type="button" class="link member" title={t.messageMember(member)} aria-label={t.messageMember(member)} onClick={() => client.openDm(member)}>
-                  {member}
-                </button>
+                <>
+                  {/* Clicking a member starts (or opens) a private conversation with them. */}
+                  <button type="button" class="link member" title={t.messageMember(member)} aria-label={t.messageMember(member)} onClick={() => client.openDm(member)}>
+                    {member}
+                  </button>
+                  {moderator && (
+                    <button
+                      type="button"
+                      class="link member-more"
+                      aria-haspopup="true"
+                      aria-expanded={menu === member}
+                      aria-label={t.moderate(member)}
+                      title={t.moderate(member)}
+                      onClick={() => {
+                        client.moderation.clear();
+                        setMenu(menu === member ? null : member);
+                      }}
+                    >
+                      ⋯
+                    </button>
+                  )}
+                  {menu === member && <MemberMenu t={t} lang={lang} chat={chat} client={client} conv={conv} member={member} onClose={() => setMenu(null)} />}
+                </>
               )}
             </li>
           ))}

@@ -1,5 +1,8 @@
 // The WebSocket under the chat client: connecting, reconnecting with backoff, and a keepalive that notices a dead network.
-import type { ClientMessage } from './protocol.js';
+import type { ClientMessage, CloseCodes } from './protocol.js';
+
+// Typed against the server's constant, so a change there fails `tsc -p web` instead of drifting.
+const REMOVED: CloseCodes['removed'] = 4003;
 
 /** Timings of {@link ChatSocket}. */
 export interface SocketTimings {
@@ -26,6 +29,8 @@ export class ChatSocket {
   private keepaliveTimer = 0;
   private deadTimer = 0;
   private disposed = false;
+  /** Closed by the server with a code that forbids reconnecting (4003): stay down until connect() is called. */
+  private halted = false;
 
   constructor(
     private readonly url: string,
@@ -57,6 +62,7 @@ export class ChatSocket {
   connect(): void {
     window.clearTimeout(this.retryTimer);
     if (this.disposed) return;
+    this.halted = false;
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.url);
@@ -102,6 +108,16 @@ export class ChatSocket {
     }, this.timings.keepaliveMs);
   }
 
+  /** Drop the socket and open a new one at once (signed in or out: the upgrade carries the new cookie). */
+  restart(): void {
+    const socket = this.socket;
+    this.socket = null; // its close event is now a replaced socket's: ignored
+    this.stopKeepalive();
+    socket?.close();
+    this.retries = 0;
+    this.connect();
+  }
+
   stopKeepalive(): void {
     window.clearInterval(this.keepaliveTimer);
     window.clearTimeout(this.deadTimer);
@@ -122,6 +138,11 @@ export class ChatSocket {
     this.stopKeepalive();
     if (this.disposed) return;
     this.handlers.onGone(code);
+    if (code === REMOVED) {
+      // Removed by a moderator: reconnecting on our own would only knock on a closed door.
+      this.halted = true;
+      return;
+    }
     const { baseDelayMs, maxDelayMs } = this.timings;
     // Exponential backoff with jitter, so a restarted server is not hit by every browser at once.
     const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** this.retries) * (0.75 + Math.random() / 2);
@@ -131,6 +152,6 @@ export class ChatSocket {
 
   private readonly onOnline = (): void => {
     // The network is back: try at once rather than waiting out the backoff.
-    if (this.socket === null && !this.disposed) this.connect();
+    if (this.socket === null && !this.disposed && !this.halted) this.connect();
   };
 }

@@ -1,7 +1,7 @@
 // What the UI knows about the chat connection: rooms and conversations, their logs, options and limits (the client is chat.ts).
 import type { ChatItem } from './chat-items.js';
 import type { FileFates } from './file-fates.js';
-import type { LibraryChange, MaxMessageLength, WireError, WireEvent, WireRoom } from './protocol.js';
+import type { LibraryChange, MaxMessageLength, WireAccount, WireError, WireEvent, WireRestriction, WireRoom } from './protocol.js';
 
 /** idle: not in the chat; connecting: entering; in: a member; reconnecting: lost the socket, re-entering. */
 export type ChatStatus = 'idle' | 'connecting' | 'in' | 'reconnecting';
@@ -17,6 +17,8 @@ export interface Conversation {
   readonly topic: string;
   /** Rooms: who is in it now. Conversations: both sides. */
   readonly members: readonly string[];
+  /** Rooms: who may moderate it (its operators and the administrators in it), once the server said. */
+  readonly ops?: readonly string[];
   /** The log, oldest first. */
   readonly items: readonly ChatItem[];
   /** Messages, direct messages and file notices that arrived while it was not on screen. */
@@ -61,6 +63,14 @@ export interface ChatState {
   readonly highlight: number | null;
   /** Files named by notices in the logs that were deleted or moved since. */
   readonly fates: FileFates;
+  /** The account the chat connection is signed in as (from `welcome`; null: a guest). */
+  readonly account: WireAccount | null;
+  /** Removed from the server by a moderator (KICKED, BANNED): shown as a banner; no reconnecting. */
+  readonly removed: WireError | null;
+  /** The last moderation request: done (its type) or refused. */
+  readonly moderation: { readonly done: string | null; readonly error: WireError | null };
+  /** The bans and mutes asked for (`restrictions`), and of which room (null: all); null when the list is closed. */
+  readonly restrictions: { readonly room: string | null; readonly list: readonly WireRestriction[] | null } | null;
 }
 
 /** Limits and timings; every one has a default. */
@@ -93,6 +103,10 @@ export const INITIAL_CHAT: ChatState = {
   search: null,
   highlight: null,
   fates: new Map(),
+  account: null,
+  removed: null,
+  moderation: { done: null, error: null },
+  restrictions: null,
 };
 
 /** The room everyone starts in. */

@@ -4,6 +4,7 @@ import { applyWelcome, askNewest, type ApplyContext, type Applied } from './chat
 import { messageLength, type ChatItem } from './chat-items.js';
 import { INITIAL_CHAT, MAX_MESSAGE, currentConv, type ChatOptions, type ChatState, type LibraryListener } from './chat-state.js';
 import { append, dmKey, firstId, newDm, otherSide, patch, roomKey } from './conversations.js';
+import { ChatModeration } from './chat-moderation.js';
 import { ChatSocket } from './chat-socket.js';
 import { applyToFates, missingFiles } from './file-fates.js';
 import type { ClientMessage, CloseCodes, LibraryChange, ServerMessage, WireError, WireEvent } from './protocol.js';
@@ -25,14 +26,16 @@ export {
 // Typed against the server's constant, so a change there fails `tsc -p web` instead of drifting.
 const TAKEN_OVER: CloseCodes['takenOver'] = 4000;
 // Errors that answer `enter` even when the server leaves out `about`.
-const ENTER_CODES = new Set(['BAD_NAME', 'RESERVED_NAME', 'NAME_TAKEN', 'ALREADY_IN_ROOM']);
+const ENTER_CODES = new Set(['BAD_NAME', 'RESERVED_NAME', 'NAME_TAKEN', 'ALREADY_IN_ROOM', 'NAME_RESERVED', 'ACCOUNTS_ONLY']);
+// Sent by the server before it closes with 4003: a moderator removed us from the server.
+const REMOVED_CODES = new Set(['KICKED', 'BANNED']);
 
 /** The client side of `/ws`; the UI subscribes through `onChange` and {@link ChatClient.onLibrary}. */
 export class ChatClient {
   private state: ChatState = INITIAL_CHAT;
   private readonly socket: ChatSocket;
-  /** The name we want to be in the room under; `auto` once the server has accepted it (re-entering). */
-  private wanted: { name: string; resume?: string; auto: boolean } | null = null;
+  /** The name we want to be in the room under (null: the account's); `auto` once the server has accepted it (re-entering). */
+  private wanted: { name: string | null; resume?: string; auto: boolean } | null = null;
   /** Per conversation: texts of our own messages not yet seen in a replayed history (so a re-entry does not repeat them). */
   private readonly ownPending = new Map<string, string[]>();
   /** Rooms the user asked to join: shown once joined. */
@@ -44,6 +47,8 @@ export class ChatClient {
   private started = false;
   private disposed = false;
   private readonly options: Required<Omit<ChatOptions, 'url'>>;
+  /** Kick, ban, mute and the bans list. */
+  readonly moderation: ChatModeration;
 
   constructor(
     private readonly onChange: (state: ChatState) => void,
@@ -65,6 +70,11 @@ export class ChatClient {
       lastSaid: null,
       nextKey: () => `local-${++this.localSeq}`,
     };
+    this.moderation = new ChatModeration(
+      (message) => this.send(message),
+      () => this.state,
+      (patch) => this.update(patch),
+    );
     this.socket = new ChatSocket(options.url ?? wsUrl(), this.options, {
       onOpen: () => this.sendEnter(),
       onFrame: (data) => this.onFrame(data),
@@ -90,8 +100,8 @@ export class ChatClient {
     return () => void this.libraryListeners.delete(listener);
   }
 
-  /** Enter the chat (into #lobby) as `name`; a refusal arrives as `enterError`. */
-  enter(name: string): void {
+  /** Enter the chat (into #lobby) as `name`, or (null) under the account signed in; a refusal arrives as `enterError`. */
+  enter(name: string | null): void {
     if (this.state.status === 'in') return;
     this.wanted = { name, auto: false };
     this.update({ status: 'connecting', enterError: null });
@@ -250,6 +260,26 @@ export class ChatClient {
     this.update(INITIAL_CHAT);
   }
 
+  /**
+   * Signed in or out: leave the chat if in it, and connect again so the upgrade carries the new
+   * cookie; `enter` then enters under the account.
+   */
+  reconnect(enter: boolean): void {
+    if (this.online()) this.send({ type: 'leave' });
+    this.forget();
+    clearSession();
+    this.socket.stopKeepalive();
+    this.wanted = enter ? { name: null, auto: false } : null;
+    this.update({ ...INITIAL_CHAT, fates: this.state.fates, status: enter ? 'connecting' : 'idle' });
+    this.socket.restart();
+  }
+
+  /** The removal banner was read: back to the name form, with a connection for the files again. */
+  dismissRemoved(): void {
+    this.update({ removed: null });
+    if (!this.socket.exists) this.socket.connect();
+  }
+
   /** Close everything (the page is going away). */
   dispose(): void {
     this.disposed = true;
@@ -279,7 +309,8 @@ export class ChatClient {
   private sendEnter(): void {
     const wanted = this.wanted;
     if (!wanted) return;
-    this.send(wanted.resume === undefined ? { type: 'enter', name: wanted.name } : { type: 'enter', name: wanted.name, resume: wanted.resume });
+    const named: ClientMessage = wanted.name === null ? { type: 'enter' } : { type: 'enter', name: wanted.name };
+    this.send(wanted.resume === undefined ? named : { ...named, resume: wanted.resume });
   }
 
   private send(message: ClientMessage): void {
@@ -352,6 +383,15 @@ export class ChatClient {
   private onError(message: Extract<ServerMessage, { type: 'error' }>): void {
     const error: WireError = { code: message.code, message: message.message };
     const about = message.about;
+    if (about === undefined && REMOVED_CODES.has(message.code)) {
+      // The server closes with 4003 next, and the socket stays down: say why, and do not come back on our own.
+      this.wanted = null;
+      this.forget();
+      clearSession();
+      this.socket.stopKeepalive();
+      this.update({ ...INITIAL_CHAT, fates: this.state.fates, removed: error });
+      return;
+    }
     if (about === 'enter' || (about === undefined && ENTER_CODES.has(message.code))) {
       // Refused entry. After a reconnect (auto) the name is lost too: back to the name form with the reason.
       const auto = this.wanted?.auto === true;

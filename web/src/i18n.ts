@@ -1,5 +1,6 @@
 // The web UI's texts in English and Chinese, the language choice, and localised sizes, times and errors.
 import { ZH_ERRORS as CORE_ZH_ERRORS } from '../../src/core/i18n.js';
+import { ACCESS_EN, ACCESS_ZH, ACCESS_ZH_ERRORS } from './i18n-access.js';
 
 /** The UI languages. */
 export type Lang = 'en' | 'zh';
@@ -108,6 +109,7 @@ const en = {
   historyStart: 'The beginning of the history.',
   noConversation: 'You are in no room. Join one from the list of rooms.',
   joining: 'Joining…',
+  ...ACCESS_EN,
 };
 
 /** Every UI text; both languages have the same keys. */
@@ -217,6 +219,7 @@ const zh: Texts = {
   historyStart: '以上是全部历史记录。',
   noConversation: '您不在任何聊天室中。请从聊天室列表加入一个。',
   joining: '正在加入…',
+  ...ACCESS_ZH,
 };
 
 /** The texts of a language. */
@@ -280,6 +283,7 @@ export function formatTime(lang: Lang, at: number, style: 'time' | 'date' | 'ful
 // Chinese texts for the server's error codes come from the server's own table; the UI adds its own codes.
 const ZH_ERRORS: Record<string, string> = {
   ...CORE_ZH_ERRORS,
+  ...ACCESS_ZH_ERRORS,
   NETWORK: '无法连接服务器',
   NOT_CONNECTED: '尚未连接服务器，请稍候',
   TAKEN_OVER: '您已在另一个窗口中进入聊天室',
@@ -296,7 +300,10 @@ export function errorText(lang: Lang, error: { code: string; message: string }):
 }
 
 /** The plain text of an event that has no special rendering (join, leave, topic, rename, mode, invite, closing). */
-export function eventText(t: Texts, event: { readonly kind: string; readonly name?: string; readonly to?: string; readonly text?: string; readonly room?: string }): string {
+export function eventText(
+  t: Texts,
+  event: { readonly kind: string; readonly name?: string; readonly to?: string; readonly text?: string; readonly room?: string; readonly reason?: string },
+): string {
   switch (event.kind) {
     case 'topic':
       return event.text ? t.topicSet(event.name ?? '', event.text) : t.topicCleared(event.name ?? '');
@@ -309,7 +316,9 @@ export function eventText(t: Texts, event: { readonly kind: string; readonly nam
     case 'join':
       return t.joined(event.name ?? '');
     case 'leave':
-      return t.left(event.name ?? '');
+      return event.reason === 'kicked' || event.reason === 'banned' ? t.removedLine(event.name ?? '', event.text ?? '') : t.left(event.name ?? '');
+    case 'moderation':
+      return t.moderationLine(event.name ?? '', event.reason ?? '', event.to ?? '', event.text ?? '');
     case 'closing':
       return t.closing;
     default:

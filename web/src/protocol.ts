@@ -1,13 +1,13 @@
 // The server's wire types, imported (types only) from the server source so the UI and server cannot drift.
-import type { CLOSE_CODES, ClientMessage, ServerMessage, WireEvent, WireRoom } from '../../src/doors/ws/messages.js';
+import type { CLOSE_CODES, ClientMessage, ServerMessage, WireAccount, WireEvent, WireRestriction, WireRoom } from '../../src/doors/ws/messages.js';
 import type { Entry } from '../../src/core/library.js';
 import type { LibraryChange } from '../../src/core/library-events.js';
 import type { MAX_MESSAGE_LENGTH as CORE_MAX_MESSAGE } from '../../src/core/chat/message.js';
 
 // ServerMessage includes `library` (a LibraryChange), sent to every /ws connection, entered or not.
-export type { ClientMessage, LibraryChange, ServerMessage, WireEvent, WireRoom };
+export type { ClientMessage, LibraryChange, ServerMessage, WireAccount, WireEvent, WireRestriction, WireRoom };
 
-/** The WebSocket close codes the server uses (4000: another connection resumed this member). */
+/** The WebSocket close codes the server uses (4000: another connection resumed this member; 4003: removed by a moderator). */
 export type CloseCodes = typeof CLOSE_CODES;
 
 /** The longest message the room takes, in characters (code points). */
