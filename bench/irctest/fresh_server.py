@@ -1,8 +1,11 @@
 """pytest plugin for `npm run irctest`: a fresh `netroom serve --irc 0` with its own data folder for
 every test, as irctest's own controllers do for ngIRCd and InspIRCd. netroom's rooms persist with
 their modes (SPEC 1), so on one shared server a test's `+k`/`+l`/`+i` on `#chan` would refuse every
-later test's JOIN. The next server starts while the current test runs. Environment: NETROOM_MAIN
-(path of dist/src/cli/main.js), NETROOM_SERVE_ARGS (more serve flags, split on spaces)."""
+later test's JOIN. The next server starts while the current test runs. Each data folder gets the
+administrator account operuser/operpassword (irctest's OPER) before its server starts, and
+NETROOM_DATA names the current one (netroom_controller.registerUser adds accounts there).
+Environment: NETROOM_MAIN (path of dist/src/cli/main.js), NETROOM_SERVE_ARGS (more serve flags,
+split on spaces)."""
 import os
 import re
 import shutil
@@ -12,15 +15,22 @@ import time
 
 _current = None
 _next = None
+ADD_ACCOUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "add-account.mjs")
 
 
 def _spawn():
     work = tempfile.mkdtemp(prefix="netroom-irctest-")
     os.mkdir(os.path.join(work, "files"))
     out = open(os.path.join(work, "out"), "w+")
-    args = ["node", os.environ["NETROOM_MAIN"], "serve", "--host", "127.0.0.1", "--http", "off", "--ftp", "off",
+    data = os.path.join(work, "data")
+    # irctest's operator: an admin account made before the server starts (OPER operuser operpassword).
+    first = ["node", ADD_ACCOUNT, data, "operuser", "operpassword", "admin"]
+    serve = [os.environ["NETROOM_MAIN"], "serve", "--host", "127.0.0.1", "--http", "off", "--ftp", "off",
             "--port", "off", "--irc", "0", "--dir", os.path.join(work, "files"), "--data", os.path.join(work, "data"),
             "--flood", "off"] + os.environ.get("NETROOM_SERVE_ARGS", "").split()
+    # One process to stop: bash runs the account step, then becomes node (exec).
+    n = str(len(first))
+    args = ["bash", "-c", '"${@:1:' + n + '}" && shift ' + n + ' && exec node "$@"', "bash"] + first + serve
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
     return (proc, work, out)
 
@@ -58,6 +68,7 @@ def pytest_runtest_setup(item):
     _current = _next if _next is not None else _spawn()
     _next = _spawn()
     os.environ["IRCTEST_SERVER_PORT"] = _port(_current)
+    os.environ["NETROOM_DATA"] = os.path.join(_current[1], "data")
 
 
 def pytest_sessionfinish(session):

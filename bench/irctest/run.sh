@@ -10,7 +10,9 @@
 #   IRCTEST_TARGET   HOST:PORT of an IRC server already running (another ircd, for comparison):
 #                    no build, no netroom started
 #   IRCTEST_CONTROLLER another irctest controller that starts its own server per test, e.g.
-#                    irctest.controllers.ngircd (how the peers' figures are taken): nothing else started
+#                    irctest.controllers.ngircd (how the peers' figures are taken): nothing else started.
+#                    Against netroom the controller is bench/irctest/netroom_controller.py: external_server
+#                    plus account registration (registerUser) and SASL PLAIN
 #   IRCTEST_BUILD=0  use dist/ as it is (skip scripts/build-if-stale.mjs)
 #   IRCTEST_SERVE_ARGS more `netroom serve` flags, split on spaces (e.g. a server name or operator
 #                    that matches irctest's My.Little.Server and operuser/operpassword)
@@ -18,7 +20,8 @@
 #   IRCTEST_FRESH=0  one netroom for the whole run instead of a fresh one per test (fresh_server.py,
 #                    like irctest's own ngIRCd/InspIRCd controllers): rooms persist with their modes,
 #                    so on one server a test's +k/+l/+i on #chan refuses later tests' JOINs
-# netroom is started with --irc-name My.Little.Server, the server name irctest expects.
+# netroom is started with --irc-name My.Little.Server, the server name irctest expects, and with the
+# admin account operuser/operpassword in its data folder (irctest's OPER).
 # Extra arguments go to pytest after the fixed selection (e.g. a test file or -k EXPR to narrow a run).
 set -euo pipefail
 
@@ -27,9 +30,10 @@ HERE="$ROOT/bench/irctest"
 IRCTEST_DIR="${IRCTEST_DIR:-/tmp/irctest}"
 IRCTEST_PYTHON="${IRCTEST_PYTHON:-/tmp/irctest-venv/bin/python}"
 DEADLINE="${IRCTEST_DEADLINE:-3600}"
-# The selection the project's figures use (issue 11): everything but Ergo-only, deprecated,
-# strict-reading and services/SASL-account tests.
-MARKERS='not Ergo and not deprecated and not strict and not services'
+# The selection the project's figures use: everything but Ergo-only, deprecated and strict-reading
+# tests. Since issue 12 the `services` tests (SASL, account-tag, ...) run too: netroom_controller
+# registers their accounts; controllers that cannot (IRCTEST_TARGET) skip them.
+MARKERS='not Ergo and not deprecated and not strict'
 
 die() { printf 'irctest: %s\n' "$*" >&2; exit 2; }
 
@@ -72,8 +76,12 @@ trap 'exit 143' TERM
 # True once HOST:PORT accepts a TCP connection (bash's /dev/tcp; each try bounded to 1 s).
 accepts() { timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
-CONTROLLER="${IRCTEST_CONTROLLER:-irctest.controllers.external_server}"
-if [[ "$CONTROLLER" != irctest.controllers.external_server ]]; then
+CONTROLLER="${IRCTEST_CONTROLLER:-}"
+if [[ -z "$CONTROLLER" ]]; then
+  # netroom under test: the controller that can register accounts; another server: plain external_server.
+  if [[ -n "${IRCTEST_TARGET:-}" ]]; then CONTROLLER=irctest.controllers.external_server; else CONTROLLER=netroom_controller; fi
+fi
+if [[ "$CONTROLLER" != irctest.controllers.external_server && "$CONTROLLER" != netroom_controller ]]; then
   [[ -z "${IRCTEST_TARGET:-}" ]] || die "IRCTEST_TARGET goes with the external_server controller only"
   HOST=''; PORT=''
   WHAT="servers started by $CONTROLLER"
@@ -92,8 +100,8 @@ else
   HOST=127.0.0.1
   # Port 0: the kernel picks a free port and the server prints it ("irc listening on tcp://HOST:PORT"),
   # so there is no window in which another process can take a port chosen beforehand.
-  # No OPER flag: irctest opers up as operuser/operpassword, while netroom's OPER takes the name
-  # "admin" and an --admin-token of 16+ characters, so its OPER tests cannot pass by configuration.
+  # irctest opers up as operuser/operpassword: an admin account made in the data folder first
+  # (add-account.mjs; OPER takes an admin account's name and password).
   if [[ "${IRCTEST_FRESH:-1}" != 0 ]]; then
     FRESH=1
   fi
@@ -105,7 +113,9 @@ if [[ -n "${FRESH:-}" ]]; then
   export NETROOM_MAIN="$ROOT/dist/src/cli/main.js" NETROOM_SERVE_ARGS="$SERVE_ARGS"
   set -- -p fresh_server "$@"
   WHAT="a fresh netroom per test"
-elif [[ "$CONTROLLER" == irctest.controllers.external_server && -z "${IRCTEST_TARGET:-}" ]]; then
+elif [[ "$CONTROLLER" == netroom_controller ]]; then
+  node bench/irctest/add-account.mjs "$WORK/data" operuser operpassword admin || die "could not create the operuser account"
+  export NETROOM_DATA="$WORK/data"
   node dist/src/cli/main.js serve --host "$HOST" --http off --ftp off --port off --irc 0 \
     --dir "$WORK/files" --data "$WORK/data" --flood off $SERVE_ARGS \
     </dev/null >"$WORK/server.out" 2>&1 &
