@@ -10,6 +10,9 @@ import { CliProcess } from './helpers/cli.js';
 import { cli, startAccessRig, wsMember, type AccessRig } from './helpers/cli-access.js';
 import { eventually } from './helpers/netroom.js';
 
+/** Each test spawns the CLI many times (about a second each on a busy machine). */
+const SLOW = { timeout: 120_000 };
+
 const PASSWORD = 'correct horse battery';
 let data: string;
 let rig: AccessRig | undefined;
@@ -23,7 +26,7 @@ afterEach(async () => {
 });
 
 /** The accounts in a data folder, read the way the server reads them. */
-async function accountsIn(dir: string): Promise<{ name: string; role: string }[]> {
+function accountsIn(dir: string): { name: string; role: string }[] {
   const access = new Access(SqliteAccessStore.open(path.join(dir, ACCESS_FILE)));
   try {
     return access.accounts.list().map(({ name, role }) => ({ name, role }));
@@ -33,7 +36,7 @@ async function accountsIn(dir: string): Promise<{ name: string; role: string }[]
 }
 
 describe('netroom user on a data folder', () => {
-  it('adds, lists, changes the password and role of, and deletes accounts; never shows a password', async () => {
+  it('adds, lists, changes the password and role of, and deletes accounts; never shows a password', SLOW, async () => {
     const add = await cli(['user', 'add', 'Ann', '--role', 'admin', '--password-stdin', '--data', data], { input: `${PASSWORD}\n` });
     expect(add).toMatchObject({ code: 0, stdout: 'added admin Ann\n', stderr: '' });
     expect(await cli(['user', 'add', 'bob', '--password-stdin'], { input: 'bob-password', env: { NETROOM_DATA: data } })).toMatchObject({ code: 0, stdout: 'added member bob\n' });
@@ -55,16 +58,16 @@ describe('netroom user on a data folder', () => {
     }
 
     expect(await cli(['user', 'role', 'bob', 'admin', '--data', data])).toMatchObject({ code: 0, stdout: 'bob is now an admin\n' });
-    expect(await accountsIn(data)).toEqual([
+    expect(accountsIn(data)).toEqual([
       { name: 'Ann', role: 'admin' },
       { name: 'bob', role: 'admin' },
     ]);
     expect(await cli(['user', 'del', 'bob', '--data', data])).toMatchObject({ code: 0, stdout: 'deleted admin bob with its sessions and tokens\n' });
-    expect(await accountsIn(data)).toEqual([{ name: 'Ann', role: 'admin' }]);
+    expect(accountsIn(data)).toEqual([{ name: 'Ann', role: 'admin' }]);
     for (const run of [add, list, passwd]) expect(run.stdout + run.stderr).not.toMatch(/horse|bob-password/u);
   });
 
-  it('refuses bad input with one line and a non-zero exit, and changes nothing', async () => {
+  it('refuses bad input with one line and a non-zero exit, and changes nothing', SLOW, async () => {
     const dir = path.join(path.dirname(data), 'refusals');
     await cli(['user', 'add', 'carol', '--password-stdin', '--data', dir], { input: PASSWORD });
     const cases: [string[], string, number, RegExp][] = [
@@ -89,12 +92,12 @@ describe('netroom user on a data folder', () => {
     // No terminal and no --password-stdin: nothing to read the password from.
     const noTty = await cli(['user', 'add', 'dave', '--data', dir], { input: PASSWORD });
     expect(noTty).toMatchObject({ code: 2, stderr: 'netroom user add: no terminal to ask for the password on: give it on standard input with --password-stdin\n' });
-    expect(await accountsIn(dir)).toEqual([{ name: 'carol', role: 'member' }]);
+    expect(accountsIn(dir)).toEqual([{ name: 'carol', role: 'member' }]);
   });
 });
 
 describe('netroom user against a running server', () => {
-  it('a role change and a deletion reach a member signed in over WebSocket at once', async () => {
+  it('a role change and a deletion reach a member signed in over WebSocket at once', SLOW, async () => {
     rig = await startAccessRig();
     const { server, data: dir } = rig;
     await server.access?.accounts.add('bob', PASSWORD, 'member');
@@ -123,7 +126,7 @@ describe('netroom user against a running server', () => {
 });
 
 describe('netroom serve on an empty data folder', () => {
-  it('says how to create the first administrator, after the doors; not once an account exists', async () => {
+  it('says how to create the first administrator, after the doors; not once an account exists', SLOW, async () => {
     const top = await fs.mkdtemp(path.join(tmpdir(), 'netroom-first-run-'));
     const dir = path.join(top, 'data');
     const serve = (): CliProcess =>
