@@ -88,6 +88,10 @@ function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
   // The member whose menu is open (moderators only; others click a name to talk privately).
   const [menu, setMenu] = useState<string | null>(null);
   const moderator = mayModerate(chat, conv);
+  // The member left (kicked, say: its leave comes before our `moderated`): its menu goes with it.
+  useEffect(() => {
+    if (menu !== null && !conv.members.includes(menu)) setMenu(null);
+  }, [menu, conv.members]);
   // Follow new lines only while the reader is at the bottom; someone reading back is left alone.
   const following = useRef(true);
   // What the log looked like after the last render: a page added on top shifts it by the growth.
