@@ -155,9 +155,9 @@ describe('HTTP door /files paths over 127.0.0.1 (fastify routing + checkPath + t
       300,
     );
     const after = await tree(outside);
-    // Outside the root and the hidden entries inside it: exactly what was there before (the library's own kept partials aside).
+    // Outside the root and the hidden entries inside it: exactly what was there before (the library's own kept partials and owner book aside).
     const guarded = (list: string[]): string[] =>
-      list.filter((p) => !p.startsWith('files/') || p.split('/').some((part) => part.startsWith('.') && !part.startsWith('.netroom-')));
+      list.filter((p) => !p.startsWith('files/') || p.split('/').some((part) => part.startsWith('.') && !part.startsWith('.netroom-') && part !== '.netroom'));
     expect(guarded(after)).toEqual(guarded(before));
     expect(await fs.readFile(path.join(rig.root, '.hidden'), 'utf8')).toBe(SECRET);
     expect(await fs.readFile(path.join(outside, 'outside.txt'), 'utf8')).toBe(SECRET);
