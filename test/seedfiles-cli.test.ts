@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filesCommand, registerFiles, runSeedFiles } from '../src/cli/files.js';
+import { META_DIR } from '../src/core/library/owners.js';
 import { makeFile, sha256File, startSeedDoor, type SeedFixture } from './helpers/seedfiles.js';
 import { Screen } from './helpers/netroom.js';
 
@@ -120,7 +121,7 @@ describe('netroom files --seed onto a full disk', () => {
     expect(output.text).toMatch(/there\.txt\n\(1 file\)\n/u);
     expect(output.text).toContain(`sent small.txt: 10 B (10 bytes), sha256 ${small.sha256}`);
     expect(output.text.trimEnd().endsWith('bye')).toBe(true);
-    expect((await fs.readdir(fx.root)).sort()).toEqual(['small.txt', 'there.txt']); // no partial big.bin, no temp
+    expect((await fs.readdir(fx.root)).filter((n) => n !== META_DIR).sort()).toEqual(['small.txt', 'there.txt']); // no partial big.bin, no temp
   });
 
   it('a full disk found at commit, after `##`, is reported by that put, not as "sent"', async () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SeedFilesClient } from '../src/client/seedfiles.js';
 import { noticeText } from '../src/core/i18n.js';
+import { META_DIR } from '../src/core/library/owners.js';
 import { UPLOAD_PREFIX } from '../src/core/upload.js';
 import { RawClient, makeFile, nextEvent, sha256File, startSeedDoor, tempDir, type SeedFixture } from './helpers/seedfiles.js';
 
@@ -18,9 +19,9 @@ async function connect(port = fx.port): Promise<SeedFilesClient> {
   return client;
 }
 
-/** Everything in the library root, hidden entries included. */
+/** Everything in the library root, hidden entries included, but for the library's own record of who made what. */
 async function rootEntries(): Promise<string[]> {
-  return (await fs.readdir(fx.root)).sort();
+  return (await fs.readdir(fx.root)).filter((name) => name !== META_DIR).sort();
 }
 
 beforeEach(async () => {
@@ -69,14 +70,14 @@ describe('seed file door: list, get, put', () => {
     await client.quit();
   });
 
-  it('tells the room about each upload, without a name (the seed protocol has none)', async () => {
+  it('tells the room about each upload as "anonymous" (the seed protocol has no names), never "someone"', async () => {
     const { file, size } = await makeFile(local, 'note.txt', 1234);
     const client = await connect();
     const event = nextEvent(fx.chat, (e) => e.kind === 'file');
     await client.put(file);
     const shared = await event;
-    expect(shared).toMatchObject({ kind: 'file', room: '#lobby', path: 'note.txt', size });
-    expect(noticeText('en', shared)).toBe('someone shared note.txt (1.2 KiB)');
+    expect(shared).toMatchObject({ kind: 'file', room: '#lobby', path: 'note.txt', size, name: 'anonymous' });
+    expect(noticeText('en', shared)).toBe('anonymous shared note.txt (1.2 KiB)');
   });
 
   it('serves 20 clients at once, each putting and getting its own file byte-exact', async () => {

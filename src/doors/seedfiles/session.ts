@@ -6,6 +6,7 @@ import { changeSource } from '../change-source.js';
 import type { DoorContext } from '../door.js';
 import { NetroomError, isNetroomError } from '../../core/errors.js';
 import { errorText } from '../../core/i18n.js';
+import type { ChangeSource } from '../../core/library-events.js';
 import type { Upload } from '../../core/upload.js';
 import {
   END_MARKER,
@@ -19,6 +20,7 @@ import {
   type SeedCommand,
 } from './codec.js';
 import type { RootListingCache } from './listing-cache.js';
+import { admissionError } from './admission.js';
 import { ClosedError, SocketWriter } from './writer.js';
 
 /** Timings of one connection; the door fills in the defaults. */
@@ -39,6 +41,9 @@ export interface SessionOptions {
 }
 
 type Item = { readonly kind: 'data'; readonly chunk: Buffer; readonly at: number } | { readonly kind: 'quiet' } | { readonly kind: 'eof' };
+
+/** Who the room's file notice names for an upload through this door (it knows no names). */
+const ANONYMOUS = 'anonymous';
 
 /** How long a closing connection waits for the peer's FIN before dropping it. */
 const LINGER_MS = 5000;
@@ -171,6 +176,9 @@ export class SeedFilesSession {
 
   private async execute(command: SeedCommand): Promise<void> {
     try {
+      // Asked per command, so a ban made while connected applies at once.
+      const refused = command.kind === 'empty' || command.kind === 'marker' || command.kind === 'quit' ? null : admissionError(this.ctx.access, this.socket.remoteAddress);
+      if (refused !== null) throw refused;
       switch (command.kind) {
         case 'list':
           return await this.list();
@@ -190,7 +198,13 @@ export class SeedFilesSession {
       if (!isNetroomError(err)) throw err;
       this.log.debug({ code: err.code, command: command.kind }, err.message);
       this.send(Buffer.from(errorText(this.ctx.lang, err)));
+      if (err.code === 'BANNED') this.close(); // said why; nothing more for this address
     }
+  }
+
+  /** Who asks the library: a guest at this address (the permission table and --guests apply). */
+  private get source(): ChangeSource {
+    return changeSource('seed-files', this.socket.remoteAddress);
   }
 
   /** `L`: OK, pause, `name#name#...` of the root's regular visible files, at most 4096 bytes. */
@@ -208,7 +222,7 @@ export class SeedFilesSession {
 
   /** `G NAME`: OK, pause, the bytes (streamed), pause, `##`. */
   private async get(name: string): Promise<void> {
-    const file = await this.ctx.library.openRead(checkSeedName(name));
+    const file = await this.ctx.library.openRead(checkSeedName(name), {}, this.source);
     try {
       this.send(OK);
       await this.pause();
@@ -223,7 +237,7 @@ export class SeedFilesSession {
 
   /** `P NAME`: refuse before `OK` when the upload cannot start, else receive until `##`. */
   private async put(name: string): Promise<void> {
-    const upload = await this.ctx.library.beginUpload(checkSeedName(name), changeSource('seed-files', this.socket.remoteAddress));
+    const upload = await this.ctx.library.beginUpload(checkSeedName(name), this.source);
     if (this.state !== 'idle' || this.socket.destroyed) {
       await upload.abort(); // closed while the temp file was being created
       return;
@@ -280,7 +294,8 @@ export class SeedFilesSession {
     if (upload === null || upload.destroyed) return;
     try {
       const result = await upload.commit();
-      this.ctx.chat.fileShared(result.path, result.size);
+      // The seed protocol carries no name: the notice says "anonymous", as the library's log line does.
+      this.ctx.chat.fileShared(result.path, result.size, ANONYMOUS);
       this.log.info({ path: result.path, size: result.size, sha256: result.sha256 }, 'upload stored');
     } catch (err) {
       // The seed client reads no reply after `##`: the error text plus closing is all it can get.
