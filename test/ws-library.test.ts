@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import type { Client } from 'basic-ftp';
 import { SeedFilesClient } from '../src/client/seedfiles.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Access } from '../src/core/access/access.js';
+import { ACCESS_FILE, SqliteAccessStore } from '../src/store/access-sqlite.js';
 import type { LibraryChange } from '../src/core/library-events.js';
 import { Library } from '../src/core/library.js';
 import { Chat } from '../src/core/chat/chat.js';
@@ -20,6 +22,10 @@ import { ftpClient } from './helpers/ftp.js';
 import { TestWsClient } from './helpers/ws.js';
 
 let base: string;
+let access: Access;
+/** Renaming and deleting what others made needs an account (the permission table): FTP signs in as an admin, HTTP uses the admin token. */
+const ADMIN_TOKEN = 'test-admin-token-0123456789';
+const asAdmin = { authorization: `Bearer ${ADMIN_TOKEN}` };
 let http: HttpDoor;
 let ftp: FtpDoor;
 let seed: SeedFilesDoor;
@@ -34,8 +40,12 @@ beforeAll(async () => {
   base = await fs.mkdtemp(path.join(tmpdir(), 'netroom-wslib-'));
   const library = new Library(path.join(base, 'files'));
   await library.init();
-  const ctx: DoorContext = { chat: new Chat({ flood: null }), library, lang: 'en', log: silentLogger() };
-  http = new HttpDoor(ctx, { host: '127.0.0.1', port: 0, adminToken: 'test-admin-token-0123456789', plugins: [wsPlugin(ctx)] });
+  access = new Access(SqliteAccessStore.open(path.join(base, ACCESS_FILE)));
+  await access.accounts.add('keeper', 'correct horse battery', 'admin');
+  const chat = new Chat({ flood: null });
+  chat.useAccess(access);
+  const ctx: DoorContext = { chat, library, lang: 'en', log: silentLogger(), access };
+  http = new HttpDoor(ctx, { host: '127.0.0.1', port: 0, adminToken: ADMIN_TOKEN, plugins: [wsPlugin(ctx)] });
   await http.listen();
   ftp = new FtpDoor(ctx, { host: '127.0.0.1', port: 0 });
   await ftp.listen();
@@ -47,7 +57,7 @@ beforeAll(async () => {
   member = await TestWsClient.open(`ws://${origin}/ws`);
   await member.nextOf('hello');
   await member.enter('alice');
-  ftpUser = await ftpClient(ftp.address().port);
+  ftpUser = await ftpClient(ftp.address().port, 'keeper', 'correct horse battery');
 });
 
 afterAll(async () => {
@@ -57,6 +67,7 @@ afterAll(async () => {
   await ftp.close();
   await seed.close();
   await http.close();
+  access.close();
   await fs.rm(base, { recursive: true, force: true });
 });
 
@@ -106,9 +117,9 @@ describe('library messages over WebSocket', () => {
     });
     expect(folder.status).toBe(201);
     await bothGet({ kind: 'mkdir', path: 'web', mtime: 0 });
-    expect((await fetch(`http://${origin}/files/h.txt`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`http://${origin}/files/h.txt`, { method: 'DELETE', headers: asAdmin })).status).toBe(204);
     await bothGet({ kind: 'delete', path: 'h.txt', type: 'file' });
-    expect((await fetch(`http://${origin}/files/web`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetch(`http://${origin}/files/web`, { method: 'DELETE', headers: asAdmin })).status).toBe(204);
     await bothGet({ kind: 'delete', path: 'web', type: 'dir' });
   });
 
@@ -126,7 +137,7 @@ describe('library messages over WebSocket', () => {
   });
 
   it('a refused change sends nothing; each change is one message, in order, the same for everyone', async () => {
-    const refused = await fetch(`http://${origin}/files/missing.txt`, { method: 'DELETE' });
+    const refused = await fetch(`http://${origin}/files/missing.txt`, { method: 'DELETE', headers: asAdmin });
     expect(refused.status).toBe(404);
     const late = await TestWsClient.open(`ws://${origin}/ws`);
     try {
