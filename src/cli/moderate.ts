@@ -30,7 +30,7 @@ const KINDS: readonly RestrictionKind[] = ['name', 'account', 'address', 'mask']
 
 /** `kick NAME [--room R] [--reason T]`: out of the room, or off the server when no room is given. */
 export function runKick(name: string, flags: ServerFlags & { reason?: string }, io: AccountIO): Promise<number> {
-  return moderate('kick', flags, io, async (client) => {
+  return moderate('kick', flags, io, () => async (client) => {
     await client.kick(name, flags.room, flags.reason);
     io.output.write(flags.room === undefined ? `removed ${name} from the server\n` : `kicked ${name} out of ${flags.room}\n`);
   });
@@ -38,7 +38,7 @@ export function runKick(name: string, flags: ServerFlags & { reason?: string }, 
 
 /** `ban|mute SELECTOR [--room R] [--for D] [--reason T]`. */
 export function runRestrict(type: 'ban' | 'mute', flags: SelectorFlags, io: AccountIO): Promise<number> {
-  return moderate(type, flags, io, async (client) => {
+  return moderate(type, flags, io, () => {
     const { kind, value } = selector(flags, false);
     if (kind === 'id') throw new UsageProblem('--id goes with unban and unmute');
     let durationMs: number | undefined;
@@ -50,16 +50,18 @@ export function runRestrict(type: 'ban' | 'mute', flags: SelectorFlags, io: Acco
       ...(flags.reason !== undefined && { reason: flags.reason }),
       ...(durationMs !== undefined && { durationMs }),
     };
-    const made = await client.restrict(type, order);
-    const scope = flags.room === undefined ? 'server-wide' : `in ${flags.room}`;
-    const span = made?.until != null ? `until ${when(made.until)}` : durationMs === undefined ? 'for ever' : `for ${flags.for}`;
-    io.output.write(`${type === 'ban' ? 'banned' : 'muted'} ${kind} ${value} ${scope} ${span}${made ? ` (id ${made.id})` : ''}\n`);
+    return async (client) => {
+      const made = await client.restrict(type, order);
+      const scope = flags.room === undefined ? 'server-wide' : `in ${flags.room}`;
+      const span = made?.until != null ? `until ${when(made.until)}` : durationMs === undefined ? 'for ever' : `for ${flags.for}`;
+      io.output.write(`${type === 'ban' ? 'banned' : 'muted'} ${kind} ${value} ${scope} ${span}${made ? ` (id ${made.id})` : ''}\n`);
+    };
   });
 }
 
 /** `unban|unmute SELECTOR [--room R]` or `--id N`. */
 export function runLift(type: 'unban' | 'unmute', flags: SelectorFlags, io: AccountIO): Promise<number> {
-  return moderate(type, flags, io, async (client) => {
+  return moderate(type, flags, io, () => {
     const picked = selector(flags, true);
     let order: LiftOrder;
     if (picked.kind === 'id') {
@@ -69,15 +71,17 @@ export function runLift(type: 'unban' | 'unmute', flags: SelectorFlags, io: Acco
     } else {
       order = { kind: picked.kind, value: picked.value, ...(flags.room !== undefined && { room: flags.room }) };
     }
-    await client.lift(type, order);
-    const what = type === 'unban' ? 'ban' : 'mute';
-    io.output.write(`lifted the ${what} on ${picked.kind === 'id' ? `id ${picked.value}` : `${picked.kind} ${picked.value}`}\n`);
+    return async (client) => {
+      await client.lift(type, order);
+      const what = type === 'unban' ? 'ban' : 'mute';
+      io.output.write(`lifted the ${what} on ${picked.kind === 'id' ? `id ${picked.value}` : `${picked.kind} ${picked.value}`}\n`);
+    };
   });
 }
 
 /** `bans [--room R]`: the bans and mutes in force. */
 export function runBans(flags: ServerFlags, io: AccountIO): Promise<number> {
-  return moderate('bans', flags, io, async (client) => {
+  return moderate('bans', flags, io, () => async (client) => {
     const list = await client.list(flags.room);
     if (list.length === 0) {
       io.output.write(`no bans or mutes${flags.room === undefined ? '' : ` in ${flags.room}`}\n`);
@@ -103,10 +107,15 @@ function selector(flags: SelectorFlags, idAllowed: boolean): { kind: Restriction
   return only;
 }
 
-/** Run one moderation call with a client carrying the moderator's token; the server's refusal is the one-line reason. */
-function moderate(what: string, flags: ServerFlags, io: AccountIO, work: (client: ModerationClient) => Promise<void>): Promise<number> {
+/**
+ * Run one moderation call: `prepare` checks the arguments (a usage mistake is found before any token
+ * is looked for) and returns the call, made with a client carrying the moderator's token; the
+ * server's refusal is the one-line reason.
+ */
+function moderate(what: string, flags: ServerFlags, io: AccountIO, prepare: () => (client: ModerationClient) => Promise<void>): Promise<number> {
   return runAccountCommand(what, io, async () => {
     const server = usage(() => parseServerUrl(flags.url ?? DEFAULT_URL));
+    const work = prepare();
     const chosen = await moderatorToken(server, flags, io.env ?? process.env, io.cwd ?? process.cwd());
     if (chosen === undefined) {
       throw new UsageProblem('no administrator token: run netroom login with an admin account, give --token, or point --data at the server\'s data folder');
