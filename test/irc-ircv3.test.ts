@@ -112,6 +112,11 @@ describe('IRC door: draft/chathistory', () => {
       ['bob!bob@irc.netroom', 'alice', 'one'],
       ['bob!bob@irc.netroom', 'alice', 'two'],
     ]);
+    // The batch names the nick as asked for (irctest asks in upper case), the rows are the same.
+    a.send('CHATHISTORY LATEST BOB * 10');
+    const upper = await batch(a, 'chathistory');
+    expect(upper.start.params[2]).toBe('BOB');
+    expect(upper.inner).toHaveLength(2);
     a.send(`CHATHISTORY TARGETS timestamp=${new Date(0).toISOString()} timestamp=${new Date(Date.now() + 60_000).toISOString()} 10`);
     const targets = await batch(a, 'draft/chathistory-targets');
     expect(targets.inner.map((l) => l.params.slice(0, 2))).toEqual([['TARGETS', 'bob']]);

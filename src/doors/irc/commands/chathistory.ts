@@ -46,7 +46,8 @@ function targetOf(hub: IrcHub, session: IrcSession, name: string): { target: His
     return { target: { room: info.name }, label: info.name };
   }
   const other = hub.chat.find(name);
-  return { target: { between: [member.name, other?.name ?? name] }, label: other?.name ?? name };
+  // The batch names the nick as the client wrote it (Ergo does too; irctest asks in upper case).
+  return { target: { between: [member.name, other?.name ?? name] }, label: name };
 }
 
 /** Pick the rows a subcommand asks for, oldest first. */
