@@ -209,6 +209,30 @@ describe('the wire (raw control connection)', () => {
     await expect(raw.reply()).rejects.toThrow(/connection closed/u);
   });
 
+  test('a session ends (421 with the reason) when its account is banned or deleted meanwhile; an anonymous one when its address is', async () => {
+    await f.access!.accounts.add('dave', PASSWORD, 'member');
+    const dave = await RawFtp.signIn(f.port, 'dave');
+    opened.push(dave);
+    const anon = await RawFtp.login(f.port);
+    opened.push(anon);
+    await dave.expect('NOOP', 200);
+    const ban = f.access!.restrictions.add({ type: 'ban', kind: 'account', value: 'dave', reason: 'leaked files' }, 'root', null);
+    expect((await dave.expect('PWD', 421)).text).toBe('You are banned from this server: leaked files: closing the control connection');
+    await expect(dave.reply()).rejects.toThrow(/connection closed/u);
+    await anon.expect('NOOP', 200); // a ban on an account leaves others alone
+    f.access!.restrictions.remove(ban.id);
+    const again = await RawFtp.signIn(f.port, 'dave');
+    opened.push(again);
+    f.access!.accounts.remove('dave');
+    expect((await again.expect('LIST', 421)).text).toBe('Your account no longer exists: closing the control connection');
+    const byAddress = f.access!.restrictions.add({ type: 'ban', kind: 'address', value: '127.0.0.1' }, 'root', null);
+    try {
+      expect((await anon.expect('NOOP', 421)).text).toBe('You are banned from this server: closing the control connection');
+    } finally {
+      f.access!.restrictions.remove(byAddress.id);
+    }
+  });
+
   test('a ban by address refuses anonymous and members with the reason; an administrator still gets in', async () => {
     const record = f.access!.restrictions.add({ type: 'ban', kind: 'address', value: '127.0.0.1', reason: 'flooding' }, 'root', null);
     try {

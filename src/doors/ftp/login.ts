@@ -78,6 +78,33 @@ export async function signIn(s: FtpSession, password: string): Promise<void> {
   s.reply(230, `Logged in as ${info.name} (${info.role})`);
 }
 
+/**
+ * Before each command of a logged-in session: an account deleted or banned since it signed in (by
+ * the CLI or a moderator) ends the session with 421 and the reason; a changed role applies at once.
+ * False when the session was ended. Account look-ups are one indexed SQLite read; bans are in memory.
+ */
+export function stillAdmitted(s: FtpSession): boolean {
+  const access = s.ctx.access;
+  if (access === undefined || !s.loggedIn) return true;
+  const account = s.actor.account;
+  if (account !== undefined) {
+    const info = access.accounts.find(account);
+    if (info === undefined) {
+      s.log.info({ account }, 'ftp session ended: account deleted');
+      s.quit(421, 'Your account no longer exists: closing the control connection');
+      return false;
+    }
+    if (info.role !== s.actor.role) s.actor = signedIn(info.name, info.role);
+  }
+  const ban = s.actor.role === 'admin' ? undefined : banOn(s, s.actor);
+  if (ban !== undefined) {
+    s.log.info({ name: s.actor.name, ban: ban.id }, 'ftp session ended: banned');
+    s.quit(421, `${capital(bannedText(ban))}: closing the control connection`);
+    return false;
+  }
+  return true;
+}
+
 /** A server-wide ban on this login (by account, name, address or mask), as the chat applies them. */
 function banOn(s: FtpSession, actor: Actor): RestrictionRecord | undefined {
   const restrictions = s.ctx.access?.restrictions;

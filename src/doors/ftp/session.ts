@@ -10,6 +10,7 @@ import type { DoorContext } from '../door.js';
 import { CommandDecoder, canonicalHost, formatReply, type FtpCommand } from './codec.js';
 import { COMMANDS, KNOWN_UNIMPLEMENTED, type CommandHandler } from './commands/index.js';
 import { FACTS, type Fact } from './listing.js';
+import { stillAdmitted } from './login.js';
 import { resolveVirtual, toLibrary } from './paths.js';
 import type { DataSetup, RunningTransfer, SessionOptions, SessionShared } from './session-types.js';
 import { errorReply } from './replies.js';
@@ -302,6 +303,7 @@ export class FtpSession {
       return;
     }
     if (!handler.beforeLogin && !this.loggedIn) return this.reply(530, 'Please log in with USER and PASS first');
+    if (!stillAdmitted(this)) return;
     if (handler.arg === 'required' && arg.trim() === '') return this.reply(501, `${verb} needs an argument`);
     if (handler.writes === true && !this.canWrite) return this.reply(550, `Permission denied: ${this.readOnlyReason()}`);
     try {
