@@ -1,5 +1,7 @@
 // IRC door: SASL PLAIN sign-in (IRCv3 sasl-3.1/3.2) over real sockets - 900/903, 904-908, chunks, aborts, plaintext rules, irc-framework.
+import { connect as tlsConnect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
+import { makeTestCert } from './helpers/tls.js';
 import { accessRigPerTest, outsideAddress, plainResponse } from './helpers/irc-access.js';
 import type { RawIrcClient } from './helpers/irc.js';
 
@@ -148,6 +150,32 @@ describe('IRC door: SASL PLAIN', () => {
       if (allow) expect(answer.command).toBe('900');
       else expect(answer.params[1]).toMatch(/^SASL authentication failed: passwords are not accepted over an unencrypted connection/u);
       if (!allow) await r.close(); // the last one is closed after the test
+    }
+  });
+
+  it('accepts a password over TLS (the ircs port) from a non-loopback address', async () => {
+    const outside = outsideAddress();
+    if (outside === undefined) return;
+    const cert = await makeTestCert();
+    try {
+      const r = await start({ accounts: ACCOUNTS, host: '0.0.0.0', port: null, tls: { port: 0, source: cert.source } });
+      const socket = tlsConnect({ host: outside, port: r.door.tlsAddress()!.port, rejectUnauthorized: false });
+      socket.setEncoding('utf8');
+      let text = '';
+      const answered = new Promise<string>((resolve, reject) => {
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+          const done = /^:\S+ (90[34]) .*$/mu.exec(text);
+          if (done) resolve(done[1]!);
+        });
+        socket.on('error', reject);
+      });
+      socket.write(`CAP REQ :sasl\r\nAUTHENTICATE PLAIN\r\nAUTHENTICATE ${plainResponse('alice', 'alice-password')}\r\n`);
+      expect(await answered).toBe('903');
+      expect(text).toMatch(/ 900 \* \S+ alice /u);
+      socket.destroy();
+    } finally {
+      await cert.remove();
     }
   });
 
