@@ -115,7 +115,7 @@ describe('errors and garbage', () => {
     expect([missing.status, errorCode(missing)]).toEqual([404, 'NOT_FOUND']);
     expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) as string } });
     const wrong = await request(fileUrl(rig, 'x.txt'), { method: 'PATCH', body: 'x' });
-    expect([wrong.status, errorCode(wrong), wrong.headers.allow]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET, HEAD, PUT, DELETE']);
+    expect([wrong.status, errorCode(wrong), wrong.headers.allow]).toEqual([405, 'METHOD_NOT_ALLOWED', 'GET, HEAD, PUT, DELETE, MOVE']);
     const ws = await request(rig.url('/ws'));
     expect(ws.status).toBe(404); // no WS plugin in this rig
   });

@@ -9,9 +9,10 @@ import { checkPath } from './library-paths.js';
  * Move the file or folder `from` to `to` (both library paths). The target's parent must exist. A
  * file replaces a file of the same name atomically unless `--no-overwrite`; nothing replaces a
  * folder, and a folder cannot move into itself. Both names pass Library.resolve (no `..`, no hidden
- * names, no symlinks leading out).
+ * names, no symlinks leading out). `options.noOverwrite` refuses any existing target for this move
+ * alone (WebDAV `Overwrite: F`), as `--no-overwrite` does for every move.
  */
-export async function moveEntry(library: Library, from: string, to: string, by?: ChangeSource): Promise<Resolved> {
+export async function moveEntry(library: Library, from: string, to: string, by?: ChangeSource, options: { noOverwrite?: boolean } = {}): Promise<Resolved> {
   if (checkPath(from) === '' || checkPath(to) === '') throw new NetroomError('BAD_PATH', 'the library root cannot be renamed');
   // Both folders opened and checked, and the rename made through them: a symlink swapped in along
   // either path after the check changes nothing (issue 10, item 1).
@@ -19,7 +20,7 @@ export async function moveEntry(library: Library, from: string, to: string, by?:
   try {
     const target = await library.openParent(to);
     try {
-      await moveBetween(library, source, target, by);
+      await moveBetween(library, source, target, by, library.uploadRules.noOverwrite || options.noOverwrite === true);
       return { rel: target.rel, abs: path.join(target.dir.real, path.posix.basename(target.rel)) };
     } finally {
       await target.dir.close();
@@ -29,7 +30,7 @@ export async function moveEntry(library: Library, from: string, to: string, by?:
   }
 }
 
-async function moveBetween(library: Library, source: Prepared, target: Prepared, by: ChangeSource | undefined): Promise<void> {
+async function moveBetween(library: Library, source: Prepared, target: Prepared, by: ChangeSource | undefined, noOverwrite: boolean): Promise<void> {
   let sourceIsDir: boolean;
   try {
     sourceIsDir = (await fs.lstat(source.abs)).isDirectory();
@@ -56,13 +57,13 @@ async function moveBetween(library: Library, source: Prepared, target: Prepared,
   try {
     // Someone who may not replace just any file takes a free name with link(), which refuses a
     // file that appeared since the check above (a folder cannot be hard-linked: rename() then).
-    const guarded = library.uploadRules.noOverwrite || (existing === null && !library.rights.mayReplaceAny(by));
+    const guarded = noOverwrite || (existing === null && !library.rights.mayReplaceAny(by));
     if (guarded && !sourceIsDir) {
       // link() refuses an existing name atomically; rename() would replace it.
       await fs.link(source.abs, target.abs);
       await fs.unlink(source.abs);
     } else {
-      if (library.uploadRules.noOverwrite && existing !== null) {
+      if (noOverwrite && existing !== null) {
         throw new NetroomError('ALREADY_EXISTS', `already exists: ${target.rel}`, { path: target.rel });
       }
       await fs.rename(source.abs, target.abs);

@@ -5,6 +5,7 @@ import type { PartialInfo, PartialResult } from '../../core/partial.js';
 import type { PartialStore } from '../../core/partial.js';
 import type { DoorContext } from '../door.js';
 import type { BufferPool } from '../send-file.js';
+import type { SameOriginPolicy } from './same-origin.js';
 
 /** Events of the HTTP door, for supervisors and tests (synchronise on these, never on sleeps). */
 export interface HttpDoorEvents {
@@ -34,6 +35,8 @@ export interface HttpShared {
   readonly events: EventEmitter<HttpDoorEvents>;
   /** Read buffers of the downloads in progress. */
   readonly pool: BufferPool;
+  /** The server's own hosts and origins (the guard's, and how a MOVE's Destination URL is checked). */
+  readonly sameOrigin: SameOriginPolicy;
   /**
    * Follow a transfer until it has settled: close() waits for every one, so when it resolves no
    * upload is left half-placed and no file handle open.

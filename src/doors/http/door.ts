@@ -1,4 +1,4 @@
-// The HTTP door (Fastify): file API, resumable uploads, announce, health, metrics, the web UI, plugins (WS).
+// The HTTP door (Fastify): file API (WebDAV MOVE too), resumable uploads, announce, health, metrics, the web UI, plugins (WS).
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,6 +16,7 @@ import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from 
 import { fileRoutes } from './files.js';
 import { installGuard } from './guard.js';
 import { healthRoutes } from './health.js';
+import { moveRoutes } from './move.js';
 import { secureHttpDoor } from './tls.js';
 import { SameOriginPolicy } from './same-origin.js';
 import { uploadRoutes } from './uploads.js';
@@ -88,6 +89,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
       },
       events: this,
       pool: new BufferPool(options.downloadBufferBytes ?? DEFAULT_BUFFER_BUDGET),
+      sameOrigin: new SameOriginPolicy({ bindHost: options.host, publicUrls: options.publicUrls ?? [] }),
       track: (work) => {
         this.transfers.add(work);
         const untrack = (): void => void this.transfers.delete(work);
@@ -145,7 +147,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
     const { app, shared, options } = this;
     installErrorHandling(app, shared.log, this.ctx.metrics);
     // First of all hooks, so it covers every route, the plugins' included (the WebSocket upgrade).
-    installGuard(app, new SameOriginPolicy({ bindHost: options.host, publicUrls: options.publicUrls ?? [] }), shared.log);
+    installGuard(app, shared.sameOrigin, shared.log);
     // Right after it: every route (and the WebSocket upgrade) knows who is asking; --guests off applies.
     installAuth(app, shared, options.adminToken);
     await app.register((scope, _opts, done) => {
@@ -153,6 +155,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
       done();
     });
     fileRoutes(app, shared);
+    moveRoutes(app, shared);
     apiRoutes(app, shared);
     healthRoutes(app, shared);
     await webRoutes(app, options.webRoot);

@@ -18,6 +18,7 @@ export type HttpCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'BAD_HOST'
   | 'CROSS_ORIGIN'
+  | 'BAD_GATEWAY'
   | 'INTERNAL';
 
 /** An error the door answers as is: status, stable code, English message, extra headers. */
@@ -122,7 +123,7 @@ function endBody(request: FastifyRequest, reply: FastifyReply): void {
 
 /** Methods each route family answers, for 405 instead of 404 on a known path. */
 const ALLOWED: Array<[RegExp, string]> = [
-  [/^\/files\/.+/u, 'GET, HEAD, PUT, DELETE'],
+  [/^\/files\/.+/u, 'GET, HEAD, PUT, DELETE, MOVE'],
   [/^\/uploads\/.+/u, 'HEAD'],
   [/^\/api\/files$/u, 'GET'],
   [/^\/api\/(folders|announce|tokens|invitations)$/u, 'POST'],
@@ -139,7 +140,8 @@ export function installErrorHandling(app: FastifyInstance, log: Logger, metrics:
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toHttpError(err);
     metrics?.errors.inc({ door: 'http', code: mapped.code });
-    if (mapped.status >= 500) log.error({ err, method: request.method, url: request.url }, 'request failed');
+    // A 5xx the door chose itself (a MOVE's Destination on another server: 502) is the client's doing, not a failure here.
+    if (mapped.status >= 500 && !(err instanceof HttpError)) log.error({ err, method: request.method, url: request.url }, 'request failed');
     else log.debug({ code: mapped.code, method: request.method, url: request.url }, mapped.message);
     endBody(request, reply);
     // Headers a file route set before failing describe a file, not this JSON.

@@ -116,6 +116,14 @@ export class SameOriginPolicy {
     return { kind: 'fetch-site', site };
   }
 
+  /**
+   * Is `origin` this server's own: the origin a request with this `scheme` and `Host` was sent to,
+   * or a configured public origin? (Also how a WebDAV Destination URL is told to name this server.)
+   */
+  isOwnOrigin(origin: string, scheme: string, host: string | undefined): boolean {
+    return this.originAllowed(origin, scheme, host);
+  }
+
   private originAllowed(origin: string, scheme: string, host: string | undefined): boolean {
     let parsed: string;
     try {
