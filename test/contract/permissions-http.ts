@@ -35,7 +35,8 @@ export function httpDriver(port: number, role: ActorRole, token: string | undefi
     download: (rel) => call(fileUrl(base, rel), {}, async (res) => ({ ok: true, bytes: Buffer.from(await res.arrayBuffer()) })),
     upload: (rel, bytes) => call(fileUrl(base, rel), { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } }, drained),
     mkdir: (rel) => call(`${base}/api/folders?path=${encodeURIComponent(rel)}`, { method: 'POST' }, drained),
-    rename: () => Promise.reject(new Error('the HTTP door has no rename route')),
+    // WebDAV MOVE with an absolute-path Destination.
+    rename: (from, to) => call(fileUrl(base, from), { method: 'MOVE', headers: { destination: fileUrl('', to) } }, drained),
     remove: (rel) => call(fileUrl(base, rel), { method: 'DELETE' }, drained),
     close: () => Promise.resolve(),
   };

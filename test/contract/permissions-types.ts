@@ -63,7 +63,7 @@ export interface FileDoorLimits {
 }
 
 export const FILE_DOOR_LIMITS: Readonly<Record<FileDoor, FileDoorLimits>> = {
-  http: { ops: { rename: 'the HTTP door has no rename or move route (README "The HTTP door")' } },
+  http: {},
   ftp: {},
   seedfiles: {
     ops: {
