@@ -31,7 +31,7 @@ export function ChatPane({ t, lang, chat, client, sidebarOpen, onToggleSidebar }
   // rather than leaving Tab to walk through every log line and file link first.
   useEffect(() => box.current?.focus(), [chat.current]);
   const edit = (key: string): void => {
-    const text = client.takeBack(key);
+    const text = client.composer.takeBack(key);
     if (text === undefined) return;
     setDraft(text);
     box.current?.focus();
@@ -143,7 +143,7 @@ function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
             lang={lang}
             fates={chat.fates}
             highlighted={chat.highlight !== null && item.id === chat.highlight}
-            onRetry={() => client.retry(item.key)}
+            onRetry={() => client.composer.retry(item.key)}
             onEdit={() => onEdit(item.key)}
             onJoin={(room) => client.join(room)}
           />

@@ -1,9 +1,10 @@
 // The connection to /ws: open from page load (library changes arrive entered or not), entering, rooms and conversations, auto-reconnect.
 import { applyAnswer, applyRefusal } from './chat-answers.js';
 import { applyWelcome, askNewest, type ApplyContext, type Applied } from './chat-apply.js';
-import { messageLength, type ChatItem } from './chat-items.js';
-import { INITIAL_CHAT, MAX_MESSAGE, currentConv, type ChatOptions, type ChatState, type LibraryListener } from './chat-state.js';
-import { append, dmKey, firstId, newDm, otherSide, patch, roomKey } from './conversations.js';
+import type { ChatItem } from './chat-items.js';
+import { INITIAL_CHAT, currentConv, type ChatOptions, type ChatState, type LibraryListener } from './chat-state.js';
+import { dmKey, firstId, newDm, otherSide, patch, roomKey } from './conversations.js';
+import { ChatComposer } from './chat-compose.js';
 import { ChatModeration } from './chat-moderation.js';
 import { ChatSocket } from './chat-socket.js';
 import { applyToFates, missingFiles } from './file-fates.js';
@@ -49,6 +50,8 @@ export class ChatClient {
   private readonly options: Required<Omit<ChatOptions, 'url'>>;
   /** Kick, ban, mute and the bans list. */
   readonly moderation: ChatModeration;
+  /** Our own messages: say, retry, take back. */
+  readonly composer: ChatComposer;
 
   constructor(
     private readonly onChange: (state: ChatState) => void,
@@ -70,6 +73,14 @@ export class ChatClient {
       lastSaid: null,
       nextKey: () => `local-${++this.localSeq}`,
     };
+    this.composer = new ChatComposer({
+      state: () => this.state,
+      update: (patch) => this.update(patch),
+      send: (message) => this.send(message),
+      online: () => this.online(),
+      context: this.context,
+      maxItems: this.options.maxItems,
+    });
     this.moderation = new ChatModeration(
       (message) => this.send(message),
       () => this.state,
@@ -108,55 +119,6 @@ export class ChatClient {
     if (!this.socket.exists) this.socket.connect();
     else if (this.socket.open) this.sendEnter();
     // Otherwise the socket is still opening: its `open` handler sends the enter.
-  }
-
-  /** Send a message to the room or conversation on screen; false (with `sayError` set, the text left to the caller) when it cannot go. */
-  say(text: string): boolean {
-    const length = messageLength(text);
-    if (length > MAX_MESSAGE) {
-      // Refused here rather than by the server: the text stays in the composer to be shortened.
-      this.update({ sayError: { code: 'MESSAGE_TOO_LONG', message: `a message is at most ${MAX_MESSAGE} characters (this one has ${length})` } });
-      return false;
-    }
-    if (!this.online()) {
-      this.update({ sayError: { code: 'NOT_CONNECTED', message: 'not connected to the server; wait a moment' } });
-      return false;
-    }
-    const conv = currentConv(this.state);
-    if (!conv) {
-      this.update({ sayError: { code: 'NO_ROOM', message: 'open a room or a conversation first' } });
-      return false;
-    }
-    this.send(conv.kind === 'room' ? { type: 'say', text, room: conv.name } : { type: 'say', text, to: conv.name });
-    this.context.lastSaid = conv.key;
-    const pending = this.ownPending.get(conv.key) ?? [];
-    this.ownPending.set(conv.key, [...pending.slice(-99), text]);
-    const item: ChatItem = { key: `own-${++this.localSeq}`, kind: conv.kind === 'room' ? 'message' : 'dm', at: Date.now(), name: this.state.name ?? '', text, mine: true };
-    this.update({ sayError: null, convs: patch(this.state.convs, conv.key, (c) => append(c, item, true, this.options.maxItems)) });
-    return true;
-  }
-
-  /** Forget the composer's error (its cause is gone: the text is short enough again). */
-  clearSayError(): void {
-    if (this.state.sayError !== null) this.update({ sayError: null });
-  }
-
-  /** Send a refused message again: its line moves to the end as a new message. */
-  retry(key: string): void {
-    const conv = currentConv(this.state);
-    const item = conv?.items.find((i) => i.key === key);
-    if (!conv || !item?.failed || item.text === undefined) return;
-    // Only once it is sent again: offline, the refused line stays (and `sayError` says why).
-    if (this.say(item.text)) this.update({ convs: patch(this.state.convs, conv.key, (c) => ({ ...c, items: c.items.filter((i) => i.key !== key) })) });
-  }
-
-  /** Take a refused message off the log to edit it; returns its text. */
-  takeBack(key: string): string | undefined {
-    const conv = currentConv(this.state);
-    const item = conv?.items.find((i) => i.key === key);
-    if (!conv || !item?.failed) return undefined;
-    this.update({ convs: patch(this.state.convs, conv.key, (c) => ({ ...c, items: c.items.filter((i) => i !== item) })), sayError: null });
-    return item.text;
   }
 
   /** Put a room or conversation on screen: its unread count clears; a conversation loads its history the first time. */

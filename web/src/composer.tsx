@@ -27,12 +27,12 @@ export function Composer({ t, lang, chat, client, draft, setDraft, box, disabled
   const over = length > MAX_MESSAGE;
   // "Too long" is over once the text is short enough again; the error must not outlive that.
   useEffect(() => {
-    if (!over && chat.sayError?.code === 'MESSAGE_TOO_LONG') client.clearSayError();
+    if (!over && chat.sayError?.code === 'MESSAGE_TOO_LONG') client.composer.clearSayError();
   }, [over, chat.sayError, client]);
 
   const send = (): void => {
     if (draft.trim() === '') return;
-    if (client.say(draft)) setDraft('');
+    if (client.composer.say(draft)) setDraft('');
   };
   const described = [length >= COUNTER_FROM ? 'say-count' : '', chat.sayError ? 'say-error' : ''].filter(Boolean).join(' ');
   return (
