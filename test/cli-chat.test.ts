@@ -196,11 +196,11 @@ describe('netroom chat command line', () => {
     }
   });
 
-  it('registers `chat [url] --udp --heartbeat --lang`', () => {
+  it('registers `chat [url] --udp --heartbeat --lang --token`', () => {
     const program = new Command('netroom');
     registerChat(program);
     const chat = program.commands.find((c) => c.name() === 'chat');
-    expect(chat?.options.map((o) => o.long)).toEqual(['--udp', '--heartbeat', '--lang']);
+    expect(chat?.options.map((o) => o.long)).toEqual(['--udp', '--heartbeat', '--lang', '--token']);
     expect(chat?.registeredArguments.map((a) => a.name())).toEqual(['url']);
   });
 });

@@ -29,8 +29,9 @@ describe('netroom (built CLI)', () => {
     expect(get.code).toBe(0);
     expect(get.stdout).toContain(`sha256 ${src.sha256} (2 connections)`);
     expect((await fs.readFile(out)).equals(src.data)).toBe(true);
-    expect(await runCli(['rm', `${rig.base}/notes.bin`])).toMatchObject({ code: 0, stdout: 'removed notes.bin\n' });
-    const again = await runCli(['rm', `${rig.base}/notes.bin`]);
+    // A guest may not remove files; the server's administrator may (the admin token as --token).
+    expect(await runCli(['rm', `${rig.base}/notes.bin`, '--token', rig.adminToken])).toMatchObject({ code: 0, stdout: 'removed notes.bin\n' });
+    const again = await runCli(['rm', `${rig.base}/notes.bin`, '--token', rig.adminToken]);
     expect(again.code).toBe(1);
     expect(again.stderr).toBe('netroom rm: NOT_FOUND: no such file or folder: notes.bin\n');
     expect((await runCli(['get'])).code).toBe(2);

@@ -18,7 +18,9 @@ beforeEach(async () => {
   rig = await startNetroom();
   out = new Screen();
   err = new Screen();
-  io = { output: out.stream, errorOutput: err.stream, cwd: rig.local };
+  // As the server's administrator (the admin token as a bearer token): guests may not remove what
+  // others made, and these tests are about the commands, not the permissions.
+  io = { output: out.stream, errorOutput: err.stream, cwd: rig.local, env: { NETROOM_TOKEN: rig.adminToken } };
 });
 afterEach(async () => {
   await rig.close();
@@ -189,10 +191,10 @@ describe('registration', () => {
     registerRm(program);
     const options = Object.fromEntries(program.commands.map((c) => [c.name(), c.options.map((o) => o.long)]));
     expect(options).toEqual({
-      ls: ['--json'],
-      get: ['--output', '--continue', '--parallel'],
-      put: ['--no-overwrite', '--retries'],
-      rm: [],
+      ls: ['--json', '--token'],
+      get: ['--output', '--continue', '--parallel', '--token'],
+      put: ['--no-overwrite', '--retries', '--token'],
+      rm: ['--token'],
     });
     const help = program.commands.find((c) => c.name() === 'get')?.helpInformation() ?? '';
     expect(help).toContain('--parallel <n>');

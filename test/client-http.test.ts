@@ -82,7 +82,8 @@ describe('against a real server', () => {
   let client: HttpClient;
   beforeEach(async () => {
     rig = await startNetroom();
-    client = new HttpClient(rig.base);
+    // As the server's administrator: guests may not overwrite or remove, and these tests are about the client.
+    client = new HttpClient(rig.base, { token: rig.adminToken });
   });
   afterEach(async () => {
     client.close();

@@ -173,10 +173,10 @@ describe('netroom files (command line)', () => {
     expect(stderr().trim().split('\n')).toHaveLength(3);
   });
 
-  it('registers `files [url] --seed <host:port>` on the program', () => {
+  it('registers `files [url] --seed <host:port> --token <token>` on the program', () => {
     const program = new Command('netroom');
     registerFiles(program);
     const files = program.commands.find((c) => c.name() === 'files');
-    expect(files?.options.map((o) => o.long)).toEqual(['--seed']);
+    expect(files?.options.map((o) => o.long)).toEqual(['--seed', '--token']);
   });
 });
