@@ -2,7 +2,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Access } from '../../core/access/access.js';
 import { guest, signedIn, type Actor } from '../../core/access/roles.js';
+import type { Member, Who } from '../../core/chat/types.js';
 import { cookieValue, SESSION_COOKIE } from '../http/auth.js';
+import type { WireAccount } from './messages.js';
 
 /** The outcome of reading an upgrade's credentials: who it is, or why it is refused (401). */
 export type WsSignIn =
@@ -27,4 +29,18 @@ export function signInOf(headers: IncomingHttpHeaders, access: Access | undefine
   const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
   const checked = cookie !== undefined && access ? access.credentials.check(cookie) : undefined;
   return { ok: true, actor: checked ? signedIn(checked.account.name, checked.account.role) : guest() };
+}
+
+/** What the chat is told about who enters: the account and role when signed in, always the address (bans by address). */
+export function whoOf(actor: Actor, address: string | undefined): Who {
+  const who: { account?: string; role?: Actor['role']; address?: string } = {};
+  if (actor.account !== undefined) who.account = actor.account;
+  if (actor.role !== 'guest') who.role = actor.role;
+  if (address !== undefined) who.address = address;
+  return who;
+}
+
+/** The account a member speaks for, as `welcome` shows it (null: a guest, or the admin token with no account). */
+export function accountOf(member: Member): WireAccount | null {
+  return member.account !== undefined && member.role !== undefined && member.role !== 'guest' ? { name: member.account, role: member.role } : null;
 }

@@ -6,7 +6,7 @@ import { WebSocket, type RawData } from 'ws';
 import { VERSION } from '../../cli/version.js';
 import { NetroomError } from '../../core/errors.js';
 import { guest, type Actor } from '../../core/access/roles.js';
-import { LOBBY, type ChatEvent, type LeaveReason, type Member, type Who } from '../../core/chat/types.js';
+import { LOBBY, type ChatEvent, type LeaveReason, type Member } from '../../core/chat/types.js';
 import type { DoorContext } from '../door.js';
 import { AudienceFanOut } from './audience-fanout.js';
 import { decodeClientMessage, encodeEventMessage, encodeServerMessage, encodeWelcome, frameText } from './codec.js';
@@ -14,7 +14,8 @@ import { WsClient } from './client.js';
 import { RenderedHistory } from './history.js';
 import { WsKeepalive } from './keepalive.js';
 import { WsLibraryFeed } from './library-feed.js';
-import { CLOSE_CODES, type ClientMessage, type WireAccount } from './messages.js';
+import { accountOf, whoOf } from './auth.js';
+import { CLOSE_CODES, type ClientMessage } from './messages.js';
 import { WsModeration } from './moderate.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
 import { WsReplies } from './replies.js';
@@ -258,7 +259,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       this.sessions.unpark(member);
       this.log.info({ name: member.name, from: client.from }, 'ws member resumed within the leave grace');
     } else {
-      member = this.ctx.chat.enter(name, this.name, this.whoOf(client));
+      member = this.ctx.chat.enter(name, this.name, whoOf(client.actor, client.address));
       this.log.info({ name: member.name, from: client.from }, 'ws member entered');
     }
     const token = this.sessions.attach(client, member);
@@ -270,18 +271,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       const info = chat.room(room);
       return info ? [wireRoom(info, true)] : [];
     });
-    const account: WireAccount | null = member.account !== undefined && member.role !== undefined && member.role !== 'guest' ? { name: member.account, role: member.role } : null;
-    this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms, account));
-  }
-
-  /** What the chat is told about who enters: the account and role when signed in, always the address. */
-  private whoOf(client: WsClient): Who {
-    const { actor, address } = client;
-    const who: { account?: string; role?: Actor['role']; address?: string } = {};
-    if (actor.account !== undefined) who.account = actor.account;
-    if (actor.role !== 'guest') who.role = actor.role;
-    if (address !== undefined) who.address = address;
-    return who;
+    this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms, accountOf(member)));
   }
 
   /** Chat events -> `event` frames for this door's members in the audience, encoded and framed once, batched by the fan-out. */
