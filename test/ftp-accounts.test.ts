@@ -70,7 +70,7 @@ describe.skipIf(!hasTool('curl'))('curl -u name:password', () => {
     expect(await inLibrary('curl-kept.txt')).toBe('alice wrote this');
     await ok('curl', ['-sS', '-T', await file('c5.txt', 'new'), `${url}curl-anon.txt`]);
     expect(f.events.find((e) => e.kind === 'file' && e.path === 'curl-anon.txt')).toMatchObject({ name: 'anonymous' });
-    expect(describeChange(changes.find((c) => c.path === 'curl-anon.txt')!).who).toBe('anonymous');
+    expect(describeChange(changes.find((c) => c.kind === 'put' && c.path === 'curl-anon.txt')!).who).toBe('anonymous');
   });
 
   test('a member cannot delete another member\'s file: 550 with the reason, the file stays', async () => {
