@@ -1,92 +1,19 @@
 // The chat core: who is connected (one name server-wide), rooms with their rules, direct messages, and typed events.
-import type { Access } from '../access/access.js';
-import type { RestrictionRecord } from '../../store/access.js';
-import { Emitter } from '../emitter.js';
 import { NetroomError } from '../errors.js';
-import { TokenBucket, type FloodLimit, DEFAULT_FLOOD } from '../limits.js';
 import { checkName, foldName } from '../names.js';
 import { checkMessage } from './message.js';
 import { planModes } from './mode-plan.js';
-import { Presences, type Presence } from './presence.js';
 import { renderChange, type ModeRequest } from './modes.js';
-import { admit, bannedError, checkReason, mutedError, subjectOf } from './admission.js';
+import { admit, bannedError, checkReason } from './admission.js';
 import { checkRoomName } from './room-key.js';
-import { RoomRegistry } from './room-registry.js';
-import type { RoomState } from './room-state.js';
-import {
-  DEFAULT_MAX_ROOMS,
-  DEFAULT_MAX_ROOMS_PER_MEMBER,
-  DEFAULT_MAX_TOPIC_LENGTH,
-  type ChatOptions,
-  type RoomKeeper,
-  type RoomPolicy,
-} from './chat-options.js';
+import type { Presence } from './presence.js';
 
 export { DEFAULT_MAX_ROOMS, DEFAULT_MAX_ROOMS_PER_MEMBER, DEFAULT_MAX_TOPIC_LENGTH, type ChatOptions, type RoomKeeper, type RoomPolicy } from './chat-options.js';
-import {
-  LOBBY,
-  type ChatEvent,
-  type ChatListener,
-  type LeaveReason,
-  type Member,
-  type NewChatEvent,
-  type RoomInfo,
-  type RoomStanding,
-  type Who,
-} from './types.js';
-
+import { LOBBY, type LeaveReason, type Member, type RoomInfo, type Who } from './types.js';
+import { ChatState } from './chat-state.js';
 
 /** The one place that decides who is connected, who is in which room, who may speak, and who hears what. */
-export class Chat {
-  readonly policy: RoomPolicy;
-  readonly maxRoomsPerMember: number;
-  readonly maxRooms: number;
-  readonly maxTopicLength: number;
-  /** Everyone connected, by name and by member. */
-  private readonly present = new Presences();
-  private readonly rooms_: RoomRegistry;
-  private readonly events: Emitter<ChatEvent>;
-  private readonly flood: FloodLimit | null;
-  /** Accounts, the guest policy, bans and mutes (absent: none of them). */
-  private accessState: Access | undefined;
-  private readonly now: () => number;
-  private nextId = 1;
-
-  constructor(options: ChatOptions = {}) {
-    this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
-    this.policy = options.rooms ?? 'open';
-    this.maxRoomsPerMember = options.maxRoomsPerMember ?? DEFAULT_MAX_ROOMS_PER_MEMBER;
-    this.maxRooms = options.maxRooms ?? DEFAULT_MAX_ROOMS;
-    this.maxTopicLength = options.maxTopicLength ?? DEFAULT_MAX_TOPIC_LENGTH;
-    this.now = options.now ?? Date.now;
-    this.accessState = options.access;
-    this.events = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: chat listener failed:', err)));
-    this.rooms_ = new RoomRegistry(this.now);
-  }
-
-  /**
-   * Load the persisted rooms (with their topics and modes) and keep every later room change
-   * there. Called once at start, before any member connects.
-   */
-  restore(keeper: RoomKeeper): void {
-    this.rooms_.restore(keeper);
-  }
-
-  /** Accounts, the guest policy, bans and mutes, when the server has them. */
-  get access(): Access | undefined {
-    return this.accessState;
-  }
-
-  /** Use `access` from now on (the server opens it in start(), before any door). */
-  useAccess(access: Access): void {
-    this.accessState = access;
-  }
-
-  /** Subscribe to every event; returns the unsubscribe function. */
-  subscribe(listener: ChatListener): () => void {
-    return this.events.subscribe(listener);
-  }
-
+export class Chat extends ChatState {
   // ---- presence -------------------------------------------------------------------------------
 
   /**
@@ -351,28 +278,6 @@ export class Chat {
     this.emit({ kind: 'moderation', action, room: room.name, scope: scope === null ? null : room.name, name: by, target, text: checkReason(text), until, audience: room.list });
   }
 
-  /** The ban or mute of `type` in force on `member` (server-wide, or in the room of `roomKey`). */
-  restriction(type: 'ban' | 'mute', member: Member, roomKey: string | null): RestrictionRecord | undefined {
-    return this.access?.restrictions.find(type, subjectOf(member), roomKey);
-  }
-
-  /** The name of the room whose key is `key` (secret or not), or undefined. */
-  roomNameByKey(key: string): string | undefined {
-    return this.rooms_.byRoomKey(key)?.name;
-  }
-
-  /** A room's key, or undefined for no such room. */
-  roomKeyOf(roomName: string): string | undefined {
-    return typeof roomName === 'string' && roomName.startsWith('#') ? this.rooms_.find(roomName)?.key : undefined;
-  }
-
-  /** Refresh a member's role from its account (changed by the CLI): admin rights follow at once. */
-  setRole(member: Member, role: Member['role']): void {
-    const presence = this.presenceOf(member);
-    (presence.member as { role?: Member['role'] }).role = role;
-    presence.admin = role === 'admin';
-  }
-
   // ---- server-wide ----------------------------------------------------------------------------
 
   /** An administrator announcement, heard by every member connected. */
@@ -400,126 +305,4 @@ export class Chat {
     }
     this.present.clear();
   }
-
-  // ---- queries --------------------------------------------------------------------------------
-
-  /** The member currently holding `name` (any case, any look-alike), if any. */
-  find(name: string): Member | undefined {
-    if (typeof name !== 'string' || name === '') return undefined;
-    return this.present.holding(foldName(name.normalize('NFC')))?.member;
-  }
-
-  /** True while `member` (this very entry, not just its name) is connected. */
-  has(member: Member): boolean {
-    return this.present.of(member) !== undefined;
-  }
-
-  /** Everyone connected, in order of connection. */
-  online(): readonly Member[] {
-    return this.present.online;
-  }
-
-  /** Members connected. */
-  get size(): number {
-    return this.present.online.length;
-  }
-
-  /** A room's current state, if it exists. */
-  room(name: string): RoomInfo | undefined {
-    if (typeof name !== 'string' || !name.startsWith('#')) return undefined;
-    return this.rooms_.find(name)?.info();
-  }
-
-  /** Every room `viewer` may see (secret ones only to their members and administrators), by name. */
-  rooms(viewer?: Member): RoomInfo[] {
-    const admin = viewer ? this.present.of(viewer)?.admin === true : false;
-    const out: RoomInfo[] = [];
-    for (const room of this.rooms_.values()) {
-      if (room.modes.secret && !admin && !(viewer && room.has(viewer))) continue;
-      out.push(room.info());
-    }
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  }
-
-  /** A room's members in join order (empty for an unknown room). The array is never mutated. */
-  members(roomName: string): readonly Member[] {
-    return this.rooms_.find(roomName)?.list ?? [];
-  }
-
-  /** The rooms a member is in, by name, in join order. */
-  roomsOf(member: Member): string[] {
-    const presence = this.present.of(member);
-    return presence ? [...presence.rooms].map((r) => r.name) : [];
-  }
-
-  /** A member's standing in a room, or undefined if not in it. */
-  standing(roomName: string, member: Member): RoomStanding | undefined {
-    return this.rooms_.find(roomName)?.standing(member);
-  }
-
-  /** A member's away text, or null. */
-  awayOf(member: Member): string | null {
-    return this.present.of(member)?.away ?? null;
-  }
-
-  isAdmin(member: Member): boolean {
-    return this.present.of(member)?.admin === true;
-  }
-
-  /** Whether `member` may read a room's history and search it: in it, or it is neither secret nor invite-only. */
-  mayRead(member: Member | undefined, roomName: string): boolean {
-    const room = this.rooms_.find(roomName);
-    if (!room) return false;
-    if (member && (room.has(member) || this.present.of(member)?.admin)) return true;
-    return !room.modes.secret && !room.modes.inviteOnly && room.modes.key === null;
-  }
-
-  // ---- internals ------------------------------------------------------------------------------
-
-
-
-
-
-
-
-  private checkMuted(member: Member, roomKey: string | null, roomName: string | null): void {
-    const mute = this.restriction('mute', member, roomKey);
-    if (mute) throw mutedError(mute, roomName);
-  }
-
-  private presenceOf(member: Member): Presence {
-    const presence = this.present.of(member);
-    if (!presence) throw new NetroomError('NOT_IN_ROOM', `${member.name} is not connected`, { name: member.name });
-    return presence;
-  }
-
-  private newBucket(): TokenBucket | null {
-    return this.flood ? new TokenBucket(this.flood, this.now()) : null;
-  }
-
-  private takeToken(presence: Presence): void {
-    if (presence.bucket && !presence.bucket.take(this.now())) {
-      throw new NetroomError('RATE_LIMITED', 'too many messages: slow down and send that again');
-    }
-  }
-
-  /** Everyone in any of `rooms`, once each, plus `self` if given (who hears a quit, rename or away). */
-  private audienceOf(rooms: readonly RoomState[], self: Member | undefined): readonly Member[] {
-    if (rooms.length === 1 && !self) return rooms[0]!.list;
-    const seen = new Set<Member>();
-    if (self) seen.add(self);
-    for (const room of rooms) for (const m of room.list) seen.add(m);
-    return [...seen];
-  }
-
-  private emit(partial: NewChatEvent): void {
-    // Every caller passes a fresh literal, so it is completed in place rather than copied (one
-    // object per event on the hot path). Delivered in id order even when a listener acts on the
-    // chat while hearing one (see Emitter).
-    const event = partial as NewChatEvent & { id: number; at: number };
-    event.id = this.nextId++;
-    event.at = this.now();
-    this.events.emit(event);
-  }
 }
-
