@@ -92,6 +92,14 @@ describe('who may moderate from the CLI', () => {
     const gone = lost(target.client);
     expect(await cli(['kick', 'victim', '--url', rig.base], { env })).toMatchObject({ code: 0 });
     expect(await gone).toMatchObject({ code: 'KICKED', message: expect.stringMatching(/boss/u) as unknown });
+    // announce takes the admin account's login too when no admin token is at hand; a member's is refused.
+    const from = rig.events.length;
+    expect(await cli(['announce', 'from boss', '--url', rig.base], { env, cwd: rig.local })).toMatchObject({ code: 0 });
+    expect(await nextEvent(rig, 'announce', (e) => e.text === 'from boss', from)).toBeDefined();
+    expect(await cli(['announce', 'from pleb', '--url', rig.base], { env: { XDG_CONFIG_HOME: config }, cwd: rig.local })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/PERMISSION_DENIED.*admin account's token is needed/u) as unknown,
+    });
   });
 
   it('bad usage is exit 2 and sends nothing', SLOW, async () => {

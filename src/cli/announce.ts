@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { DEFAULT_URL, HttpClient, HttpError, parseServerUrl } from '../client/http.js';
 import { ADMIN_TOKEN_FILE } from '../admin-token.js';
+import { tokenFor } from '../client/logins.js';
 import { DEFAULTS } from '../config.js';
 import { EXIT_USAGE } from './args.js';
 
@@ -62,7 +63,13 @@ export async function runAnnounce(text: string, flags: AnnounceFlags, io: Announ
   } catch (err) {
     return fail(EXIT_USAGE, `--url: ${(err as Error).message}`);
   }
-  const found = await findToken(flags, io.env ?? process.env, io.cwd ?? process.cwd());
+  const env = io.env ?? process.env;
+  let found = await findToken(flags, env, io.cwd ?? process.cwd());
+  if ('missing' in found && flags.data === undefined) {
+    // No admin token here: an admin account's own token (NETROOM_TOKEN, or netroom login's) also announces.
+    const personal = await tokenFor(server, undefined, env).catch(() => undefined);
+    if (personal !== undefined) found = { token: personal.token };
+  }
   if ('missing' in found) return fail(EXIT_USAGE, found.missing);
   if ('failed' in found) return fail(EXIT_FAILURE, found.failed);
   const client = new HttpClient(server);
@@ -72,6 +79,7 @@ export async function runAnnounce(text: string, flags: AnnounceFlags, io: Announ
     return EXIT_OK;
   } catch (err) {
     if (err instanceof HttpError && err.status === 401) return fail(EXIT_FAILURE, `the server refused the admin token (${err.message})`);
+    if (err instanceof HttpError && err.status === 403) return fail(EXIT_FAILURE, `the server refused: ${err.message} (an admin token or an admin account's token is needed)`);
     return fail(EXIT_FAILURE, err instanceof Error ? err.message : String(err));
   } finally {
     client.close();
@@ -85,7 +93,7 @@ export function registerAnnounce(program: Command): void {
     .argument('<text...>', 'what to announce (several words are joined with spaces)')
     .description('send an administrator announcement to everyone in the room')
     .option('--url <url>', `the server (default ${DEFAULT_URL})`)
-    .option('--token <token>', 'the admin token (default NETROOM_ADMIN_TOKEN, else the file DATA/admin-token)')
+    .option('--token <token>', "the admin token or an admin account's token (default NETROOM_ADMIN_TOKEN, else the file DATA/admin-token, else NETROOM_TOKEN or your netroom login)")
     .option('--data <dir>', `the server's data folder holding admin-token (default NETROOM_DATA, else ${DEFAULTS.data})`)
     .action(async (words: string[], flags: AnnounceFlags) => {
       process.exitCode = await runAnnounce(words.join(' '), flags, { output: process.stdout, errorOutput: process.stderr });
