@@ -214,3 +214,13 @@ describe('founders', () => {
     again.close();
   });
 });
+
+describe('refusals in Chinese', () => {
+  it('name the new codes in the seeds style and keep a ban reason', async () => {
+    const { errorText } = await import('../src/core/i18n.js');
+    const { NetroomError } = await import('../src/core/errors.js');
+    expect(errorText('zh', new NetroomError('NAME_RESERVED', 'x'))).toBe('该姓名属于已注册的账号，请先登录 (NAME_RESERVED)');
+    expect(errorText('zh', new NetroomError('BANNED', 'x', { reason: '刷屏' }))).toBe('您已被封禁：刷屏 (BANNED)');
+    expect(errorText('en', new NetroomError('BANNED', 'you are banned from this server: spam', { reason: 'spam' }))).toBe('ERROR BANNED: you are banned from this server: spam');
+  });
+});

@@ -172,13 +172,24 @@ export const ZH_ERRORS: Partial<Record<ErrorCode, string>> = {
   TOO_MANY_ROOMS: '聊天室太多',
   NOT_OPERATOR: '您不是该聊天室的管理者',
   MODERATED: '该聊天室只允许特定成员发言',
+  BAD_CREDENTIALS: '用户名或密码错误',
+  BAD_PASSWORD: '密码不合要求',
+  NAME_RESERVED: '该姓名属于已注册的账号，请先登录',
+  ACCOUNTS_ONLY: '本服务器只允许账号登录，不接受访客',
+  NO_SUCH_ACCOUNT: '没有这个账号',
+  NOT_SIGNED_IN: '登录已失效，请重新登录',
+  BANNED: '您已被封禁',
+  MUTED: '您已被禁言',
+  BAD_INVITATION: '邀请链接无效或已过期',
 };
 
 /** The text a door shows for an error: "ERROR CODE: message" in English, the seeds' style in Chinese. */
 export function errorText(lang: Lang, err: NetroomError): string {
   if (lang === 'zh') {
     const zh = ZH_ERRORS[err.code];
-    if (zh) return `${zh} (${err.code})`;
+    // A ban's or mute's reason is the moderator's own words: keep them.
+    const reason = typeof err.params['reason'] === 'string' && err.params['reason'] !== '' ? `：${err.params['reason']}` : '';
+    if (zh) return `${zh}${reason} (${err.code})`;
   }
   return `ERROR ${err.code}: ${err.message}`;
 }

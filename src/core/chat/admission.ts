@@ -26,7 +26,7 @@ export function admit(access: Access | undefined, name: string, key: string, who
 export function mutedError(mute: RestrictionRecord, roomName: string | null): NetroomError {
   const where = mute.room === null ? 'everywhere' : `in ${roomName ?? 'this room'}`;
   const until = mute.until === null ? '' : ` until ${new Date(mute.until).toISOString()}`;
-  return new NetroomError('MUTED', `you are muted ${where}${until}${mute.reason === '' ? '' : `: ${mute.reason}`}`, { ...(roomName ? { room: roomName } : {}) });
+  return new NetroomError('MUTED', `you are muted ${where}${until}${mute.reason === '' ? '' : `: ${mute.reason}`}`, { ...(roomName ? { room: roomName } : {}), reason: mute.reason });
 }
 
 /** BANNED, saying where, why and until when. */
