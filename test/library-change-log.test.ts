@@ -7,7 +7,7 @@ import { resolveConfig } from '../src/config.js';
 import type { LibraryChange } from '../src/core/library.js';
 import { LogSink, createLogger } from '../src/log.js';
 import { NetroomServer } from '../src/server.js';
-import { RawFtp } from './helpers/ftp.js';
+import { PASSWORD, RawFtp } from './helpers/ftp.js';
 import { request } from './helpers/http.js';
 
 let server: NetroomServer | null = null;
@@ -31,7 +31,7 @@ interface Line {
 }
 
 /** A server with HTTP and FTP on port 0 and a logger at the default level that records its lines. */
-async function start(): Promise<{ lines: Line[]; http: number; ftp: number; changes: LibraryChange[] }> {
+async function start(): Promise<{ lines: Line[]; http: number; ftp: number; changes: LibraryChange[]; token: string }> {
   top = await fs.mkdtemp(path.join(tmpdir(), 'netroom-changelog-'));
   const lines: Line[] = [];
   const sink = new LogSink({ write: (text: string) => lines.push(JSON.parse(text) as Line) });
@@ -46,30 +46,34 @@ async function start(): Promise<{ lines: Line[]; http: number; ftp: number; chan
   // Subscribed after the server's own listener: when a change reaches here, its line is written.
   const changes: LibraryChange[] = [];
   server.library.subscribe((c) => changes.push(c));
-  return { lines, http: portOf('http'), ftp: portOf('ftp'), changes };
+  // A member changes the library here: guests may no longer delete or rename (issue 12).
+  await server.access?.accounts.add('mia', PASSWORD, 'member');
+  const token = server.access?.credentials.create('mia', 'token', 'test').secret ?? '';
+  return { lines, http: portOf('http'), ftp: portOf('ftp'), changes, token };
 }
 
 const changeLines = (lines: Line[]): Line[] => lines.filter((l) => l.msg === 'library changed');
 
 describe('library changes are logged with who and from where (issue 10, item 13)', () => {
   it('HTTP upload, folder and delete: one info line each, door http, the client address', async () => {
-    const { lines, http, changes } = await start();
+    const { lines, http, changes, token } = await start();
     const base = `http://127.0.0.1:${http}`;
-    expect((await request(`${base}/files/a.txt`, { method: 'PUT', body: 'hello' })).status).toBe(201);
-    expect((await request(`${base}/api/folders?path=docs`, { method: 'POST' })).status).toBe(201);
-    expect((await request(`${base}/files/a.txt`, { method: 'DELETE' })).status).toBe(204);
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await request(`${base}/files/a.txt`, { method: 'PUT', body: 'hello', headers })).status).toBe(201);
+    expect((await request(`${base}/api/folders?path=docs`, { method: 'POST', headers })).status).toBe(201);
+    expect((await request(`${base}/files/a.txt`, { method: 'DELETE', headers })).status).toBe(204);
     expect(changes.map((c) => c.kind)).toEqual(['put', 'mkdir', 'delete']);
     const logged = changeLines(lines);
     expect(logged.map((l) => [l.kind, l.path, l.door, l.address, l.who, l.level])).toEqual([
-      ['put', 'a.txt', 'http', '127.0.0.1', 'anonymous', 30],
-      ['mkdir', 'docs', 'http', '127.0.0.1', 'anonymous', 30],
-      ['delete', 'a.txt', 'http', '127.0.0.1', 'anonymous', 30],
+      ['put', 'a.txt', 'http', '127.0.0.1', 'mia', 30],
+      ['mkdir', 'docs', 'http', '127.0.0.1', 'mia', 30],
+      ['delete', 'a.txt', 'http', '127.0.0.1', 'mia', 30],
     ]);
   });
 
   it('FTP upload, folder, rename, delete and folder removal: one info line each, door ftp, the client address', async () => {
     const { lines, ftp, changes } = await start();
-    const raw = await RawFtp.login(ftp);
+    const raw = await RawFtp.signIn(ftp, 'mia');
     try {
       await raw.expect('MKD docs', 257);
       await raw.expect('TYPE I', 200);
@@ -87,7 +91,7 @@ describe('library changes are logged with who and from where (issue 10, item 13)
     expect(changes.map((c) => c.kind)).toEqual(['mkdir', 'put', 'rename', 'delete', 'delete']);
     const logged = changeLines(lines);
     expect(logged).toHaveLength(5);
-    for (const line of logged) expect([line.door, line.address, line.who, line.level]).toEqual(['ftp', '127.0.0.1', 'anonymous', 30]);
+    for (const line of logged) expect([line.door, line.address, line.who, line.level]).toEqual(['ftp', '127.0.0.1', 'mia', 30]);
     expect(logged[2]).toMatchObject({ kind: 'rename', from: 'docs/a.txt', to: 'b.txt' });
     // Clients hear of changes without anyone's address (the WebSocket feed strips `by`).
     expect(changes.every((c) => c.by?.door === 'ftp')).toBe(true);
