@@ -59,7 +59,10 @@ export async function readLogins(env: NodeJS.ProcessEnv = process.env): Promise<
     const parsed = JSON.parse(text) as Partial<LoginsFile> | null;
     const servers = parsed?.servers;
     if (typeof servers !== 'object' || servers === null) throw new Error('no "servers" object');
-    return Object.fromEntries(Object.entries(servers).filter(([, login]) => typeof login.token === 'string' && typeof login.url === 'string'));
+    // Entries that are not a sign-in (edited by hand) are skipped rather than sent as a token.
+    const usable = (login: unknown): login is StoredLogin =>
+      typeof login === 'object' && login !== null && typeof (login as StoredLogin).token === 'string' && typeof (login as StoredLogin).url === 'string';
+    return Object.fromEntries(Object.entries(servers as Record<string, unknown>).filter((entry): entry is [string, StoredLogin] => usable(entry[1])));
   } catch (err) {
     throw new Error(`${file} is damaged (${(err as Error).message}): remove it and run netroom login again`, { cause: err });
   }
