@@ -221,3 +221,25 @@ describe('restrictions', () => {
     expect(await code(() => a.restrictions.add({ type: 'ban', kind: 'address', value: 'not-an-ip' }, 'x', null))).toBe('BAD_REQUEST');
   });
 });
+
+describe('the access store file', () => {
+  it('is readable by the server user only, whoever makes it and whatever the umask', async () => {
+    const { statSync, mkdtempSync, chmodSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'netroom-access-mode-'));
+    dirs.push(dir);
+    const file = join(dir, 'data', 'access.sqlite');
+    const old = process.umask(0o022);
+    try {
+      SqliteAccessStore.open(file).close();
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
+      const loose = join(dir, 'loose.sqlite');
+      writeFileSync(loose, '');
+      chmodSync(loose, 0o644);
+      SqliteAccessStore.open(loose).close();
+      expect(statSync(loose).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(old);
+    }
+  });
+});

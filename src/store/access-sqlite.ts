@@ -1,5 +1,7 @@
 // The access store in SQLite: DATA/access.sqlite, shared by the running server and the CLI (WAL, no exclusive lock).
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
 import { NetroomError } from '../core/errors.js';
 import type { AccessStore, AccountRecord, CredentialRecord, InvitationRecord, RestrictionRecord } from './access.js';
 
@@ -60,6 +62,11 @@ export class SqliteAccessStore implements AccessStore {
 
   /** Open (creating and migrating) the store at `file`. */
   static open(file: string): SqliteAccessStore {
+    // Password hashes and bans: the folder 0700 and the file 0600 whatever the umask or who made it
+    // (server or CLI), made or narrowed before SQLite opens it, as its journals take the file's mode.
+    ensurePrivateDirSync(dirname(file));
+    ensurePrivateFileSync(file);
+    for (const suffix of ['-wal', '-shm', '-journal']) tightenFileSync(file + suffix);
     const db = new Database(file, { timeout: 5000 });
     try {
       db.pragma('journal_mode = WAL');
