@@ -45,7 +45,9 @@ def _port(entry):
         if proc.poll() is not None:
             break
         time.sleep(0.05)
-    raise RuntimeError("netroom serve did not start: see " + os.path.join(work, "out"))
+    with open(os.path.join(work, "out")) as f:
+        tail = f.read()[-2000:]
+    raise RuntimeError("netroom serve did not start (exit %s): %s" % (proc.poll(), tail))
 
 
 def _stop(entry):
@@ -67,7 +69,14 @@ def pytest_runtest_setup(item):
     _stop(_current)
     _current = _next if _next is not None else _spawn()
     _next = _spawn()
-    os.environ["IRCTEST_SERVER_PORT"] = _port(_current)
+    try:
+        port = _port(_current)
+    except RuntimeError:
+        # Once more with a new server: a start that failed says nothing about the test.
+        _stop(_current)
+        _current = _spawn()
+        port = _port(_current)
+    os.environ["IRCTEST_SERVER_PORT"] = port
     os.environ["NETROOM_DATA"] = os.path.join(_current[1], "data")
 
 

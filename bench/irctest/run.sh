@@ -30,10 +30,10 @@ HERE="$ROOT/bench/irctest"
 IRCTEST_DIR="${IRCTEST_DIR:-/tmp/irctest}"
 IRCTEST_PYTHON="${IRCTEST_PYTHON:-/tmp/irctest-venv/bin/python}"
 DEADLINE="${IRCTEST_DEADLINE:-3600}"
-# The selection the project's figures use: everything but Ergo-only, deprecated and strict-reading
-# tests. Since issue 12 the `services` tests (SASL, account-tag, ...) run too: netroom_controller
+# The selection the project's figures use: everything but Ergo-only, Sable-only, deprecated and
+# strict-reading tests. Since issue 12 the `services` tests (SASL, account-tag, ...) run too: netroom_controller
 # registers their accounts; controllers that cannot (IRCTEST_TARGET) skip them.
-MARKERS='not Ergo and not deprecated and not strict'
+MARKERS='not Ergo and not Sable and not deprecated and not strict'
 
 die() { printf 'irctest: %s\n' "$*" >&2; exit 2; }
 
