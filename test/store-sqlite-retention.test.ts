@@ -94,7 +94,7 @@ describe('SqliteHistory: rooms', () => {
   it('saves rooms at once, updates them by folded name, and keeps them across a restart', async () => {
     const dir = await tempDir();
     const store = open(dir);
-    const dev: StoredRoom = { name: '#Dev', topic: '', topicBy: null, topicAt: null, createdAt: 1000, modes };
+    const dev: StoredRoom = { name: '#Dev', topic: '', topicBy: null, topicAt: null, createdAt: 1000, modes: { ...modes, noExternal: false }, founder: 'alice' };
     store.saveRoom(dev);
     store.saveRoom({ name: '#lobby', topic: 'welcome', topicBy: 'admin', topicAt: 5, createdAt: 10, modes: { ...modes, key: null, limit: null } });
     expect(store.rooms().map((r) => r.name)).toEqual(['#lobby', '#Dev']);
@@ -104,8 +104,9 @@ describe('SqliteHistory: rooms', () => {
     store.close();
     const again = open(dir);
     expect(again.rooms()).toEqual([
-      { name: '#lobby', topic: 'welcome', topicBy: 'admin', topicAt: 5, createdAt: 10, modes: { ...modes, key: null, limit: null } },
-      { name: '#DEV', topic: 'builds!', topicBy: 'bob', topicAt: 3000, createdAt: 1000, modes },
+      { name: '#lobby', topic: 'welcome', topicBy: 'admin', topicAt: 5, createdAt: 10, modes: { ...modes, key: null, limit: null }, founder: null },
+      // -n and the founder (issue 12) survive the restart too.
+      { name: '#DEV', topic: 'builds!', topicBy: 'bob', topicAt: 3000, createdAt: 1000, modes: { ...modes, noExternal: false }, founder: 'alice' },
     ]);
   });
 
