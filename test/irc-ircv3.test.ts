@@ -120,6 +120,8 @@ describe('IRC door: draft/chathistory', () => {
     a.send(`CHATHISTORY TARGETS timestamp=${new Date(0).toISOString()} timestamp=${new Date(Date.now() + 60_000).toISOString()} 10`);
     const targets = await batch(a, 'draft/chathistory-targets');
     expect(targets.inner.map((l) => l.params.slice(0, 2))).toEqual([['TARGETS', 'bob']]);
+    // The latest message's time as a bare timestamp (IRCv3 chathistory: `TARGETS <target> <timestamp>`).
+    expect(targets.inner[0]?.params[2]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/u);
     b.send('JOIN #quiet');
     await b.waitFor('366');
     b.send('PRIVMSG #quiet :before alice');

@@ -101,7 +101,7 @@ function targets(hub: IrcHub, session: IrcSession, a: Ref, b: Ref, limit: number
   found.sort((x, y) => x.at - y.at);
   const server = hub.settings.serverName;
   const id = session.batch ? hub.batchId() : undefined;
-  const lines = found.slice(0, limit).map((t) => `${id ? `@batch=${id} ` : ''}:${server} CHATHISTORY TARGETS ${t.name} timestamp=${new Date(t.at).toISOString()}\r\n`);
+  const lines = found.slice(0, limit).map((t) => `${id ? `@batch=${id} ` : ''}:${server} CHATHISTORY TARGETS ${t.name} ${new Date(t.at).toISOString()}\r\n`);
   const out = id ? `:${server} BATCH +${id} draft/chathistory-targets\r\n${lines.join('')}:${server} BATCH -${id}\r\n` : lines.join('');
   if (out !== '') session.sendRaw(Buffer.from(out, 'utf8'));
 }
