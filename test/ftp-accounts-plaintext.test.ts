@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { isLoopback, passwordAllowed } from '../src/doors/ftp/plaintext.js';
+import { isLoopback, passwordAllowed } from '../src/core/access/plaintext.js';
 import { PASSWORD, RawFtp, hasTool, startFtpDoor, type FtpFixture, type FtpFixtureOptions } from './helpers/ftp.js';
 import { RawFtps } from './helpers/ftps.js';
 import { makeTestCert, type TestCert } from './helpers/tls.js';

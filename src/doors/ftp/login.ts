@@ -2,7 +2,7 @@
 import { signedIn, type Actor } from '../../core/access/roles.js';
 import { isNetroomError } from '../../core/errors.js';
 import type { RestrictionRecord } from '../../store/access.js';
-import { passwordAllowed } from './plaintext.js';
+import { passwordAllowed } from '../../core/access/plaintext.js';
 import type { FtpSession } from './session.js';
 
 /** `anonymous` and `ftp` (any case) are the conventional anonymous user names (RFC 1635). */

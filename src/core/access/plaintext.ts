@@ -1,5 +1,5 @@
-// When an FTP password may cross the control connection: TLS, loopback, or --allow-plaintext-passwords (pure, no sockets).
-import { addressMatches } from '../../core/access/addresses.js';
+// When a password may cross a connection: TLS, loopback, or --allow-plaintext-passwords (pure, no sockets; every door asks).
+import { addressMatches } from './addresses.js';
 
 /** Prefixes that never leave this machine: 127.0.0.0/8 and ::1 (IPv4 loopback mapped into IPv6 too). */
 const LOOPBACK = ['127.0.0.0/8', '::1'] as const;
