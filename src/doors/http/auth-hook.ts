@@ -5,7 +5,8 @@ import type { Access } from '../../core/access/access.js';
 import type { AccountInfo } from '../../core/access/accounts.js';
 import { guest } from '../../core/access/roles.js';
 import { NetroomError } from '../../core/errors.js';
-import { isLoopback, isTls, resolveAuth, type HttpAuth } from './auth.js';
+import { passwordAllowed } from '../../core/access/plaintext.js';
+import { isTls, resolveAuth, type HttpAuth } from './auth.js';
 import type { HttpShared } from './context.js';
 import { HttpError } from './errors.js';
 import { closeIfUpgrade } from './guard.js';
@@ -88,7 +89,8 @@ export function requireAdmin(request: FastifyRequest, what: string): HttpAuth {
  * anywhere when the server was started with --allow-plaintext-passwords.
  */
 export function checkPasswordChannel(shared: HttpShared, request: FastifyRequest): void {
-  if (shared.ctx.allowPlaintextPasswords === true || isTls(request.raw) || isLoopback(request.socket.remoteAddress)) return;
+  const address = request.socket.remoteAddress ?? '';
+  if (passwordAllowed({ address, tls: isTls(request.raw), allowPlaintext: shared.ctx.allowPlaintextPasswords === true })) return;
   throw new NetroomError(
     'PERMISSION_DENIED',
     'passwords are not accepted over plain HTTP from another machine: use https (the server needs --tls-cert), or start it with --allow-plaintext-passwords',

@@ -66,13 +66,6 @@ function bearerOf(headers: IncomingHttpHeaders): string | undefined {
   return /^Bearer[ \t]+(\S+)[ \t]*$/iu.exec(one(headers, 'authorization') ?? '')?.[1];
 }
 
-/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6: a client on this very machine. */
-export function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const plain = address.toLowerCase().startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-  return plain === '::1' || /^127\.\d+\.\d+\.\d+$/u.test(plain);
-}
-
 /** True when the connection is TLS (HTTPS door). */
 export function isTls(raw: IncomingMessage): boolean {
   return (raw.socket as Partial<TLSSocket>).encrypted === true;
