@@ -1,5 +1,6 @@
 // The HTTP API of accounts as the UI uses it: signing in and out, sessions and tokens, invitations.
 import { ApiError, request } from './api.js';
+import type { CredentialInfo } from '../../src/core/access/credentials.js';
 import type { WireAccount } from './protocol.js';
 
 /** The answer to GET /api/session: who this browser is signed in as, and the server's guest policy. */
@@ -8,14 +9,8 @@ export interface SessionInfo {
   readonly guests: 'on' | 'read' | 'off';
 }
 
-/** A session or token as listed to its owner (never its secret). */
-export interface CredentialRow {
-  readonly id: string;
-  readonly kind: 'session' | 'token';
-  readonly label: string;
-  readonly createdAt: number;
-  readonly lastUsedAt: number | null;
-  readonly expiresAt: number | null;
+/** A session or token as listed to its owner (never its secret): the server's CredentialInfo, and whether it is this browser's. */
+export interface CredentialRow extends CredentialInfo {
   /** The session of this very browser. */
   readonly current: boolean;
 }
