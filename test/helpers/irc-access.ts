@@ -16,7 +16,7 @@ import { ADMIN_TOKEN, RawIrcClient, frameworkClient, type FrameworkClient } from
 import { perTest } from './per-test.js';
 
 /** Options of {@link startAccessRig}. */
-export interface AccessRigOptions extends Partial<Omit<IrcDoorOptions, 'port'>> {
+export interface AccessRigOptions extends Partial<IrcDoorOptions> {
   guests?: GuestPolicy;
   allowPlaintextPasswords?: boolean;
   /** Accounts to create before the door opens: name -> [password, role]. */
