@@ -34,12 +34,6 @@ export interface SaslExchange {
   data: string;
 }
 
-/** True for a loopback address (127.0.0.0/8, ::1, IPv4 loopback mapped into IPv6). */
-export function isLoopback(address: string): boolean {
-  const plain = plainAddress(address);
-  return plain === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(plain);
-}
-
 /** How long an ending connection may take to flush its last lines before it is destroyed. */
 const LINGER_MS = 2000;
 
@@ -59,8 +53,8 @@ export class IrcSession {
   readonly peer: string;
   /** The client's IP address (bans by address, the sign-in rate limit); never shown to other clients. */
   readonly address: string;
-  /** TLS (the ircs port) or loopback: a password may cross this connection without --allow-plaintext-passwords. */
-  readonly secure: boolean;
+  /** The connection is TLS (the ircs port): passwords may cross it (see passwordAllowed). */
+  readonly tls: boolean;
 
   /** The account this client signed in as (SASL or PASS), from then on. */
   account: { readonly name: string; readonly role: AccountRole } | undefined;
@@ -134,7 +128,7 @@ export class IrcSession {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.address = plainAddress(socket.remoteAddress ?? '');
     // A TLS socket from the ircs listener has `encrypted` set (node:tls TLSSocket).
-    this.secure = (socket as Socket & { encrypted?: boolean }).encrypted === true || isLoopback(this.address);
+    this.tls = (socket as Socket & { encrypted?: boolean }).encrypted === true;
     this.lastActivity = Date.now();
     this.connectedAt = this.lastActivity;
     this.lastSpoke = this.lastActivity;

@@ -1,5 +1,6 @@
 // Signing in over IRC: checking a password against the accounts (SASL PLAIN, PASS, OPER) while the client's later lines wait.
 import type { AccountInfo } from '../../core/access/accounts.js';
+import { passwordAllowed } from '../../core/access/plaintext.js';
 import { isNetroomError } from '../../core/errors.js';
 import type { IrcHub } from './hub.js';
 import { ERR } from './numerics.js';
@@ -13,7 +14,7 @@ export type SignInResult = { readonly ok: true; readonly account: AccountInfo } 
  * and loopback are fine, a plain connection from elsewhere only with --allow-plaintext-passwords.
  */
 export function plaintextRefusal(hub: IrcHub, session: IrcSession): string | null {
-  if (session.secure || hub.ctx.allowPlaintextPasswords === true) return null;
+  if (passwordAllowed({ address: session.address, tls: session.tls, allowPlaintext: hub.ctx.allowPlaintextPasswords === true })) return null;
   return 'passwords are not accepted over an unencrypted connection: use the TLS port (ircs)';
 }
 
