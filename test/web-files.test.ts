@@ -4,13 +4,22 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
-import { enterRoom, fileRow, focused, logLine, screenshot, scrollWidth, sha256, type WebPage, type PageOptions } from './helpers/browser.js';
+import { enterRoom, enterSignedIn, fileRow, focused, logLine, screenshot, scrollWidth, sha256, type WebPage, type PageOptions } from './helpers/browser.js';
 
-const rig = browserRig({ maxUpload: '4M' });
+// Guests upload and make folders; changing what exists takes an account (its owner, or an admin).
+const rig = browserRig({ maxUpload: '4M' }, { folders: 'member', root: 'admin' });
 
+/** A guest in the room under `name`. */
 async function member(name: string, options?: PageOptions): Promise<WebPage> {
   const page = await rig.open(options);
   await enterRoom(page.page, name);
+  return page;
+}
+
+/** A page signed in as `account` (one of the rig's), in the room under the account's name. */
+async function signedIn(account: string): Promise<WebPage> {
+  const page = await rig.open({ as: account });
+  await enterSignedIn(page.page);
   return page;
 }
 
@@ -53,7 +62,8 @@ describe('web UI: files', () => {
   });
 
   it('creates folders, browses them with breadcrumbs, uploads into them and deletes with confirmation', async () => {
-    const { page } = await member('folders');
+    // A member: the files it uploads are its own to delete.
+    const { page } = await signedIn('folders');
     await page.getByLabel('Name of the new folder').fill('projects');
     await page.getByRole('button', { name: 'Create' }).click();
     await fileRow(page, 'projects').waitFor();
@@ -86,8 +96,43 @@ describe('web UI: files', () => {
     await fileRow(page, 'projects').waitFor();
   });
 
+  it('refuses a guest who deletes or replaces a file someone else made, says why in place, and keeps the file', async () => {
+    // The member's file, put there over HTTP with its token (its CLI, say).
+    const put = await fetch(new URL('files/kept.txt', rig.server.base), {
+      method: 'PUT',
+      body: 'the member\'s words',
+      headers: { Authorization: `Bearer ${rig.token('folders')}` },
+    });
+    expect(put.status).toBe(201);
+    const { page } = await member('passer-by');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = fileRow(page, 'kept.txt');
+    await row.waitFor();
+
+    await page.getByRole('button', { name: 'Delete kept.txt' }).click();
+    await page.getByRole('button', { name: 'Yes, delete' }).click();
+    // The server's own words: what was refused, and what would allow it.
+    const refusal = row.locator('.error[role="alert"]', { hasText: 'PERMISSION_DENIED' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('guests may not delete existing entries: sign in with an account (kept.txt)');
+    await screenshot(page.locator('section.files'), 'web-files-guest-refused.png');
+    expect(await fs.readFile(path.join(rig.server.dir, 'kept.txt'), 'utf8')).toBe('the member\'s words');
+    // Still listed after the server's listing is read again.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row.getByRole('button', { name: 'Delete kept.txt' }).waitFor();
+
+    // Replacing is overwriting: refused the same way; "Keep both" would have been the guest's way.
+    await page.setInputFiles('#upload-input', { name: 'kept.txt', mimeType: 'text/plain', buffer: Buffer.from('a guest\'s words') });
+    await page.locator('.uploads li.asking', { hasText: 'kept.txt already exists here.' }).getByRole('button', { name: 'Replace' }).click();
+    const failed = page.locator('.uploads li.failed', { hasText: 'kept.txt' });
+    await failed.locator('.error', { hasText: 'guests may not overwrite existing entries: sign in with an account (kept.txt)' }).waitFor();
+    expect(await failed.locator('.error').textContent()).toContain('PERMISSION_DENIED');
+    expect(await fs.readFile(path.join(rig.server.dir, 'kept.txt'), 'utf8')).toBe('the member\'s words');
+  });
+
   it('shows errors in place: existing folder, non-empty folder, hidden name, too large', async () => {
-    const { page } = await member('mistakes');
+    // An admin: the folder placed on disk has no known owner, and only an admin may try to delete it.
+    const { page } = await signedIn('root');
     await fs.mkdir(path.join(rig.server.dir, 'full'));
     await fs.writeFile(path.join(rig.server.dir, 'full', 'inside.txt'), 'x');
     await page.getByRole('button', { name: 'Refresh' }).click();
@@ -99,7 +144,7 @@ describe('web UI: files', () => {
 
     await page.getByRole('button', { name: 'Delete full' }).click();
     await page.getByRole('button', { name: 'Yes, delete' }).click();
-    await fileRow(page, 'full').locator('.error').waitFor();
+    await fileRow(page, 'full').locator('.error', { hasText: 'NOT_EMPTY' }).waitFor();
     expect(await fs.readFile(path.join(rig.server.dir, 'full', 'inside.txt'), 'utf8')).toBe('x');
 
     await page.setInputFiles('#upload-input', { name: '.secret', mimeType: 'text/plain', buffer: Buffer.from('hidden') });

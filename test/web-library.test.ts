@@ -4,9 +4,11 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
 import { enterRoom, fileRow, logLine, screenshot, scrollWidth, type WebPage, type PageOptions } from './helpers/browser.js';
-import { ftpClient } from './helpers/ftp.js';
+import { ftpClient, PASSWORD } from './helpers/ftp.js';
 
-const rig = browserRig({ ftp: '0' });
+// Changes made elsewhere are made by accounts that may make them: a member (its own files) and an admin
+// (what was placed on disk, which nobody known made). The pages watching are guests.
+const rig = browserRig({ ftp: '0' }, { editor: 'member', keeper: 'admin' });
 
 async function open(options: { name?: string; path?: string } & PageOptions = {}): Promise<WebPage> {
   const page = await rig.open(options);
@@ -14,9 +16,10 @@ async function open(options: { name?: string; path?: string } & PageOptions = {}
   return page;
 }
 
-/** The test's own HTTP client: another person using the API (no browser). */
-async function api(method: string, where: string, body?: string, headers: Record<string, string> = {}): Promise<Response> {
-  const res = await fetch(new URL(where, rig.server.base), { method, body, headers });
+/** The test's own HTTP client: another person using the API (no browser), with `bearer` (a token) when given. */
+async function api(method: string, where: string, body?: string, headers: Record<string, string> = {}, bearer?: string): Promise<Response> {
+  const auth: Record<string, string> = bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` };
+  const res = await fetch(new URL(where, rig.server.base), { method, body, headers: { ...headers, ...auth } });
   expect(res.status, `${method} ${where}`).toBeLessThan(300);
   return res;
 }
@@ -26,23 +29,25 @@ describe('web UI: the library, live', () => {
     await fs.mkdir(path.join(rig.server.dir, 'live'));
     const { page } = await open({ path: 'files/live/' });
     await page.getByText('This folder is empty.').waitFor();
-    const ftp = await ftpClient(rig.server.ftpPort ?? 0);
+    // One member, over HTTP with its token and over FTP signed in: its own files, its to rename and delete.
+    const token = rig.token('editor');
+    const ftp = await ftpClient(rig.server.ftpPort ?? 0, 'editor', PASSWORD);
     try {
-      await api('PUT', 'files/live/from-http.txt', 'over HTTP');
+      await api('PUT', 'files/live/from-http.txt', 'over HTTP', {}, token);
       await fileRow(page, 'from-http.txt').waitFor();
       expect(await fileRow(page, 'from-http.txt').locator('td.num').textContent()).toBe('9 B');
-      await api('POST', 'api/folders?path=live%2Fnew-folder');
+      await api('POST', 'api/folders?path=live%2Fnew-folder', undefined, {}, token);
       await fileRow(page, 'new-folder').waitFor();
       // Folders first, as a listing sorts them.
       expect(await page.locator('.listing tr[data-name]').first().getAttribute('data-name')).toBe('new-folder');
       // Elsewhere: not shown here.
-      await api('PUT', 'files/elsewhere.txt', 'root');
+      await api('PUT', 'files/elsewhere.txt', 'root', {}, token);
       await ftp.rename('/live/from-http.txt', '/live/renamed.txt');
       await fileRow(page, 'renamed.txt').waitFor();
       await fileRow(page, 'from-http.txt').waitFor({ state: 'detached' });
       await ftp.remove('/live/renamed.txt');
       await fileRow(page, 'renamed.txt').waitFor({ state: 'detached' });
-      await api('DELETE', 'files/live/new-folder');
+      await api('DELETE', 'files/live/new-folder', undefined, {}, token);
       await fileRow(page, 'new-folder').waitFor({ state: 'detached' });
       await page.getByText('This folder is empty.').waitFor();
       expect(await fileRow(page, 'elsewhere.txt').count()).toBe(0);
@@ -56,7 +61,8 @@ describe('web UI: the library, live', () => {
     await fs.writeFile(path.join(rig.server.dir, 'old-name', 'inside.txt'), 'x');
     const { page } = await open({ path: 'files/old-name/' });
     await fileRow(page, 'inside.txt').waitFor();
-    const ftp = await ftpClient(rig.server.ftpPort ?? 0);
+    // Placed on disk, so made by nobody known: an admin's to rename and delete.
+    const ftp = await ftpClient(rig.server.ftpPort ?? 0, 'keeper', PASSWORD);
     try {
       await ftp.rename('/old-name', '/new-name');
       await page.locator('.crumbs [aria-current="page"]', { hasText: 'new-name' }).waitFor();
@@ -80,7 +86,8 @@ describe('web UI: the library, live', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), notice.locator('a').click()]);
     expect(download.suggestedFilename()).toBe('shared.json');
 
-    await api('DELETE', 'files/shared.json');
+    // The guest may not delete it (not even under the same name): the administrator does.
+    await api('DELETE', 'files/shared.json', undefined, {}, rig.adminToken);
     await page.locator('.log li.file.deleted', { hasText: 'shared.json' }).waitFor();
     expect(await notice.locator('a').count()).toBe(0); // nothing left to download
     await notice.locator('.tag', { hasText: 'deleted' }).waitFor();

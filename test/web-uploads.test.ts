@@ -3,9 +3,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
-import { enterRoom, fileRow, focused, logLine, screenshot, type WebPage } from './helpers/browser.js';
+import { enterRoom, enterSignedIn, fileRow, focused, logLine, screenshot, type WebPage } from './helpers/browser.js';
 
-const rig = browserRig({ maxUpload: '1M' });
+// Replacing a file takes its owner (or an admin): the member `careful` replaces its own.
+const rig = browserRig({ maxUpload: '1M' }, { careful: 'member' });
 
 async function open(name?: string): Promise<WebPage> {
   const page = await rig.open();
@@ -40,8 +41,11 @@ describe('web UI: uploads', () => {
   });
 
   it('asks before replacing a name that exists: keep both, replace, cancel', async () => {
-    const { page } = await open('careful');
-    await fs.writeFile(path.join(rig.server.dir, 'notes.txt'), 'original');
+    const { page } = await rig.open({ as: 'careful' });
+    await enterSignedIn(page);
+    // The member's own file (put there with its token), so "Replace" is the member's to choose.
+    const put = await fetch(new URL('files/notes.txt', rig.server.base), { method: 'PUT', body: 'original', headers: { Authorization: `Bearer ${rig.token('careful')}` } });
+    expect(put.status).toBe(201);
     await page.getByRole('button', { name: 'Refresh' }).click();
     await fileRow(page, 'notes.txt').waitFor();
 

@@ -132,6 +132,8 @@ export interface PageOptions {
   viewport?: { width: number; height: number };
   /** Where to open, relative to the server's base (e.g. `files/docs/`); default the base itself. */
   path?: string;
+  /** A session secret (`nrs_...`) set as the `netroom_session` cookie before the page opens: the page is then signed in. */
+  session?: string;
 }
 
 /** Open the UI in a fresh context (English by default, desktop size); `options.path` opens an address below `base`. */
@@ -142,6 +144,8 @@ export async function openPage(browser: Browser, base: string, options: PageOpti
     acceptDownloads: true,
   });
   context.setDefaultTimeout(WAIT_MS);
+  // The cookie the server sets at sign-in (HttpOnly, so the page itself could not set it either).
+  if (options.session !== undefined) await context.addCookies([{ name: 'netroom_session', value: options.session, url: base, httpOnly: true, sameSite: 'Lax' }]);
   const problems: string[] = [];
   // SPEC: no external network requests (no CDN, no fonts): everything comes from the server itself.
   context.on('request', (request) => {
@@ -160,6 +164,12 @@ export async function openPage(browser: Browser, base: string, options: PageOpti
 export async function enterRoom(page: Page, name: string): Promise<void> {
   await page.locator('#name').fill(name);
   await page.locator('#name').press('Enter');
+  await page.locator('#composer').waitFor();
+}
+
+/** Signed in (see PageOptions.session): enter the room under the account's name and wait for the chat pane. */
+export async function enterSignedIn(page: Page): Promise<void> {
+  await page.locator('#enter-account').click();
   await page.locator('#composer').waitFor();
 }
 
