@@ -224,3 +224,37 @@ describe('refusals in Chinese', () => {
     expect(errorText('en', new NetroomError('BANNED', 'you are banned from this server: spam', { reason: 'spam' }))).toBe('ERROR BANNED: you are banned from this server: spam');
   });
 });
+
+describe('conversations of a name that became an account', () => {
+  it('are not the account’s: it reads direct messages from its creation on, the guest before it is someone else', async () => {
+    const { SqliteHistory } = await import('../src/store/sqlite.js');
+    const dir = await mkdtemp(join(tmpdir(), 'netroom-dm-cut-'));
+    dirs.push(dir);
+    const clock = { now: 1_800_000_000_000 };
+    const access = new Access(SqliteAccessStore.open(join(dir, 'access.sqlite')), { now: () => clock.now });
+    opened.push(access);
+    const history = SqliteHistory.open(dir, { now: () => clock.now });
+    const chat = new Chat({ access, flood: null, now: () => clock.now });
+    chat.restore(history);
+    chat.subscribe((e) => history.append(e));
+    const guestAlice = chat.enter('alice', 'ws');
+    const bob = chat.enter('bob', 'ws');
+    chat.dm(guestAlice, 'bob', 'the guest secret');
+    chat.disconnect(guestAlice);
+    clock.now += 60_000;
+    await access.accounts.add('alice', 'password-1');
+    clock.now += 60_000;
+    const alice = chat.enter('alice', 'ws', { account: 'alice', role: 'member' });
+    chat.dm(bob, 'alice', 'hello account');
+    const since = chat.conversationsSince(alice);
+    const texts = (rows: { text?: string }[]): (string | undefined)[] => rows.map((r) => r.text);
+    expect(texts(history.recent({ between: ['alice', 'bob'], since }, 10))).toEqual(['hello account']);
+    expect(history.conversations('alice', 10, since)).toHaveLength(1);
+    expect(texts(history.search('secret', { rooms: [], member: 'alice', memberSince: since }, 10))).toEqual([]);
+    expect(texts(history.search('account', { rooms: [], member: 'alice', memberSince: since }, 10))).toEqual(['hello account']);
+    // bob, a guest all along, keeps his whole side of it.
+    expect(chat.conversationsSince(bob)).toBe(0);
+    expect(texts(history.recent({ between: ['bob', 'alice'] }, 10))).toEqual(['the guest secret', 'hello account']);
+    history.close();
+  });
+});

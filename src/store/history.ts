@@ -28,14 +28,19 @@ export interface StoredEvent {
   readonly asNotice?: boolean;
 }
 
-/** Whose history: a room (by name, any case), or the conversation between two members (by name, any case). */
-export type HistoryTarget = { readonly room: string } | { readonly between: readonly [string, string] };
+/**
+ * Whose history: a room (by name, any case), or the conversation between two members (by name, any
+ * case), from `since` on (ms; the reader's own cut: an account reads its conversations from its creation).
+ */
+export type HistoryTarget = { readonly room: string } | { readonly between: readonly [string, string]; readonly since?: number };
 
 /** What a searcher may read: rooms by name (any case), and the direct messages of one name. */
 export interface SearchScope {
   readonly rooms: readonly string[];
   /** Direct messages to or from this name are included. */
   readonly member?: string;
+  /** ...from this time on (ms): see HistoryTarget's `since`. */
+  readonly memberSince?: number;
 }
 
 /** A room as persisted: created by joining, kept with its topic and modes. */
@@ -77,8 +82,8 @@ export interface HistoryStore {
    * throws on odd input (quotes, operators): that is text to look for.
    */
   search(query: string, scope: SearchScope, limit: number, before?: number): StoredEvent[];
-  /** The conversations `name` has had, newest first. */
-  conversations(name: string, limit: number): ConversationSummary[];
+  /** The conversations `name` has had (with a message from `since` on, when given), newest first. */
+  conversations(name: string, limit: number, since?: number): ConversationSummary[];
   /** Every persisted room. */
   rooms(): StoredRoom[];
   /** Create or update a room's row (topic, modes). */

@@ -260,19 +260,22 @@ export class SqliteHistory implements HistoryStore {
     if (scope.member !== undefined) {
       for (const conv of this.selectPeerConvs.all(nameKeyOf(scope.member))) convs.add(conv);
     }
-    return runSearch(this.db, plan, {
+    const found = runSearch(this.db, plan, {
       convs: [...convs],
       before: Math.min(before ?? NEWEST, NEWEST),
       since: this.since(),
       limit: Math.floor(limit),
     });
+    // Direct messages from before the searcher's own cut (an account's creation) are not theirs.
+    const cut = scope.memberSince ?? 0;
+    return cut > 0 ? found.filter((e) => e.kind !== 'dm' || e.at >= cut) : found;
   }
 
   /** The direct-message conversations of `name` (any case), newest first, with the other side's name as last seen. */
-  conversations(name: string, limit: number): ConversationSummary[] {
+  conversations(name: string, limit: number, since = 0): ConversationSummary[] {
     if (this.closed || !(limit > 0)) return [];
     this.safely(() => this.flush());
-    return this.selectPeers.all(nameKeyOf(name), this.since(), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
+    return this.selectPeers.all(nameKeyOf(name), Math.max(this.since(), since), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
   }
 
   /** Every persisted room, oldest first. */
@@ -327,7 +330,7 @@ export class SqliteHistory implements HistoryStore {
     } else if ('between' in target && Array.isArray(target.between) && target.between.length === 2 && target.between.every((x) => typeof x === 'string')) {
       const [a, b] = target.between;
       this.safely(() => this.flush());
-      rows = this.selectConvPage.all(conversationKey(a, b), before, since, n);
+      rows = this.selectConvPage.all(conversationKey(a, b), before, Math.max(since, target.since ?? 0), n);
     } else {
       throw new TypeError('a history target is { room } or { between: [name, name] }');
     }

@@ -142,6 +142,15 @@ export abstract class ChatState {
     return this.rooms_.find(roomName)?.standing(member);
   }
 
+  /**
+   * From when `member` reads its direct-message history (ms): an account from its creation (a guest
+   * who used the name before is someone else), a guest everything kept under its name.
+   */
+  conversationsSince(member: Member): number {
+    if (member.account === undefined) return 0;
+    return this.accessState?.accounts.find(member.account)?.createdAt ?? 0;
+  }
+
   /** A member's away text, or null. */
   awayOf(member: Member): string | null {
     return this.present.of(member)?.away ?? null;

@@ -69,11 +69,11 @@ export class RenderedHistory {
     return this.safely(() => store.search(query, scope, limit, before).map((e) => this.json(e)), []);
   }
 
-  /** The conversations of `name`, newest first. */
-  conversations(name: string, limit: number): ConversationSummary[] {
+  /** The conversations of `name` (from `since` on), newest first. */
+  conversations(name: string, limit: number, since = 0): ConversationSummary[] {
     const store = this.store;
     if (!store) return [];
-    return this.safely(() => store.conversations(name, limit), []);
+    return this.safely(() => store.conversations(name, limit, since), []);
   }
 
   /** Keep a live event's JSON by store id, for the welcomes and pages that replay it. */

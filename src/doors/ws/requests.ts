@@ -78,7 +78,7 @@ export class WsRequests {
         return;
       case 'conversations': {
         const member = this.memberOf(client);
-        this.replies.send(client, { type: 'conversations', conversations: this.history.conversations(member.name, MAX_CONVERSATIONS) });
+        this.replies.send(client, { type: 'conversations', conversations: this.history.conversations(member.name, MAX_CONVERSATIONS, this.chat.conversationsSince(member)) });
         return;
       }
     }
@@ -116,7 +116,7 @@ export class WsRequests {
       const member = this.memberOf(client);
       // One side is always the asker: a member reads only its own conversations.
       const other = checkName(message.with);
-      const page = this.history.page({ between: [member.name, other] }, message.before, limit);
+      const page = this.history.page({ between: [member.name, other], since: this.chat.conversationsSince(member) }, message.before, limit);
       this.replies.sendText(client, encodeHistory({ with: other }, page.events, page.more));
       return;
     }
@@ -132,7 +132,7 @@ export class WsRequests {
       .rooms(member)
       .filter((info) => this.chat.mayRead(member, info.name))
       .map((info) => info.name);
-    const scope = member ? { rooms, member: member.name } : { rooms };
+    const scope = member ? { rooms, member: member.name, memberSince: this.chat.conversationsSince(member) } : { rooms };
     const events = this.history.search(query, scope, limit ?? DEFAULT_PAGE, before);
     this.replies.sendText(client, encodeResults(query, events));
   }

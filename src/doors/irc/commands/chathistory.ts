@@ -47,7 +47,7 @@ function targetOf(hub: IrcHub, session: IrcSession, name: string): { target: His
   }
   const other = hub.chat.find(name);
   // The batch names the nick as the client wrote it (Ergo does too; irctest asks in upper case).
-  return { target: { between: [member.name, other?.name ?? name] }, label: name };
+  return { target: { between: [member.name, other?.name ?? name], since: hub.chat.conversationsSince(member) }, label: name };
 }
 
 /** Pick the rows a subcommand asks for, oldest first. */
@@ -94,7 +94,7 @@ function targets(hub: IrcHub, session: IrcSession, a: Ref, b: Ref, limit: number
     if (last && last.at > low && last.at < high) found.push({ name: room, at: last.at });
   }
   try {
-    for (const c of store.conversations(member.name, 100)) if (c.lastAt > low && c.lastAt < high) found.push({ name: c.with, at: c.lastAt });
+    for (const c of store.conversations(member.name, 100, hub.chat.conversationsSince(member))) if (c.lastAt > low && c.lastAt < high) found.push({ name: c.with, at: c.lastAt });
   } catch (err) {
     hub.log.warn({ err }, 'irc: conversations unavailable');
   }
