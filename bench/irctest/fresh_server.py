@@ -15,7 +15,7 @@ import time
 
 _current = None
 _next = None
-ADD_ACCOUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "add-account.mjs")
+ADD_ACCOUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "dist", "bench", "irctest", "add-account.js")
 
 
 def _spawn():

@@ -1,7 +1,7 @@
 """irctest controller for `npm run irctest`: irctest's external_server controller (netroom is started by
 run.sh or fresh_server.py, not by irctest) that can also register accounts, so the SASL, account-tag and
 other `services` tests run. registerUser writes the account into the data folder of the netroom under
-test (NETROOM_DATA, set by fresh_server.py per test or by run.sh) with bench/irctest/add-account.mjs;
+test (NETROOM_DATA, set by fresh_server.py per test or by run.sh) with bench/irctest/add-account.ts (built to dist/bench/irctest/add-account.js);
 the running server sees it at once. SASL mechanisms: PLAIN."""
 import os
 import subprocess
@@ -9,7 +9,7 @@ import subprocess
 from irctest.controllers.external_server import ExternalServerController
 from irctest.runner import NotImplementedByController
 
-ADD_ACCOUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "add-account.mjs")
+ADD_ACCOUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "dist", "bench", "irctest", "add-account.js")
 
 
 class NetroomController(ExternalServerController):

@@ -101,7 +101,7 @@ else
   # Port 0: the kernel picks a free port and the server prints it ("irc listening on tcp://HOST:PORT"),
   # so there is no window in which another process can take a port chosen beforehand.
   # irctest opers up as operuser/operpassword: an admin account made in the data folder first
-  # (add-account.mjs; OPER takes an admin account's name and password).
+  # (dist/bench/irctest/add-account.js; OPER takes an admin account's name and password).
   if [[ "${IRCTEST_FRESH:-1}" != 0 ]]; then
     FRESH=1
   fi
@@ -114,7 +114,7 @@ if [[ -n "${FRESH:-}" ]]; then
   set -- -p fresh_server "$@"
   WHAT="a fresh netroom per test"
 elif [[ "$CONTROLLER" == netroom_controller ]]; then
-  node bench/irctest/add-account.mjs "$WORK/data" operuser operpassword admin || die "could not create the operuser account"
+  node dist/bench/irctest/add-account.js "$WORK/data" operuser operpassword admin || die "could not create the operuser account"
   export NETROOM_DATA="$WORK/data"
   node dist/src/cli/main.js serve --host "$HOST" --http off --ftp off --port off --irc 0 \
     --dir "$WORK/files" --data "$WORK/data" --flood off $SERVE_ARGS \
