@@ -1,5 +1,4 @@
 // One netroom server per guest policy (HTTP, FTP and the seed doors on port 0, temp folders), its accounts, owned files and tree snapshots.
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -10,6 +9,7 @@ import { Library } from '../../src/core/library.js';
 import { changeSource } from '../../src/doors/change-source.js';
 import { createLogger } from '../../src/log.js';
 import { NetroomServer } from '../../src/server.js';
+import { snapshot } from '../helpers/library-actors.js';
 
 /** The accounts every server gets: the acting member, another member, the administrator. */
 export const ACCOUNTS = {
@@ -84,26 +84,11 @@ export async function startPermissionServer(policy: GuestPolicy): Promise<Permis
       await upload.commit();
     },
     ownerOf: (rel) => server.library.ownerOf(rel),
-    snapshot: () => treeSnapshot(realRoot),
+    // Hidden entries included (the owner book, temp and partial files): equal snapshots, nothing changed.
+    snapshot: () => snapshot(realRoot),
     async close() {
       await server.stop();
       await fs.rm(top, { recursive: true, force: true });
     },
   };
-}
-
-/** Names, sizes and SHA-256 of everything under `root`, hidden entries included; symlinks as their target. */
-export async function treeSnapshot(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const entry of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
-    const full = path.join(entry.parentPath, entry.name);
-    const rel = path.relative(root, full);
-    if (entry.isSymbolicLink()) out[rel] = `-> ${await fs.readlink(full)}`;
-    else if (entry.isDirectory()) out[rel] = '<dir>';
-    else {
-      const bytes = await fs.readFile(full);
-      out[rel] = `${bytes.length} ${createHash('sha256').update(bytes).digest('hex')}`;
-    }
-  }
-  return out;
 }
