@@ -141,8 +141,8 @@ export function installErrorHandling(app: FastifyInstance, log: Logger, metrics:
     const mapped = toHttpError(err);
     metrics?.errors.inc({ door: 'http', code: mapped.code });
     // A 5xx the door chose itself (a MOVE's Destination on another server: 502) is the client's doing, not a failure here.
-    if (mapped.status >= 500 && !(err instanceof HttpError)) log.error({ err, method: request.method, url: request.url }, 'request failed');
-    else log.debug({ code: mapped.code, method: request.method, url: request.url }, mapped.message);
+    if (mapped.status >= 500 && !(err instanceof HttpError)) log.error({ err, method: request.method, url: loggedUrl(request.url) }, 'request failed');
+    else log.debug({ code: mapped.code, method: request.method, url: loggedUrl(request.url) }, mapped.message);
     endBody(request, reply);
     // Headers a file route set before failing describe a file, not this JSON.
     reply.removeHeader('content-disposition').removeHeader('content-length');
@@ -196,4 +196,9 @@ export function clientErrorHandler(metrics: Metrics | undefined): (err: NodeJS.E
     );
     socket.destroySoon();
   };
+}
+
+/** A URL as logged: an invitation's secret (`/join/nri_...`, `/api/invitations/nri_...`) is a password until used, so never written out. */
+export function loggedUrl(url: string): string {
+  return url.replace(/nri_[A-Za-z0-9_-]+/gu, 'nri_(secret)');
 }

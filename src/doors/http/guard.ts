@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Logger } from 'pino';
-import { HttpError } from './errors.js';
+import { HttpError, loggedUrl } from './errors.js';
 import type { Refusal, SameOriginPolicy } from './same-origin.js';
 
 /** Methods that change nothing (RFC 9110 9.2.1); every other method must come from the server's own origin. */
@@ -39,7 +39,7 @@ export function installGuard(app: FastifyInstance, policy: SameOriginPolicy, log
     // Browsers a page tells to retry can repeat a refusal many times: one warn line a minute per kind.
     const now = Date.now();
     const seen = lastWarn.get(refusal.kind);
-    const fields = { ...refusal, method: request.method, url: request.url, client: request.ip };
+    const fields = { ...refusal, method: request.method, url: loggedUrl(request.url), client: request.ip };
     if (seen === undefined || now - seen.at >= WARN_EVERY_MS) {
       lastWarn.set(refusal.kind, { at: now, since: 0 });
       log.warn({ ...fields, suppressed: seen?.since ?? 0 }, `refused: ${describe(refusal)}`);
