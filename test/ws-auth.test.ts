@@ -44,6 +44,34 @@ describe('WS sign-in at the upgrade', () => {
     expect(await d.nextOf('welcome')).toMatchObject({ name: 'alice', account: { name: 'alice' } });
   });
 
+  it('revoking the session or token that signed a connection in ends that connection (NOT_SIGNED_IN, 4003), here or from another process', async () => {
+    const { r, session, token } = await withAccounts();
+    const access = r.access;
+    if (!access) throw new Error('no access');
+    const byCookie = await open(r, { cookie: `netroom_session=${session}` });
+    byCookie.send({ type: 'enter' });
+    await byCookie.nextOf('welcome');
+    const byToken = await open(r, { authorization: `Bearer ${token}` });
+    await byToken.enter('alice_laptop');
+    const guest = await open(r);
+    await guest.enter('gus');
+    access.credentials.revoke('alice', access.credentials.idOf(session));
+    expect(await byCookie.nextOf('error')).toMatchObject({ code: 'NOT_SIGNED_IN' });
+    expect(await byCookie.closed).toEqual({ code: 4003, reason: 'signed out' });
+    // The token is revoked by another process (the CLI) on the same store: seen at the next poll.
+    const { SqliteAccessStore } = await import('../src/store/access-sqlite.js');
+    const { Access } = await import('../src/core/access/access.js');
+    const file = (access.store as unknown as { db: { name: string } }).db.name;
+    const cli = new Access(SqliteAccessStore.open(file));
+    cli.credentials.revoke('alice', cli.credentials.idOf(token));
+    cli.close();
+    access.poll();
+    expect(await byToken.closed).toEqual({ code: 4003, reason: 'signed out' });
+    // A guest connection is not touched.
+    guest.send({ type: 'say', text: 'still here' });
+    expect(r.chat.find('gus')).toBeDefined();
+  });
+
   it('a Bearer secret that signs nobody in is refused at the upgrade with 401 NOT_SIGNED_IN', async () => {
     const { r, token } = await withAccounts();
     r.access?.credentials.revoke('alice', r.access.credentials.idOf(token));

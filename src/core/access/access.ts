@@ -36,7 +36,7 @@ export class Access {
     this.store = store;
     this.guests = options.guests ?? 'on';
     this.accounts = new Accounts(store, { limiter: new SignInLimiter({ ...options.signIn, now }), now });
-    this.credentials = new Credentials(store, now);
+    this.credentials = new Credentials(store, now, () => this.changed());
     this.invitations = new Invitations(store, this.accounts, now);
     this.restrictions = new Restrictions(store, now);
     this.version = store.version();
@@ -48,8 +48,9 @@ export class Access {
   }
 
   /**
-   * Call `listener` after another process (the CLI) changed the store: bans and mutes are reloaded
-   * first. Polls SQLite's data_version on an unref'ed timer; returns the unsubscribe function.
+   * Call `listener` after another process (the CLI) changed the store, or after a session or token
+   * was revoked here: bans and mutes are reloaded first. Polls SQLite's data_version on an unref'ed
+   * timer; returns the unsubscribe function.
    */
   onExternalChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -63,7 +64,11 @@ export class Access {
     if (version === this.version) return;
     this.version = version;
     this.restrictions.reload();
-    for (const listener of this.listeners) listener();
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
   close(): void {

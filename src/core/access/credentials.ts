@@ -24,9 +24,13 @@ export class Credentials {
   private readonly store: AccessStore;
   private readonly now: () => number;
 
-  constructor(store: AccessStore, now: () => number = Date.now) {
+  /** Told after a credential was revoked here, so open connections signed in with it can end. */
+  private readonly onRevoked: () => void;
+
+  constructor(store: AccessStore, now: () => number = Date.now, onRevoked: () => void = () => undefined) {
     this.store = store;
     this.now = now;
+    this.onRevoked = onRevoked;
   }
 
   /** A new session (cookie) or token for `account`; the secret is returned once and never stored. */
@@ -71,7 +75,9 @@ export class Credentials {
 
   /** Revoke one of `account`'s credentials by id; false when it has none of that id. */
   revoke(account: string, id: string): boolean {
-    return this.store.deleteCredential(foldName(account), id);
+    const revoked = this.store.deleteCredential(foldName(account), id);
+    if (revoked) this.onRevoked();
+    return revoked;
   }
 
   /** The id of a secret (to mark "this session" in a list). */

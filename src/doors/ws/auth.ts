@@ -4,11 +4,13 @@ import type { Access } from '../../core/access/access.js';
 import { guest, signedIn, type Actor } from '../../core/access/roles.js';
 import type { Member, Who } from '../../core/chat/types.js';
 import { cookieValue, SESSION_COOKIE } from '../http/auth.js';
-import type { WireAccount } from './messages.js';
+import type { WsClient } from './client.js';
+import { CLOSE_CODES, type WireAccount } from './messages.js';
+import type { WsReplies } from './replies.js';
 
 /** The outcome of reading an upgrade's credentials: who it is, or why it is refused (401). */
 export type WsSignIn =
-  | { readonly ok: true; readonly actor: Actor }
+  | { readonly ok: true; readonly actor: Actor; readonly secret?: string }
   | { readonly ok: false; readonly code: 'NOT_SIGNED_IN'; readonly message: string };
 
 /**
@@ -24,11 +26,11 @@ export function signInOf(headers: IncomingHttpHeaders, access: Access | undefine
     const match = /^Bearer\s+(\S+)\s*$/iu.exec(authorization);
     const checked = match && access ? access.credentials.check(match[1]) : undefined;
     if (!checked) return { ok: false, code: 'NOT_SIGNED_IN', message: 'the Authorization secret signs nobody in (unknown, expired or revoked): sign in again' };
-    return { ok: true, actor: signedIn(checked.account.name, checked.account.role) };
+    return { ok: true, actor: signedIn(checked.account.name, checked.account.role), secret: match?.[1] ?? '' };
   }
   const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
   const checked = cookie !== undefined && access ? access.credentials.check(cookie) : undefined;
-  return { ok: true, actor: checked ? signedIn(checked.account.name, checked.account.role) : guest() };
+  return checked && cookie !== undefined ? { ok: true, actor: signedIn(checked.account.name, checked.account.role), secret: cookie } : { ok: true, actor: guest() };
 }
 
 /** What the chat is told about who enters: the account and role when signed in, always the address (bans by address). */
@@ -43,4 +45,16 @@ export function whoOf(actor: Actor, address: string | undefined): Who {
 /** The account a member speaks for, as `welcome` shows it (null: a guest, or the admin token with no account). */
 export function accountOf(member: Member): WireAccount | null {
   return member.account !== undefined && member.role !== undefined && member.role !== 'guest' ? { name: member.account, role: member.role } : null;
+}
+
+/**
+ * After a revocation (here or by the CLI): every connection signed in with a secret that no longer
+ * signs anyone in hears NOT_SIGNED_IN and closes with 4003, so the client does not reconnect on its own.
+ */
+export function endRevoked(clients: Iterable<WsClient>, access: Access, replies: WsReplies): void {
+  for (const client of clients) {
+    if (client.secret === undefined || client.secret === '' || access.credentials.check(client.secret) !== undefined) continue;
+    replies.send(client, { type: 'error', code: 'NOT_SIGNED_IN', message: 'this session was signed out or revoked: sign in again' });
+    client.ws.close(CLOSE_CODES.removed, 'signed out');
+  }
 }

@@ -27,6 +27,8 @@ export class WsClient implements AudienceTarget {
     readonly actor: Actor = guest(),
     /** The peer's IP address (bans by address), when known. */
     readonly address?: string,
+    /** The session or token secret that signed the connection in: revoked, the connection ends. */
+    readonly secret?: string,
   ) {}
 
   get open(): boolean {

@@ -14,7 +14,7 @@ import { WsClient } from './client.js';
 import { RenderedHistory } from './history.js';
 import { WsKeepalive } from './keepalive.js';
 import { WsLibraryFeed } from './library-feed.js';
-import { accountOf, whoOf } from './auth.js';
+import { accountOf, endRevoked, whoOf } from './auth.js';
 import { CLOSE_CODES, type ClientMessage } from './messages.js';
 import { WsModeration } from './moderate.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
@@ -120,7 +120,12 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   /** Subscribe to the chat and the library, and start the keepalive timer. */
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.ctx.chat.subscribe(this.onChatEvent);
+    const unsubscribe = this.ctx.chat.subscribe(this.onChatEvent);
+    const unwatch = this.ctx.access?.onExternalChange(this.recheckSignIns);
+    this.unsubscribe = () => {
+      unsubscribe();
+      unwatch?.();
+    };
     this.feed.start(this.ctx.library);
     this.keepalive.start();
   }
@@ -129,7 +134,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
    * Take a new connection (the upgrade is done); `from` is the peer's address and port, for the
    * logs; `actor` who signed in at the upgrade (a guest by default); `address` the peer's IP (bans).
    */
-  connect(ws: WebSocket, from: string, actor: Actor = guest(), address?: string): void {
+  connect(ws: WebSocket, from: string, actor: Actor = guest(), address?: string, secret?: string): void {
     // ws 8 keeps the net.Socket in `_socket`; the fan-out writes pre-framed bytes to it.
     const socket = (ws as unknown as { _socket?: Duplex | null })._socket;
     ws.on('error', (err) => this.log.debug({ err, from }, 'ws connection error'));
@@ -137,7 +142,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       ws.close(CLOSE_CODES.goingAway, 'server closing');
       return;
     }
-    const client = new WsClient(ws, socket, from, actor, address);
+    const client = new WsClient(ws, socket, from, actor, address, secret);
     // The peer's protocol errors (ws closes with 1002/1007/1009 itself) carry a WS_ERR_* code; a
     // failed write to a dropped socket (EPIPE, ECONNRESET) is a network blip, not a broken client.
     ws.on('error', (err: NodeJS.ErrnoException) => {
@@ -346,6 +351,14 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.replies.send(client, { type: 'error', code: reason === 'kicked' ? 'KICKED' : 'BANNED', message: text === '' ? `you were ${reason}` : text });
     client.ws.close(CLOSE_CODES.removed, reason);
   }
+
+  /**
+   * A session or token was revoked (here or by the CLI): a connection it signed in ends, with
+   * NOT_SIGNED_IN and 4003 (no reconnecting on its own); its member then leaves as on any close.
+   */
+  private readonly recheckSignIns = (): void => {
+    if (this.ctx.access) endRevoked(this.connections, this.ctx.access, this.replies);
+  };
 
   /** The chat closes: what is queued, then the closing event to every member, then 1001 for all. */
   private onClosing(event: Extract<ChatEvent, { kind: 'closing' }>): void {

@@ -58,7 +58,7 @@ export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
     // The upgrade's ServerResponse, by request, from the hook to the handler (see release()).
     const responses = new WeakMap<IncomingMessage, ServerResponse>();
     // Who signed in at the upgrade, from the hook to the handler.
-    const actors = new WeakMap<IncomingMessage, Actor>();
+    const actors = new WeakMap<IncomingMessage, { actor: Actor; secret?: string | undefined }>();
     app.get(
       WS_PATH,
       {
@@ -74,13 +74,13 @@ export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
           // (a bare app in unit tests): read the credentials here.
           const resolved = authOf(request);
           if (resolved.via !== 'guest') {
-            actors.set(request.raw, resolved.actor);
+            actors.set(request.raw, { actor: resolved.actor, secret: resolved.sessionSecret });
             done();
             return;
           }
           const signIn = signInOf(request.headers, ctx.access);
           if (signIn.ok) {
-            actors.set(request.raw, signIn.actor);
+            actors.set(request.raw, { actor: signIn.actor, secret: signIn.secret });
             done();
             return;
           }
@@ -97,7 +97,8 @@ export function wsPlugin(ctx: DoorContext, options: WsOptions = {}): WsPlugin {
       (socket, request) => {
         release(socket, request, responses.get(request.raw));
         const address = request.socket.remoteAddress;
-        door.connect(socket, peer(request), actors.get(request.raw), address === undefined ? undefined : plainAddress(address));
+        const who = actors.get(request.raw);
+        door.connect(socket, peer(request), who?.actor, address === undefined ? undefined : plainAddress(address), who?.secret);
       },
     );
     door.start();
