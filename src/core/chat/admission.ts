@@ -1,6 +1,7 @@
 // Who may claim a name and speak: the guest policy, account names, server bans and mutes, as the chat asks them.
 import type { Access } from '../access/access.js';
 import type { Subject } from '../access/restrictions.js';
+import { mayChat } from '../access/permissions.js';
 import { NetroomError } from '../errors.js';
 import { foldName } from '../names.js';
 import type { RestrictionRecord } from '../../store/access.js';
@@ -10,7 +11,8 @@ import type { Who } from './types.js';
 export function admit(access: Access | undefined, name: string, key: string, who: Who): void {
   if (access === undefined) return;
   const role = who.role ?? 'guest';
-  if (role === 'guest' && access.guests === 'off') {
+  // `rooms` does not bear on entering: any policy does.
+  if (!mayChat({ role, name }, 'enter', access.guests, 'open')) {
     throw new NetroomError('ACCOUNTS_ONLY', 'this server is for accounts only: sign in (guests are not allowed)');
   }
   const holder = access.accountHolding(key);

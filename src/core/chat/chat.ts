@@ -1,4 +1,5 @@
 // The chat core: who is connected (one name server-wide), rooms with their rules, direct messages, and typed events.
+import { mayChat } from '../access/permissions.js';
 import { NetroomError } from '../errors.js';
 import { checkName, foldName } from '../names.js';
 import { checkMessage } from './message.js';
@@ -108,7 +109,8 @@ export class Chat extends ChatState {
     }
     let created = false;
     if (!room) {
-      if (this.policy === 'admin' && !presence.admin) {
+      const role = presence.admin ? 'admin' : (member.role ?? 'guest');
+      if (!mayChat({ role, name: member.name }, 'createRoom', this.access?.guests ?? 'on', this.policy)) {
         throw new NetroomError('PERMISSION_DENIED', `no room ${checked}: only administrators create rooms here`, { room: checked });
       }
       if (this.rooms_.size >= this.maxRooms) throw new NetroomError('TOO_MANY_ROOMS', 'the server has as many rooms as it allows');

@@ -1,6 +1,7 @@
 // Moderation: kick, ban, mute and their lifting, with who may (room operators in their room, admins everywhere), enforced at once.
 import { NetroomError } from '../errors.js';
 import { Restrictions, type RestrictionRequest } from '../access/restrictions.js';
+import { mayChat } from '../access/permissions.js';
 import type { Actor } from '../access/roles.js';
 import type { RestrictionKind, RestrictionRecord } from '../../store/access.js';
 import type { Chat } from './chat.js';
@@ -143,7 +144,7 @@ export class Moderation {
     }
     const key = this.chat.roomKeyOf(room);
     if (key === undefined) throw new NetroomError('NO_SUCH_ROOM', `no room called ${room}`, { room });
-    if (by.actor.role === 'admin' || (by.member !== undefined && this.chat.isAdmin(by.member))) return key;
+    if (this.isAdmin(by)) return key;
     if (by.member === undefined || this.chat.standing(room, by.member)?.op !== true) {
       throw new NetroomError('NOT_OPERATOR', `only operators of ${room} and administrators moderate it`, { room });
     }
@@ -155,8 +156,14 @@ export class Moderation {
   }
 
   private requireAdmin(by: Moderator, what: string): void {
-    if (by.actor.role === 'admin' || (by.member !== undefined && this.chat.isAdmin(by.member))) return;
+    if (this.isAdmin(by)) return;
     throw new NetroomError('PERMISSION_DENIED', `only administrators ${what}`);
+  }
+
+  /** Server-wide moderation is the permission table's `moderate` (admins: an admin account, the console, OPER). */
+  private isAdmin(by: Moderator): boolean {
+    const role = by.member !== undefined && this.chat.isAdmin(by.member) ? 'admin' : by.actor.role;
+    return mayChat({ ...by.actor, role }, 'moderate', this.chat.access?.guests ?? 'on', this.chat.policy);
   }
 
   private requireAccess(): NonNullable<Chat['access']> {

@@ -1,4 +1,5 @@
 // The /api routes beside the files: POST /api/announce (administrators), accounts and sessions, invitations, moderation, the chat API.
+import { mayChat } from '../../core/access/permissions.js';
 import type { FastifyInstance } from 'fastify';
 import { NetroomError } from '../../core/errors.js';
 import { accountRoutes } from './account-api.js';
@@ -21,7 +22,9 @@ export function apiRoutes(app: FastifyInstance, shared: HttpShared): void {
     if (auth.account === undefined && auth.actor.role !== 'admin') {
       throw new HttpError(401, 'UNAUTHORIZED', 'the admin token is missing or wrong', { 'www-authenticate': 'Bearer realm="netroom"' });
     }
-    if (auth.actor.role !== 'admin') throw new NetroomError('PERMISSION_DENIED', 'only administrators announce');
+    if (!mayChat(auth.actor, 'announce', shared.ctx.access?.guests ?? 'on', shared.ctx.chat.policy)) {
+      throw new NetroomError('PERMISSION_DENIED', 'only administrators announce');
+    }
     const body = request.body as { text?: unknown } | null | undefined;
     if (typeof body !== 'object' || body === null || typeof body.text !== 'string') {
       throw new NetroomError('BAD_REQUEST', 'send JSON {"text": "..."}');
