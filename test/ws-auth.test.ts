@@ -58,6 +58,8 @@ describe('WS sign-in at the upgrade', () => {
     access.credentials.revoke('alice', access.credentials.idOf(session));
     expect(await byCookie.nextOf('error')).toMatchObject({ code: 'NOT_SIGNED_IN' });
     expect(await byCookie.closed).toEqual({ code: 4003, reason: 'signed out' });
+    // Gone at once, not parked for the leave grace: the session that held the name has ended.
+    expect(r.chat.find('alice')).toBeUndefined();
     // The token is revoked by another process (the CLI) on the same store: seen at the next poll.
     const { SqliteAccessStore } = await import('../src/store/access-sqlite.js');
     const { Access } = await import('../src/core/access/access.js');

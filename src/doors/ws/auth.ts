@@ -49,12 +49,16 @@ export function accountOf(member: Member): WireAccount | null {
 
 /**
  * After a revocation (here or by the CLI): every connection signed in with a secret that no longer
- * signs anyone in hears NOT_SIGNED_IN and closes with 4003, so the client does not reconnect on its own.
+ * signs anyone in hears NOT_SIGNED_IN and closes with 4003, so the client does not reconnect on its
+ * own. Returns those connections (the door lets their members go at once).
  */
-export function endRevoked(clients: Iterable<WsClient>, access: Access, replies: WsReplies): void {
+export function endRevoked(clients: Iterable<WsClient>, access: Access, replies: WsReplies): WsClient[] {
+  const ended: WsClient[] = [];
   for (const client of clients) {
     if (client.secret === undefined || client.secret === '' || access.credentials.check(client.secret) !== undefined) continue;
     replies.send(client, { type: 'error', code: 'NOT_SIGNED_IN', message: 'this session was signed out or revoked: sign in again' });
     client.ws.close(CLOSE_CODES.removed, 'signed out');
+    ended.push(client);
   }
+  return ended;
 }

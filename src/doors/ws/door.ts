@@ -357,7 +357,14 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
    * NOT_SIGNED_IN and 4003 (no reconnecting on its own); its member then leaves as on any close.
    */
   private readonly recheckSignIns = (): void => {
-    if (this.ctx.access) endRevoked(this.connections, this.ctx.access, this.replies);
+    if (!this.ctx.access) return;
+    for (const client of endRevoked(this.connections, this.ctx.access, this.replies)) {
+      const member = client.member;
+      if (!member) continue;
+      // Signed out means gone now: no leave grace, and the resume token dies with the session.
+      this.sessions.detach(client);
+      this.ctx.chat.disconnect(member, 'quit', 'signed out');
+    }
   };
 
   /** The chat closes: what is queued, then the closing event to every member, then 1001 for all. */
