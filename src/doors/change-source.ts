@@ -1,4 +1,5 @@
 // Who asks for a library change, and from where: the ChangeSource each door passes to the Library.
+import { plainAddress } from '../core/access/addresses.js';
 import { guest, type Actor } from '../core/access/roles.js';
 import type { ChangeSource } from '../core/library-events.js';
 
@@ -11,13 +12,10 @@ export function changeSource(door: string, address: string | undefined, name?: s
   const shown = name === undefined || name === '' ? (who.name === '' ? undefined : who.name) : name;
   return {
     door,
+    // An IPv4 client on a dual-stack socket shows as `::ffff:a.b.c.d`: logged as `a.b.c.d`.
     ...(address === undefined || address === '' ? {} : { address: plainAddress(address) }),
     ...(shown === undefined ? {} : { name: shown }),
     actor: who,
   };
 }
 
-/** An IPv4 client on a dual-stack socket shows as `::ffff:a.b.c.d`: log it as `a.b.c.d`. */
-function plainAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
-}
