@@ -62,7 +62,7 @@ export function cookieValue(cookieHeader: string | undefined, name: string): str
 }
 
 /** The secret of `Authorization: Bearer SECRET`, or undefined when the header is absent or another scheme. */
-function bearerOf(headers: IncomingHttpHeaders): string | undefined {
+export function bearerOf(headers: IncomingHttpHeaders): string | undefined {
   return /^Bearer[ \t]+(\S+)[ \t]*$/iu.exec(one(headers, 'authorization') ?? '')?.[1];
 }
 

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Access } from '../../core/access/access.js';
 import { guest, signedIn, type Actor } from '../../core/access/roles.js';
 import type { Member, Who } from '../../core/chat/types.js';
-import { cookieValue, SESSION_COOKIE } from '../http/auth.js';
+import { bearerOf, cookieValue, SESSION_COOKIE } from '../http/auth.js';
 import type { WsClient } from './client.js';
 import { CLOSE_CODES, type WireAccount } from './messages.js';
 import type { WsReplies } from './replies.js';
@@ -21,12 +21,11 @@ export type WsSignIn =
  * Without an access core everyone is a guest.
  */
 export function signInOf(headers: IncomingHttpHeaders, access: Access | undefined): WsSignIn {
-  const authorization = headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/iu.exec(authorization);
-    const checked = match && access ? access.credentials.check(match[1]) : undefined;
-    if (!checked) return { ok: false, code: 'NOT_SIGNED_IN', message: 'the Authorization secret signs nobody in (unknown, expired or revoked): sign in again' };
-    return { ok: true, actor: signedIn(checked.account.name, checked.account.role), secret: match?.[1] ?? '' };
+  if (headers.authorization !== undefined) {
+    const bearer = bearerOf(headers);
+    const checked = bearer !== undefined && access ? access.credentials.check(bearer) : undefined;
+    if (!checked || bearer === undefined) return { ok: false, code: 'NOT_SIGNED_IN', message: 'the Authorization secret signs nobody in (unknown, expired or revoked): sign in again' };
+    return { ok: true, actor: signedIn(checked.account.name, checked.account.role), secret: bearer };
   }
   const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
   const checked = cookie !== undefined && access ? access.credentials.check(cookie) : undefined;
