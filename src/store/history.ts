@@ -63,27 +63,33 @@ export interface ConversationSummary {
   readonly lastAt: number;
 }
 
-/** Where chat events are kept. Implementation: src/store/sqlite.ts (embedded default). */
+/**
+ * Where chat events are kept. Implementations: src/store/sqlite.ts (embedded default) and
+ * src/engine/store/postgres/ (`--database`). Writes are synchronous calls that queue (the chat's hot
+ * path never waits); reads are async, since a networked store answers over the network.
+ */
 export interface HistoryStore {
   /**
    * Keep one event (`closing`, `mode`, `invite` and `away` are not history). Returns the stored form
-   * of its first row, or null if nothing was kept.
+   * of its first row, or null if nothing was kept. An event that came from another node
+   * (`event.remote`) was stored by that node: it is not stored again, only remembered for storedOf
+   * under the id the other node gave it.
    */
   append(event: ChatEvent): StoredEvent | null;
   /** The stored form of `event` if it is the one appended last (so a door can give the same id). */
   storedOf(event: ChatEvent): StoredEvent | undefined;
   /** The most recent `limit` events of a room (announcements included) or conversation, oldest first. */
-  recent(target: HistoryTarget, limit: number): StoredEvent[];
+  recent(target: HistoryTarget, limit: number): Promise<StoredEvent[]>;
   /** The `limit` events just before id `before` (exclusive), oldest first: the page above what is shown. */
-  page(target: HistoryTarget, before: number, limit: number): StoredEvent[];
+  page(target: HistoryTarget, before: number, limit: number): Promise<StoredEvent[]>;
   /**
    * Full-text search of messages, direct messages and announcements within `scope`, newest first,
    * at most `limit`, older than `before` when given. The query is words (any language); it never
    * throws on odd input (quotes, operators): that is text to look for.
    */
-  search(query: string, scope: SearchScope, limit: number, before?: number): StoredEvent[];
+  search(query: string, scope: SearchScope, limit: number, before?: number): Promise<StoredEvent[]>;
   /** The conversations `name` has had (with a message from `since` on, when given), newest first. */
-  conversations(name: string, limit: number, since?: number): ConversationSummary[];
+  conversations(name: string, limit: number, since?: number): Promise<ConversationSummary[]>;
   /** Every persisted room. */
   rooms(): StoredRoom[];
   /** Create or update a room's row (topic, modes). */

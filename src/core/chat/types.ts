@@ -34,6 +34,8 @@ export interface Member {
   readonly address?: string;
   /** IRC's user (ident) part, when the door has one. */
   readonly user?: string;
+  /** The node holding the connection, when it is another node (a member seen through the bus). */
+  readonly node?: string;
 }
 
 /**
@@ -85,6 +87,11 @@ interface EventBase {
    * message, or everyone connected. A door fans out to the ones that came through it.
    */
   readonly audience: readonly Member[];
+  /**
+   * Set when the event happened on another node and was replayed here from the bus: that node
+   * stored it (under `storedId`, when it was kept) and told the other nodes; this one only delivers it.
+   */
+  readonly remote?: { readonly node: string; readonly storedId?: number };
 }
 
 /** Everything that happens in the chat; doors turn these into wire messages, once per audience. */
