@@ -1,4 +1,5 @@
 // Server configuration: flags over NETROOM_* environment variables over defaults, validated in one place.
+import { parseEngines, type EngineConfig } from './config-engines.js';
 import type { Lang } from './core/i18n.js';
 import type { FloodLimit } from './core/limits.js';
 import type { GuestPolicy } from './core/access/roles.js';
@@ -102,6 +103,8 @@ export interface Config {
   readonly ircs: number | null;
   /** `--public-url`: origins (scheme://host:port) people reach the web door by, beyond loopback and the bound address. */
   readonly publicUrls: readonly string[];
+  /** `--database`, `--redis`, `--workers`: the engines (null: embedded). */
+  readonly engines: EngineConfig;
 }
 
 export { DEFAULTS };
@@ -150,6 +153,9 @@ export interface RawOptions {
   ircs?: string;
   /** One or more URLs, comma-separated (serve joins repeated flags this way). */
   publicUrl?: string;
+  database?: string;
+  redis?: string;
+  workers?: string;
 }
 
 const ENV_NAMES: Record<keyof RawOptions, string> = {
@@ -194,6 +200,9 @@ const ENV_NAMES: Record<keyof RawOptions, string> = {
   tlsKey: 'NETROOM_TLS_KEY',
   ircs: 'NETROOM_IRCS',
   publicUrl: 'NETROOM_PUBLIC_URL',
+  database: 'NETROOM_DATABASE',
+  redis: 'NETROOM_REDIS',
+  workers: 'NETROOM_WORKERS',
 };
 
 /** The environment variable behind each option, for help texts and the README. */
@@ -248,6 +257,7 @@ export function resolveConfig(flags: RawOptions, env: NodeJS.ProcessEnv = proces
     loginTimeoutMs: parseCount(pick('loginTimeout') ?? String(DEFAULTS.loginTimeoutMs), '--login-timeout', 100, 3_600_000),
     ...parseTls(pick('tlsCert'), pick('tlsKey'), pick('ircs')),
     publicUrls: parsePublicUrls(pick('publicUrl')),
+    engines: parseEngines(pick('database'), pick('redis'), pick('workers')),
   };
   if (config.ftpRequireTls && config.tls === null) throw new UsageError('--ftp-require-tls needs a certificate: give --tls-cert and --tls-key too');
   // With every door off nobody could reach the server, and nothing would keep it running.

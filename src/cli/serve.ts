@@ -59,6 +59,9 @@ export function registerServe(program: Command): void {
     .option('--tls-key <file>', 'PEM private key of --tls-cert (NETROOM_TLS_KEY)')
     .option('--irc-name <host>', `IRC server name shown to clients (default ${DEFAULTS.ircName}; NETROOM_IRC_NAME)`)
     .option('--ircs <port|off>', `IRC over TLS (default ${DEFAULTS.ircs} with --tls-cert, else off; NETROOM_IRCS)`)
+    .option('--database <url>', 'PostgreSQL for accounts, rooms and history, shared by every node, e.g. postgres://netroom:secret@db.example.org/netroom (default: SQLite in --data; NETROOM_DATABASE)')
+    .option('--redis <url>', 'Redis for what is live between nodes: events, who is online, name claims, e.g. redis://127.0.0.1:6379 (needs --database; default: in-process; NETROOM_REDIS)')
+    .option('--workers <n>', 'processes on this machine sharing the listening sockets (needs --redis and --database; default 1; NETROOM_WORKERS)')
     .option('--log-level <level>', `fatal|error|warn|info|debug|trace|silent (default ${DEFAULTS.logLevel}; NETROOM_LOG_LEVEL)`)
     .action(async (flags: RawOptions) => {
       await serve(flags);
