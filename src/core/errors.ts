@@ -45,7 +45,9 @@ export type ErrorCode =
   | 'NOT_SIGNED_IN'
   | 'BANNED'
   | 'MUTED'
-  | 'BAD_INVITATION';
+  | 'BAD_INVITATION'
+  /** A networked store (PostgreSQL) cannot be reached: try again later. */
+  | 'STORE_UNAVAILABLE';
 
 /** An expected failure with a stable `code`; `message` is English, doors may localise by code. */
 export class NetroomError extends Error {

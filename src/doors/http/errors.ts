@@ -80,6 +80,7 @@ const STATUS: Record<ErrorCode, number> = {
   BANNED: 403,
   MUTED: 403,
   BAD_INVITATION: 410,
+  STORE_UNAVAILABLE: 503,
 };
 
 /** Turn anything thrown by a route (or by Fastify itself) into the HttpError the client gets. */
