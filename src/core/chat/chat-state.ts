@@ -28,6 +28,10 @@ export abstract class ChatState {
   protected accessState: Access | undefined;
   protected readonly now: () => number;
   protected nextId = 1;
+  /** Set while replaying what happened on another node (see replaying()). */
+  protected replay: { readonly node: string; readonly storedId?: number } | null = null;
+  /** Hears every member that connects (the cluster claims its name and tells the other nodes). */
+  protected readonly connected: Emitter<Member>;
 
   constructor(options: ChatOptions = {}) {
     this.flood = options.flood === undefined ? DEFAULT_FLOOD : options.flood;
@@ -39,6 +43,32 @@ export abstract class ChatState {
     this.accessState = options.access;
     this.events = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: chat listener failed:', err)));
     this.rooms_ = new RoomRegistry(this.now);
+    this.connected = new Emitter(options.onListenerError ?? ((err) => console.error('netroom: chat listener failed:', err)));
+  }
+
+  /** Hear each member that connects (no chat event says so: IRC registration joins nothing). */
+  onConnect(listener: (member: Member) => void): () => void {
+    return this.connected.subscribe(listener);
+  }
+
+  /**
+   * Run `apply` as the replay of something another node already decided: its rules are not asked
+   * again (that node asked them, of the same shared state), and the events it raises carry
+   * `remote`, so they are delivered here but neither stored nor sent on again.
+   */
+  replaying<T>(from: { readonly node: string; readonly storedId?: number }, apply: () => T): T {
+    const outer = this.replay;
+    this.replay = from;
+    try {
+      return apply();
+    } finally {
+      this.replay = outer;
+    }
+  }
+
+  /** Whether rules do not hold `presence` back: an administrator, or a replay of another node's decision. */
+  protected free(presence: Presence): boolean {
+    return presence.admin || this.replay !== null;
   }
 
   /**
@@ -213,6 +243,7 @@ export abstract class ChatState {
     const event = partial as NewChatEvent & { id: number; at: number };
     event.id = this.nextId++;
     event.at = this.now();
+    if (this.replay !== null) (event as { remote?: unknown }).remote = this.replay;
     this.events.emit(event);
   }
 }

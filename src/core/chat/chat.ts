@@ -25,11 +25,13 @@ export class Chat extends ChatState {
   connect(name: string, door: string, who: Who = {}): Member {
     const checked = checkName(name);
     const key = foldName(checked);
-    admit(this.accessState, checked, key, who);
+    // A member of another node was admitted there (the same rules, the same shared store).
+    if (who.node === undefined) admit(this.accessState, checked, key, who);
     this.present.checkFree(checked, key, undefined);
     const member = { name: checked, key, door, since: this.now(), ...who, role: who.role ?? 'guest' };
-    const presence: Presence = { member, bucket: this.newBucket(), rooms: new Set(), away: null, admin: who.role === 'admin' };
+    const presence: Presence = { member, bucket: who.node === undefined ? this.newBucket() : null, rooms: new Set(), away: null, admin: who.role === 'admin' };
     this.present.add(presence);
+    this.connected.emit(member);
     return member;
   }
 
@@ -71,7 +73,7 @@ export class Chat extends ChatState {
     const checked = checkName(newName);
     const key = foldName(checked);
     if (checked === member.name) return;
-    if (key !== member.key) admit(this.accessState, checked, key, member);
+    if (key !== member.key && member.node === undefined) admit(this.accessState, checked, key, member);
     this.present.checkFree(checked, key, presence);
     const old = member.name;
     this.present.rename(presence, checked, key);
@@ -104,19 +106,19 @@ export class Chat extends ChatState {
     const rkey = this.rooms_.keyOf(checked);
     let room = this.rooms_.byRoomKey(rkey);
     if (room?.has(member)) return { room: room.info(), joined: false, created: false };
-    if (presence.rooms.size >= this.maxRoomsPerMember) {
+    if (presence.rooms.size >= this.maxRoomsPerMember && this.replay === null) {
       throw new NetroomError('TOO_MANY_ROOMS', `you are in ${presence.rooms.size} rooms: leave one first`, { max: this.maxRoomsPerMember });
     }
     let created = false;
     if (!room) {
       const role = presence.admin ? 'admin' : (member.role ?? 'guest');
-      if (!mayChat({ role, name: member.name }, 'createRoom', this.access?.guests ?? 'on', this.policy)) {
+      if (this.replay === null && !mayChat({ role, name: member.name }, 'createRoom', this.access?.guests ?? 'on', this.policy)) {
         throw new NetroomError('PERMISSION_DENIED', `no room ${checked}: only administrators create rooms here`, { room: checked });
       }
-      if (this.rooms_.size >= this.maxRooms) throw new NetroomError('TOO_MANY_ROOMS', 'the server has as many rooms as it allows');
+      if (this.rooms_.size >= this.maxRooms && this.replay === null) throw new NetroomError('TOO_MANY_ROOMS', 'the server has as many rooms as it allows');
       room = this.rooms_.create(checked);
       created = true;
-    } else if (!presence.admin) {
+    } else if (!this.free(presence)) {
       const ban = this.restriction('ban', member, room.key);
       if (ban) throw bannedError(ban, room.name);
       const invited = room.invited.has(member.key);
@@ -160,11 +162,11 @@ export class Chat extends ChatState {
     const room = this.rooms_.of(roomName);
     // The presence's set says the same as room.has() without walking the member list (say is the hot path).
     // `-n` lets non-members speak in (IRC's external messages); they still are not its audience.
-    if (room.modes.noExternal && !presence.rooms.has(room)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
-    if (room.modes.moderated && !room.ops.has(member) && !room.voiced.has(member) && !presence.admin) {
+    if (room.modes.noExternal && !presence.rooms.has(room) && this.replay === null) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    if (room.modes.moderated && !room.ops.has(member) && !room.voiced.has(member) && !this.free(presence)) {
       throw new NetroomError('MODERATED', `${room.name} is moderated: only operators and voiced members speak`, { room: room.name });
     }
-    if (!presence.admin) this.checkMuted(member, room.key, room.name);
+    if (!this.free(presence)) this.checkMuted(member, room.key, room.name);
     const checked = checkMessage(text);
     this.takeToken(presence);
     this.emit(
@@ -179,7 +181,7 @@ export class Chat extends ChatState {
     const presence = this.presenceOf(member);
     const target = typeof to === 'string' && to !== '' ? this.find(to) : undefined;
     if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${String(to)} is here`, { name: String(to) });
-    if (!presence.admin) this.checkMuted(member, null, null);
+    if (!this.free(presence)) this.checkMuted(member, null, null);
     const checked = checkMessage(text);
     this.takeToken(presence);
     const audience = target === member ? [member] : [member, target];
@@ -195,8 +197,8 @@ export class Chat extends ChatState {
   setTopic(member: Member, roomName: string, topic: string): void {
     const presence = this.presenceOf(member);
     const room = this.rooms_.of(roomName);
-    if (!room.has(member) && !presence.admin) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
-    if (room.modes.topicLocked && !room.ops.has(member) && !presence.admin) {
+    if (!room.has(member) && !this.free(presence)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    if (room.modes.topicLocked && !room.ops.has(member) && !this.free(presence)) {
       throw new NetroomError('NOT_OPERATOR', `only operators of ${room.name} set its topic`, { room: room.name });
     }
     const text = topic === '' ? '' : checkMessage(topic);
@@ -218,7 +220,7 @@ export class Chat extends ChatState {
   setModes(member: Member, roomName: string, requests: readonly ModeRequest[]): ModeRequest[] {
     const presence = this.presenceOf(member);
     const room = this.rooms_.of(roomName);
-    if (!room.ops.has(member) && !presence.admin) throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
+    if (!room.ops.has(member) && !this.free(presence)) throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
     // Every request is checked before any applies: a refused one changes nothing (convention 4).
     const { modes, members, applied } = planModes(room, requests, (name) => this.find(name));
     for (const { set, target, on } of members) {
@@ -231,7 +233,7 @@ export class Chat extends ChatState {
     }
     if (applied.length > 0) {
       const { change, args } = renderChange(applied);
-      this.emit({ kind: 'mode', room: room.name, name: member.name, change, args, origin: member, audience: room.list });
+      this.emit({ kind: 'mode', room: room.name, name: member.name, change, args, applied, origin: member, audience: room.list });
     }
     return applied;
   }
@@ -242,8 +244,8 @@ export class Chat extends ChatState {
     const target = this.find(to);
     if (!target) throw new NetroomError('NO_SUCH_MEMBER', `nobody called ${to} is here`, { name: to });
     const room = this.rooms_.of(roomName);
-    if (!room.has(member) && !presence.admin) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
-    if (room.modes.inviteOnly && !room.ops.has(member) && !presence.admin) {
+    if (!room.has(member) && !this.free(presence)) throw new NetroomError('NOT_IN_ROOM', `you are not in ${room.name}`, { room: room.name });
+    if (room.modes.inviteOnly && !room.ops.has(member) && !this.free(presence)) {
       throw new NetroomError('NOT_OPERATOR', `only operators invite into ${room.name}`, { room: room.name });
     }
     if (room.has(target)) throw new NetroomError('ALREADY_IN_ROOM', `${target.name} is already in ${room.name}`, { room: room.name, name: target.name });
@@ -261,7 +263,7 @@ export class Chat extends ChatState {
    */
   kick(by: Member | undefined, roomName: string, target: string, reason = '', moderator = 'netroom'): Member {
     const room = this.rooms_.of(roomName);
-    if (by !== undefined && !room.ops.has(by) && !this.presenceOf(by).admin) {
+    if (by !== undefined && !room.ops.has(by) && !this.free(this.presenceOf(by))) {
       throw new NetroomError('NOT_OPERATOR', `you are not an operator of ${room.name}`, { room: room.name });
     }
     const member = this.find(target);
@@ -287,7 +289,15 @@ export class Chat extends ChatState {
     this.emit({ kind: 'announce', text: checkMessage(text), audience: this.present.online });
   }
 
-  /** Tell a room an upload completed (default #lobby); `name` is the uploader where the door knows one. */
+  /**
+   * A server notice to one member only (an announcement it alone hears). Not history and not for
+   * other nodes: it is about this node's connection (see Cluster).
+   */
+  tell(member: Member, text: string): void {
+    this.replaying({ node: 'self' }, () => this.emit({ kind: 'announce', text: checkMessage(text), audience: [member] }));
+  }
+
+    /** Tell a room an upload completed (default #lobby); `name` is the uploader where the door knows one. */
   fileShared(path: string, size: number, name?: string, roomName: string = LOBBY): void {
     const room = this.rooms_.find(roomName) ?? this.rooms_.lobby();
     this.emit(

@@ -120,7 +120,8 @@ export class Moderation {
     const removed: string[] = [];
     const reason = record.reason === '' ? `banned by ${by}` : `banned by ${by}: ${record.reason}`;
     for (const member of [...this.chat.online()]) {
-      if (member.role === 'admin' || !Restrictions.matches(record, member)) continue;
+      // A member of another node is removed by its own node (which hears of the ban through the shared store).
+      if (member.role === 'admin' || member.node !== undefined || !Restrictions.matches(record, member)) continue;
       if (record.room === null) {
         this.chat.disconnect(member, 'banned', reason);
         removed.push(member.name);

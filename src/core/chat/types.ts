@@ -14,6 +14,8 @@ export interface Who {
   readonly address?: string;
   /** IRC's user (ident), for `nick!user@host` ban masks. */
   readonly user?: string;
+  /** Set for a member connected to another node, seen here through the bus (never by a door). */
+  readonly node?: string;
 }
 
 /** A connected member, as handed to the door that let it in. One name, server-wide, from any door. */
@@ -111,7 +113,15 @@ export type ChatEvent =
   | (EventBase & { readonly kind: 'dm'; readonly name: string; readonly to: string; readonly text: string; readonly notice?: boolean })
   | (EventBase & { readonly kind: 'topic'; readonly room: string; readonly name?: string; readonly topic: string })
   /** Modes changed, in IRC form: `change` like `+o-v` and its arguments in order. */
-  | (EventBase & { readonly kind: 'mode'; readonly room: string; readonly name?: string; readonly change: string; readonly args: readonly string[] })
+  | (EventBase & {
+      readonly kind: 'mode';
+      readonly room: string;
+      readonly name?: string;
+      readonly change: string;
+      readonly args: readonly string[];
+      /** The same change as requests (what another node replays). */
+      readonly applied?: readonly { readonly mode: string; readonly on: boolean; readonly arg?: string }[];
+    })
   /** `name` invited `to` into `room`; the audience is the one invited (and the inviter). */
   | (EventBase & { readonly kind: 'invite'; readonly room: string; readonly name: string; readonly to: string })
   /** `name` is now `to`; the audience is everyone sharing a room with them, and themselves. */
