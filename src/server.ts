@@ -18,11 +18,10 @@ import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { connectionCaps, readFileLimit } from './net/file-limit.js';
 import { ConnectionLimits } from './net/limits.js';
-import type { HistoryStore } from './store/history.js';
 import { Access } from './core/access/access.js';
 import { Moderation } from './core/chat/moderation.js';
-import { SqliteHistory } from './store/sqlite.js';
-import { ACCESS_FILE, SqliteAccessStore } from './store/access-sqlite.js';
+import { Cluster } from './engine/cluster/cluster.js';
+import { openEngines, type Engines } from './engine/engines.js';
 import { FileTlsSource, TlsFileError, type CertInfo } from './tls/files.js';
 
 /** How each door of SPEC section 3 stands after start(): listening or turned off. */
@@ -44,14 +43,16 @@ function packageRoot(): string {
 /** The built web UI (`vite build` writes it to dist/web). */
 export const WEB_ROOT = join(packageRoot(), 'dist', 'web');
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** One netroom server: the chat and its rooms, one library, one history, every configured door. */
 export class NetroomServer {
   readonly chat: Chat;
   readonly library: Library;
   readonly metrics: Metrics;
-  private history: HistoryStore | undefined;
+  /** The store and the bus (after start()). */
+  engines: Engines | undefined;
+  /** The link to the other nodes, when the bus is shared (after start()). */
+  cluster: Cluster | undefined;
   /** Accounts, sessions, invitations, bans (after start()). */
   access: Access | undefined;
   /** Kick, ban, mute (after start()). */
@@ -112,10 +113,11 @@ export class NetroomServer {
     await this.library.init();
     // Every change to the library, from every door, logged once here with who and from where.
     this.library.subscribe((change) => this.log.info(describeChange(change), 'library changed'));
-    const history = SqliteHistory.open(config.data, { maxEvents: config.retentionCount, maxAgeMs: config.retentionDays * DAY_MS });
-    this.history = history;
+    const engines = await openEngines(config, this.log);
+    this.engines = engines;
+    const { history, bus } = engines;
     this.chat.restore(history);
-    const access = new Access(SqliteAccessStore.open(join(config.data, ACCESS_FILE)), { guests: config.guests });
+    const access = new Access(engines.access, { guests: config.guests });
     this.access = access;
     this.chat.useAccess(access);
     const moderation = new Moderation(this.chat, (act) => this.log.info({ ...act }, 'moderation'));
@@ -127,9 +129,15 @@ export class NetroomServer {
     });
     // Subscribed before any door, so a door reacting to an event already finds it in recent().
     this.chat.subscribe((event) => {
-      history.append(event);
+      // A notice for one member (remote from nowhere) is not history; a networked store remembers other nodes' ids.
+      if (event.remote === undefined || bus.shared) history.append(event);
       if (event.kind === 'message') this.metrics.messages.inc({ door: event.origin?.door ?? 'server' });
     });
+    if (bus.shared) {
+      // After the history's listener (the cluster sends the stored id) and before any door opens.
+      this.cluster = new Cluster(this.chat, bus, history, this.log);
+      await this.cluster.start();
+    }
     this.adminToken = (await loadAdminToken(config.data, config.adminToken)).token;
     // Read now, after serve raised it: the caps keep every door together below it, with room for files (SPEC 4).
     const fileLimit = readFileLimit();
@@ -224,8 +232,8 @@ export class NetroomServer {
       }
     } catch (err) {
       await this.closeDoors();
-      history.close();
-      access.close();
+      this.cluster?.stop();
+      await engines.close();
       throw err;
     }
     if (config.http === null) statuses.push({ door: 'http', state: 'off' });
@@ -253,11 +261,13 @@ export class NetroomServer {
   /** Tell members the server is closing, then close every door and the history. Safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // The other nodes hear this one leave at once (its members' leaves), rather than at the TTL.
+      this.cluster?.stop();
       this.chat.close();
       await this.closeDoors();
       this.connections?.close();
-      this.history?.close();
       this.access?.close();
+      await this.engines?.close();
     })();
     return this.stopping;
   }

@@ -47,7 +47,19 @@ export class Cluster {
     this.stops.push(this.bus.subscribe('chat', (body, from) => this.heard(body, from)));
     this.stops.push(this.chat.subscribe((event) => this.local(event)));
     this.stops.push(this.chat.onConnect((member) => this.connected(member)));
-    this.stops.push(this.bus.onNodeLost((node) => void this.lost(node)));
+    this.stops.push(this.bus.onNodeLost((node) => void this.lost(node, 'timeout')));
+    this.stops.push(
+      this.bus.subscribe('control', (body, from) => {
+        if ((body as { op?: unknown } | null)?.op === 'bye') void this.lost(from, 'shutdown');
+      }),
+    );
+    this.stops.push(
+      this.bus.onClaimLost((key) => {
+        // Another node holds this name now (this one was cut off past the TTL): its member here goes.
+        const member = this.chat.online().find((m) => m.key === key && m.node === undefined);
+        if (member) this.chat.disconnect(member, 'kicked', `the name ${member.name} was claimed on another node while this one was cut off: choose another`);
+      }),
+    );
     this.stops.push(this.bus.onStatus((up) => this.status(up)));
     try {
       await this.resync();
@@ -58,7 +70,10 @@ export class Cluster {
     }
   }
 
+  /** Tell the other nodes this one is leaving (its members leave there at once), and stop hearing them. */
   stop(): void {
+    if (this.stops.length === 0) return;
+    this.bus.publish('control', { op: 'bye' });
     for (const stop of this.stops.splice(0)) stop();
   }
 
@@ -85,7 +100,7 @@ export class Cluster {
     }
   }
 
-  private async lost(node: string): Promise<void> {
+  private async lost(node: string, reason: 'timeout' | 'shutdown'): Promise<void> {
     let reaper = false;
     try {
       reaper = await this.bus.claimReap(node);
@@ -96,8 +111,8 @@ export class Cluster {
     this.log.warn({ node, members: gone.length, reaper }, 'cluster: a node stopped answering: its members left');
     for (const ghost of gone) {
       // The reaper raises the leaves as its own events, so they are stored once; the others only deliver them.
-      if (reaper) this.chat.disconnect(ghost, 'timeout');
-      else this.chat.replaying({ node }, () => this.chat.disconnect(ghost, 'timeout'));
+      if (reaper) this.chat.disconnect(ghost, reason);
+      else this.chat.replaying({ node }, () => this.chat.disconnect(ghost, reason));
     }
   }
 
