@@ -64,6 +64,12 @@ export interface Bus {
    * freed by itself when the node dies). Claiming a name this node holds already is `ok`.
    */
   claimName(key: string): Promise<ClaimResult>;
+  /**
+   * Called when a name this node held turned out to be another node's: the engine lost the claim
+   * while this node was cut off (or stalled past the TTL) and another node claimed it meanwhile.
+   * The member holding it here must be renamed or dropped. Never called by the local engine.
+   */
+  onClaimLost(handler: (key: string) => void): () => void;
   /** Give a name back (the member left or renamed). Never throws. */
   releaseName(key: string): void;
   /** Publish this node's view of one of its members (null: it left). Never throws. */
@@ -72,7 +78,11 @@ export interface Bus {
   presences(): Promise<PresenceRecord[]>;
   /** Called once per node whose heartbeat stopped (killed, cut off): its members are gone. */
   onNodeLost(handler: (node: string) => void): () => void;
-  /** Exactly one surviving node wins the right to record a lost node's leaves (and clean its presence). */
+  /**
+   * Exactly one surviving node wins the right to record a lost node's leaves (and clean its presence).
+   * The winner's engine has already removed the lost node's presence records when this resolves true;
+   * false also when the engine cannot be reached.
+   */
   claimReap(node: string): Promise<boolean>;
   /** Called when the engine goes down (false) or comes back (true). */
   onStatus(handler: (up: boolean) => void): () => void;
