@@ -1,9 +1,9 @@
 // The HistoryStore behaviour cases, written once and run against every history engine (SQLite in a temp folder, PostgreSQL on a fresh database).
 import { describe, expect, it } from 'vitest';
-import type { RoomModes } from '../src/core/chat/types.js';
-import type { ChatEvent } from '../src/core/chat/types.js';
+import type { ChatEvent, RoomModes } from '../src/core/chat/types.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from '../src/store/history.js';
-import { DAY, announce, clock, dm, ev, say } from './helpers/store.js';
+import { PRUNE_EVERY_APPENDS } from '../src/store/sqlite-options.js';
+import { DAY, announce, clock, dm, ev, nextTurn, say } from './helpers/store.js';
 
 type Maybe<T> = T | Promise<T>;
 
@@ -366,6 +366,16 @@ export function historyCases(engine: Engine): void {
       expect(texts(await store.recent({ between: ['ann', 'ben'] }, 10))).toEqual(['pm 2', 'pm 3', 'pm 4']);
       expect(await store.search('busy', { rooms: ['#busy'] }, 10)).toHaveLength(3);
       expect(texts(await store.search('pm', { rooms: [], member: 'ben' }, 10))).toEqual(['pm 4', 'pm 3', 'pm 2']);
+    });
+
+    it(`prunes by count by itself after ${PRUNE_EVERY_APPENDS} appends`, async () => {
+      const store = await (await engine.fresh()).open({ maxEvents: 10 });
+      for (let i = 0; i < PRUNE_EVERY_APPENDS; i++) store.append(say(i % 2 ? '#a' : '#b', 'x', `m${i}`));
+      await nextTurn();
+      expect((await store.recent({ room: '#a' }, 1))[0]?.text).toBe(`m${PRUNE_EVERY_APPENDS - 1}`);
+      // The prune the writes started is done before a later read answers.
+      expect(await store.recent({ room: '#a' }, 100)).toHaveLength(10);
+      expect(await store.recent({ room: '#b' }, 100)).toHaveLength(10);
     });
 
     it('hides events older than maxAgeMs at once and deletes them on prune()', async () => {

@@ -179,8 +179,9 @@ export class HistoryWriter {
         this.failures = 0;
         this.refusals = 0;
         this.landed = upTo;
-        this.resolveUpTo(upTo);
+        // Before the waiting reads go on: a prune it queues is waited for by the reads that follow.
         if (batch.rows.length > 0) this.hooks.written?.(batch.rows);
+        this.resolveUpTo(upTo);
       }
     } finally {
       this.running = false;
