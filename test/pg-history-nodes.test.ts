@@ -160,4 +160,29 @@ describe('PgHistory: PostgreSQL away', () => {
     const again = await node(url);
     expect(again.rooms()).toMatchObject([{ name: '#lobby', topic: 'set while down' }]);
   });
+
+  it('closes within closeTimeoutMs while PostgreSQL is down, and says how much was not written', async () => {
+    const url = await server.newDatabase();
+    const errors: unknown[] = [];
+    const store = await PgHistory.open(url, { onError: (err) => errors.push(err), closeTimeoutMs: 300 });
+    await server.down();
+    try {
+      store.append(say('#lobby', 'ann', 'never written'));
+      store.append(say('#lobby', 'ann', 'nor this'));
+      await store.closeAsync();
+    } finally {
+      await server.up();
+    }
+    expect(errors.map(String).join('\n')).toMatch(/2 rows and room changes were not written/);
+  });
+});
+
+describe('PgHistory: text PostgreSQL cannot hold', () => {
+  it('keeps a text with U+0000 (as U+FFFD) instead of failing its batch', async () => {
+    const store = await node(await server.newDatabase());
+    store.append(say('#lobby', 'ann', 'nul \u0000 inside'));
+    store.append(say('#lobby', 'ann', 'the next one'));
+    expect(texts(await store.recent({ room: '#lobby' }, 10))).toEqual(['nul \uFFFD inside', 'the next one']);
+    expect(texts(await store.search('nul', { rooms: ['#lobby'] }, 10))).toEqual(['nul \uFFFD inside']);
+  });
 });

@@ -112,17 +112,22 @@ export class HistoryWriter {
   async drain(deadlineMs: number): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     while (this.landed < this.queued && Date.now() < deadline && !this.stopped) {
+      // A batch stuck on a silent network must not hold close() past the deadline either.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()))));
       try {
-        await this.settled();
+        if ((await Promise.race([this.settled(), late])) === 'late') break;
       } catch {
         // PostgreSQL away: the loop keeps retrying until the deadline.
         await new Promise((resolve) => setTimeout(resolve, Math.min(BACKOFF_FIRST_MS * 2, Math.max(0, deadline - Date.now()))));
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.stopped = true;
     this.backoff?.wake();
     const lost = this.backlog;
-    if (lost > 0) this.hooks.onError(new Error(`history: ${lost} rows and room changes were not written: PostgreSQL could not be reached before closing`));
+    if (lost > 0) this.report(new Error(`history: ${lost} rows and room changes were not written: PostgreSQL could not be reached before closing`));
     this.rows = [];
     this.rooms.clear();
     this.prune = null;
@@ -161,7 +166,7 @@ export class HistoryWriter {
             this.refusals = 0;
             this.failures += 1;
             if (this.failures === REPORT_AFTER || (this.failures > REPORT_AFTER && this.failures % REPORT_EVERY === 0)) {
-              this.hooks.onError(new Error(`history: PostgreSQL unreachable (${this.failures} tries); ${this.backlog} rows and room changes wait and are retried`, { cause: err }));
+              this.report(new Error(`history: PostgreSQL unreachable (${this.failures} tries); ${this.backlog} rows and room changes wait and are retried`, { cause: err }));
             }
             this.rejectAll(this.hooks.unavailable(err));
             await this.pause();
@@ -173,7 +178,7 @@ export class HistoryWriter {
             continue;
           }
           // Refused every time for what it holds: report it, drop it, and go on with the rest.
-          this.hooks.onError(new Error(`history: PostgreSQL refused a batch of ${batch.rows.length} rows and ${batch.rooms.size} rooms ${REFUSED_TRIES} times; it was dropped`, { cause: err }));
+          this.report(new Error(`history: PostgreSQL refused a batch of ${batch.rows.length} rows and ${batch.rooms.size} rooms ${REFUSED_TRIES} times; it was dropped`, { cause: err }));
           this.takeBack(batch);
         }
         this.failures = 0;
@@ -196,10 +201,25 @@ export class HistoryWriter {
     const client = await this.pool.connect();
     let broken: unknown;
     try {
-      await client.query('BEGIN');
-      for (const s of statements) await client.query(s.text, s.values);
-      if (batch.prune !== null) await batch.prune(client);
-      await client.query('COMMIT');
+      if (statements.length > 0) {
+        await client.query('BEGIN');
+        for (const s of statements) await client.query(s.text, s.values);
+        await client.query('COMMIT');
+      }
+      // Retention in a transaction of its own, after the rows: a failing prune never costs rows.
+      // If PostgreSQL goes away here, the whole batch is tried again, which is harmless: the
+      // inserts skip rows already there and the upserts set the same values.
+      if (batch.prune !== null) {
+        await client.query('BEGIN');
+        try {
+          await batch.prune(client);
+          await client.query('COMMIT');
+        } catch (err) {
+          if (this.hooks.isUnavailable(err)) throw err;
+          await client.query('ROLLBACK');
+          this.report(new Error('history: retention failed; it runs again with the next prune', { cause: err }));
+        }
+      }
     } catch (err) {
       broken = err;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -236,6 +256,15 @@ export class HistoryWriter {
       const timer = setTimeout(wake, ms);
       this.backoff = { timer, wake };
     });
+  }
+
+  /** Tell hooks.onError; a throwing reporter must not stop the writer (nor reach the event loop). */
+  private report(err: Error): void {
+    try {
+      this.hooks.onError(err);
+    } catch {
+      // nothing better to do
+    }
   }
 
   private resolveUpTo(upTo: number): void {
