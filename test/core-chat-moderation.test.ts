@@ -248,13 +248,13 @@ describe('conversations of a name that became an account', () => {
     chat.dm(bob, 'alice', 'hello account');
     const since = chat.conversationsSince(alice);
     const texts = (rows: { text?: string }[]): (string | undefined)[] => rows.map((r) => r.text);
-    expect(texts(history.recent({ between: ['alice', 'bob'], since }, 10))).toEqual(['hello account']);
-    expect(history.conversations('alice', 10, since)).toHaveLength(1);
-    expect(texts(history.search('secret', { rooms: [], member: 'alice', memberSince: since }, 10))).toEqual([]);
-    expect(texts(history.search('account', { rooms: [], member: 'alice', memberSince: since }, 10))).toEqual(['hello account']);
+    expect(texts(await history.recent({ between: ['alice', 'bob'], since }, 10))).toEqual(['hello account']);
+    expect(await history.conversations('alice', 10, since)).toHaveLength(1);
+    expect(texts(await history.search('secret', { rooms: [], member: 'alice', memberSince: since }, 10))).toEqual([]);
+    expect(texts(await history.search('account', { rooms: [], member: 'alice', memberSince: since }, 10))).toEqual(['hello account']);
     // bob, a guest all along, keeps his whole side of it.
     expect(chat.conversationsSince(bob)).toBe(0);
-    expect(texts(history.recent({ between: ['bob', 'alice'] }, 10))).toEqual(['the guest secret', 'hello account']);
+    expect(texts(await history.recent({ between: ['bob', 'alice'] }, 10))).toEqual(['the guest secret', 'hello account']);
     history.close();
   });
 });

@@ -114,7 +114,7 @@ describe('data folder permissions', () => {
     store.close();
     await fs.chmod(path.join(top, HISTORY_FILE), 0o644);
     const reopened = SqliteHistory.open(top);
-    expect(reopened.recent({ room: '#lobby' }, 10).map((e) => e.text)).toEqual(['kept']);
+    expect((await reopened.recent({ room: '#lobby' }, 10)).map((e) => e.text)).toEqual(['kept']);
     reopened.close();
     expect(await modeOf(path.join(top, HISTORY_FILE))).toBe('600');
   });

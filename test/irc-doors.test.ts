@@ -224,7 +224,7 @@ describe('IRC door: history on JOIN', () => {
       ['irc.netroom', 'NOTICE', '#lobby', '[admin] be nice'],
       ['irc.netroom', 'NOTICE', '#lobby', 'someone shared a.txt (10 B)'],
     ]);
-    const stored = r.history.recent({ room: '#lobby' }, 10).filter((e) => e.kind !== 'join' && e.kind !== 'leave').slice(-4);
+    const stored = (await r.history.recent({ room: '#lobby' }, 10)).filter((e) => e.kind !== 'join' && e.kind !== 'leave').slice(-4);
     replay.forEach((line, i) => expect(line.tags).toBe(`time=${new Date(stored[i]?.at ?? 0).toISOString()}`));
   });
 

@@ -179,7 +179,7 @@ describe('IRC door: direct messages', () => {
     b.send('AWAY :out');
     await b.waitFor('306');
     expect((await a.request('PRIVMSG bob :still there?', '301')).params.slice(1)).toEqual(['bob', 'out']);
-    expect(r.history.recent({ between: ['alice', 'bob'] }, 10).map((e) => e.text)).toEqual(['hi bob', 'a notice', 'still there?']);
+    expect((await r.history.recent({ between: ['alice', 'bob'] }, 10)).map((e) => e.text)).toEqual(['hi bob', 'a notice', 'still there?']);
   });
 
   it('reaches members of other doors and brings their messages back as PRIVMSG from name!name@door.netroom', async () => {

@@ -19,7 +19,7 @@ describe('SqliteHistory: full-text indexing in batches', () => {
     store.append(say('#lobby', 'x', 'the line that fills the batch'));
     await nextTurn();
     expect(store.ftsBacklog).toBe(FTS_INDEX_BATCH - Math.min(FTS_INDEX_BATCH, FTS_INDEX_CHUNK));
-    expect(store.search('fills', everyone, 5).map((e) => e.text)).toEqual(['the line that fills the batch']);
+    expect((await store.search('fills', everyone, 5)).map((e) => e.text)).toEqual(['the line that fills the batch']);
   });
 
   it('indexes a smaller backlog once writing paused for FTS_INDEX_DELAY_MS, and search finds it before that', async () => {
@@ -40,7 +40,7 @@ describe('SqliteHistory: full-text indexing in batches', () => {
     await nextTurn();
     vi.advanceTimersByTime(FTS_INDEX_DELAY_MS - 1);
     expect(store.ftsBacklog).toBe(2);
-    expect(store.search('quiet', everyone, 5).map((e) => e.text)).toEqual(['and one more quiet line', 'another quiet line', 'a quiet afternoon']);
+    expect((await store.search('quiet', everyone, 5)).map((e) => e.text)).toEqual(['and one more quiet line', 'another quiet line', 'a quiet afternoon']);
     expect(store.ftsBacklog).toBe(0);
   });
 });

@@ -51,7 +51,7 @@ describe('history schema migration', () => {
     const dir = await tempDir();
     writeV1(dir);
     const store = open(dir);
-    expect(store.recent({ room: '#LOBBY' }, 50)).toEqual([
+    expect(await store.recent({ room: '#LOBBY' }, 50)).toEqual([
       { id: 1, at: T, kind: 'join', room: '#lobby', name: 'alice' },
       { id: 2, at: T + 1, kind: 'message', room: '#lobby', name: 'alice', text: 'hello from the old days 你好呀' },
       { id: 3, at: T + 2, kind: 'announce', text: 'maintenance at noon' },
@@ -59,16 +59,16 @@ describe('history schema migration', () => {
       { id: 5, at: T + 4, kind: 'file', room: '#lobby', path: 'b.bin', size: 5 },
       { id: 6, at: T + 5, kind: 'leave', room: '#lobby', name: 'alice', reason: 'timeout' },
     ]);
-    expect(store.recent({ room: '#dev' }, 50).map((e) => e.kind)).toEqual(['announce']);
-    expect(store.search('old days', { rooms: ['#lobby'] }, 5).map((e) => e.id)).toEqual([2]);
-    expect(store.search('你好', { rooms: ['#lobby'] }, 5).map((e) => e.id)).toEqual([2]);
-    expect(store.search('old', { rooms: ['#dev'] }, 5)).toEqual([]);
+    expect((await store.recent({ room: '#dev' }, 50)).map((e) => e.kind)).toEqual(['announce']);
+    expect((await store.search('old days', { rooms: ['#lobby'] }, 5)).map((e) => e.id)).toEqual([2]);
+    expect((await store.search('你好', { rooms: ['#lobby'] }, 5)).map((e) => e.id)).toEqual([2]);
+    expect(await store.search('old', { rooms: ['#dev'] }, 5)).toEqual([]);
     expect(store.append({ id: 1, at: Date.now(), kind: 'announce', text: 'new', audience: [] })?.id).toBe(8);
     store.close();
     expect(fileValue(dir, 'PRAGMA user_version')).toBe(2);
     expect(fileValue(dir, "SELECT count(*) FROM sqlite_master WHERE name = 'events_at'")).toBe(0);
     // A second open finds version 2 and changes nothing.
-    expect(open(dir).recent({ room: '#lobby' }, 50)).toHaveLength(7);
+    expect(await open(dir).recent({ room: '#lobby' }, 50)).toHaveLength(7);
   });
 
   it('treats a file left at version 0 with an events table as version 1', async () => {
@@ -77,7 +77,7 @@ describe('history schema migration', () => {
     const db = new Database(join(dir, HISTORY_FILE));
     db.pragma('user_version = 0');
     db.close();
-    expect(open(dir).recent({ room: '#lobby' }, 50)).toHaveLength(6);
+    expect(await open(dir).recent({ room: '#lobby' }, 50)).toHaveLength(6);
   });
 
   it('migrates all or nothing: a failure leaves the version 1 file as it was', async () => {

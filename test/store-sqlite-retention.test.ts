@@ -18,16 +18,16 @@ describe('SqliteHistory: retention', () => {
     for (let i = 1; i <= 2; i++) store.append(say('#quiet', 'x', `quiet ${i}`));
     for (let i = 1; i <= 4; i++) store.append(dm('ann', 'ben', `pm ${i}`));
     store.prune();
-    expect(store.recent({ room: '#busy' }, 10).map((e) => e.text)).toEqual(['busy 3', 'busy 4', 'busy 5']);
-    expect(store.recent({ room: '#quiet' }, 10).map((e) => e.text)).toEqual(['quiet 1', 'quiet 2']);
-    expect(store.recent({ between: ['ann', 'ben'] }, 10).map((e) => e.text)).toEqual(['pm 2', 'pm 3', 'pm 4']);
-    expect(store.search('busy', { rooms: ['#busy'] }, 10)).toHaveLength(3);
+    expect((await store.recent({ room: '#busy' }, 10)).map((e) => e.text)).toEqual(['busy 3', 'busy 4', 'busy 5']);
+    expect((await store.recent({ room: '#quiet' }, 10)).map((e) => e.text)).toEqual(['quiet 1', 'quiet 2']);
+    expect((await store.recent({ between: ['ann', 'ben'] }, 10)).map((e) => e.text)).toEqual(['pm 2', 'pm 3', 'pm 4']);
+    expect(await store.search('busy', { rooms: ['#busy'] }, 10)).toHaveLength(3);
     store.close();
     expect(count(dir)).toBe(8);
     // The FTS index lost the pruned rows too: what it finds is only what is left.
     const db = SqliteHistory.open(dir, { maxEvents: 3 });
     try {
-      expect(db.search('pm', { rooms: [], member: 'ben' }, 10).map((e) => e.text)).toEqual(['pm 4', 'pm 3', 'pm 2']);
+      expect((await db.search('pm', { rooms: [], member: 'ben' }, 10)).map((e) => e.text)).toEqual(['pm 4', 'pm 3', 'pm 2']);
     } finally {
       db.close();
     }
@@ -39,7 +39,7 @@ describe('SqliteHistory: retention', () => {
     const store = open(dir, { maxEvents: 10 });
     for (let i = 0; i < PRUNE_EVERY_APPENDS; i++) store.append(say(i % 2 ? '#a' : '#b', 'x', `m${i}`));
     await nextTurn();
-    expect(store.recent({ room: '#a' }, 1)[0]?.text).toBe(`m${PRUNE_EVERY_APPENDS - 1}`);
+    expect((await store.recent({ room: '#a' }, 1))[0]?.text).toBe(`m${PRUNE_EVERY_APPENDS - 1}`);
     store.close();
     expect(count(dir)).toBe(20);
   });
@@ -54,10 +54,10 @@ describe('SqliteHistory: retention', () => {
     c.now += 5 * DAY;
     store.append(announce('day 5', c.now));
     c.now += 6 * DAY; // day 11: the day-0 rows are 11 days old
-    expect(store.recent({ room: '#lobby' }, 10).map((e) => e.text)).toEqual(['day 5']);
-    expect(store.recent({ between: ['ann', 'ben'] }, 10)).toEqual([]);
-    expect(store.search('day', { rooms: ['#lobby'], member: 'ann' }, 10).map((e) => e.text)).toEqual(['day 5']);
-    expect(store.conversations('ann', 10)).toEqual([]);
+    expect((await store.recent({ room: '#lobby' }, 10)).map((e) => e.text)).toEqual(['day 5']);
+    expect(await store.recent({ between: ['ann', 'ben'] }, 10)).toEqual([]);
+    expect((await store.search('day', { rooms: ['#lobby'], member: 'ann' }, 10)).map((e) => e.text)).toEqual(['day 5']);
+    expect(await store.conversations('ann', 10)).toEqual([]);
     store.close();
     expect(count(dir)).toBe(3); // hidden, not yet deleted
     const again = open(dir, options);
@@ -126,20 +126,20 @@ describe('SqliteHistory: conversations', () => {
     store.append(dm('ALICE', 'Bob', 'three', c.now + 2));
     store.append(dm('dan', 'erin', 'not alice', c.now + 3));
     store.append(say('#lobby', 'alice', 'room talk', c.now + 4));
-    expect(store.conversations('alice', 10)).toEqual([
+    expect(await store.conversations('alice', 10)).toEqual([
       { with: 'Bob', lastId: 3, lastAt: c.now + 2 },
       { with: 'carol', lastId: 2, lastAt: c.now + 1 },
     ]);
-    expect(store.conversations('BOB', 10)).toEqual([{ with: 'ALICE', lastId: 3, lastAt: c.now + 2 }]);
-    expect(store.conversations('alice', 1)).toHaveLength(1);
-    expect(store.conversations('zed', 10)).toEqual([]);
-    expect(store.conversations('alice', 0)).toEqual([]);
+    expect(await store.conversations('BOB', 10)).toEqual([{ with: 'ALICE', lastId: 3, lastAt: c.now + 2 }]);
+    expect(await store.conversations('alice', 1)).toHaveLength(1);
+    expect(await store.conversations('zed', 10)).toEqual([]);
+    expect(await store.conversations('alice', 0)).toEqual([]);
   });
 
   it('keeps a conversation with oneself once', async () => {
     const store = open(await tempDir());
     store.append(ev({ kind: 'dm', name: 'solo', to: 'Solo', text: 'note to self', audience: [] }));
-    expect(store.conversations('solo', 10)).toMatchObject([{ with: 'solo' }]);
-    expect(store.recent({ between: ['solo', 'SOLO'] }, 5).map((e) => e.text)).toEqual(['note to self']);
+    expect(await store.conversations('solo', 10)).toMatchObject([{ with: 'solo' }]);
+    expect((await store.recent({ between: ['solo', 'SOLO'] }, 5)).map((e) => e.text)).toEqual(['note to self']);
   });
 });

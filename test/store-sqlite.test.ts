@@ -30,7 +30,7 @@ describe('SqliteHistory: what is kept, where', () => {
       ev({ kind: 'quit', name: 'robert', reason: 'timeout', rooms: ['#dev', '#ops'], audience: [] }, t),
     ].map((e) => store.append(e));
     expect(appended.map((s) => s?.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12]);
-    expect(store.recent({ room: '#dev' }, 50)).toEqual([
+    expect(await store.recent({ room: '#dev' }, 50)).toEqual([
       { id: 1, at: t, kind: 'join', room: '#dev', name: 'alice' },
       { id: 2, at: t, kind: 'message', room: '#dev', name: 'alice', text: 'hello, 世界 👋' },
       { id: 3, at: t, kind: 'message', room: '#dev', name: 'alice', text: 'psst', asNotice: true },
@@ -42,14 +42,14 @@ describe('SqliteHistory: what is kept, where', () => {
       { id: 10, at: t, kind: 'rename', room: '#dev', name: 'bob', to: 'robert' },
       { id: 12, at: t, kind: 'leave', room: '#dev', name: 'robert', reason: 'timeout' },
     ]);
-    expect(store.recent({ room: '#ops' }, 50)).toEqual([
+    expect(await store.recent({ room: '#ops' }, 50)).toEqual([
       { id: 7, at: t, kind: 'announce', text: 'maintenance at noon' },
       { id: 11, at: t, kind: 'rename', room: '#ops', name: 'bob', to: 'robert' },
       { id: 13, at: t, kind: 'leave', room: '#ops', name: 'robert', reason: 'timeout' },
     ]);
-    expect(store.recent({ between: ['bob', 'alice'] }, 50)).toEqual([{ id: 8, at: t, kind: 'dm', name: 'alice', to: 'bob', text: 'just us' }]);
+    expect(await store.recent({ between: ['bob', 'alice'] }, 50)).toEqual([{ id: 8, at: t, kind: 'dm', name: 'alice', to: 'bob', text: 'just us' }]);
     // Absent fields are absent, not null or undefined-valued.
-    expect(Object.keys(store.recent({ room: '#dev' }, 50)[5] ?? {})).not.toContain('name');
+    expect(Object.keys((await store.recent({ room: '#dev' }, 50))[5] ?? {})).not.toContain('name');
   });
 
   it('does not keep mode, invite, away or closing events', async () => {
@@ -59,7 +59,7 @@ describe('SqliteHistory: what is kept, where', () => {
     expect(store.append(ev({ kind: 'away', name: 'a', text: 'brb', audience: [] }))).toBeNull();
     expect(store.append(ev({ kind: 'closing', audience: [] }))).toBeNull();
     expect(store.append(ev({ kind: 'quit', name: 'a', reason: 'quit', rooms: [], audience: [] }))).toBeNull();
-    expect(store.recent({ room: '#dev' }, 10)).toEqual([]);
+    expect(await store.recent({ room: '#dev' }, 10)).toEqual([]);
     expect(store.append(announce('kept'))?.id).toBe(1);
   });
 
@@ -69,15 +69,15 @@ describe('SqliteHistory: what is kept, where', () => {
     store.append(say('#LOBBY', 'a', 'two'));
     store.append(say('#ｌｏｂｂｙ', 'a', 'three'));
     store.append(say('#other', 'a', 'elsewhere'));
-    expect(store.recent(lobby, 10).map((e) => e.text)).toEqual(['one', 'two', 'three']);
+    expect((await store.recent(lobby, 10)).map((e) => e.text)).toEqual(['one', 'two', 'three']);
     store.append(dm('Alice', 'bob', 'hi'));
     store.append(dm('BOB', 'alice', 'hello'));
     store.append(dm('alice', 'carol', 'not to bob'));
-    expect(store.recent({ between: ['bob', 'ALICE'] }, 10).map((e) => e.text)).toEqual(['hi', 'hello']);
+    expect((await store.recent({ between: ['bob', 'ALICE'] }, 10)).map((e) => e.text)).toEqual(['hi', 'hello']);
     // Announcements are in every room, never in a conversation.
     store.append(announce('to all'));
-    expect(store.recent({ room: '#other' }, 10).map((e) => e.text)).toEqual(['elsewhere', 'to all']);
-    expect(store.recent({ between: ['alice', 'bob'] }, 10).map((e) => e.text)).toEqual(['hi', 'hello']);
+    expect((await store.recent({ room: '#other' }, 10)).map((e) => e.text)).toEqual(['elsewhere', 'to all']);
+    expect((await store.recent({ between: ['alice', 'bob'] }, 10)).map((e) => e.text)).toEqual(['hi', 'hello']);
   });
 
   it('returns the stored form from append and from storedOf (the first row of a quit)', async () => {
@@ -92,7 +92,7 @@ describe('SqliteHistory: what is kept, where', () => {
     expect(store.storedOf(quit)).toBe(left);
     // Only the last appended event is known: the chat delivers one event to all listeners at a time.
     expect(store.storedOf(hi)).toBeUndefined();
-    expect(store.recent(lobby, 1)).toEqual([said]);
+    expect(await store.recent(lobby, 1)).toEqual([said]);
     expect(store.append(announce('next'))?.id).toBe(4);
   });
 
@@ -101,10 +101,10 @@ describe('SqliteHistory: what is kept, where', () => {
     const store = open(dir);
     store.append(announce('one'));
     store.append(announce('two'));
-    expect(store.recent(lobby, 5).map((e) => e.text)).toEqual(['one', 'two']);
+    expect((await store.recent(lobby, 5)).map((e) => e.text)).toEqual(['one', 'two']);
     await nextTurn();
     store.append(announce('three'));
-    expect(store.recent(lobby, 2).map((e) => e.text)).toEqual(['two', 'three']);
+    expect((await store.recent(lobby, 2)).map((e) => e.text)).toEqual(['two', 'three']);
     store.close();
     expect(fileValue(dir, 'SELECT count(*) FROM events')).toBe(3);
   });
@@ -112,13 +112,13 @@ describe('SqliteHistory: what is kept, where', () => {
   it('answers limits of 0 or less with nothing, refuses malformed targets and cursors', async () => {
     const store = open(await tempDir());
     store.append(announce('x'));
-    expect(store.recent(lobby, 0)).toEqual([]);
-    expect(store.recent(lobby, -3)).toEqual([]);
-    expect(store.recent(lobby, 1.7)).toHaveLength(1);
-    expect(() => store.recent({} as HistoryTarget, 5)).toThrow(TypeError);
-    expect(() => store.recent({ between: ['a'] } as unknown as HistoryTarget, 5)).toThrow(TypeError);
-    expect(() => store.page(lobby, Number.NaN, 5)).toThrow(RangeError);
-    expect(() => store.page(lobby, '3' as unknown as number, 5)).toThrow(RangeError);
+    expect(await store.recent(lobby, 0)).toEqual([]);
+    expect(await store.recent(lobby, -3)).toEqual([]);
+    expect(await store.recent(lobby, 1.7)).toHaveLength(1);
+    await expect(store.recent({} as HistoryTarget, 5)).rejects.toThrow(TypeError);
+    await expect(store.recent({ between: ['a'] } as unknown as HistoryTarget, 5)).rejects.toThrow(TypeError);
+    await expect(store.page(lobby, Number.NaN, 5)).rejects.toThrow(RangeError);
+    await expect(store.page(lobby, '3' as unknown as number, 5)).rejects.toThrow(RangeError);
   });
 });
 
@@ -128,14 +128,14 @@ describe('SqliteHistory: paging backwards', () => {
     for (let i = 1; i <= 25; i++) store.append(i % 10 === 0 ? announce(`a${i}`) : say('#lobby', 'x', `m${i}`));
     store.append(say('#other', 'x', 'not here'));
     const texts = (events: StoredEvent[]): (string | undefined)[] => events.map((e) => e.text);
-    const newest = store.recent(lobby, 10);
+    const newest = await store.recent(lobby, 10);
     expect(texts(newest)).toEqual(['m16', 'm17', 'm18', 'm19', 'a20', 'm21', 'm22', 'm23', 'm24', 'm25']);
-    const above = store.page(lobby, newest[0]?.id ?? 0, 10);
+    const above = await store.page(lobby, newest[0]?.id ?? 0, 10);
     expect(texts(above)).toEqual(['m6', 'm7', 'm8', 'm9', 'a10', 'm11', 'm12', 'm13', 'm14', 'm15']);
-    const top = store.page(lobby, above[0]?.id ?? 0, 10);
+    const top = await store.page(lobby, above[0]?.id ?? 0, 10);
     expect(texts(top)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
-    expect(store.page(lobby, top[0]?.id ?? 0, 10)).toEqual([]);
-    expect(store.page(lobby, Infinity, 2).map((e) => e.text)).toEqual(['m24', 'm25']);
+    expect(await store.page(lobby, top[0]?.id ?? 0, 10)).toEqual([]);
+    expect((await store.page(lobby, Infinity, 2)).map((e) => e.text)).toEqual(['m24', 'm25']);
   });
 
   it('pages a conversation without the rooms or announcements', async () => {
@@ -146,9 +146,9 @@ describe('SqliteHistory: paging backwards', () => {
       store.append(dm('ann', 'cy', `other${i}`));
     }
     const pair: HistoryTarget = { between: ['Ben', 'ann'] };
-    const last = store.recent(pair, 3);
+    const last = await store.recent(pair, 3);
     expect(last.map((e) => e.text)).toEqual(['d5', 'd6', 'd7']);
-    expect(store.page(pair, last[0]?.id ?? 0, 3).map((e) => e.text)).toEqual(['d2', 'd3', 'd4']);
+    expect((await store.page(pair, last[0]?.id ?? 0, 3)).map((e) => e.text)).toEqual(['d2', 'd3', 'd4']);
   });
 });
 
@@ -159,11 +159,11 @@ describe('SqliteHistory: restarts', () => {
     first.append(ev({ kind: 'join', room: '#lobby', name: 'carol', audience: [] }));
     first.append(say('#lobby', 'carol', 'before the restart'));
     first.append(dm('carol', 'dan', 'private'));
-    const before = first.recent(lobby, 10);
+    const before = await first.recent(lobby, 10);
     first.close();
     const second = open(dir);
-    expect(second.recent(lobby, 10)).toEqual(before);
-    expect(second.recent({ between: ['dan', 'carol'] }, 10).map((e) => e.text)).toEqual(['private']);
+    expect(await second.recent(lobby, 10)).toEqual(before);
+    expect((await second.recent({ between: ['dan', 'carol'] }, 10)).map((e) => e.text)).toEqual(['private']);
     expect(second.append(announce('after'))?.id).toBe(4);
   });
 
@@ -180,7 +180,7 @@ describe('SqliteHistory: restarts', () => {
     second.close();
     expect(fileValue(dir, 'SELECT count(*) FROM events')).toBe(1);
     const third = open(dir, { now: c.fn });
-    expect(third.recent(lobby, 10)).toEqual([{ id: 6, at: c.now, kind: 'announce', text: 'new' }]);
+    expect(await third.recent(lobby, 10)).toEqual([{ id: 6, at: c.now, kind: 'announce', text: 'new' }]);
   });
 
   it('ignores appends and saves after close, and close twice is harmless', async () => {
@@ -188,9 +188,9 @@ describe('SqliteHistory: restarts', () => {
     store.close();
     store.close();
     expect(store.append(announce('late'))).toBeNull();
-    expect(store.recent(lobby, 5)).toEqual([]);
-    expect(store.search('late', { rooms: ['#lobby'] }, 5)).toEqual([]);
-    expect(store.conversations('a', 5)).toEqual([]);
+    expect(await store.recent(lobby, 5)).toEqual([]);
+    expect(await store.search('late', { rooms: ['#lobby'] }, 5)).toEqual([]);
+    expect(await store.conversations('a', 5)).toEqual([]);
     expect(store.rooms()).toEqual([]);
   });
 });
@@ -215,7 +215,7 @@ describe('SqliteHistory: clear errors at open', () => {
     const first = open(dir);
     expect(() => SqliteHistory.open(dir)).toThrow(/in use by another process/);
     first.close();
-    expect(open(dir).recent(lobby, 1)).toEqual([]);
+    expect(await open(dir).recent(lobby, 1)).toEqual([]);
   });
 
   // chmod does not stop root; CI as a normal user runs it.
@@ -232,6 +232,6 @@ describe('SqliteHistory: clear errors at open', () => {
   it('creates missing folders', async () => {
     const store = open(join(await tempDir(), 'a', 'b'));
     store.append(announce('deep'));
-    expect(store.recent(lobby, 1)[0]?.text).toBe('deep');
+    expect((await store.recent(lobby, 1))[0]?.text).toBe('deep');
   });
 });

@@ -30,3 +30,15 @@ export function describeOpenError(err: unknown): string {
       return err instanceof Error ? err.message : String(err);
   }
 }
+
+/**
+ * A synchronous read as the interface's promise: answered at once (the read ran before this
+ * returns, after the queued writes), and a throw becomes a rejection, as from a networked store.
+ */
+export function answered<T>(read: () => T): Promise<T> {
+  try {
+    return Promise.resolve(read());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}

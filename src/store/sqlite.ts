@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { ChatEvent } from '../core/chat/types.js';
 import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
-import { describeOpenError } from './sqlite-errors.js';
+import { answered, describeOpenError } from './sqlite-errors.js';
 import { Retention } from './sqlite-retention.js';
 import {
   ROWS_PER_INSERT,
@@ -52,7 +52,9 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
  *
  * `append` is on the chat's hot path, so it does not write at once: it assigns the id in memory
  * and queues the row; all rows queued during one event-loop turn are written in one transaction.
- * Every read writes the queue first, so it sees every event appended so far. Assigning ids in
+ * Every read writes the queue first, so it sees every event appended so far. Reads run at once,
+ * synchronously; they return promises only because the interface's reads are async (a networked
+ * store answers over the network), so a read started after an append still sees it. Assigning ids in
  * memory is only safe for a single writer, so the database is opened in EXCLUSIVE locking mode: a
  * second server on the same `--data` folder is refused at open with a clear error.
  *
@@ -236,18 +238,31 @@ export class SqliteHistory implements HistoryStore {
   }
 
   /** The most recent `limit` events of a room (announcements included) or conversation, oldest first. */
-  recent(target: HistoryTarget, limit: number): StoredEvent[] {
-    return this.read(target, NEWEST, limit);
+  recent(target: HistoryTarget, limit: number): Promise<StoredEvent[]> {
+    return answered(() => this.read(target, NEWEST, limit));
   }
 
   /** The `limit` events with ids below `before`, oldest first. */
-  page(target: HistoryTarget, before: number, limit: number): StoredEvent[] {
-    if (typeof before !== 'number' || Number.isNaN(before)) throw new RangeError('before must be an event id');
-    return this.read(target, Math.min(before, NEWEST), limit);
+  page(target: HistoryTarget, before: number, limit: number): Promise<StoredEvent[]> {
+    if (typeof before !== 'number' || Number.isNaN(before)) return Promise.reject(new RangeError('before must be an event id'));
+    return answered(() => this.read(target, Math.min(before, NEWEST), limit));
   }
 
   /** Messages, direct messages and announcements matching every word of `query` within `scope`, newest first. */
-  search(query: string, scope: SearchScope, limit: number, before?: number): StoredEvent[] {
+  search(query: string, scope: SearchScope, limit: number, before?: number): Promise<StoredEvent[]> {
+    return answered(() => this.searchNow(query, scope, limit, before));
+  }
+
+  /** The conversations of `name` (any case), newest first, with the other side's name as last seen. */
+  conversations(name: string, limit: number, since = 0): Promise<ConversationSummary[]> {
+    return answered(() => {
+      if (this.closed || !(limit > 0)) return [];
+      this.safely(() => this.flush());
+      return this.selectPeers.all(nameKeyOf(name), Math.max(this.since(), since), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
+    });
+  }
+
+  private searchNow(query: string, scope: SearchScope, limit: number, before: number | undefined): StoredEvent[] {
     if (before !== undefined && (typeof before !== 'number' || Number.isNaN(before))) throw new RangeError('before must be an event id');
     if (this.closed || !(limit > 0)) return [];
     const plan = planSearch(query);
@@ -269,13 +284,6 @@ export class SqliteHistory implements HistoryStore {
     // Direct messages from before the searcher's own cut (an account's creation) are not theirs.
     const cut = scope.memberSince ?? 0;
     return cut > 0 ? found.filter((e) => e.kind !== 'dm' || e.at >= cut) : found;
-  }
-
-  /** The direct-message conversations of `name` (any case), newest first, with the other side's name as last seen. */
-  conversations(name: string, limit: number, since = 0): ConversationSummary[] {
-    if (this.closed || !(limit > 0)) return [];
-    this.safely(() => this.flush());
-    return this.selectPeers.all(nameKeyOf(name), Math.max(this.since(), since), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
   }
 
   /** Every persisted room, oldest first. */

@@ -7,6 +7,7 @@ import type { StoredEvent } from '../../store/history.js';
 import { DEFAULT_PAGE, MAX_QUERY_LENGTH } from '../ws/codec.js';
 import { MAX_PAGE, type WireEvent } from '../ws/messages.js';
 import { wireRoom, wireStored } from '../ws/wire.js';
+import { readStore } from '../store-read.js';
 import type { HttpShared } from './context.js';
 import { queryParam } from './files.js';
 import { isAdminRequest, requestMember } from './viewer.js';
@@ -40,23 +41,24 @@ export function chatApiRoutes(app: FastifyInstance, shared: HttpShared): void {
     return reply.header('cache-control', 'no-store').send({ rooms });
   });
 
-  app.get('/api/rooms/:room/history', async (request, reply) => reply.header('cache-control', 'no-store').send(history(request)));
+  // A read the store cannot answer rejects with STORE_UNAVAILABLE: 503 with that code (errors.ts).
+  app.get('/api/rooms/:room/history', async (request, reply) => reply.header('cache-control', 'no-store').send(await history(request)));
 
-  app.get('/api/search', async (request, reply) => reply.header('cache-control', 'no-store').send(search(request)));
+  app.get('/api/search', async (request, reply) => reply.header('cache-control', 'no-store').send(await search(request)));
 
-  function history(request: FastifyRequest): { room: string; events: WireEvent[]; more: boolean } {
+  async function history(request: FastifyRequest): Promise<{ room: string; events: WireEvent[]; more: boolean }> {
     const info = readableRoom(request, (request.params as { room: string }).room);
     const before = countParam(request, 'before', 1, Number.MAX_SAFE_INTEGER);
     const limit = countParam(request, 'limit', 1, MAX_PAGE) ?? DEFAULT_PAGE;
     const store = shared.ctx.history;
     if (!store) return { room: info.name, events: [], more: false };
     // One more than asked says whether older events exist.
-    const rows = before === undefined ? store.recent({ room: info.name }, limit + 1) : store.page({ room: info.name }, before, limit + 1);
+    const rows = await readStore(request.log, () => (before === undefined ? store.recent({ room: info.name }, limit + 1) : store.page({ room: info.name }, before, limit + 1)));
     const more = rows.length > limit;
     return { room: info.name, events: wire(more ? rows.slice(rows.length - limit) : rows), more };
   }
 
-  function search(request: FastifyRequest): { query: string; events: WireEvent[] } {
+  async function search(request: FastifyRequest): Promise<{ query: string; events: WireEvent[] }> {
     const query = queryParam(request, 'q');
     if (query.trim() === '') throw new NetroomError('BAD_REQUEST', 'give words to look for as ?q=WORDS');
     if (query.length > MAX_QUERY_LENGTH) throw new NetroomError('BAD_REQUEST', `a query is at most ${MAX_QUERY_LENGTH} characters`);
@@ -69,7 +71,7 @@ export function chatApiRoutes(app: FastifyInstance, shared: HttpShared): void {
       .filter((info) => admin || chat.mayRead(member, info.name))
       .map((info) => info.name);
     const store = shared.ctx.history;
-    return { query, events: store ? wire(store.search(query, { rooms }, limit, before)) : [] };
+    return { query, events: store ? wire(await readStore(request.log, () => store.search(query, { rooms }, limit, before))) : [] };
   }
 
   /** `#dev` or `dev` (a `#` is awkward in a path: `%23dev`), if anyone may read it. */

@@ -86,10 +86,10 @@ export function sendStored(hub: IrcHub, session: IrcSession, target: string, eve
   session.sendRaw(Buffer.from(`:${server} BATCH +${id} chathistory ${target}\r\n${lines.join('')}:${server} BATCH -${id}\r\n`, 'utf8'));
 }
 
-/** Read a history target, logging (not throwing) when the store fails. */
-export function readHistory(hub: IrcHub, read: () => StoredEvent[]): StoredEvent[] | null {
+/** Read a history target; null (logged) when the store fails: each caller answers that its own way. */
+export async function readHistory(hub: IrcHub, read: () => Promise<StoredEvent[]>): Promise<StoredEvent[] | null> {
   try {
-    return read();
+    return await read();
   } catch (err) {
     hub.log.warn({ err }, 'irc: history unavailable');
     return null;
@@ -99,15 +99,17 @@ export function readHistory(hub: IrcHub, read: () => StoredEvent[]): StoredEvent
 /**
  * After JOIN: the room's most recent conversation (messages, announcements, file notices; joins
  * and leaves are not replayed, NAMES has just shown who is here). A client with draft/chathistory
- * fetches history itself, as with Ergo, so it gets none unasked.
+ * fetches history itself, as with Ergo, so it gets none unasked. Returns the read under way, if
+ * any: the JOIN awaits it (awaited.ts), so the replay comes before what is said meanwhile. A store
+ * that fails gives no replay (logged): the JOIN itself has succeeded.
  */
-export function replayHistory(hub: IrcHub, session: IrcSession, room: string): void {
+export function replayHistory(hub: IrcHub, session: IrcSession, room: string): Promise<void> | undefined {
   const store = hub.ctx.history;
   const limit = hub.settings.historySize;
-  if (!store || limit <= 0 || session.chathistory) return;
+  if (!store || limit <= 0 || session.chathistory) return undefined;
   const target: HistoryTarget = { room };
   // Joins and leaves are stored too: read deeper, so `limit` lines of conversation remain when there are.
-  const events = readHistory(hub, () => store.recent(target, limit * 4));
-  if (events === null) return;
-  sendStored(hub, session, room, events.filter(isConversation).slice(-limit), false);
+  return readHistory(hub, () => store.recent(target, limit * 4)).then((events) => {
+    if (events !== null) session.respond(() => sendStored(hub, session, room, events.filter(isConversation).slice(-limit), false));
+  });
 }

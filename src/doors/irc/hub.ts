@@ -9,6 +9,7 @@ import type { DoorContext } from '../door.js';
 import { OVERLONG, checkLineLength, parseLine, serialize } from './codec.js';
 import { COMMANDS } from './commands/index.js';
 import { replyError } from './errors.js';
+import { awaitCommand } from './awaited.js';
 import { labelResponse } from './label.js';
 import { hostOf } from './lines.js';
 import { ERR } from './numerics.js';
@@ -145,6 +146,8 @@ export class IrcHub {
     for (let i = 0; i < lines.length && !session.closing; i++) {
       const line = lines[i] as Buffer | typeof OVERLONG;
       if (session.verifying) this.hold(session, line);
+      // A command awaits the store: the socket is paused, so what waits is the rest of this chunk (awaited.ts).
+      else if (session.deferred !== null) session.held.push(line === OVERLONG ? Buffer.alloc(0) : line);
       else if (line === OVERLONG) session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
       else this.handleLine(session, line);
     }
@@ -159,9 +162,9 @@ export class IrcHub {
     session.held.push(line === OVERLONG ? Buffer.alloc(0) : line);
   }
 
-  /** The password check is over: handle the lines that waited for it, in order (until another check starts). */
+  /** The password check (or an awaited command) is over: handle the lines that waited, in order (until another wait starts). */
   release(session: IrcSession): void {
-    while (!session.verifying && !session.closing && session.held.length > 0) {
+    while (!session.verifying && session.deferred === null && !session.closing && session.held.length > 0) {
       const line = session.held.shift() as Buffer;
       if (line.length === 0) session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
       else this.handleLine(session, line);
@@ -172,6 +175,7 @@ export class IrcHub {
   handleLine(session: IrcSession, bytes: Buffer): void {
     let command = '';
     let label: string | undefined;
+    let pending: Promise<void> | undefined;
     try {
       if (checkLineLength(bytes) !== null) {
         session.reply(ERR.INPUTTOOLONG, 'Input line was too long');
@@ -204,14 +208,17 @@ export class IrcHub {
         session.reply(ERR.NEEDMOREPARAMS, command, 'Not enough parameters');
         return;
       }
-      spec.handler(this, session, message);
+      pending = spec.handler(this, session, message) ?? undefined;
     } catch (err) {
       // A bug, not the client's fault: log it, tell the client, keep the connection.
       this.log.error({ err, command, peer: session.peer }, 'irc command failed');
       session.notice(`internal error while handling ${command || 'that line'}`);
     } finally {
       const captured = session.captured;
-      if (captured !== null && label !== undefined) {
+      if (pending !== undefined) {
+        // It awaits the store: labelled, and the next lines run, once it is done.
+        awaitCommand(this, session, pending, command, label);
+      } else if (captured !== null && label !== undefined) {
         session.captured = null;
         for (const buf of labelResponse(this, label, captured, session.batch)) session.writer.push(buf);
       }

@@ -116,6 +116,13 @@ export class IrcSession {
   readonly closed: Promise<void>;
   /** While a labelled command runs: its output, held back to be labelled (see IrcHub.handleLine). */
   captured: Buffer[] | null = null;
+  /**
+   * While a command waits for the history store (awaited.ts): every other line for this client
+   * (live events, PING, notices), held back so the command's reply goes out first. Null otherwise.
+   */
+  deferred: Buffer[] | null = null;
+  /** The waiting command itself is sending (inside respond()): its lines are its reply, not deferred. */
+  private responding = false;
 
   constructor(
     readonly socket: Socket,
@@ -147,8 +154,24 @@ export class IrcSession {
 
   /** Queue already encoded lines (shared event buffers). */
   sendRaw(buf: Buffer): void {
-    if (this.captured !== null) this.captured.push(buf);
+    if (this.deferred !== null && !this.responding) this.deferred.push(buf);
+    else if (this.captured !== null) this.captured.push(buf);
     else this.writer.push(buf);
+  }
+
+  /**
+   * Run part of a command that has awaited the store: what it sends is the command's reply (labelled
+   * with it, ahead of the deferred lines). Nothing runs once the connection is on its way out.
+   */
+  respond<R>(send: () => R): R | undefined {
+    if (this.closing) return undefined;
+    const was = this.responding;
+    this.responding = true;
+    try {
+      return send();
+    } finally {
+      this.responding = was;
+    }
   }
 
   /** A numeric reply from the server: `:server CODE target params...`. */
@@ -199,6 +222,10 @@ export class IrcSession {
     if (this.captured !== null) {
       for (const buf of this.captured) this.writer.push(buf);
       this.captured = null;
+    }
+    if (this.deferred !== null) {
+      for (const buf of this.deferred) this.writer.push(buf);
+      this.deferred = null;
     }
     this.writer.flush();
     this.writer.stop();

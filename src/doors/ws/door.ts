@@ -212,17 +212,17 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     client.invalid = 0;
     const message = decoded.message;
     try {
-      this.dispatch(client, message);
+      const pending = this.dispatch(client, message);
+      pending?.catch((err: unknown) => this.replies.sendError(client, err, message.type));
     } catch (err) {
       this.replies.sendError(client, err, message.type);
     }
   }
 
-  private dispatch(client: WsClient, message: ClientMessage): void {
+  private dispatch(client: WsClient, message: ClientMessage): void | Promise<void> {
     switch (message.type) {
       case 'enter':
-        this.enter(client, message.name, message.resume);
-        return;
+        return this.enter(client, message.name, message.resume);
       case 'kick':
       case 'ban':
       case 'mute':
@@ -237,11 +237,11 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
         this.replies.send(client, { type: 'left' });
         return;
       default:
-        this.requests.handle(client, message);
+        return this.requests.handle(client, message);
     }
   }
 
-  private enter(client: WsClient, asked: string | undefined, resume: string | undefined): void {
+  private async enter(client: WsClient, asked: string | undefined, resume: string | undefined): Promise<void> {
     if (client.member) {
       throw new NetroomError('ALREADY_IN_ROOM', `this connection is already in the chat as ${client.member.name}`);
     }
@@ -270,12 +270,12 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     const token = this.sessions.attach(client, member);
     const { chat } = this.ctx;
     const members = chat.members(LOBBY).map((m) => m.name);
-    const history = chat.mayRead(member, LOBBY) ? this.history.recent({ room: LOBBY }) : [];
     // Every room the member is in: after a resume there may be several (their history is a `history` request away).
     const rooms = chat.roomsOf(member).flatMap((room) => {
       const info = chat.room(room);
       return info ? [wireRoom(info, true)] : [];
     });
+    const history = chat.mayRead(member, LOBBY) ? this.history.render(await this.history.recent({ room: LOBBY })) : [];
     this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms, accountOf(member)));
   }
 

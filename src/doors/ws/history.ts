@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Lang } from '../../core/i18n.js';
 import type { ChatEvent } from '../../core/chat/types.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent } from '../../store/history.js';
+import { readStore } from '../store-read.js';
 import { wireStored } from './wire.js';
 
 /** A page of history as JSON, oldest first; `more` when older events exist. */
@@ -15,8 +16,10 @@ export interface RenderedPage {
  * What the door reads from the history store, as JSON. Every event is rendered once: a welcome or
  * a `joined` replays up to historySize events, and rendering them for every person arriving was
  * most of the garbage of a crowd arriving (10,000 members: RSS per member 11-18 KB with, 8-10 KB
- * without). The cache is bounded to a few times the history size. A broken store answers empty
- * (logged): it must not keep people out of the chat.
+ * without). The cache is bounded to a few times the history size. Reads are async (a networked
+ * store answers over the network); a broken store must not keep people out of the chat, so the
+ * replay of a welcome or `joined` is then empty, while a page, a search or the conversations
+ * reject with NetroomError STORE_UNAVAILABLE (the client gets an error it can retry).
  */
 export class RenderedHistory {
   private readonly rendered = new Map<number, string>();
@@ -40,40 +43,50 @@ export class RenderedHistory {
     }
   }
 
-  /** The recent events of a room or conversation (historySize of them), as JSON. */
-  recent(target: HistoryTarget): string[] {
+  /**
+   * The recent events of a room or conversation (historySize of them), as JSON. For a welcome or a
+   * `joined`: a failed read answers empty (logged), as being let in matters more than the replay.
+   */
+  async recent(target: HistoryTarget): Promise<StoredEvent[]> {
     const store = this.store;
     if (!store || this.historySize === 0) return [];
-    return this.safely(() => store.recent(target, this.historySize).map((e) => this.json(e)), []);
+    try {
+      return await readStore(this.log, () => store.recent(target, this.historySize));
+    } catch {
+      return [];
+    }
   }
 
-  /** The `limit` events before id `before` (default: the newest), as JSON; `more` when older ones exist. */
-  page(target: HistoryTarget, before: number | undefined, limit: number): RenderedPage {
+  /** Stored events as JSON, each rendered once (see the class comment). */
+  render(events: readonly StoredEvent[]): string[] {
+    return events.map((e) => this.json(e));
+  }
+
+  /**
+   * The `limit` events before id `before` (default: the newest), as JSON; `more` when older ones
+   * exist. Rejects with STORE_UNAVAILABLE when the store fails.
+   */
+  async page(target: HistoryTarget, before: number | undefined, limit: number): Promise<RenderedPage> {
     const store = this.store;
     if (!store) return { events: [], more: false };
-    return this.safely(
-      () => {
-        // One more than asked says whether there is more, without a second query.
-        const rows = before === undefined ? store.recent(target, limit + 1) : store.page(target, before, limit + 1);
-        const more = rows.length > limit;
-        return { events: (more ? rows.slice(rows.length - limit) : rows).map((e) => this.json(e)), more };
-      },
-      { events: [], more: false },
-    );
+    // One more than asked says whether there is more, without a second query.
+    const rows = await readStore(this.log, () => (before === undefined ? store.recent(target, limit + 1) : store.page(target, before, limit + 1)));
+    const more = rows.length > limit;
+    return { events: this.render(more ? rows.slice(rows.length - limit) : rows), more };
   }
 
-  /** Search results within `scope`, newest first, as JSON. */
-  search(query: string, scope: SearchScope, limit: number, before: number | undefined): string[] {
+  /** Search results within `scope`, newest first, as JSON; rejects with STORE_UNAVAILABLE when the store fails. */
+  async search(query: string, scope: SearchScope, limit: number, before: number | undefined): Promise<string[]> {
     const store = this.store;
     if (!store) return [];
-    return this.safely(() => store.search(query, scope, limit, before).map((e) => this.json(e)), []);
+    return this.render(await readStore(this.log, () => store.search(query, scope, limit, before)));
   }
 
-  /** The conversations of `name` (from `since` on), newest first. */
-  conversations(name: string, limit: number, since = 0): ConversationSummary[] {
+  /** The conversations of `name` (from `since` on), newest first; rejects with STORE_UNAVAILABLE when the store fails. */
+  async conversations(name: string, limit: number, since = 0): Promise<ConversationSummary[]> {
     const store = this.store;
     if (!store) return [];
-    return this.safely(() => store.conversations(name, limit, since), []);
+    return readStore(this.log, () => store.conversations(name, limit, since));
   }
 
   /** Keep a live event's JSON by store id, for the welcomes and pages that replay it. */
@@ -91,14 +104,5 @@ export class RenderedHistory {
     const json = JSON.stringify(wireStored(this.lang, event));
     this.remember(event.id, json);
     return json;
-  }
-
-  private safely<R>(read: () => R, fallback: R): R {
-    try {
-      return read();
-    } catch (err) {
-      this.log.error({ err }, 'ws: reading history failed');
-      return fallback;
-    }
   }
 }

@@ -41,7 +41,8 @@ export class WsRequests {
     return client.member;
   }
 
-  handle(client: WsClient, message: Request): void {
+  /** Run one request; the ones that read history return a promise (rejections are the door's to answer). */
+  handle(client: WsClient, message: Request): void | Promise<void> {
     switch (message.type) {
       case 'say': {
         const member = this.memberOf(client);
@@ -51,8 +52,7 @@ export class WsRequests {
         return;
       }
       case 'join':
-        this.join(client, message.room, message.key);
-        return;
+        return this.join(client, message.room, message.key);
       case 'part': {
         const member = this.memberOf(client);
         this.chat.part(member, message.room);
@@ -71,25 +71,28 @@ export class WsRequests {
         this.replies.send(client, { type: 'rooms', rooms: this.chat.rooms(client.member).map((info) => this.listed(info, client.member)) });
         return;
       case 'history':
-        this.page(client, message);
-        return;
+        return this.page(client, message);
       case 'search':
-        this.search(client, message.query, message.before, message.limit);
-        return;
-      case 'conversations': {
-        const member = this.memberOf(client);
-        this.replies.send(client, { type: 'conversations', conversations: this.history.conversations(member.name, MAX_CONVERSATIONS, this.chat.conversationsSince(member)) });
-        return;
-      }
+        return this.search(client, message.query, message.before, message.limit);
+      case 'conversations':
+        return this.conversations(client);
     }
   }
 
-  private join(client: WsClient, roomName: string, key: string | undefined): void {
+  private async join(client: WsClient, roomName: string, key: string | undefined): Promise<void> {
     const member = this.memberOf(client);
     const { room } = this.chat.join(member, roomName, key);
     const members = this.chat.members(room.name).map((m) => m.name);
     this.fanout.flush();
-    this.replies.sendText(client, encodeJoined(wireRoom(room, true), members, this.opsOf(room.name), this.history.recent({ room: room.name })));
+    const ops = this.opsOf(room.name);
+    const history = this.history.render(await this.history.recent({ room: room.name }));
+    this.replies.sendText(client, encodeJoined(wireRoom(room, true), members, ops, history));
+  }
+
+  private async conversations(client: WsClient): Promise<void> {
+    const member = this.memberOf(client);
+    const conversations = await this.history.conversations(member.name, MAX_CONVERSATIONS, this.chat.conversationsSince(member));
+    this.replies.send(client, { type: 'conversations', conversations });
   }
 
   /** `who` with a room: its members, if one may see it; without: everyone connected. */
@@ -110,30 +113,30 @@ export class WsRequests {
       .map((m) => m.name);
   }
 
-  private page(client: WsClient, message: Extract<Request, { type: 'history' }>): void {
+  private async page(client: WsClient, message: Extract<Request, { type: 'history' }>): Promise<void> {
     const limit = message.limit ?? DEFAULT_PAGE;
     if (message.with !== undefined) {
       const member = this.memberOf(client);
       // One side is always the asker: a member reads only its own conversations.
       const other = checkName(message.with);
-      const page = this.history.page({ between: [member.name, other], since: this.chat.conversationsSince(member) }, message.before, limit);
+      const page = await this.history.page({ between: [member.name, other], since: this.chat.conversationsSince(member) }, message.before, limit);
       this.replies.sendText(client, encodeHistory({ with: other }, page.events, page.more));
       return;
     }
     const info = this.readableRoom(message.room ?? LOBBY, client.member);
-    const page = this.history.page({ room: info.name }, message.before, limit);
+    const page = await this.history.page({ room: info.name }, message.before, limit);
     this.replies.sendText(client, encodeHistory({ room: info.name }, page.events, page.more));
   }
 
   /** Search every room the asker may read, and its own conversations. */
-  private search(client: WsClient, query: string, before: number | undefined, limit: number | undefined): void {
+  private async search(client: WsClient, query: string, before: number | undefined, limit: number | undefined): Promise<void> {
     const member = client.member;
     const rooms = this.chat
       .rooms(member)
       .filter((info) => this.chat.mayRead(member, info.name))
       .map((info) => info.name);
     const scope = member ? { rooms, member: member.name, memberSince: this.chat.conversationsSince(member) } : { rooms };
-    const events = this.history.search(query, scope, limit ?? DEFAULT_PAGE, before);
+    const events = await this.history.search(query, scope, limit ?? DEFAULT_PAGE, before);
     this.replies.sendText(client, encodeResults(query, events));
   }
 

@@ -1,5 +1,6 @@
 // CHATHISTORY (IRCv3 draft/chathistory): LATEST/BEFORE/AFTER/AROUND/BETWEEN on rooms and nick conversations, and TARGETS.
-import type { HistoryTarget, StoredEvent } from '../../../store/history.js';
+import type { Member } from '../../../core/chat/types.js';
+import type { ConversationSummary, HistoryStore, HistoryTarget, StoredEvent } from '../../../store/history.js';
 import { serialize } from '../codec.js';
 import type { IrcHub } from '../hub.js';
 import { isConversation, readHistory, sendStored } from '../history.js';
@@ -79,25 +80,41 @@ function select(sub: string, rows: readonly StoredEvent[], a: Ref, b: Ref | unde
   }
 }
 
+/** The conversations of a member, [] (logged) when the store fails: TARGETS lists what it can. */
+async function conversationsOf(hub: IrcHub, store: HistoryStore, member: Member): Promise<ConversationSummary[]> {
+  try {
+    return await store.conversations(member.name, 100, hub.chat.conversationsSince(member));
+  } catch (err) {
+    hub.log.warn({ err }, 'irc: conversations unavailable');
+    return [];
+  }
+}
+
 /** TARGETS: rooms this client is in and nicks it has talked with, with activity between two timestamps. */
-function targets(hub: IrcHub, session: IrcSession, a: Ref, b: Ref, limit: number): void {
+function targets(hub: IrcHub, session: IrcSession, a: Ref, b: Ref, limit: number): Promise<void> | undefined {
   const member = session.member;
   const store = hub.ctx.history;
   if (!member || !store || a === null || b === null || !('at' in a) || !('at' in b)) {
     fail(hub, session, 'INVALID_PARAMS', ['TARGETS'], 'TARGETS takes two timestamps and a limit');
-    return;
+    return undefined;
   }
   const [low, high] = a.at <= b.at ? [a.at, b.at] : [b.at, a.at];
-  const found: { name: string; at: number }[] = [];
-  for (const room of hub.chat.roomsOf(member)) {
-    const last = readHistory(hub, () => store.recent({ room }, 50))?.filter(isConversation).at(-1);
-    if (last && last.at > low && last.at < high) found.push({ name: room, at: last.at });
-  }
-  try {
-    for (const c of store.conversations(member.name, 100, hub.chat.conversationsSince(member))) if (c.lastAt > low && c.lastAt < high) found.push({ name: c.with, at: c.lastAt });
-  } catch (err) {
-    hub.log.warn({ err }, 'irc: conversations unavailable');
-  }
+  // The rooms as they are now; the reads run together (a networked store answers each over the network).
+  const rooms = hub.chat.roomsOf(member);
+  const reads = Promise.all([Promise.all(rooms.map((room) => readHistory(hub, () => store.recent({ room }, 50)))), conversationsOf(hub, store, member)]);
+  return reads.then(([lasts, conversations]) => {
+    const found: { name: string; at: number }[] = [];
+    rooms.forEach((room, i) => {
+      const last = lasts[i]?.filter(isConversation).at(-1);
+      if (last && last.at > low && last.at < high) found.push({ name: room, at: last.at });
+    });
+    for (const c of conversations) if (c.lastAt > low && c.lastAt < high) found.push({ name: c.with, at: c.lastAt });
+    session.respond(() => sendTargets(hub, session, found, limit));
+  });
+}
+
+/** The TARGETS reply, oldest activity first, in a draft/chathistory-targets batch when the client has batch. */
+function sendTargets(hub: IrcHub, session: IrcSession, found: { name: string; at: number }[], limit: number): void {
   found.sort((x, y) => x.at - y.at);
   const server = hub.settings.serverName;
   const id = session.batch ? hub.batchId() : undefined;
@@ -116,9 +133,11 @@ export const CHATHISTORY = command(
       const limit = limitOf(rest[2]);
       const a = parseRef(rest[0]);
       const b = parseRef(rest[1]);
-      if (limit === undefined || a === undefined || b === undefined) fail(hub, session, 'INVALID_PARAMS', [sub], 'TARGETS takes two timestamps and a limit');
-      else targets(hub, session, a, b, limit);
-      return;
+      if (limit === undefined || a === undefined || b === undefined) {
+        fail(hub, session, 'INVALID_PARAMS', [sub], 'TARGETS takes two timestamps and a limit');
+        return undefined;
+      }
+      return targets(hub, session, a, b, limit);
     }
     if (!['LATEST', 'BEFORE', 'AFTER', 'AROUND', 'BETWEEN'].includes(sub)) {
       fail(hub, session, 'INVALID_PARAMS', [rawSub || '*'], 'Unknown CHATHISTORY subcommand');
@@ -141,17 +160,21 @@ export const CHATHISTORY = command(
       sendStored(hub, session, resolved.label, [], true);
       return;
     }
-    const rows = readHistory(hub, () => store.recent(resolved.target, SCAN_ROWS));
-    if (rows === null) {
-      fail(hub, session, 'MESSAGE_ERROR', [sub, resolved.label], 'History is unavailable');
-      return;
-    }
-    const picked = select(sub, rows.filter(isConversation), a, b, limit);
-    if (picked === undefined) {
-      fail(hub, session, 'INVALID_PARAMS', [sub], 'That reference does not fit this subcommand');
-      return;
-    }
-    sendStored(hub, session, resolved.label, picked, true);
+    // Awaited by the hub (awaited.ts): the connection's next lines wait, the reply is sent in respond().
+    return readHistory(hub, () => store.recent(resolved.target, SCAN_ROWS)).then((rows) =>
+      session.respond(() => {
+        if (rows === null) {
+          fail(hub, session, 'MESSAGE_ERROR', [sub, resolved.label], 'History is unavailable');
+          return;
+        }
+        const picked = select(sub, rows.filter(isConversation), a, b, limit);
+        if (picked === undefined) {
+          fail(hub, session, 'INVALID_PARAMS', [sub], 'That reference does not fit this subcommand');
+          return;
+        }
+        sendStored(hub, session, resolved.label, picked, true);
+      }),
+    );
   },
   { minParams: 1 },
 );

@@ -8,21 +8,34 @@ import { partAll } from './part.js';
 import { sendTopic } from './topic.js';
 import { command } from './types.js';
 
-/** Join one room: the chat's fan-out echoes the JOIN (to this client too), then 332/333, 353/366 and history. */
-export function joinRoom(hub: IrcHub, session: IrcSession, name: string, key: string | undefined): void {
+/**
+ * Join one room: the chat's fan-out echoes the JOIN (to this client too), then 332/333, 353/366 and
+ * history. Returns the history read under way, if any (the command awaits it, see awaited.ts).
+ */
+export function joinRoom(hub: IrcHub, session: IrcSession, name: string, key: string | undefined): Promise<void> | undefined {
   const member = session.member;
-  if (!member) return;
+  if (!member) return undefined;
   let result;
   try {
     result = hub.chat.join(member, name, key);
   } catch (err) {
     replyError(hub, session, err, { channel: name, verb: 'JOIN' });
-    return;
+    return undefined;
   }
-  if (!result.joined) return; // already there: like other servers, say nothing
+  if (!result.joined) return undefined; // already there: like other servers, say nothing
   sendTopic(hub, session, result.room.name, false);
   sendNames(hub, session, result.room.name);
-  replayHistory(hub, session, result.room.name);
+  return replayHistory(hub, session, result.room.name);
+}
+
+/** Join rooms in order; once one awaits its history, the rest follow it (each as part of the command's reply). */
+function joinAll(hub: IrcHub, session: IrcSession, rooms: readonly (readonly [string, string | undefined])[]): Promise<void> | undefined {
+  for (let i = 0; i < rooms.length; i++) {
+    const [name, key] = rooms[i] as readonly [string, string | undefined];
+    const replay = session.respond(() => joinRoom(hub, session, name, key));
+    if (replay !== undefined) return replay.then(() => joinAll(hub, session, rooms.slice(i + 1)));
+  }
+  return undefined;
 }
 
 export const JOIN = command(
@@ -34,11 +47,13 @@ export const JOIN = command(
       return;
     }
     const keyList = keys.split(',');
+    const rooms: [string, string | undefined][] = [];
     channels.split(',').forEach((channel, i) => {
       if (channel === '') return;
       const key = keyList[i];
-      joinRoom(hub, session, channel, key === undefined || key === '' ? undefined : key);
+      rooms.push([channel, key === undefined || key === '' ? undefined : key]);
     });
+    return joinAll(hub, session, rooms);
   },
   { minParams: 1 },
 );

@@ -3,8 +3,12 @@ import type { IrcMessage } from '../codec.js';
 import type { IrcHub } from '../hub.js';
 import type { IrcSession } from '../session.js';
 
-/** Runs one verb for one client; may throw only on a bug (the hub catches, logs and tells the client). */
-export type CommandHandler = (hub: IrcHub, session: IrcSession, message: IrcMessage) => void;
+/**
+ * Runs one verb for one client; may throw only on a bug (the hub catches, logs and tells the client).
+ * A command that awaits the history store returns the promise: until it settles the connection's
+ * next lines wait, and it sends its reply inside `session.respond` (see awaited.ts).
+ */
+export type CommandHandler = (hub: IrcHub, session: IrcSession, message: IrcMessage) => void | Promise<void>;
 
 /** A verb's entry: its handler, the parameters it needs (461 below that), and whether it works before 001. */
 export interface CommandSpec {
