@@ -10,7 +10,9 @@ export const ACCESS_STEPS: readonly string[] = [
    );
    CREATE TABLE credentials (
      hash text PRIMARY KEY, id text NOT NULL, account_key text NOT NULL REFERENCES accounts(key) ON DELETE CASCADE,
-     kind text NOT NULL, label text NOT NULL, created_at bigint NOT NULL, last_used_at bigint, expires_at bigint
+     kind text NOT NULL, label text NOT NULL, created_at bigint NOT NULL, last_used_at bigint, expires_at bigint,
+     -- Insertion order, for ties on created_at (SQLite lists those in rowid order).
+     seq bigint GENERATED ALWAYS AS IDENTITY
    );
    CREATE INDEX credentials_by_account ON credentials(account_key);
    CREATE TABLE invitations (
@@ -34,7 +36,7 @@ export async function loadMirror(client: pg.PoolClient): Promise<AccessMirror> {
   try {
     const mirror = new AccessMirror();
     for (const a of (await client.query<Row>('SELECT * FROM accounts')).rows.map(accountOf)) mirror.accounts.set(a.key, a);
-    const credentials = await client.query<Row>('SELECT * FROM credentials ORDER BY created_at, hash');
+    const credentials = await client.query<Row>('SELECT * FROM credentials ORDER BY created_at, seq');
     for (const c of credentials.rows.map(credentialOf)) mirror.credentials.set(c.hash, c);
     for (const i of (await client.query<Row>('SELECT * FROM invitations')).rows.map(invitationOf)) mirror.invitations.set(i.hash, i);
     for (const r of (await client.query<Row>('SELECT * FROM restrictions ORDER BY id')).rows.map(restrictionOf)) mirror.restrictions.set(r.id, r);

@@ -105,6 +105,11 @@ export class PgAccessStore implements AccessStore {
     });
   }
 
+  /** Resolves when every change made here so far is committed (or at `timeoutMs`); the changes still waiting. */
+  settled(timeoutMs = 10_000): Promise<number> {
+    return this.queue.drain(timeoutMs);
+  }
+
   /** Changes made here and not yet committed to PostgreSQL. */
   pendingWrites(): number {
     return this.queue.size;
