@@ -4,9 +4,10 @@ import { Access } from '../core/access/access.js';
 import { DEFAULTS } from '../config.js';
 import { ensurePrivateDirSync, ensurePrivateFileSync } from '../private-mode.js';
 import { ACCESS_FILE, SqliteAccessStore } from '../store/access-sqlite.js';
+import { PgAccessStore } from '../engine/store/postgres/access.js';
 
 /** Help text of `--data` on these subcommands (the same folder as `netroom serve --data`). */
-export const DATA_HELP = `the server's data folder holding access.sqlite (default NETROOM_DATA, else ${DEFAULTS.data})`;
+export const DATA_HELP = `the server's data folder holding access.sqlite (default NETROOM_DATA, else ${DEFAULTS.data}); with NETROOM_DATABASE set, the accounts are in that PostgreSQL database instead`;
 
 /** The data folder as `serve` finds it: `--data`, else NETROOM_DATA, else ./netroom-data; absolute. */
 export function dataDirOf(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
@@ -25,8 +26,24 @@ export function openDataAccess(dataDir: string): Access {
   return new Access(SqliteAccessStore.open(file));
 }
 
-/** Run `work` on the data folder's Access and close it, whatever happens. */
-export async function withDataAccess<T>(dataDir: string, work: (access: Access) => Promise<T> | T): Promise<T> {
+/**
+ * Run `work` on the accounts store and close it, whatever happens: PostgreSQL when NETROOM_DATABASE
+ * names one (the store every node of a cluster shares; the change reaches running nodes through its
+ * notices), else the data folder's SQLite file.
+ */
+export async function withDataAccess<T>(dataDir: string, work: (access: Access) => Promise<T> | T, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const database = env.NETROOM_DATABASE?.trim();
+  if (database !== undefined && database !== '') {
+    const store = await PgAccessStore.open(database);
+    const access = new Access(store);
+    try {
+      return await work(access);
+    } finally {
+      access.close();
+      // The write queue lands before the command says it is done.
+      await store.shutdown();
+    }
+  }
   const access = openDataAccess(dataDir);
   try {
     return await work(access);

@@ -49,7 +49,7 @@ export async function openEngines(config: Config, log: Logger): Promise<Engines>
       opened.push(() => pgHistory.close());
       history = pgHistory;
       const pgAccess = await PgAccessStore.open(database, { log });
-      opened.push(() => pgAccess.close());
+      opened.push(() => pgAccess.shutdown());
       access = pgAccess;
     }
     let bus: Bus;
