@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNetroomError } from '../src/core/errors.js';
+import { PgAccessStore } from '../src/engine/store/postgres/access.js';
 import { openPool, parseDatabaseUrl } from '../src/engine/store/postgres/connect.js';
 import { migrate } from '../src/engine/store/postgres/migrate.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
@@ -33,6 +34,16 @@ describe('openPool', () => {
     expect(message).toContain(`127.0.0.1:${port}`);
     expect(message).toContain('ECONNREFUSED');
     expect(message).not.toContain('s3cret-pw');
+  });
+
+  it('PgAccessStore.open refuses the same way, and a server that answers opens', async () => {
+    const port = await closedPort();
+    const err: unknown = await PgAccessStore.open(`postgres://netroom:s3cret-pw@127.0.0.1:${port}/netroom`).catch((e: unknown) => e);
+    expect(isNetroomError(err) && err.code).toBe('STORE_UNAVAILABLE');
+    expect((err as Error).message).toContain(`127.0.0.1:${port}`);
+    expect((err as Error).message).not.toContain('s3cret-pw');
+    const store = await PgAccessStore.open(await server.newDatabase());
+    await store.shutdown();
   });
 
   it('says why when the database does not exist', async () => {

@@ -22,6 +22,8 @@ export interface PgAccessOptions {
 
 /** Restriction ids are fetched from the sequence this many at a time, again when fewer than half are left. */
 const ID_BLOCK = 32;
+/** Accounts made here that are remembered for undoing a lost invitation. */
+const ADDED_KEPT = 256;
 
 /**
  * {@link AccessStore} shared by several nodes through PostgreSQL. Reads answer from this node's mirror;
@@ -129,6 +131,8 @@ export class PgAccessStore implements AccessStore {
     }
     const record = { ...a };
     this.addedHere.set(record.name, record);
+    // Only the latest few matter (redeem uses the invitation right after making the account).
+    if (this.addedHere.size > ADDED_KEPT) this.addedHere.delete(this.addedHere.keys().next().value as string);
     this.write({
       what: `add account ${a.name}`,
       accountKey: a.key,
