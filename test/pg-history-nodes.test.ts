@@ -61,9 +61,10 @@ describe('PgHistory: two nodes on one database', () => {
     for (let i = 1; i < ids.length; i++) expect(ids[i] as number).toBeGreaterThan(ids[i - 1] as number);
     expect(slotOf(ids[0] as number)).not.toBe(slotOf(ids[1] as number));
     // Each sees the other's rows, in the order they happened, with the ids their writers gave.
-    // A read waits for its own node's writes: B's first, so that A's read finds them landed too.
-    const fromB = await b.recent({ room: '#lobby' }, 20);
+    // A read waits for its own node's writes only: both nodes' have landed once both have answered.
+    await Promise.all([a.recent({ room: '#lobby' }, 1), b.recent({ room: '#lobby' }, 1)]);
     const fromA = await a.recent({ room: '#lobby' }, 20);
+    const fromB = await b.recent({ room: '#lobby' }, 20);
     expect(fromA.map((e) => e.id)).toEqual(ids);
     expect(fromB).toEqual(fromA);
     expect(texts(await b.page({ room: '#lobby' }, ids[5] as number, 2))).toEqual(['turn 3', 'turn 4']);
@@ -79,7 +80,9 @@ describe('PgHistory: two nodes on one database', () => {
       ids.add(b.append(say('#lobby', 'ben', `b ${i}`))?.id ?? -1);
     }
     expect(ids.size).toBe(600);
-    // Both batches landed whole (no row lost to a clash): each node sees all 600.
+    // A read waits for its own node's writes: once both nodes' have landed (whole: no row lost to a
+    // clash), each node sees all 600.
+    await Promise.all([a.recent({ room: '#lobby' }, 1), b.recent({ room: '#lobby' }, 1)]);
     expect(await a.recent({ room: '#lobby' }, 1000)).toHaveLength(600);
     expect(await b.recent({ room: '#lobby' }, 1000)).toHaveLength(600);
   });
