@@ -4,7 +4,7 @@ import type { ChatEvent, Member } from '../../core/chat/types.js';
 import { foldName as foldKey } from '../../core/names.js';
 import type { Logger } from '../../log.js';
 import type { HistoryStore } from '../../store/history.js';
-import type { Bus } from '../bus/bus.js';
+import type { Bus, PresenceRecord } from '../bus/bus.js';
 import { applyOp } from './replay.js';
 import { reconcile, recordOf } from './presence-sync.js';
 import { opOf, type ChatOp } from './wire.js';
@@ -50,7 +50,10 @@ export class Cluster {
     this.stops.push(this.bus.onNodeLost((node) => void this.lost(node, 'timeout')));
     this.stops.push(
       this.bus.subscribe('control', (body, from) => {
-        if ((body as { op?: unknown } | null)?.op === 'bye') void this.lost(from, 'shutdown');
+        const op = (body as { op?: unknown } | null)?.op;
+        if (op === 'bye') void this.lost(from, 'shutdown');
+        // A node back from an outage has written its presence again: what it lists now is its whole truth.
+        if (op === 'hello') void this.resync((node) => node === from).catch((err: unknown) => this.log.warn({ err, node: from }, 'cluster: could not read the presence of a node back from an outage'));
       }),
     );
     this.stops.push(
@@ -77,9 +80,16 @@ export class Cluster {
     for (const stop of this.stops.splice(0)) stop();
   }
 
-  private async resync(): Promise<void> {
+  /** Bring the other nodes' members up to date; only the nodes `settled` accepts lose the members the presence no longer lists. */
+  private async resync(settled: (node: string, records: readonly PresenceRecord[]) => boolean = () => true): Promise<void> {
     const records = await this.bus.presences();
-    const changed = reconcile(this.chat, records, this.bus.nodeId, (err, record) => this.log.warn({ err, name: record?.name, node: record?.node }, 'cluster: a member of another node could not be shown here'));
+    const changed = reconcile(
+      this.chat,
+      records,
+      this.bus.nodeId,
+      (err, record) => this.log.warn({ err, name: record?.name, node: record?.node }, 'cluster: a member of another node could not be shown here'),
+      (node) => settled(node, records),
+    );
     if (changed > 0) this.log.info({ changed }, 'cluster: members of other nodes brought up to date');
   }
 
@@ -124,7 +134,10 @@ export class Cluster {
     this.toldOfOutage.clear();
     this.log.info('cluster: the bus is back');
     for (const member of this.announced) this.bus.putPresence(member.key, recordOf(this.chat, member, this.bus.nodeId));
-    void this.resync().catch((err: unknown) => this.log.warn({ err }, 'cluster: could not read the presence after the outage'));
+    // The others reconcile this node's members once its presence is written again (queued before this on the same connection).
+    this.bus.publish('control', { op: 'hello' });
+    // A node that has not written its presence again yet lists nobody: its members stay until its hello, or until it is lost.
+    void this.resync((node, records) => records.some((r) => r.node === node)).catch((err: unknown) => this.log.warn({ err }, 'cluster: could not read the presence after the outage'));
   }
 
   // ---- here -> other nodes ---------------------------------------------------------------------

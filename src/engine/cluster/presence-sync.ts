@@ -23,9 +23,17 @@ export function recordOf(chat: Chat, member: Member, node: string): PresenceReco
 
 /**
  * Make every other node's member known here, in its rooms, and forget the ones the presence no
- * longer lists (their node died or left while this one could not hear). Returns how many changed.
+ * longer lists (their node died or left while this one could not hear), of the nodes `settled`
+ * accepts: a node that has not written its presence again after an outage lists nobody yet, and
+ * its members are not gone for that. Returns how many changed.
  */
-export function reconcile(chat: Chat, records: readonly PresenceRecord[], self: string, onError: (err: unknown, record?: PresenceRecord) => void): number {
+export function reconcile(
+  chat: Chat,
+  records: readonly PresenceRecord[],
+  self: string,
+  onError: (err: unknown, record?: PresenceRecord) => void,
+  settled: (node: string) => boolean = () => true,
+): number {
   let changed = 0;
   const listed = new Set<string>();
   for (const record of records) {
@@ -48,7 +56,7 @@ export function reconcile(chat: Chat, records: readonly PresenceRecord[], self: 
     }
   }
   for (const member of [...chat.online()]) {
-    if (member.node === undefined || listed.has(`${member.node}\u0000${member.name}`)) continue;
+    if (member.node === undefined || listed.has(`${member.node}\u0000${member.name}`) || !settled(member.node)) continue;
     chat.replaying({ node: member.node }, () => chat.disconnect(member, 'timeout'));
     changed++;
   }
