@@ -28,11 +28,15 @@ export class Clients {
   }
 }
 
-/** Join `rooms` and wait for each 366 (end of NAMES). */
+/**
+ * Join `rooms`, waiting for each 366 (end of NAMES) and then a PING round trip: the history replay
+ * (read from the store after the 366) is over before the test's live lines start.
+ */
 export async function joinAll(c: RawIrcClient, rooms: readonly string[]): Promise<void> {
   for (const room of rooms) {
     c.send(`JOIN ${room}`);
     await c.waitFor((l) => l.command === '366' && l.params[1]?.toLowerCase() === room.toLowerCase());
+    await c.sync();
   }
 }
 

@@ -1,0 +1,120 @@
+// Issue 13 failure case: Redis killed while two nodes' members chat, then started again empty on the same port.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UNDELIVERED_NOTICE } from '../src/engine/cluster/cluster.js';
+import { clusterEngines, type ClusterEngines, type TestCluster, type TestNode } from './helpers/cluster.js';
+import { Clients, from, joinAll, until } from './helpers/cluster-clients.js';
+import type { Line, RawIrcClient } from './helpers/irc.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+
+let engines: ClusterEngines;
+beforeAll(async () => {
+  engines = await clusterEngines();
+}, 60_000);
+afterAll(async () => {
+  await engines?.stop();
+});
+
+const clients = new Clients();
+let cluster: TestCluster | undefined;
+let proxy: TcpProxy | undefined;
+afterEach(async () => {
+  clients.closeAll();
+  await cluster?.close();
+  cluster = undefined;
+  await proxy?.close();
+  proxy = undefined;
+});
+
+const ROOM = '#load';
+const BATCH = 20;
+
+/** `speaker` says `count` numbered lines in ROOM; every listener hears all of them, in order. */
+async function exchange(speaker: RawIrcClient, nick: string, tag: string, listeners: readonly RawIrcClient[]): Promise<void> {
+  const sent = Array.from({ length: BATCH }, (_, i) => `${tag} ${i}`);
+  for (const text of sent) speaker.send(`PRIVMSG ${ROOM} :${text}`);
+  for (const listener of listeners) {
+    const heard: string[] = [];
+    while (heard.length < sent.length) {
+      const line = await listener.waitFor((l) => l.command === 'PRIVMSG' && from(nick)(l) && l.params[0] === ROOM);
+      heard.push(line.params[1] ?? '');
+    }
+    expect(heard).toEqual(sent);
+  }
+}
+
+/** GET /healthz on a node: its status code and body (it must answer, not hang). */
+async function health(node: TestNode): Promise<{ status: number; body: { status?: string; down?: string[]; engines?: unknown } }> {
+  const response = await fetch(`http://127.0.0.1:${node.http}/healthz`);
+  return { status: response.status, body: (await response.json()) as { status?: string; down?: string[] } };
+}
+
+const isNotice = (l: Line): boolean => l.command === 'NOTICE' && (l.params.at(-1) ?? '').includes(UNDELIVERED_NOTICE);
+
+describe('Redis restarted under load (issue 13)', () => {
+  it('no node crashes, each node keeps chatting inside, speakers are told, and after the restart both nodes know each other again', async () => {
+    cluster = await engines.start(1);
+    // Node two reaches Redis through a proxy the test holds shut, so node one is surely back first.
+    proxy = await startTcpProxy(cluster.redis.port);
+    const [one] = cluster.nodes as [TestNode];
+    const two = await cluster.add({ redis: `redis://127.0.0.1:${proxy.port}` });
+    const ann = await clients.irc(one.irc, 'ann');
+    const amy = await clients.irc(one.irc, 'amy');
+    const ben = await clients.irc(two.irc, 'ben');
+    const bea = await clients.irc(two.irc, 'bea');
+    for (const c of [ann, amy, ben, bea]) await joinAll(c, [ROOM]);
+    const all = ['ann', 'amy', 'ben', 'bea'];
+    for (const node of [one, two]) {
+      for (const name of all) await until(() => node.server.chat.members(ROOM).some((m) => m.name === name), `${name} in ${ROOM}`, ann);
+    }
+    await exchange(ann, 'ann', 'before', [amy, ben, bea]);
+
+    proxy.block();
+    cluster.redis.kill();
+    for (const node of [one, two]) await until(() => node.server.engines?.bus.health().up === false, 'the bus down', ann);
+
+    // While Redis is down: each node's members keep talking among themselves.
+    await exchange(ann, 'ann', 'during-one', [amy]);
+    await exchange(ben, 'ben', 'during-two', [bea]);
+    // The speakers were told, once, that members on other nodes could not be reached.
+    for (const speaker of [ann, ben]) {
+      const notices = (await speaker.sync()).filter(isNotice);
+      expect(notices).toHaveLength(1);
+    }
+    // A direct message to a member of the other node: its sender is told too.
+    amy.send('PRIVMSG bea :are you there?');
+    expect((await amy.waitFor(isNotice)).command).toBe('NOTICE');
+    // No node crashed: both still answer on HTTP, and /healthz shows the outage (where the server reports its engines).
+    for (const node of [one, two]) {
+      const { status, body } = await health(node);
+      if (body.engines !== undefined) {
+        expect(status).toBe(503);
+        expect(body.down).toEqual(['redis']);
+      } else {
+        expect(status).toBe(200);
+      }
+    }
+    // Nothing of the other node's chat crossed.
+    expect((await ben.sync()).filter((l) => l.command === 'PRIVMSG' && from('ann')(l))).toEqual([]);
+
+    await cluster.redis.restart();
+    await until(() => one.server.engines?.bus.health().up === true, 'the bus up again on node one', ann, 2_000);
+    // Node one read the presence (its own read is queued behind the cluster's on the same connection).
+    await one.server.engines!.bus.presences();
+    // Node two has not written its presence again yet: node one must not take its members for gone.
+    expect((await ann.sync()).filter((l) => l.command === 'QUIT')).toEqual([]);
+    expect(one.server.chat.members(ROOM).map((m) => m.name).sort()).toEqual(['amy', 'ann', 'bea', 'ben']);
+    proxy.open();
+    await until(() => two.server.engines?.bus.health().up === true, 'the bus up again on node two', ann, 2_000);
+    // Both nodes know every member of the other again, in the room (presence rewritten, reconciled).
+    for (const node of [one, two]) {
+      for (const name of all) await until(() => node.server.chat.members(ROOM).some((m) => m.name === name), `${name} in ${ROOM} after the restart`, ann, 2_000);
+    }
+    // Cross-node delivery resumes, both ways.
+    await exchange(ann, 'ann', 'after-one', [amy, ben, bea]);
+    await exchange(bea, 'bea', 'after-two', [ann, amy, ben]);
+    for (const node of [one, two]) expect((await health(node)).status).toBe(200);
+    // Nobody was disconnected, and nobody saw a member of the other node leave (and come back) meanwhile.
+    expect([ann, amy, ben, bea].map((c) => c.closed)).toEqual([false, false, false, false]);
+    for (const c of [ann, amy, ben, bea]) expect(c.all.filter((raw) => / (QUIT|PART) /u.test(raw))).toEqual([]);
+  }, 120_000);
+});
