@@ -1,5 +1,5 @@
 // Uploads that continue what the server has (FTP REST+STOR, APPE) and keep what a dropped upload sent, hidden.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -14,6 +14,7 @@ import { Sha256Pool, type Sha256Job } from './sink/sha256-pool.js';
 import { UPLOAD_PREFIX, type UploadResult } from './upload.js';
 import { PruneTimer, pruneOld } from './prune.js';
 import { syncDir } from './sync-dir.js';
+import { tempName } from './temp-names.js';
 
 /**
  * `.netroom-kept-KEY` (KEY: 32 hex digits of the SHA-256 of the file's name) beside the target is
@@ -108,7 +109,7 @@ export class Continuations {
     }
     // Every path goes through the held, checked folder (see Library.openParent).
     const kept = dir.at(keptName(abs));
-    const work = dir.at(`${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
+    const work = dir.at(tempName(UPLOAD_PREFIX));
     try {
       if (offset === 0) await (await fs.open(work, 'wx', 0o644)).close();
       // Taken by renaming, so two continuations of one dropped upload cannot both have it.

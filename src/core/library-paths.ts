@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { NetroomError } from './errors.js';
 import { KEPT, PARTIAL_PREFIX } from './partial-upload.js';
 import { removeFilesUnder } from './prune.js';
+import { tempOwner } from './temp-names.js';
 import { UPLOAD_PREFIX } from './upload.js';
 
 /** Syntactic path rules: returns the normalised relative path ('' for the root) or throws. */
@@ -50,8 +51,15 @@ export function isWithin(root: string, full: string): boolean {
  * are not resumable: their bytes were never fsynced (after a power cut they may end in zeros) and
  * no client was told their offset, so keeping them would only take disk (issue 10, item 5). Kept
  * uploads (`.netroom-partial-KEY-TOTAL`, `.netroom-kept-KEY`) wait to be continued, pruned by their TTL.
+ * The library folder may be shared by several nodes: only temps whose process is gone are removed
+ * (see tempOwner); another live node's uploads in flight are its own, and left alone.
  * Returns how many files were removed.
  */
 export function removeLeftovers(dir: string): Promise<number> {
-  return removeFilesUnder(dir, (_full, name) => name.startsWith(UPLOAD_PREFIX) || (name.startsWith(PARTIAL_PREFIX) && !KEPT.test(name)));
+  return removeFilesUnder(dir, (_full, name) => isInFlightName(name) && tempOwner(name) === 'dead');
+}
+
+/** True for the name of an upload's temp while in flight: `.netroom-upload-*`, or a partial upload's working file. */
+export function isInFlightName(name: string): boolean {
+  return name.startsWith(UPLOAD_PREFIX) || (name.startsWith(PARTIAL_PREFIX) && !KEPT.test(name));
 }

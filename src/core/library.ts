@@ -1,5 +1,4 @@
 // The shared file library: paths resolved strictly inside one root, streamed reads, atomic uploads.
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -12,6 +11,7 @@ import { checkPath, isServableName, removeLeftovers } from './library-paths.js';
 import { realLocation } from './real-location.js';
 import { KeptBudget } from './kept-budget.js';
 import { RootGuard, type PinnedDir } from './pinned.js';
+import { tempName } from './temp-names.js';
 import { wholeMs } from './put-change.js';
 import type { Entry, LibraryListener, LibraryOptions, OpenFile, OpenHandle, Prepared, Resolved } from './library-types.js';
 import { readEntries } from './library/listing.js';
@@ -260,7 +260,8 @@ export class Library {
    */
   async beginUpload(input: string, by?: ChangeSource): Promise<Upload> {
     const { abs, rel, dir } = await this.prepareUpload(input, by);
-    const temp = dir.at(`${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
+    // Named for this process too: another node sharing the folder can never pick it or clean it up.
+    const temp = dir.at(tempName(UPLOAD_PREFIX));
     let handle: fs.FileHandle;
     try {
       // 'wx' (O_CREAT | O_EXCL) never follows a symlink at the name, and the folder is the one checked.

@@ -1,11 +1,11 @@
 // Resumable uploads: bytes go to a hidden file beside the target; an interrupted one is kept to be continued.
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { NetroomError, fromSystemError, isNetroomError } from './errors.js';
 import type { ChangeSource, Library, LibraryChange, Prepared } from './library.js';
-import { checkPath } from './library-paths.js';
-import { PruneTimer, pruneOld } from './prune.js';
+import { checkPath, isInFlightName } from './library-paths.js';
+import { PruneTimer, removeFilesUnder } from './prune.js';
+import { FOREIGN_STALE_MS, tempName, tempOwner } from './temp-names.js';
 import { Sha256Pool } from './sink/sha256-pool.js';
 import { KEPT, PARTIAL_PREFIX, PartialUpload, exists, keyOf, type PartialInfo } from './partial-upload.js';
 
@@ -119,7 +119,8 @@ export class PartialStore {
     }
     const key = keyOf(abs);
     const keptName = `${PARTIAL_PREFIX}${key}-${total}`;
-    const workName = `${PARTIAL_PREFIX}${key}-${total ?? 'u'}-${randomBytes(8).toString('hex')}`;
+    // In flight: named for this process too, so no other node sharing the folder picks or prunes it.
+    const workName = tempName(`${PARTIAL_PREFIX}${key}-${total ?? 'u'}-`);
     // Operations go through the held folder; bookkeeping (claims, files in use) is by real path.
     const kept = total === undefined ? null : dir.at(keptName);
     const keptKey = path.join(dir.real, keptName);
@@ -194,9 +195,21 @@ export class PartialStore {
     }
   }
 
-  /** Remove kept uploads whose last byte is older than the TTL (and crash leftovers). Returns how many. */
+  /**
+   * Remove kept uploads whose last byte is older than the TTL, and the files of uploads in flight
+   * that no process will finish: this one's or a gone process's past the TTL. Another live node's
+   * (the folder may be shared) are its own: a running upload writes at least every idle timeout, so
+   * only one silent for FOREIGN_STALE_MS (and the TTL) is taken for dead. Returns how many.
+   */
   async prune(): Promise<number> {
-    return pruneOld(this.library.realRootDir, PARTIAL_PREFIX, this.now() - this.ttlMs, (file) => this.working.has(file));
+    const now = this.now();
+    return removeFilesUnder(this.library.realRootDir, async (full, name) => {
+      if (!name.startsWith(PARTIAL_PREFIX) || this.working.has(full)) return false;
+      const foreign = isInFlightName(name) && tempOwner(name) === 'live';
+      const before = now - (foreign ? Math.max(this.ttlMs, FOREIGN_STALE_MS) : this.ttlMs);
+      const stat = await fs.stat(full).catch(() => null);
+      return stat !== null && stat.mtimeMs < before;
+    });
   }
 
   /** Prune now and then every `intervalMs` (default: an hour, or the TTL if shorter); the timer is unref'd. */

@@ -1,11 +1,11 @@
 // The owner book: who made each library entry, one small record per entry under `.netroom/owners/` in the root.
-import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Owner } from '../access/permissions.js';
 import { isRole } from '../access/roles.js';
 import { NetroomError } from '../errors.js';
+import { tempName, tempOwner } from '../temp-names.js';
 import { UPLOAD_PREFIX } from '../upload.js';
 
 /**
@@ -53,7 +53,9 @@ export class OwnerBook {
   static async open(root: string): Promise<OwnerBook> {
     const book = new OwnerBook(root, await birthTimesHold(root));
     const names = await fs.readdir(book.dir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.startsWith(TEMP_PREFIX)).map((n) => fs.rm(path.join(book.dir, n), { force: true })));
+    // Only those of a process that is gone: the book may be shared by several nodes, each writing its own.
+    const left = names.filter((n) => n.startsWith(TEMP_PREFIX) && tempOwner(n) === 'dead');
+    await Promise.all(left.map((n) => fs.rm(path.join(book.dir, n), { force: true })));
     return book;
   }
 
@@ -101,7 +103,7 @@ export class OwnerBook {
   private async writeIn(key: string, owner: Owner, at: number): Promise<void> {
     await this.ensureDir();
     const record: OwnerRecord = { role: owner.role, name: owner.name, at };
-    const temp = path.join(this.dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    const temp = path.join(this.dir, tempName(TEMP_PREFIX));
     // Not fsynced: a record lost to a power cut leaves the entry's owner unknown, which only
     // administrators may change: the safe side, and no extra fsync on every upload.
     try {
@@ -161,8 +163,8 @@ export function parseRecord(text: string): OwnerRecord | null {
  * owner of every renamed entry. The scratch file is an upload temp, so a crash leaves nothing for long.
  */
 async function birthTimesHold(root: string): Promise<boolean> {
-  const first = path.join(root, `${UPLOAD_PREFIX}birth-${randomBytes(6).toString('hex')}`);
-  const second = `${first}-moved`;
+  const first = path.join(root, tempName(`${UPLOAD_PREFIX}birth-`));
+  const second = path.join(root, tempName(`${UPLOAD_PREFIX}birth-moved-`));
   try {
     await fs.writeFile(first, '', { flag: 'wx' });
     const before = await fs.lstat(first, { bigint: true });
