@@ -17,13 +17,19 @@ export type LibraryChange = (
 ) & {
   /** Who made the change and through which door, when the door said (the server logs it). */
   readonly by?: ChangeSource;
+  /**
+   * Set when the change was made by another node sharing the library folder and heard over the bus
+   * (src/engine/cluster/library-link.ts): the files are already there, and it is not sent on again.
+   */
+  readonly remote?: { readonly node: string };
 };
 
-/** The change without its source, for clients: who did what from which address is for the log only. */
+/** The change without its source, for clients: who did what from which address (or node) is for the log only. */
 export function withoutSource(change: LibraryChange): LibraryChange {
-  if (change.by === undefined) return change;
-  const copy: { by?: ChangeSource } & LibraryChange = { ...change };
+  if (change.by === undefined && change.remote === undefined) return change;
+  const copy: { by?: ChangeSource; remote?: { node: string } } & LibraryChange = { ...change };
   delete copy.by;
+  delete copy.remote;
   return copy;
 }
 
