@@ -46,7 +46,7 @@ export async function openEngines(config: Config, log: Logger): Promise<Engines>
     } else {
       log.info({ database: redactUrl(database) }, 'store: PostgreSQL');
       const pgHistory = await PgHistory.open(database, { ...retention, onError: (err) => log.error({ err }, 'history store') });
-      opened.push(() => pgHistory.close());
+      opened.push(() => pgHistory.closeAsync());
       history = pgHistory;
       const pgAccess = await PgAccessStore.open(database, { log });
       opened.push(() => pgAccess.shutdown());
