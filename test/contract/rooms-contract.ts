@@ -2,22 +2,37 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOBBY } from '../../src/core/chat/types.js';
 import { caseIf, isAnnounce, isDm, isMessage, lobbyMembers, member, RENDER } from './rooms-render.js';
+import { engineOptions, ENGINE_TITLE, type Engine } from './engine.js';
+import { twoNodeRoomsServers } from './rooms-cluster.js';
 import { startRoomsServer, type RoomsServer } from './rooms-server.js';
 import { DM_SENDING, DOORS, LIMITS, type DoorName, type RoomsClient, type Seen } from './rooms-types.js';
 import { pairCases } from './rooms-pairs.js';
 
 const DEV = '#dev';
 
+/** The engines the suite runs on; `two-nodes`: two nodes of one cluster, each case's clients spread over both. */
+export type RoomsEngine = Engine | 'two-nodes';
+
+const TITLE: Readonly<Record<RoomsEngine, string>> = { ...ENGINE_TITLE, 'two-nodes': ' (two nodes on PostgreSQL + Redis, clients alternating between them)' };
+
+/** A start() for each test of the calling file (registering the engines' hooks where they need any). */
+function starter(engine: RoomsEngine): () => Promise<RoomsServer> {
+  if (engine === 'two-nodes') return twoNodeRoomsServers();
+  const options = engineOptions(engine);
+  return async () => startRoomsServer(await options());
+}
+
 /**
  * The rooms contract for `door`: its own cases (DM to an unknown name, history on joining, an
  * announcement in every room), then every pair `door -> other` for each door (itself included).
- * Every test starts its own server, so rooms and history start empty.
+ * Every test starts its own server (fresh engines), so rooms and history start empty.
  */
-export function roomsContract(door: DoorName): void {
-  describe(`rooms contract: ${door}`, () => {
+export function roomsContract(door: DoorName, engine: RoomsEngine = 'embedded'): void {
+  describe(`rooms contract: ${door}${TITLE[engine]}`, () => {
+    const fresh = starter(engine);
     let server: RoomsServer | undefined;
     const start = async (): Promise<RoomsServer> => {
-      server = await startRoomsServer();
+      server = await fresh();
       return server;
     };
     afterEach(async () => {

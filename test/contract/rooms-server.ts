@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/config.js';
+import { resolveConfig, type RawOptions } from '../../src/config.js';
 import type { Chat } from '../../src/core/chat/chat.js';
 import { createLogger } from '../../src/log.js';
 import { NetroomServer } from '../../src/server.js';
@@ -20,11 +20,26 @@ export interface RoomsServer {
   close(): Promise<void>;
 }
 
-/** Start the server in fresh temp folders: flood control off, no leave grace, SQLite history as served. */
-export async function startRoomsServer(): Promise<RoomsServer> {
+/** Where one node's chat doors listen. */
+export interface ChatPorts {
+  readonly irc: number;
+  readonly http: number;
+  readonly udp: number;
+}
+
+/** A new, unconnected client of `door` on the node listening on `ports`. */
+export function openRoomsClient(door: DoorName, ports: ChatPorts): Promise<RoomsClient> {
+  return door === 'irc' ? ircRoomsClient(ports.irc) : door === 'ws' ? wsRoomsClient(`ws://127.0.0.1:${ports.http}/ws`) : udpRoomsClient(ports.udp);
+}
+
+/**
+ * Start the server in fresh temp folders: flood control off, no leave grace, SQLite history as served;
+ * `engines` adds options such as `database` and `redis` (the networked engines).
+ */
+export async function startRoomsServer(engines: RawOptions = {}): Promise<RoomsServer> {
   const top = await mkdtemp(join(tmpdir(), 'netroom-rooms-contract-'));
   const config = resolveConfig(
-    { port: '0', http: '0', irc: '0', ftp: 'off', dir: join(top, 'files'), data: join(top, 'data'), logLevel: 'silent', flood: 'off', leaveGrace: '0' },
+    { port: '0', http: '0', irc: '0', ftp: 'off', dir: join(top, 'files'), data: join(top, 'data'), logLevel: 'silent', flood: 'off', leaveGrace: '0', ...engines },
     {},
   );
   const server = new NetroomServer(config, createLogger('silent'));
@@ -39,8 +54,7 @@ export async function startRoomsServer(): Promise<RoomsServer> {
   return {
     chat: server.chat,
     async client(door) {
-      const c =
-        door === 'irc' ? await ircRoomsClient(ports.irc) : door === 'ws' ? await wsRoomsClient(`ws://127.0.0.1:${ports.http}/ws`) : await udpRoomsClient(ports.udp);
+      const c = await openRoomsClient(door, ports);
       clients.push(c);
       return c;
     },
