@@ -1,14 +1,18 @@
-// `netroom serve`: the server with embedded defaults; stdin lines are announcements; SIGINT/SIGTERM stop it, even mid-start.
+// `netroom serve`: the server (or, with --workers N, N of them sharing the ports); stdin lines are announcements; SIGINT/SIGTERM stop it, even mid-start.
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { DEFAULTS, resolveConfig, type RawOptions } from '../config.js';
+import { DEFAULTS, resolveConfig, UsageError, type Config, type RawOptions } from '../config.js';
 import { isNetroomError } from '../core/errors.js';
-import { createLogger, stderrSink, type Logger } from '../log.js';
+import { createLogger, stderrSink, type LogSink, type Logger } from '../log.js';
 import type { DoorAddress } from '../doors/door.js';
 import { NetroomServer, type DoorStatus } from '../server.js';
 import { raiseFileLimit } from '../net/file-limit.js';
+import { workerIndex } from '../net/worker-role.js';
 import { dieOf, StopSignals } from './stop-signals.js';
+import { WorkerLink } from './worker-link.js';
+import { forwardAnnouncements, preparePrimary, Supervisor, WorkerStartError } from './workers.js';
 
 /** Register `serve` and its flags (each also settable as a NETROOM_* environment variable). */
 export function registerServe(program: Command): void {
@@ -73,14 +77,43 @@ async function serve(flags: RawOptions): Promise<void> {
   const pretty = process.stderr.isTTY === true;
   // Held until the banner is out: the doors log "listening" while they start.
   const sink = stderrSink({ pretty, color: pretty && process.env.NO_COLOR === undefined, hold: true });
+  // With --workers, the primary also ends its workers at once on the second signal.
+  let force: () => void = () => undefined;
   // Before any work: a signal must stop serve whatever it is doing, start-up included.
   const signals = new StopSignals(process, (signal) => {
+    force();
     console.error(`netroom: ${signal} again: stopping at once`);
     sink.flushSync();
     dieOf(signal);
   });
   const config = resolveConfig(flags);
-  const log = createLogger(config.logLevel, sink);
+  if (config.engines.workers > 1 && cluster.isPrimary) {
+    const log = createLogger(config.logLevel, sink).child({ role: 'primary' });
+    const supervisor = new Supervisor(config.engines.workers, log);
+    force = () => supervisor.kill();
+    await superviseWorkers(config, supervisor, log, sink, signals);
+    return;
+  }
+  const index = workerIndex();
+  const link = index === null ? null : new WorkerLink(index);
+  const root = createLogger(config.logLevel, sink);
+  const log = index === null ? root : root.child({ worker: index });
+  try {
+    await serveNode(config, log, sink, signals, link);
+  } catch (err) {
+    if (link === null) throw err;
+    // A cluster worker stays alive while its channel to the primary is open: end it here, with main's wording and codes.
+    sink.release();
+    console.error(`netroom: ${err instanceof Error ? err.message : String(err)}`);
+    sink.flushSync();
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
+}
+
+/** One node: a single `serve` process, or one worker of `serve --workers N` (then `link` is its channel to the primary). */
+async function serveNode(config: Config, log: Logger, sink: LogSink, signals: StopSignals, link: WorkerLink | null): Promise<void> {
+  // A worker also stops when the primary asks (it got the signal; a terminal's Ctrl-C reaches both).
+  const stopRequested: Promise<NodeJS.Signals> = link === null ? signals.signalled : Promise.race([signals.signalled, link.stopRequested.then(() => 'SIGTERM' as const)]);
   // Before any door opens: the connection caps are derived from the limit in force (SPEC 4).
   await raiseFileLimit(log);
   const server = new NetroomServer(config, log);
@@ -88,7 +121,7 @@ async function serve(flags: RawOptions): Promise<void> {
   if (config.tls) process.on('SIGHUP', () => reloadCertificate(server, log));
 
   const started = server.start().then((statuses) => ({ statuses }));
-  const first = await Promise.race([started, signals.signalled.then((signal) => ({ signal }))]).catch((err: unknown) => {
+  const first = await Promise.race([started, stopRequested.then((signal) => ({ signal }))]).catch((err: unknown) => {
     // Start-up failed: what the doors logged on the way goes out before main prints the reason.
     sink.release();
     throw err;
@@ -97,27 +130,25 @@ async function serve(flags: RawOptions): Promise<void> {
     // Nothing has been served yet, and start-up may be stuck (a hung disk): end now, not cleanly.
     sink.release();
     log.info({ signal: first.signal }, 'stopped during start-up');
-    console.error(`netroom: ${first.signal} during start-up: stopped`);
+    // A worker's primary says it once for all.
+    if (link === null) console.error(`netroom: ${first.signal} during start-up: stopped`);
     sink.flushSync();
     dieOf(first.signal);
     return;
   }
   const { statuses } = first;
-  for (const line of describeDoors(statuses)) console.log(line);
-  if (server.tls) {
-    const { info } = server.tls;
-    console.log(`tls: ${info.subject}${info.names ? ` (${info.names})` : ''}, valid until ${info.validTo.toISOString()}; SIGHUP reloads it`);
+  const banner = bannerLines(server, statuses, config);
+  if (link === null) {
+    for (const line of banner) console.log(line);
+    console.log(PROMPT_LINE);
+  } else {
+    link.ready(banner, statuses);
   }
-  console.log(`library: ${server.library.root}`);
-  console.log(`admin token: ${server.adminToken} (for netroom announce and IRC OPER admin)`);
-  for (const line of firstRunLines(server, config.data)) console.log(line);
-  console.log(`type a line and press Enter to announce it to the room; Ctrl-C stops the server`);
   sink.release();
   // One field per door (`http: tcp://127.0.0.1:8080`, `irc: off`): the doors logged their details already.
   log.info({ doors: Object.fromEntries(statuses.map((s) => [s.door, s.state === 'off' ? 'off' : addressOf(s.address)])) }, 'netroom started');
 
-  const input = createInterface({ input: process.stdin, terminal: false });
-  input.on('line', (line) => {
+  const announce = (line: string): void => {
     const text = line.trim();
     if (text === '') return;
     try {
@@ -126,18 +157,81 @@ async function serve(flags: RawOptions): Promise<void> {
     } catch (err) {
       console.error(`netroom: announcement not sent: ${isNetroomError(err) ? err.message : String(err)}`);
     }
-  });
+  };
+  // A worker's announcements come from the primary, which alone reads stdin.
+  const input = link === null ? createInterface({ input: process.stdin, terminal: false }) : null;
+  input?.on('line', announce);
   // End of standard input (a service started with </dev/null) is not a reason to stop serving.
-  input.on('error', () => undefined);
+  input?.on('error', () => undefined);
+  link?.onAnnounce(announce);
 
-  const signal = await signals.signalled;
+  const signal = await stopRequested;
   log.info({ signal }, 'stopping');
-  input.close();
+  input?.close();
+  link?.close();
   await server.stop().catch((err: unknown) => log.error({ err }, 'stop failed'));
-  console.log('netroom stopped');
+  if (link === null) console.log('netroom stopped');
   await new Promise<void>((resolve) => log.flush(() => resolve()));
-  // stdin may still hold the event loop open; the server is closed, so leave now.
+  // stdin (or the channel to the primary) may still hold the event loop open; the server is closed, so leave now.
   process.exit(0);
+}
+
+/** The primary of `serve --workers N`: start the workers, print one banner, pass stdin on, stop them all on a signal. */
+async function superviseWorkers(config: Config, supervisor: Supervisor, log: Logger, sink: LogSink, signals: StopSignals): Promise<void> {
+  const count = config.engines.workers;
+  await preparePrimary(config);
+  log.info({ workers: count }, 'starting workers');
+  const first = await Promise.race([supervisor.start().then((ready) => ({ ready })), signals.signalled.then((signal) => ({ signal }))]).catch(async (err: unknown) => {
+    sink.release();
+    await supervisor.stop();
+    // The worker printed its reason; main prints this one too, with the worker's exit code.
+    if (err instanceof WorkerStartError) {
+      console.error(`netroom: ${err.message}`);
+      sink.flushSync();
+      process.exit(err.exitCode);
+    }
+    throw err;
+  });
+  if ('signal' in first) {
+    sink.release();
+    log.info({ signal: first.signal }, 'stopped during start-up');
+    await supervisor.stop();
+    console.error(`netroom: ${first.signal} during start-up: stopped`);
+    sink.flushSync();
+    dieOf(first.signal);
+    return;
+  }
+  for (const line of first.ready.banner) console.log(line);
+  const pids = supervisor.pids();
+  console.log(`workers: ${count} processes sharing these ports (pids ${pids.join(', ')}); the seed UDP door is served by the first`);
+  console.log(PROMPT_LINE);
+  sink.release();
+  log.info({ workers: count, pids }, 'netroom started');
+  const closeInput = forwardAnnouncements(supervisor, log);
+
+  const ended = await Promise.race([signals.signalled.then((signal) => ({ signal })), supervisor.whenGivenUp().then((index) => ({ index }))]);
+  closeInput();
+  if ('signal' in ended) log.info({ signal: ended.signal }, 'stopping the workers');
+  await supervisor.stop();
+  const failed = 'index' in ended;
+  console.log(failed ? `netroom stopped: worker ${ended.index} kept dying` : 'netroom stopped');
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
+  process.exit(failed ? 1 : 0);
+}
+
+const PROMPT_LINE = 'type a line and press Enter to announce it to the room; Ctrl-C stops the server';
+
+/** What `serve` prints once started, before the prompt line: the doors, TLS, the library, the admin token, first-run advice. */
+function bannerLines(server: NetroomServer, statuses: DoorStatus[], config: Config): string[] {
+  const lines = describeDoors(statuses);
+  if (server.tls) {
+    const { info } = server.tls;
+    lines.push(`tls: ${info.subject}${info.names ? ` (${info.names})` : ''}, valid until ${info.validTo.toISOString()}; SIGHUP reloads it`);
+  }
+  lines.push(`library: ${server.library.root}`);
+  lines.push(`admin token: ${server.adminToken} (for netroom announce and IRC OPER admin)`);
+  lines.push(...firstRunLines(server, config.data));
+  return lines;
 }
 
 /** SIGHUP: read the certificate files again; a bad file leaves the old certificate in service. */

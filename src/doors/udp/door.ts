@@ -11,6 +11,7 @@ import { FanOut } from './fanout.js';
 import { DEFAULT_ERROR_RATE, LogThrottle, ReplyBudgets } from './guard.js';
 import { UdpPeers, addressKey, isPeerName, notInRoom, type UdpPeer } from './peers.js';
 import { DEFAULT_UDP_MAX_MEMBERS, DEFAULT_UDP_MAX_PER_ADDRESS, type UdpDoorOptions } from './options.js';
+import { bindsSeedUdp } from '../../net/worker-role.js';
 import { removalText } from './removal.js';
 import { enlargeBuffers, numericFirstLookup } from './socket-setup.js';
 
@@ -77,6 +78,12 @@ export class UdpDoor implements Door {
   /** Bind the socket and start serving; rejects if the address cannot be bound. */
   listen(): Promise<void> {
     if (this.socket) return Promise.reject(new Error('the UDP door is already listening'));
+    if (!bindsSeedUdp()) {
+      // serve --workers: the first worker serves the seed UDP door for the whole machine (see bindsSeedUdp).
+      this.port = this.options.port;
+      this.log.info({ host: this.options.host, port: this.port }, 'udp door served by the first worker');
+      return Promise.resolve();
+    }
     const socket = createSocket({ type: this.options.host.includes(':') ? 'udp6' : 'udp4', lookup: numericFirstLookup });
     this.socket = socket;
     return new Promise((resolve, reject) => {
@@ -103,7 +110,8 @@ export class UdpDoor implements Door {
         );
         resolve();
       });
-      socket.bind(this.options.port, this.options.host);
+      // exclusive: under node:cluster the socket stays this process's own, never shared through the primary.
+      socket.bind({ port: this.options.port, address: this.options.host, exclusive: true });
     });
   }
 
