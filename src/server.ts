@@ -21,6 +21,7 @@ import { ConnectionLimits } from './net/limits.js';
 import { Access } from './core/access/access.js';
 import { Moderation } from './core/chat/moderation.js';
 import { Cluster } from './engine/cluster/cluster.js';
+import { linkLibrary } from './engine/cluster/library-link.js';
 import { openEngines, type Engines } from './engine/engines.js';
 import { FileTlsSource, TlsFileError, type CertInfo } from './tls/files.js';
 
@@ -115,6 +116,7 @@ export class NetroomServer {
     this.library.subscribe((change) => this.log.info(describeChange(change), 'library changed'));
     const engines = await openEngines(config, this.log);
     this.engines = engines;
+    this.metrics.useEngines(engines);
     const { history, bus } = engines;
     this.chat.restore(history);
     const access = new Access(engines.access, { guests: config.guests });
@@ -137,6 +139,7 @@ export class NetroomServer {
       // After the history's listener (the cluster sends the stored id) and before any door opens.
       this.cluster = new Cluster(this.chat, bus, history, this.log);
       await this.cluster.start();
+      linkLibrary(this.library, bus, this.log);
     }
     this.adminToken = (await loadAdminToken(config.data, config.adminToken)).token;
     // Read now, after serve raised it: the caps keep every door together below it, with room for files (SPEC 4).

@@ -247,6 +247,15 @@ export class PgHistory implements HistoryStore {
     });
   }
 
+  /** Round trip of `SELECT 1` through this store's pool, ms (for /healthz and /metrics); STORE_UNAVAILABLE when unreachable. */
+  async ping(): Promise<number> {
+    const began = performance.now();
+    await this.pool.query('SELECT 1').catch((err: unknown) => {
+      throw unavailable(err, this.target);
+    });
+    return performance.now() - began;
+  }
+
   /** Start closing (see {@link closeAsync}); further calls do nothing. */
   close(): void {
     void this.closeAsync();
