@@ -60,6 +60,22 @@ async function next<T>(subscribe: (handler: (value: T) => void) => () => void, t
   });
 }
 
+function rawClient(url: string) {
+  return createClient({ url });
+}
+
+/** A plain client on the test's Redis, for looking at (or tampering with) what the buses wrote. */
+async function withRaw(use: (raw: ReturnType<typeof rawClient>) => Promise<void>, url = redis.url): Promise<void> {
+  const raw = rawClient(url);
+  raw.on('error', () => {});
+  await raw.connect();
+  try {
+    await use(raw);
+  } finally {
+    await raw.close();
+  }
+}
+
 function record(key: string, node: string): PresenceRecord {
   return { key, name: key, node, door: 'ws', since: 1, rooms: ['#lobby'], away: null };
 }
@@ -159,16 +175,21 @@ describe('RedisBus name claims', () => {
     const a = await startBus(prefix, { ttlMs: 300 });
     expect(await a.claimName('bob')).toBe('ok');
     const lost = next<string>((handler) => a.onClaimLost(handler));
-    const raw = createClient({ url: redis.url });
-    raw.on('error', () => {});
-    await raw.connect();
-    try {
+    await withRaw(async (raw) => {
       await raw.set(`netroom:${prefix}:name:bob`, 'some-other-node');
-      expect(await lost).toBe('bob');
-      expect(await a.claimName('bob')).toBe('taken');
-    } finally {
-      await raw.close();
-    }
+    });
+    expect(await lost).toBe('bob');
+    expect(await a.claimName('bob')).toBe('taken');
+  });
+  it('lets a name expire no later than its node\'s liveness key, so a lost node\'s names are free', async () => {
+    const prefix = newPrefix();
+    const a = await startBus(prefix);
+    expect(await a.claimName('eve')).toBe('ok');
+    await withRaw(async (raw) => {
+      const [nameTtl, nodeTtl] = (await raw.multi().pTTL(`netroom:${prefix}:name:eve`).pTTL(`netroom:${prefix}:node:${a.nodeId}`).exec()) as unknown as [number, number];
+      expect(nameTtl).toBeGreaterThan(0);
+      expect(nameTtl).toBeLessThanOrEqual(nodeTtl);
+    });
   });
 });
 
@@ -249,21 +270,37 @@ describe('RedisBus node loss', () => {
     const wins = await Promise.all([a.claimReap(nodeId), b.claimReap(nodeId)]);
     expect(wins.filter(Boolean)).toHaveLength(1);
     // The winner removed its record from the hash itself, not only from the filtered view.
-    const raw = createClient({ url: redis.url });
-    raw.on('error', () => {});
-    await raw.connect();
-    try {
+    await withRaw(async (raw) => {
       expect(await raw.hKeys(`netroom:${prefix}:presence`)).toEqual([]);
       expect(await raw.sIsMember(`netroom:${prefix}:nodes`, nodeId)).toBe(0);
-    } finally {
-      await raw.close();
-    }
+    });
   });
 
-  it('never lets anyone reap a live node', async () => {
+  it('lets exactly one node reap a node that is saying goodbye', async () => {
     const prefix = newPrefix();
-    const [a, b] = await Promise.all([startBus(prefix), startBus(prefix)]);
-    expect(await a.claimReap(b.nodeId)).toBe(false);
+    const [a, b, leaving] = await Promise.all([startBus(prefix), startBus(prefix), startBus(prefix)]);
+    leaving.putPresence('dora', record('dora', leaving.nodeId));
+    await leaving.presences();
+    const wins = await Promise.all([a.claimReap(leaving.nodeId), b.claimReap(leaving.nodeId)]);
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await a.presences()).toEqual([]);
+  });
+  it('rewrites its presence and reports down then up when its own liveness key lapsed (others may have reaped it)', async () => {
+    const prefix = newPrefix();
+    const [a, b] = await Promise.all([startBus(prefix, { ttlMs: 300 }), startBus(prefix)]);
+    a.putPresence('fay', record('fay', a.nodeId));
+    await a.presences();
+    const statuses: boolean[] = [];
+    a.onStatus((up) => statuses.push(up));
+    const back = next<boolean>((handler) => a.onStatus(handler), (up) => up);
+    // What a survivor's reap leaves behind after this node stalled past its TTL.
+    await withRaw(async (raw) => {
+      await raw.del(`netroom:${prefix}:node:${a.nodeId}`);
+      await raw.hDel(`netroom:${prefix}:presence`, 'fay');
+    });
+    await back;
+    expect(statuses).toEqual([false, true]);
+    expect((await b.presences()).map((r) => r.key)).toEqual(['fay']);
   });
 });
 

@@ -3,8 +3,9 @@ import { createClient } from 'redis';
 import type { Bus, BusChannel, BusHealth, ClaimResult, PresenceRecord } from '../bus.js';
 import { newNodeId } from '../local.js';
 import { NodeWatch } from './liveness.js';
-import { CLAIM, DROP_PRESENCE, REFRESH, RELEASE, RedisKeys, runScript } from './scripts.js';
-import { bounded, chunks, consoleLog, isEnvelope, reason, shown, type BusLog, type Envelope } from './util.js';
+import { OwnState } from './own.js';
+import { DROP_PRESENCE, RedisKeys, runScript } from './scripts.js';
+import { bounded, consoleLog, isEnvelope, reason, shown, type BusLog, type Envelope } from './util.js';
 
 type Client = ReturnType<typeof createClient>;
 type Handler = (body: unknown, from: string) => void;
@@ -36,7 +37,13 @@ const REAP_TTL_MS = 60_000;
  * their order), a second one subscribes. Commands fail at once while Redis is unreachable
  * (no offline queue): publish returns false, claims answer `unavailable`. When Redis is back, the
  * node re-registers, re-claims its names (reporting any another node took meanwhile) and rewrites
- * its presence from its local copy; node-redis resubscribes by itself.
+ * its presence from its local copy, then reports up; node-redis resubscribes by itself. A node
+ * whose own liveness key lapsed (it stalled past the TTL, so others may have declared it lost)
+ * does the same and reports down then up.
+ *
+ * Names expire with their node's liveness key (the claim scripts copy its PTTL), so when a node
+ * reads as lost its names are already free. A node is watched once heard of (its messages, its
+ * presence records, or the shared set of started nodes).
  */
 export class RedisBus implements Bus {
   readonly nodeId: string;
@@ -52,17 +59,8 @@ export class RedisBus implements Bus {
   private readonly lostHandlers = new Set<(node: string) => void>();
   private readonly statusHandlers = new Set<(up: boolean) => void>();
   private readonly claimLostHandlers = new Set<(key: string) => void>();
-  /** Names this node holds; the heartbeat keeps them alive. */
-  private readonly held = new Set<string>();
-  /** Bumped by releaseName, so a claim that was in flight meanwhile does not hold the name again. */
-  private readonly releases = new Map<string, number>();
-  /** Names given back while Redis was unreachable: deleted (if still ours) when it is back. */
-  private readonly unreleased = new Set<string>();
-  /** This node's presence records: rewritten after Redis comes back. */
-  private readonly mine = new Map<string, PresenceRecord>();
-  /** Presence removed while Redis was unreachable: removed there when it is back. */
-  private readonly dropped = new Set<string>();
   private readonly watch: NodeWatch;
+  private readonly own: OwnState;
   private seq = 0;
   private started = false;
   private closing = false;
@@ -96,6 +94,7 @@ export class RedisBus implements Bus {
       },
     });
     this.wire(this.pub);
+    this.own = new OwnState(this.pub, this.keys, this.nodeId, this.ttl, this.log, (key) => this.emitEach(this.claimLostHandlers, key, 'claim-lost'));
   }
 
   async start(): Promise<void> {
@@ -147,20 +146,7 @@ export class RedisBus implements Bus {
 
   async claimName(key: string): Promise<ClaimResult> {
     if (!this.usable()) return 'unavailable';
-    const epoch = this.releases.get(key);
-    try {
-      const result = await runScript(this.pub, CLAIM, [this.keys.name(key), this.keys.node(this.nodeId)], [this.nodeId, String(this.ttl)]);
-      if (result !== 1) return 'taken';
-      // Released while the claim was on its way: the release ran after it in Redis too, so do not hold it.
-      if (this.releases.get(key) === epoch) {
-        this.held.add(key);
-        this.unreleased.delete(key);
-      }
-      return 'ok';
-    } catch (error) {
-      this.log.warn({ key, error: reason(error) }, 'a name claim could not be decided (Redis unreachable)');
-      return 'unavailable';
-    }
+    return await this.own.claim(key);
   }
 
   onClaimLost(handler: (key: string) => void): () => void {
@@ -169,39 +155,11 @@ export class RedisBus implements Bus {
   }
 
   releaseName(key: string): void {
-    this.held.delete(key);
-    this.releases.set(key, (this.releases.get(key) ?? 0) + 1);
-    if (this.releases.size > 10_000) this.releases.clear();
-    if (!this.started || this.closing) return;
-    if (!this.pub.isReady) {
-      this.unreleased.add(key);
-      return;
-    }
-    runScript(this.pub, RELEASE, [this.keys.name(key)], [this.nodeId]).catch(() => {
-      if (!this.held.has(key)) this.unreleased.add(key);
-    });
+    if (this.started && !this.closing) this.own.release(key);
   }
 
   putPresence(key: string, record: PresenceRecord | null): void {
-    if (record === null) {
-      this.mine.delete(key);
-      if (!this.started || this.closing) return;
-      if (!this.pub.isReady) {
-        this.dropped.add(key);
-        return;
-      }
-      runScript(this.pub, DROP_PRESENCE, [this.keys.presence], [this.nodeId, key]).catch(() => {
-        if (!this.mine.has(key)) this.dropped.add(key);
-      });
-      return;
-    }
-    // The engine is the authority on which node holds the connection.
-    const own: PresenceRecord = { ...record, node: this.nodeId };
-    this.mine.set(key, own);
-    this.dropped.delete(key);
-    if (!this.started || this.closing || !this.pub.isReady) return;
-    // A failure here is repaired by the rewrite after Redis comes back.
-    this.pub.hSet(this.keys.presence, key, JSON.stringify(own)).catch(() => {});
+    if (this.started && !this.closing) this.own.put(key, record);
   }
 
   async presences(): Promise<PresenceRecord[]> {
@@ -231,14 +189,13 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * SET reap:<node> NX: one winner. The winner also removes the lost node's presence records (only
-   * those still naming it) and its entry in the node set, before this resolves. A node whose
-   * liveness key exists is not lost: nobody wins it.
+   * SET reap:<node> NX (held 60 s): one winner. The winner also removes the lost node's presence
+   * records (only those still naming it) and its entry in the node set, before this resolves. The
+   * node's liveness is not checked: a node saying goodbye is reaped while its key still exists.
    */
   async claimReap(node: string): Promise<boolean> {
     if (!this.usable() || node === this.nodeId) return false;
     try {
-      if ((await this.pub.exists(this.keys.node(node))) === 1) return false;
       const won = await this.pub.set(this.keys.reap(node), this.nodeId, { condition: 'NX', expiration: { type: 'PX', value: REAP_TTL_MS } });
       if (won !== 'OK') return false;
     } catch (error) {
@@ -275,16 +232,9 @@ export class RedisBus implements Bus {
     this.closing = true;
     clearInterval(this.timer);
     if (this.started && this.pub.isReady) {
-      const names = [...this.held];
-      const work: Promise<unknown>[] = chunks(names).map((keys) =>
-        runScript(this.pub, RELEASE, keys.map((key) => this.keys.name(key)), [this.nodeId]),
-      );
-      if (this.mine.size > 0) work.push(runScript(this.pub, DROP_PRESENCE, [this.keys.presence], [this.nodeId, ...this.mine.keys()]));
-      work.push(this.pub.del(this.keys.node(this.nodeId)), this.pub.sRem(this.keys.nodes, this.nodeId));
+      const work = [...this.own.giveBack(), this.pub.del(this.keys.node(this.nodeId)), this.pub.sRem(this.keys.nodes, this.nodeId)];
       await bounded(Promise.allSettled(work), CLOSE_WAIT_MS);
     }
-    this.held.clear();
-    this.mine.clear();
     const clients = [this.pub, this.sub].filter((client): client is Client => client !== undefined && client.isOpen);
     await bounded(Promise.allSettled(clients.map((client) => client.close())), CLOSE_WAIT_MS);
     this.destroyClients();
@@ -389,47 +339,14 @@ export class RedisBus implements Bus {
     return previous === null;
   }
 
-  /** Keep every held name alive, re-take any that lapsed while free, and report those another node took. */
-  private async refreshNames(): Promise<void> {
-    for (const keys of chunks([...this.held])) {
-      const nameKeys = keys.map((key) => this.keys.name(key));
-      const result = await runScript(this.pub, REFRESH, [this.keys.node(this.nodeId), ...nameKeys], [this.nodeId, String(this.ttl)]);
-      const kept = Array.isArray(result) ? result : [];
-      keys.forEach((key, index) => {
-        if (kept[index] !== 0 || !this.held.has(key)) return;
-        this.held.delete(key);
-        this.log.warn({ key }, 'a name this node held was claimed by another node while this one was cut off');
-        this.emitEach(this.claimLostHandlers, key, 'claim-lost');
-      });
-    }
-  }
-
-  private async rewritePresence(): Promise<void> {
-    if (this.mine.size > 0) {
-      const fields: Record<string, string> = {};
-      for (const [key, record] of this.mine) fields[key] = JSON.stringify(record);
-      await this.pub.hSet(this.keys.presence, fields);
-    }
-    const dropped = [...this.dropped];
-    if (dropped.length > 0) {
-      await runScript(this.pub, DROP_PRESENCE, [this.keys.presence], [this.nodeId, ...dropped]);
-      for (const key of dropped) this.dropped.delete(key);
-    }
-    const unreleased = [...this.unreleased];
-    for (const keys of chunks(unreleased)) {
-      await runScript(this.pub, RELEASE, keys.map((key) => this.keys.name(key)), [this.nodeId]);
-    }
-    for (const key of unreleased) this.unreleased.delete(key);
-  }
-
   /** After Redis came back (single flight): register, re-claim, rewrite, then report the engine up. */
   private recover(): Promise<void> {
     this.recovering ??= (async () => {
       if (!this.ready()) return;
       try {
         await this.register();
-        await this.refreshNames();
-        await this.rewritePresence();
+        await this.own.refresh();
+        await this.own.rewrite();
       } catch (error) {
         // Dropped again: the next 'ready' or heartbeat tries again.
         this.error = reason(error);
@@ -460,11 +377,14 @@ export class RedisBus implements Bus {
       const began = performance.now();
       const [lapsed] = await Promise.all([this.register(), this.pub.ping()]);
       this.latencyMs = Math.round((performance.now() - began) * 10) / 10;
-      await this.refreshNames();
+      await this.own.refresh();
       if (lapsed) {
-        // This node stalled past its TTL: a survivor may have reaped its presence, so write it again.
+        // This node stalled past its TTL: the others may have declared it lost and reaped its
+        // presence. Write it again, and report an outage so the owner re-announces its members.
         this.log.warn({}, "this node's liveness key had lapsed (stalled past the TTL); presence rewritten");
-        await this.rewritePresence();
+        this.emitStatus(false);
+        await this.own.rewrite();
+        this.emitStatus(true);
       }
       await this.checkNodes();
     } catch (error) {
