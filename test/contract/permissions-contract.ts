@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Owner } from '../../src/core/access/permissions.js';
 import { guest, type Actor, type GuestPolicy } from '../../src/core/access/roles.js';
+import { engineOptions, ENGINE_TITLE, type Engine } from './engine.js';
 import { ftpDriver } from './permissions-ftp.js';
 import { httpDriver } from './permissions-http.js';
 import { seedFilesDriver } from './permissions-seedfiles.js';
@@ -99,15 +100,19 @@ async function driverFor(door: FileDoor, s: PermissionServer, role: ActorRole): 
   }
 }
 
-/** The permission contract on `door`: one server per guest policy, one signed-in client per role, each case written once. */
-export function permissionsContract(door: FileDoor): void {
+/**
+ * The permission contract on `door`: one server per guest policy (on fresh engines), one signed-in
+ * client per role, each case written once.
+ */
+export function permissionsContract(door: FileDoor, engine: Engine = 'embedded'): void {
   const limits = FILE_DOOR_LIMITS[door];
+  const engines = engineOptions(engine);
   for (const policy of POLICIES) {
-    describe(`permissions contract: ${door}, --guests ${policy}`, () => {
+    describe(`permissions contract: ${door}, --guests ${policy}${ENGINE_TITLE[engine]}`, () => {
       let s: PermissionServer;
       const drivers = new Map<ActorRole, FileDriver>();
       beforeAll(async () => {
-        s = await startPermissionServer(policy);
+        s = await startPermissionServer(policy, await engines());
         await fs.mkdir(path.join(s.root, MOVED));
         for (const role of ACTOR_ROLES) if (limits.roles?.[role] === undefined) drivers.set(role, await driverFor(door, s, role));
       });

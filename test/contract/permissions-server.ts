@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Owner } from '../../src/core/access/permissions.js';
 import { guest, signedIn, type Actor, type GuestPolicy } from '../../src/core/access/roles.js';
-import { resolveConfig } from '../../src/config.js';
+import { resolveConfig, type RawOptions } from '../../src/config.js';
 import { Library } from '../../src/core/library.js';
 import { changeSource } from '../../src/doors/change-source.js';
 import { createLogger } from '../../src/log.js';
@@ -40,12 +40,15 @@ export interface PermissionServer {
   close(): Promise<void>;
 }
 
-/** Start a server under `--guests policy` in fresh temp folders; flood control off, no leave grace. */
-export async function startPermissionServer(policy: GuestPolicy): Promise<PermissionServer> {
+/**
+ * Start a server under `--guests policy` in fresh temp folders; flood control off, no leave grace;
+ * `engines` adds options such as `database` and `redis` (the networked engines).
+ */
+export async function startPermissionServer(policy: GuestPolicy, engines: RawOptions = {}): Promise<PermissionServer> {
   const top = await fs.mkdtemp(path.join(tmpdir(), `netroom-permissions-${policy}-`));
   const root = path.join(top, 'files');
   const config = resolveConfig(
-    { port: '0', http: '0', irc: '0', ftp: '0', dir: root, data: path.join(top, 'data'), logLevel: 'silent', flood: 'off', leaveGrace: '0', guests: policy },
+    { port: '0', http: '0', irc: '0', ftp: '0', dir: root, data: path.join(top, 'data'), logLevel: 'silent', flood: 'off', leaveGrace: '0', guests: policy, ...engines },
     {},
   );
   const server = new NetroomServer(config, createLogger('silent'));
