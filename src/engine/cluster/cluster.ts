@@ -25,6 +25,11 @@ export const UNDELIVERED_NOTICE = 'netroom: members on other nodes could not be 
 export class Cluster {
   /** Local members whose name claim is in flight, with what they did meanwhile. */
   private readonly pending = new Map<Member, ChatOp[]>();
+  /**
+   * Operations of another node's member whose name a local member holds while its claim is in
+   * flight (both connected at once): applied if the local claim loses, dropped if it wins.
+   */
+  private readonly waiting = new Map<Member, { op: ChatOp; from: string }[]>();
   /** Local members the other nodes know of. */
   private readonly announced = new Set<Member>();
   /** Members already told of an outage (told once per outage). */
@@ -102,6 +107,37 @@ export class Cluster {
     }
     const op = body as ChatOp;
     if (typeof op !== 'object' || op === null || typeof op.op !== 'string') return;
+    const holder = this.claiming(op);
+    if (holder !== undefined) {
+      // Applied now it would fail (the name is taken here) and be lost: it waits for the local claim's outcome.
+      const list = this.waiting.get(holder) ?? [];
+      list.push({ op, from });
+      this.waiting.set(holder, list);
+      return;
+    }
+    this.apply(op, from);
+  }
+
+  /** The local member whose claim is in flight holding a name `op` needs, if any. */
+  private claiming(op: ChatOp): Member | undefined {
+    const names = [op.op === 'rename' ? op.to : undefined, 'm' in op && op.m !== undefined ? op.m.name : undefined];
+    for (const name of names) {
+      const member = name === undefined ? undefined : this.chat.find(name);
+      if (member !== undefined && member.node === undefined && this.pending.has(member)) return member;
+    }
+    return undefined;
+  }
+
+  /** The local member's claim is settled (or it left): what waited on its name applies now, or never (`apply` false). */
+  private settleWaiting(member: Member, apply: boolean): void {
+    const list = this.waiting.get(member);
+    if (list === undefined) return;
+    this.waiting.delete(member);
+    if (apply) for (const { op, from } of list) this.apply(op, from);
+    else this.log.debug({ name: member.name, ops: list.length }, "cluster: another node's member lost the name to this node's");
+  }
+
+  private apply(op: ChatOp, from: string): void {
     try {
       applyOp(this.chat, from, op);
     } catch (err) {
@@ -159,8 +195,11 @@ export class Cluster {
       const first = queued[0];
       if (first?.op === 'rename') this.send({ op: 'quit', m: first.m, reason: 'kicked' }, undefined);
       if (this.chat.has(member)) this.chat.disconnect(member, 'kicked', `the name ${member.name} was taken on another node at the same moment: choose another`);
+      // The winner's member, heard of while the claim was in flight, shows here now.
+      this.settleWaiting(member, true);
       return;
     }
+    this.settleWaiting(member, false);
     // Unavailable: the bus is down; the name is unique on this node, and the claim is made again when the bus is back.
     if (result === 'unavailable') this.log.warn({ name: member.name }, 'cluster: the bus is down: a name was taken without a claim');
     this.announced.add(member);
@@ -180,7 +219,11 @@ export class Cluster {
     const queued = this.pending.get(origin);
     if (queued !== undefined) {
       queued.push(op);
-      if (event.kind === 'quit') this.pending.delete(origin); // never announced: nothing to tell
+      if (event.kind === 'quit') {
+        this.pending.delete(origin); // never announced: nothing to tell
+        // After this quit has reached every listener: the other node's member then arrives, not before its namesake left.
+        queueMicrotask(() => this.settleWaiting(origin, true));
+      }
       return;
     }
     if (!this.announced.has(origin)) return;
