@@ -9,12 +9,18 @@ export interface TcpProxy {
   block(): void;
   /** Pass new connections through again. */
   open(): void;
+  /** Keep what the clients send (to the target) here, in order, until release(); what the target sends still flows. */
+  hold(): void;
+  /** Send on what hold() kept, and pass through again. */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: number): Promise<TcpProxy> {
   let passing = true;
+  let holding = false;
   const live = new Set<Socket>();
+  const held: { upstream: Socket; data: Buffer }[] = [];
   const cut = (): void => {
     for (const socket of live) socket.destroy();
     live.clear();
@@ -27,12 +33,16 @@ export async function startTcpProxy(target: number): Promise<TcpProxy> {
     }
     const upstream = connect(target, '127.0.0.1');
     upstream.on('error', () => undefined);
+    client.on('data', (data: Buffer) => {
+      if (holding) held.push({ upstream, data });
+      else upstream.write(data);
+    });
+    upstream.pipe(client);
     for (const [a, b] of [
       [client, upstream],
       [upstream, client],
     ] as const) {
       live.add(a);
-      a.pipe(b);
       a.on('close', () => {
         live.delete(a);
         b.destroy();
@@ -51,6 +61,13 @@ export async function startTcpProxy(target: number): Promise<TcpProxy> {
     },
     open() {
       passing = true;
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const { upstream, data } of held.splice(0)) if (!upstream.destroyed) upstream.write(data);
     },
     async close() {
       cut();
