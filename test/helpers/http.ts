@@ -14,6 +14,7 @@ import type { DoorContext } from '../../src/doors/door.js';
 import { HttpDoor, type HttpDoorEvents, type HttpDoorOptions } from '../../src/doors/http/door.js';
 import { silentLogger } from '../../src/log.js';
 import { Metrics } from '../../src/metrics.js';
+import type { HistoryStore } from '../../src/store/history.js';
 import { SqliteHistory } from '../../src/store/sqlite.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -40,6 +41,8 @@ export interface HttpRigOptions extends Partial<Omit<HttpDoorOptions, 'host' | '
   metrics?: boolean;
   /** Keep chat history in SQLite beside the library (as the server wires it: subscribed first). */
   history?: boolean;
+  /** With `history`: the store the chat and the door get instead, wrapping the SQLite one (a slow store, say). */
+  wrapHistory?: (store: HistoryStore) => HistoryStore;
 }
 
 /** Start a door for one test; close() removes everything. */
@@ -50,7 +53,8 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
   const library = new Library(root, options.library);
   await library.init();
   const metrics = options.metrics === false ? undefined : new Metrics(chat);
-  const history = options.history ? SqliteHistory.open(path.join(base, 'data')) : undefined;
+  const sqlite = options.history ? SqliteHistory.open(path.join(base, 'data')) : undefined;
+  const history = sqlite && options.wrapHistory ? options.wrapHistory(sqlite) : sqlite;
   if (history) {
     chat.restore(history);
     chat.subscribe((e) => history.append(e));

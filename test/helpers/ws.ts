@@ -18,6 +18,7 @@ import type { WsOptions } from '../../src/doors/ws/door.js';
 import type { ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
 import { wsPlugin, type WsPlugin } from '../../src/doors/ws/plugin.js';
 import { silentLogger } from '../../src/log.js';
+import type { HistoryStore } from '../../src/store/history.js';
 import { SqliteHistory } from '../../src/store/sqlite.js';
 import { Waker } from './waker.js';
 
@@ -175,6 +176,8 @@ export interface WsRigOptions {
   rooms?: RoomPolicy;
   /** Accounts and moderation over DATA/access.sqlite, as the server wires them (`guests` default on). */
   access?: { guests?: GuestPolicy };
+  /** With `history`: the store the chat and the door get instead, wrapping the SQLite one (a slow store, say). */
+  wrapHistory?: (store: HistoryStore) => HistoryStore;
 }
 
 /** Start a room, optional history and the WebSocket door for one test. */
@@ -182,14 +185,15 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'netroom-ws-')));
   const chat = new Chat({ flood: options.flood ?? null, rooms: options.rooms ?? 'open' });
   const history = options.history ? SqliteHistory.open(dataDir) : undefined;
-  if (history) {
-    chat.restore(history);
-    chat.subscribe((e) => history.append(e));
+  const store = history && options.wrapHistory ? options.wrapHistory(history) : history;
+  if (store) {
+    chat.restore(store);
+    chat.subscribe((e) => store.append(e));
   }
   const access = options.access ? new Access(SqliteAccessStore.open(join(dataDir, ACCESS_FILE)), { guests: options.access.guests ?? 'on' }) : undefined;
   if (access) chat.useAccess(access);
   const moderation = access ? new Moderation(chat) : undefined;
-  const ctx: DoorContext = { chat, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history, access, moderation };
+  const ctx: DoorContext = { chat, library: new Library(dataDir), lang: options.lang ?? 'en', log: silentLogger(), history: store, access, moderation };
   const app = Fastify();
   const plugin = wsPlugin(ctx, options.ws);
   if (options.direct) await plugin(app);

@@ -3,6 +3,7 @@ import { noticeText } from '../../core/i18n.js';
 import type { ChatEvent, ChatListener, LeaveReason, Member } from '../../core/chat/types.js';
 import { utf8Boundary } from '../../core/utf8.js';
 import { MAX_BODY_BYTES, serialize } from './codec.js';
+import { noteHeard } from './awaited.js';
 import { EventLines } from './encoded.js';
 import type { IrcHub } from './hub.js';
 import { hostOf, textLines } from './lines.js';
@@ -59,6 +60,7 @@ export function chatListener(hub: IrcHub): ChatListener {
     event.origin ? hub.sourceOf(event.origin) : name === undefined ? server : `${name}!${name}@netroom`;
 
   return (event: ChatEvent): void => {
+    if (hub.awaiting.size > 0) noteHeard(hub, event);
     switch (event.kind) {
       case 'message': {
         const source = sourceOf(event, event.name);

@@ -110,6 +110,7 @@ export function replayHistory(hub: IrcHub, session: IrcSession, room: string): P
   const target: HistoryTarget = { room };
   // Joins and leaves are stored too: read deeper, so `limit` lines of conversation remain when there are.
   return readHistory(hub, () => store.recent(target, limit * 4)).then((events) => {
-    if (events !== null) session.respond(() => sendStored(hub, session, room, events.filter(isConversation).slice(-limit), false));
+    // What was delivered live while the read waited follows the replay: not in it too (awaited.ts).
+    if (events !== null) session.respond(() => sendStored(hub, session, room, events.filter((e) => isConversation(e) && !session.heard.has(e.id)).slice(-limit), false));
   });
 }

@@ -53,6 +53,8 @@ export class IrcHub {
   readonly whowas = new WhowasRing(200);
   /** This door's members and their sessions: the fan-out looks each audience member up here. */
   readonly byMember = new Map<Member, IrcSession>();
+  /** Sessions whose command awaits the history store (awaited.ts). */
+  readonly awaiting = new Set<IrcSession>();
   /** Registered sessions; replaced (never mutated). */
   private registeredList: readonly IrcSession[] = [];
   /** `nick!user@host` of members of other doors (and of IRC members after their session is gone). */

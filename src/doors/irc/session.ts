@@ -121,6 +121,8 @@ export class IrcSession {
    * (live events, PING, notices), held back so the command's reply goes out first. Null otherwise.
    */
   deferred: Buffer[] | null = null;
+  /** Store ids of the events among the deferred lines (a JOIN's replay leaves them out: they follow live). */
+  readonly heard = new Set<number>();
   /** The waiting command itself is sending (inside respond()): its lines are its reply, not deferred. */
   private responding = false;
 

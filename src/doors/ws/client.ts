@@ -1,9 +1,17 @@
 // One WebSocket connection of the chat door: the socket, the member it speaks for, keepalive and abuse counters.
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { guest, type Actor } from '../../core/access/roles.js';
 import type { Member } from '../../core/chat/types.js';
 import type { AudienceTarget } from './audience-fanout.js';
+import type { FrameSink } from './frame-batch.js';
+import type { HeldFrames } from './held-frames.js';
+
+/** A frame as ws handed it over, kept to be handled later. */
+export interface WaitingFrame {
+  readonly data: RawData;
+  readonly isBinary: boolean;
+}
 
 /** One connection: the socket, and the member it speaks for once it has entered. */
 export class WsClient implements AudienceTarget {
@@ -18,10 +26,15 @@ export class WsClient implements AudienceTarget {
   broken = false;
   fanTurn = 0;
   fanOwed: (readonly number[])[] = [];
+  /** While a request awaits the store: the frames that arrived since, handled in order once it is done (pending.ts). */
+  waiting: WaitingFrame[] | null = null;
+  /** While a request awaits the store: the live frames held back until its reply is out. */
+  held: HeldFrames | null = null;
 
   constructor(
     readonly ws: WebSocket,
-    readonly socket: Duplex,
+    /** The TCP (or TLS) socket under ws: the fan-outs write pre-framed bytes to it. */
+    readonly raw: Duplex,
     readonly from: string,
     /** Who opened the connection (signed in at the upgrade, or a guest). */
     readonly actor: Actor = guest(),
@@ -30,6 +43,11 @@ export class WsClient implements AudienceTarget {
     /** The session or token secret that signed the connection in: revoked, the connection ends. */
     readonly secret?: string,
   ) {}
+
+  /** Where the fan-outs write this client's frames: the socket, or the held frames while a request awaits the store. */
+  get socket(): FrameSink {
+    return this.held ?? this.raw;
+  }
 
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;

@@ -17,11 +17,13 @@ import { WsLibraryFeed } from './library-feed.js';
 import { accountOf, endRevoked, whoOf } from './auth.js';
 import { CLOSE_CODES, type ClientMessage } from './messages.js';
 import { WsModeration } from './moderate.js';
+import { WsPending } from './pending.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
 import { WsReplies } from './replies.js';
 import { WsRequests } from './requests.js';
 import { WsSessions } from './sessions.js';
 import { wireEvent, wireLeave, wireRoom } from './wire.js';
+import { notHeard } from './held-frames.js';
 
 // Moved to options.ts; re-exported so importers of door.js keep working.
 export {
@@ -79,6 +81,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   private readonly requests: WsRequests;
   private readonly moderation: WsModeration;
   private readonly feed: WsLibraryFeed;
+  private readonly pending: WsPending;
   private readonly maxInvalidFrames: number;
   private readonly leaveGraceMs: number;
   /** Encoded once: every connection starts with the same frame. */
@@ -109,6 +112,15 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.requests = new WsRequests(ctx.chat, this.history, this.replies, this.fanout);
     this.moderation = new WsModeration(ctx.chat, ctx.moderation, this.replies, this.fanout.flush);
     this.feed = new WsLibraryFeed(settings.maxBufferedBytes, this.tooSlow);
+    this.pending = new WsPending(
+      (client, frame) => this.onFrame(client, frame.data, frame.isBinary),
+      (client, err, about) => this.replies.sendError(client, err, about),
+      (client) => {
+        if (client.raw.writableLength <= settings.maxBufferedBytes) return false;
+        this.tooSlow(client);
+        return true;
+      },
+    );
     this.hello = encodeServerMessage({ type: 'hello', server: 'netroom', version: VERSION, lang: ctx.lang });
   }
 
@@ -195,6 +207,14 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   private onFrame(client: WsClient, data: RawData, isBinary: boolean): void {
     client.alive = true;
     if (this.closed) return;
+    if (this.pending.busy(client)) {
+      // A request of this client awaits the store: this frame waits its turn (pending.ts).
+      if (!this.pending.wait(client, { data, isBinary })) {
+        this.log.info({ from: client.from, name: client.member?.name }, 'ws client closed: too many requests while one waited');
+        this.drop(client, 'disconnect', CLOSE_CODES.policy, 'too many requests at once');
+      }
+      return;
+    }
     const size = Buffer.isBuffer(data) ? data.length : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
     const decoded =
       size > this.maxFrameBytes
@@ -213,7 +233,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     const message = decoded.message;
     try {
       const pending = this.dispatch(client, message);
-      pending?.catch((err: unknown) => this.replies.sendError(client, err, message.type));
+      if (pending) this.pending.start(client, pending, message.type);
     } catch (err) {
       this.replies.sendError(client, err, message.type);
     }
@@ -275,7 +295,8 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       const info = chat.room(room);
       return info ? [wireRoom(info, true)] : [];
     });
-    const history = chat.mayRead(member, LOBBY) ? this.history.render(await this.history.recent({ room: LOBBY })) : [];
+    // Events heard live while the read waited follow the welcome: not in its history too (pending.ts).
+    const history = chat.mayRead(member, LOBBY) ? this.history.render(notHeard(client, await this.history.recent({ room: LOBBY }))) : [];
     this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms, accountOf(member)));
   }
 
@@ -292,7 +313,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       case 'message':
       case 'part':
         // Its author has its answer (joined, parted) or knows what it said.
-        if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, true), event.audience, event.origin);
+        if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, true, event.origin), event.audience, event.origin);
         return;
       case 'rename':
         // Not remembered by id: the stored rows are per room, this live event names none.
@@ -303,11 +324,14 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     }
   };
 
-  /** An event's frame; its JSON is kept by store id for later history replays when `remember`. */
-  private frameOf(event: Exclude<ChatEvent, { kind: 'quit' }>, remember: boolean): Buffer {
+  /** An event's frame; its JSON is kept by store id for later history replays when `remember` (and clients holding frames note the id). */
+  private frameOf(event: Exclude<ChatEvent, { kind: 'quit' }>, remember: boolean, author?: Member): Buffer {
     const storedId = this.history.storedOf(event)?.id;
     const json = JSON.stringify(wireEvent(this.ctx.lang, event, storedId ?? event.id));
-    if (remember && storedId !== undefined) this.history.remember(storedId, json);
+    if (remember && storedId !== undefined) {
+      this.history.remember(storedId, json);
+      this.pending.heard(storedId, event.audience, author);
+    }
     return frameText(encodeEventMessage(json));
   }
 
@@ -337,7 +361,10 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       const audience = heard ? this.ctx.chat.members(room).filter((m) => heard.has(m)) : event.audience;
       const id = firstId === undefined ? event.id : firstId + i;
       const json = JSON.stringify(wireLeave(this.ctx.lang, event, room, id));
-      if (firstId !== undefined) this.history.remember(id, json);
+      if (firstId !== undefined) {
+        this.history.remember(id, json);
+        this.pending.heard(id, audience);
+      }
       this.fanout.push(frameText(encodeEventMessage(json)), audience);
     });
   }
@@ -373,6 +400,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.feed.flush();
     this.sessions.releaseParked(); // the chat has already forgotten everyone: no leave to announce
     this.fanout.broadcastNow(this.frameOf(event, false));
+    this.pending.releaseAll(); // a client whose request still waits hears the closing notice too
     for (const client of this.connections) {
       // The chat is already empty (members get no leave notices): only forget them here.
       this.sessions.detach(client);

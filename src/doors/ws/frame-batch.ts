@@ -2,9 +2,12 @@
 import type { Writable } from 'node:stream';
 import type { Member } from '../../core/chat/types.js';
 
-/** What a batch write needs of a connection: its raw socket and whether it is open. */
+/** Where a connection's frames are written: its raw socket, or frames held back for it (held-frames.ts). */
+export type FrameSink = Pick<Writable, 'writable' | 'writableLength' | 'cork' | 'uncork'> & { write(chunk: Buffer): boolean };
+
+/** What a batch write needs of a connection: where its frames go and whether it is open. */
 export interface BatchTarget {
-  readonly socket: Writable;
+  readonly socket: FrameSink;
   /** False once the WebSocket is closing: no frame may follow a close frame (RFC 6455 5.5.1). */
   readonly open: boolean;
 }
@@ -123,7 +126,7 @@ export function writeBatch(
     }
     if (runStart >= 0) pieces.push(all.subarray(offsets[runStart], offsets[runEnd]));
     if (pieces.length === 1) {
-      socket.write(pieces[0]);
+      socket.write(pieces[0] as Buffer);
     } else if (pieces.length > 1) {
       socket.cork();
       for (const piece of pieces) socket.write(piece);

@@ -7,6 +7,7 @@ import { LOBBY, type Member, type RoomInfo } from '../../core/chat/types.js';
 import type { AudienceFanOut } from './audience-fanout.js';
 import type { WsClient } from './client.js';
 import { DEFAULT_PAGE, encodeHistory, encodeJoined, encodeResults } from './codec.js';
+import { notHeard } from './held-frames.js';
 import type { RenderedHistory } from './history.js';
 import type { ClientMessage, WireRoom } from './messages.js';
 import type { ModerationRequest } from './moderate.js';
@@ -85,7 +86,8 @@ export class WsRequests {
     const members = this.chat.members(room.name).map((m) => m.name);
     this.fanout.flush();
     const ops = this.opsOf(room.name);
-    const history = this.history.render(await this.history.recent({ room: room.name }));
+    // Events heard live while the read waited follow the reply: not in its history too (pending.ts).
+    const history = this.history.render(notHeard(client, await this.history.recent({ room: room.name })));
     this.replies.sendText(client, encodeJoined(wireRoom(room, true), members, ops, history));
   }
 
