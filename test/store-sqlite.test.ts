@@ -96,6 +96,20 @@ describe('SqliteHistory: what is kept, where', () => {
     expect(store.append(announce('next'))?.id).toBe(4);
   });
 
+  it('does not store again an event another node stored, and gives it that node\'s id', async () => {
+    const store = open(await tempDir());
+    const mine = store.append(say('#lobby', 'bob', 'here'));
+    const theirs = { ...say('#lobby', 'ann', 'there'), remote: { node: 'n2', storedId: 40 } };
+    expect(store.append(theirs)).toMatchObject({ id: 40, kind: 'message', text: 'there' });
+    expect(store.storedOf(theirs)?.id).toBe(40);
+    const unkept = { ...say('#lobby', 'ann', 'not kept'), remote: { node: 'n2' } };
+    expect(store.append(unkept)).toBeNull();
+    expect(store.storedOf(unkept)).toBeUndefined();
+    expect(await store.recent(lobby, 10)).toEqual([mine]);
+    // Ids of this store go on from its own: the other node's ids are its own business.
+    expect(store.append(say('#lobby', 'bob', 'again'))?.id).toBe(2);
+  });
+
   it('sees appends of the current turn at once, before they are written', async () => {
     const dir = await tempDir();
     const store = open(dir);

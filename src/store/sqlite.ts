@@ -212,6 +212,7 @@ export class SqliteHistory implements HistoryStore {
   /** Queue one event (written at the end of this event-loop turn). Events that are not history: null. */
   append(event: ChatEvent): StoredEvent | null {
     if (this.closed) return null;
+    if (event.remote) return this.appendRemote(event, event.remote.storedId);
     const rows = rowsOf(event, this.nextId);
     const first = rows[0];
     if (first === undefined) return null;
@@ -221,6 +222,14 @@ export class SqliteHistory implements HistoryStore {
     this.lastStored = first.stored;
     this.flushScheduled ??= setImmediate(this.flushLater);
     return first.stored;
+  }
+
+  /** Another node stored it (HistoryStore.append): only remembered for storedOf, under that node's id. */
+  private appendRemote(event: ChatEvent, storedId: number | undefined): StoredEvent | null {
+    const first = storedId === undefined ? undefined : rowsOf(event, storedId)[0]?.stored;
+    this.lastEvent = event;
+    this.lastStored = first;
+    return first ?? null;
   }
 
   /**
