@@ -107,6 +107,7 @@ export function caseCell(o: CaseOutcome): string {
     `p99 ${fmt(r.p99ms, 1)} ms`,
     `server CPU ${perDelivery(r.serverCpuUs, r)} us/delivery`,
     `engines CPU ${perDelivery(r.engineCpuUs, r)} us/delivery`,
+    `generator CPU ${perDelivery(r.generatorCpuUs, r)} us/delivery`,
   ].join(' | ');
 }
 
@@ -135,12 +136,12 @@ export function comparisons(outcomes: readonly CaseOutcome[]): string[] {
 
 /** The standalone table: one row per case, one column per figure. */
 export function printTable(outcomes: readonly CaseOutcome[], members: number, messages: number): void {
-  const head = ['case', 'delivered', 'lost', 'deliveries/s', 'p50 ms', 'p99 ms', 'server CPU us/delivery', 'engines CPU us/delivery'];
+  const head = ['case', 'delivered', 'lost', 'deliveries/s', 'p50 ms', 'p99 ms', 'server CPU us/delivery', 'engines CPU us/delivery', 'generator CPU us/delivery'];
   const rows = outcomes.map((o) => {
     const r = o.result;
     if (!r) return [o.title, o.missing ?? 'n/a'];
     const lost = `${fmt(r.lost)}${r.duplicates ? ` (+${fmt(r.duplicates)} dup)` : ''}${r.disconnected ? ` (${r.disconnected} disconnected)` : ''}`;
-    return [o.title, `${fmt(r.delivered)}/${fmt(r.expected)}`, lost, fmt(r.perSecond), fmt(r.p50ms, 1), fmt(r.p99ms, 1), perDelivery(r.serverCpuUs, r), perDelivery(r.engineCpuUs, r)];
+    return [o.title, `${fmt(r.delivered)}/${fmt(r.expected)}`, lost, fmt(r.perSecond), fmt(r.p50ms, 1), fmt(r.p99ms, 1), perDelivery(r.serverCpuUs, r), perDelivery(r.engineCpuUs, r), perDelivery(r.generatorCpuUs, r)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.filter((r) => r.length > 1).map((r) => (r[i] ?? '').length)));
   console.log(`WebSocket fan-out, one room, ${members} members x ${messages} messages (${fmt(members * messages * (members - 1))} deliveries)`);

@@ -26,6 +26,8 @@ export interface ClusterLoadResult {
   /** CPU (us) of the server processes and of the engines (Redis, PostgreSQL) over the send window; null when not measured. */
   readonly serverCpuUs: number | null;
   readonly engineCpuUs: number | null;
+  /** CPU (us) of this process (the load generator) over the same window: near a core's worth, the generator bounds the rate. */
+  readonly generatorCpuUs: number;
 }
 
 /** A connected member, whatever the protocol. */
@@ -217,6 +219,7 @@ export async function clusterFanout(endpoints: readonly Endpoint[], members: num
 
     const serverBefore = cpu.server();
     const enginesBefore = cpu.engines();
+    const generatorBefore = process.cpuUsage();
     const start = nowUs();
     for (let seq = 0; seq < messages; seq++) {
       for (const member of all) member.send(`${loadMark}${member.index} ${seq} ${nowUs()}`);
@@ -224,6 +227,7 @@ export async function clusterFanout(endpoints: readonly Endpoint[], members: num
     await settle(() => delivered, expected, (w) => (wake = w), IDLE_LIMIT_MS, RUN_LIMIT_MS);
     const serverAfter = cpu.server();
     const enginesAfter = cpu.engines();
+    const generator = process.cpuUsage(generatorBefore);
     const sorted = latencies.subarray(0, delivered).sort();
     return {
       members,
@@ -238,6 +242,7 @@ export async function clusterFanout(endpoints: readonly Endpoint[], members: num
       p99ms: percentile(sorted, 99) / 1000,
       serverCpuUs: serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore,
       engineCpuUs: enginesBefore === null || enginesAfter === null ? null : enginesAfter - enginesBefore,
+      generatorCpuUs: generator.user + generator.system,
     };
   } finally {
     await Promise.all(all.map((m) => m.close()));

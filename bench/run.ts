@@ -15,6 +15,7 @@ import { startChild } from './spawn-server.js';
 import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
 import { concurrentRetr, curlRetr, curlStor } from './ftp-bench.js';
 import { roomsFanout, roomsFanoutFigures } from './rooms-fanout.js';
+import { caseCell, clusterBench, comparisons, CASES } from './cluster-fanout.js';
 
 const FANOUT_ROUNDS: Array<[number, number]> = [
   [20, 100],
@@ -32,6 +33,8 @@ const HTTP_CLIENTS = 300;
 const IDLE_MEMBERS = 10_000;
 /** Rooms case: 20 rooms of 10, one member in all 20, 50 messages from each room member. */
 const ROOMS = { rooms: 20, perRoom: 10, messages: 50 } as const;
+/** Issue 13: one room across nodes (cluster-fanout.ts), 200 members split evenly over the nodes, 50 messages each. */
+const CLUSTER = { members: 200, messages: 50 } as const;
 const IRC_ROUNDS: Array<[number, number]> = [
   [50, 200],
   [200, 50],
@@ -198,6 +201,12 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
+  }
+  if (!only || only === 'cluster') {
+    // After the single server stopped: these cases start their own nodes, Redis and PostgreSQL.
+    const outcomes = await clusterBench({ ...CLUSTER, cases: CASES });
+    for (const o of outcomes) rows.push({ bench: `cluster ws fan-out ${CLUSTER.members}x${CLUSTER.messages} (${o.title})`, figures: caseCell(o) });
+    for (const line of comparisons(outcomes)) rows.push({ bench: 'cluster ws fan-out, compared', figures: line });
   }
   print(rows);
 }
