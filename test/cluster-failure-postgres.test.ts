@@ -71,8 +71,8 @@ describe('PostgreSQL unreachable (issue 13)', () => {
     await one.server.access!.accounts.add('carol', 'carol-password-1', 'member');
     const ann = await clients.irc(one.irc, 'ann');
     const ben = await clients.irc(two.irc, 'ben');
-    // The account reached node two's access mirror (change notice, or the 250 ms poll).
-    await until(() => two.server.access!.accounts.find('carol') !== undefined, 'the account on node two', ben);
+    // The account reached node two's access mirror (change notice, or the 250 ms poll: a clock, hence the high bound).
+    await until(() => two.server.access!.accounts.find('carol') !== undefined, 'the account on node two', ben, 50_000);
     for (const c of [ann, ben]) await joinAll(c, [ROOM]);
     await until(() => one.server.chat.members(ROOM).some((m) => m.name === 'ben'), 'ben in the room on node one', ann);
     await say(ann, 'ann', ['before 1', 'before 2'], ben);

@@ -42,8 +42,8 @@ describe('three nodes on one Redis and one PostgreSQL (issue 13)', () => {
     try {
       // One synchronous loop: no node hears of the others' members before every claim is made.
       for (const name of names) for (const node of nodes) node.server.chat.connect(name, 'test');
-      await until(() => lost >= 2 * names.length, `${2 * names.length} claims lost`, ticker, 5_000);
-      await until(() => names.every(everywhere), 'every name shown on every node', ticker, 5_000);
+      await until(() => lost >= 2 * names.length, `${2 * names.length} claims lost`, ticker, 10_000);
+      await until(() => names.every(everywhere), 'every name shown on every node', ticker, 10_000);
       expect(lost).toBe(2 * names.length);
 
       const ids = nodes.map(nodeIdOf);

@@ -42,9 +42,10 @@ export async function joinAll(c: RawIrcClient, rooms: readonly string[]): Promis
 
 /**
  * Wait until `check` holds. Each try is one PING round trip through `c`, which lets the event loop
- * run the bus in between: bounded in count, not in time.
+ * run the bus in between: bounded in count, not in time. A round trip on loopback can take well under
+ * a millisecond while Redis works through a backlog, so the default bound is generous.
  */
-export async function until(check: () => boolean, what: string, c: RawIrcClient, tries = 500): Promise<void> {
+export async function until(check: () => boolean, what: string, c: RawIrcClient, tries = 5_000): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (check()) return;
     await c.sync();
