@@ -99,3 +99,25 @@ describe('a node killed with SIGKILL (issue 13)', () => {
     }
   }, 90_000);
 });
+
+describe('a node stopped cleanly (SIGTERM) (issue 13)', () => {
+  it('says goodbye: its members quit everywhere as a shutdown, not a timeout, and each leave is stored once', async () => {
+    cluster = await engines.start(2);
+    const [one, two] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
+    victim = await startNodeProcess({ database: cluster.database, redis: cluster.redis.url, dir: cluster.dir });
+    const alice = await clients.irc(one.irc, 'alice');
+    const bob = await clients.irc(two.irc, 'bob');
+    const vera = await clients.irc(victim.irc, 'vera');
+    for (const c of [alice, bob, vera]) await joinAll(c, ['#second']);
+    for (const node of [one, two]) await until(() => node.server.chat.members('#second').some((m) => m.name === 'vera'), 'vera on a survivor', alice);
+
+    await victim.stop();
+    victim = undefined;
+    // The goodbye makes the leave a shutdown (a lost heartbeat would say timeout).
+    for (const c of [alice, bob]) await waitEach(c, [(l) => l.command === 'QUIT' && from('vera')(l)], QUIT_GUARD_MS);
+    for (const node of [one, two]) expect(node.server.chat.find('vera')).toBeUndefined();
+    for (const node of [one, two]) await node.server.engines!.history.recent({ room: '#second' }, 50);
+    const leaves = await query<{ reason: string }>(cluster.database, "SELECT reason FROM history_events WHERE kind = 'leave' AND name = 'vera'");
+    expect(leaves.map((r) => r.reason)).toEqual(['shutdown']);
+  }, 90_000);
+});
