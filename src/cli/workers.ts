@@ -117,7 +117,7 @@ export class Supervisor {
     worker.on('exit', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(slot, worker, code, signal));
     // The IPC channel may fail as the worker dies; 'exit' says what happened.
     worker.on('error', (err) => this.log.debug({ err, worker: slot.index }, 'worker channel error'));
-    this.log.debug({ worker: slot.index, pid: worker.process.pid }, 'worker forked');
+    this.log.info({ worker: slot.index, pid: worker.process.pid }, 'worker forked');
   }
 
   private onReady(slot: Slot, worker: Worker, msg: ReadyMessage): void {
