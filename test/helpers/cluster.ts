@@ -15,6 +15,8 @@ export interface TestNode {
   readonly http: number;
   /** The seed UDP/TCP port. */
   readonly seed: number;
+  /** The FTP door's port, when the cluster turned it on (`{ ftp: '0' }`). */
+  readonly ftp: number | null;
   readonly data: string;
 }
 
@@ -63,7 +65,8 @@ export async function clusterEngines(): Promise<ClusterEngines> {
         );
         const server = new NetroomServer(config, createLogger('silent'));
         const statuses = await server.start();
-        const node = { server, irc: portOf(statuses, 'irc'), http: portOf(statuses, 'http'), seed: portOf(statuses, 'udp'), data };
+        const ftp = statuses.some((s) => s.door === 'ftp' && s.state === 'listening') ? portOf(statuses, 'ftp') : null;
+        const node = { server, irc: portOf(statuses, 'irc'), http: portOf(statuses, 'http'), seed: portOf(statuses, 'udp'), ftp, data };
         nodes.push(node);
         return node;
       };
