@@ -73,7 +73,7 @@ describe('three nodes as one server', () => {
       await logLine(web.page, 'shared.txt').waitFor();
       await seed.waitFor((text) => text.includes('shared.txt'));
       expect(await readFile(join(cluster.dir, 'shared.txt'), 'utf8')).toBe('one library\n');
-      const listed = await fetch(`http://127.0.0.1:${two.http}/api/files`).then((r) => r.json() as Promise<unknown>);
+      const listed = await fetch(`http://127.0.0.1:${two.http}/api/files`).then((r) => r.json());
       expect(JSON.stringify(listed)).toContain('shared.txt');
 
       // The browser leaves: node two's seed client and node three's IRC client hear it.
