@@ -8,13 +8,17 @@ import { startRedis, type TestRedis } from '../test/helpers/redis.js';
 export type { TestPostgres, TestRedis };
 export { startPostgres, startRedis };
 
-/** utime + stime of one process in microseconds, and its parent; null once it is gone. */
+/**
+ * utime + stime of one process and cutime + cstime (its children that ended and were waited for), in
+ * microseconds, and its parent; null once it is gone. With the children's part, a PostgreSQL backend that
+ * ends during a run moves into its parent's figure instead of dropping out of the tree's sum.
+ */
 function statOf(pid: number): { cpu: number; ppid: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     // The command name may hold spaces and parentheses: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), cpu: ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100 };
+    return { ppid: Number(fields[1]), cpu: ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1_000_000) / 100 };
   } catch {
     return null;
   }

@@ -27,6 +27,8 @@ export interface CaseOutcome {
   readonly title: string;
   readonly result?: ClusterLoadResult;
   readonly missing?: string;
+  /** What the servers logged at warning level or above, counted by message (e.g. why deliveries were lost). */
+  readonly logged: readonly [string, number][];
 }
 
 export interface ClusterBenchOptions {
@@ -56,7 +58,7 @@ async function runCase(name: CaseName, options: ClusterBenchOptions, top: string
       try {
         nodes.push(await startNetroomNode({ dir, data: data(1), ...engines, workers: 2 }));
       } catch (err) {
-        return { name, title, missing: `n/a (not built: ${err instanceof Error ? err.message : String(err)})` };
+        return { name, title, missing: `n/a (not built: ${err instanceof Error ? err.message : String(err)})`, logged: [] };
       }
     }
     const endpoints: Endpoint[] = nodes.map((n) => ({ kind: name === 'socketio' ? 'socketio' : 'netroom', url: n.url }));
@@ -65,13 +67,25 @@ async function runCase(name: CaseName, options: ClusterBenchOptions, top: string
       server: () => treeCpuMicros(serverPids),
       engines: () => (enginePids.length === 0 ? null : treeCpuMicros(enginePids)),
     });
-    return { name, title, result };
+    return { name, title, result, logged: loggedOf(nodes) };
   } catch (err) {
-    return { name, title, missing: `failed: ${err instanceof Error ? err.message : String(err)}` };
+    return { name, title, missing: `failed: ${err instanceof Error ? err.message : String(err)}`, logged: loggedOf(nodes) };
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     await redis?.stop();
   }
+}
+
+/** The nodes' log counts added up, most frequent first. */
+function loggedOf(nodes: readonly BenchNode[]): [string, number][] {
+  const total = new Map<string, number>();
+  for (const node of nodes) for (const [key, n] of node.logged) total.set(key, (total.get(key) ?? 0) + n);
+  return [...total].sort((a, b) => b[1] - a[1]);
+}
+
+/** What a case's servers logged, one line per message: `N x message`. */
+export function loggedLines(o: CaseOutcome, limit = 5): string[] {
+  return o.logged.slice(0, limit).map(([key, n]) => `${fmt(n)} x ${key}`);
 }
 
 /** Run the cases in order, on one PostgreSQL (started only when a case needs it) and a fresh Redis per case. */
@@ -149,6 +163,7 @@ export function printTable(outcomes: readonly CaseOutcome[], members: number, me
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const row of rows) console.log(row.length === 2 ? `${row[0]!.padEnd(widths[0]!)} | ${row[1]!}` : row.map((c, i) => c.padEnd(widths[i]!)).join(' | '));
   for (const line of comparisons(outcomes)) console.log(line);
+  for (const o of outcomes) for (const line of loggedLines(o)) console.log(`${o.title}: server logged ${line}`);
 }
 
 /** `--only` as case names, refusing unknown ones. */

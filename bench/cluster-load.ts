@@ -42,7 +42,8 @@ const SETUP_LIMIT_MS = 30_000;
 const CONNECT_BATCH = 50;
 const SYNC_ROUNDS = 20;
 const SYNC_ROUND_MS = 1_500;
-const IDLE_LIMIT_MS = 5_000;
+/** A burst queued on a loaded machine can go quiet for seconds before the rest arrives. */
+const IDLE_LIMIT_MS = 10_000;
 const RUN_LIMIT_MS = 180_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

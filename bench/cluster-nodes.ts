@@ -1,7 +1,6 @@
 // Server processes for the cluster bench: netroom nodes (`serve`, alone, on PostgreSQL + Redis, or with --workers) and socket.io nodes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 export interface BenchNode {
   readonly url: string;
   readonly pid: number;
+  /** What it logged at warning level or above since it started, counted by message (its stderr is not echoed: a burst can log thousands). */
+  readonly logged: Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -22,10 +23,15 @@ const STOP_LIMIT_MS = 10_000;
  * Spawn `argv` and wait for a stdout line matching `ready` (its first group is the port), or fail
  * with the end of what it printed on stderr if it exits or takes longer than START_LIMIT_MS.
  */
-async function spawnUntil(name: string, argv: string[], ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+async function spawnUntil(name: string, argv: string[], ready: RegExp): Promise<{ child: ChildProcess; port: number; logged: Map<string, number> }> {
   const child = spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString('utf8')).slice(-2000)));
+  const logged = new Map<string, number>();
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    const key = logKey(line);
+    if (key !== null) logged.set(key, (logged.get(key) ?? 0) + 1);
+  });
   const lines = createInterface({ input: child.stdout });
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -42,12 +48,25 @@ async function spawnUntil(name: string, argv: string[], ready: RegExp): Promise<
         }
       });
     });
-    // Keep reading what it prints so a full pipe never blocks it; stderr echoes through (warnings, errors).
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    return { child, port };
+    // Both pipes stay read (stdout by `lines`, stderr by the counter) so a full pipe never blocks the server.
+    return { child, port, logged };
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
+  }
+}
+
+/** A stderr line as a count key: a JSON log record's message (and error) at warning level or above, or any other non-empty line. */
+function logKey(line: string): string | null {
+  const text = line.trim();
+  if (text === '') return null;
+  try {
+    const record = JSON.parse(text) as { level?: number; msg?: string; error?: unknown; err?: { message?: string } };
+    if (typeof record.level === 'number' && record.level < 40) return null;
+    const why = typeof record.error === 'string' ? record.error : record.err?.message;
+    return `${record.msg ?? text.slice(0, 200)}${why ? ` (${why})` : ''}`;
+  } catch {
+    return text.slice(0, 200);
   }
 }
 
@@ -82,17 +101,12 @@ export async function startNetroomNode(options: NetroomNodeOptions): Promise<Ben
   if (options.database) args.push('--database', options.database);
   if (options.redis) args.push('--redis', options.redis);
   if (options.workers) args.push('--workers', String(options.workers));
-  const { child, port } = await spawnUntil('netroom', args, /^http\s+listening on \w+:\/\/.*:(\d+)$/u);
-  return { url: `ws://127.0.0.1:${port}/ws`, pid: child.pid!, stop: () => stopChild(child) };
+  const { child, port, logged } = await spawnUntil('netroom', args, /^http\s+listening on \w+:\/\/.*:(\d+)$/u);
+  return { url: `ws://127.0.0.1:${port}/ws`, pid: child.pid!, logged, stop: () => stopChild(child) };
 }
 
 /** The socket.io chat room (bench/socketio-room.ts) on `redis` with the Redis adapter. */
 export async function startSocketIoNode(redis: string): Promise<BenchNode> {
-  const { child, port } = await spawnUntil('socket.io room', [SOCKETIO, '0', redis], /^listening (\d+)$/u);
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) };
-}
-
-/** Data folders of `count` nodes under `top`, one library. */
-export function nodeFolders(top: string, count: number): { dir: string; data: string }[] {
-  return Array.from({ length: count }, (_, i) => ({ dir: join(top, 'library'), data: join(top, `data-${i + 1}`) }));
+  const { child, port, logged } = await spawnUntil('socket.io room', [SOCKETIO, '0', redis], /^listening (\d+)$/u);
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, logged, stop: () => stopChild(child) };
 }

@@ -15,7 +15,7 @@ import { startChild } from './spawn-server.js';
 import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
 import { concurrentRetr, curlRetr, curlStor } from './ftp-bench.js';
 import { roomsFanout, roomsFanoutFigures } from './rooms-fanout.js';
-import { caseCell, clusterBench, comparisons, CASES } from './cluster-fanout.js';
+import { caseCell, clusterBench, comparisons, CASES, loggedLines } from './cluster-fanout.js';
 
 const FANOUT_ROUNDS: Array<[number, number]> = [
   [20, 100],
@@ -205,7 +205,10 @@ async function main(): Promise<void> {
   if (!only || only === 'cluster') {
     // After the single server stopped: these cases start their own nodes, Redis and PostgreSQL.
     const outcomes = await clusterBench({ ...CLUSTER, cases: CASES });
-    for (const o of outcomes) rows.push({ bench: `cluster ws fan-out ${CLUSTER.members}x${CLUSTER.messages} (${o.title})`, figures: caseCell(o) });
+    for (const o of outcomes) {
+      rows.push({ bench: `cluster ws fan-out ${CLUSTER.members}x${CLUSTER.messages} (${o.title})`, figures: caseCell(o) });
+      for (const line of loggedLines(o)) rows.push({ bench: '  its servers logged', figures: line });
+    }
     for (const line of comparisons(outcomes)) rows.push({ bench: 'cluster ws fan-out, compared', figures: line });
   }
   print(rows);
