@@ -15,14 +15,6 @@ export type RoomsEngine = Engine | 'two-nodes';
 
 const TITLE: Readonly<Record<RoomsEngine, string>> = { ...ENGINE_TITLE, 'two-nodes': ' (two nodes on PostgreSQL + Redis, clients alternating between them)' };
 
-/**
- * Why the history case cannot pass on two nodes yet (seen failing about one run in four): a node sends
- * an event to the others when it queues the event's write, not when PostgreSQL has it, so a member
- * joining on the other node right after seeing the event live can be shown history without it.
- */
-const CROSS_NODE_HISTORY =
-  "history read on one node can miss an event the other node delivered live but has not yet committed to PostgreSQL (the announcement, seen live by a member of the reader's node, was missing from the reader's #lobby replay); reported to the lead";
-
 /** A start() for each test of the calling file (registering the engines' hooks where they need any). */
 function starter(engine: RoomsEngine): () => Promise<RoomsServer> {
   if (engine === 'two-nodes') return twoNodeRoomsServers();
@@ -65,7 +57,7 @@ export function roomsContract(door: DoorName, engine: RoomsEngine = 'embedded'):
       expect(sender.errors()).toHaveLength(1);
     });
 
-    caseIf(`history on joining #dev shows #dev's recent messages only, #lobby's #lobby's (announcements in both), written from every door (read on ${door})`, LIMITS[door].history ?? LIMITS[door].rooms ?? (engine === 'two-nodes' ? CROSS_NODE_HISTORY : undefined), async () => {
+    caseIf(`history on joining #dev shows #dev's recent messages only, #lobby's #lobby's (announcements in both), written from every door (read on ${door})`, LIMITS[door].history ?? LIMITS[door].rooms, async () => {
       const s = await start();
       const fromIrc = await member(s, 'irc', 'wirc', [LOBBY, DEV]);
       const fromWs = await member(s, 'ws', 'wws', [LOBBY, DEV]);

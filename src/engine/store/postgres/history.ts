@@ -7,6 +7,7 @@ import { NetroomError } from '../../../core/errors.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from '../../../store/history.js';
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_EVENTS, DEFAULT_PRUNE_INTERVAL_MS, PRUNE_EVERY_APPENDS, positive, type Limits } from '../../../store/sqlite-options.js';
 import { conversationKey, nameKeyOf, roomKeyOf, rowsOf, type PendingRow } from '../../../store/sqlite-rows.js';
+import { HeardRows } from './history-heard.js';
 import { describeTarget, isFinalError, openPool, parseDatabaseUrl, reasonOf, unavailable, type PgTarget } from './connect.js';
 import { IdClock, RENEW_MS, leaseSlot, releaseSlot, renewSlot } from './history-ids.js';
 import { pruneByAge, pruneByCount } from './history-retention.js';
@@ -79,6 +80,8 @@ export class PgHistory implements HistoryStore {
   private closing: Promise<void> | null = null;
   /** The last event appended and its stored form; see {@link storedOf}. */
   private lastEvent: ChatEvent | undefined;
+  /** Other nodes' events delivered here whose rows may not be committed yet (see HeardRows). */
+  private readonly heard = new HeardRows();
   private lastStored: StoredEvent | undefined;
 
   private constructor(
@@ -151,7 +154,10 @@ export class PgHistory implements HistoryStore {
     if (this.closing !== null) return null;
     const remote = event.remote;
     if (remote !== undefined) {
-      const stored = remote.storedId === undefined ? undefined : rowsOf(event, remote.storedId)[0]?.stored;
+      const rows = remote.storedId === undefined ? [] : rowsOf(event, remote.storedId);
+      const stored = rows[0]?.stored;
+      // Heard live before the other node's write may have committed: kept until a read sees it in PostgreSQL.
+      if (rows.length === 1 && rows[0] !== undefined) this.heard.keep(rows[0], this.now());
       this.lastEvent = event;
       this.lastStored = stored;
       return stored ?? null;
@@ -315,7 +321,10 @@ export class PgHistory implements HistoryStore {
       throw new TypeError('a history target is { room } or { between: [name, name] }');
     }
     if (this.closing !== null || !(limit > 0)) return [];
-    return (await this.query<Row>(statement)).reverse().map(fromRow);
+    const found = (await this.query<Row>(statement)).reverse().map(fromRow);
+    const convs = 'room' in target ? [roomKeyOf(target.room), ANNOUNCE_CONV] : [conversationKey(target.between[0], target.between[1])];
+    const floor = 'room' in target ? since : Math.max(since, Math.floor(target.since ?? 0));
+    return this.heard.merge(found, convs, before, floor, n);
   }
 
   /** Run a read once this node's queued writes have landed; PostgreSQL away: STORE_UNAVAILABLE. */
