@@ -87,6 +87,10 @@ export class RedisBus implements Bus {
     this.pub = createClient({
       url: options.url,
       disableOfflineQueue: true,
+      // No per-command deadline: under a burst a publish can wait longer than node-redis's default 5 s
+      // to be written, and a timed-out publish is a message lost without anyone told (the bench saw it).
+      // A lost connection still fails every pending command at once (and the node reports it down).
+      commandOptions: { timeout: undefined },
       socket: {
         connectTimeout: options.connectTimeoutMs ?? 5_000,
         // At start, one failure is the answer (start() rejects); later, retry for as long as we live.
