@@ -16,6 +16,7 @@ import { RawFtp, readAll } from './helpers/ftp.js';
 import { RawIrcClient } from './helpers/irc.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 import { startRedis, type TestRedis } from './helpers/redis.js';
+import { writeTestCert } from './helpers/tls.js';
 import { TestUdpClient } from './helpers/udp.js';
 
 // Start-up of two workers on a busy two-core machine takes seconds: the waits are bounded, not timed.
@@ -304,6 +305,22 @@ describe('serve --workers 2', () => {
       expect([pids[0] as number, replacement].filter(alive)).toEqual([]);
     },
     120_000,
+  );
+
+  it(
+    'passes SIGHUP on to every worker, which reloads its certificate (the primary keeps running)',
+    async () => {
+      const cert = join(dir, 'cert.pem');
+      const key = join(dir, 'key.pem');
+      await writeTestCert(cert, key);
+      const { proc } = await serveWorkers(['--port', 'off', '--http', 'off', '--irc', 'off', '--ircs', '0', '--ftp', 'off', '--tls-cert', cert, '--tls-key', key]);
+      proc.child.kill('SIGHUP');
+      await waitForLog(proc, (l) => l.msg === 'tls certificate reloaded' && l.worker === 0);
+      await waitForLog(proc, (l) => l.msg === 'tls certificate reloaded' && l.worker === 1);
+      expect(proc.child.exitCode).toBeNull();
+      expect(await proc.stop('SIGTERM')).toBe(0);
+    },
+    90_000,
   );
 
   it(

@@ -179,6 +179,8 @@ async function serveNode(config: Config, log: Logger, sink: LogSink, signals: St
 /** The primary of `serve --workers N`: start the workers, print one banner, pass stdin on, stop them all on a signal. */
 async function superviseWorkers(config: Config, supervisor: Supervisor, log: Logger, sink: LogSink, signals: StopSignals): Promise<void> {
   const count = config.engines.workers;
+  // A certificate renewal hook signals the primary (MAINPID): each worker reloads its own copy.
+  if (config.tls) process.on('SIGHUP', () => supervisor.signal('SIGHUP'));
   await preparePrimary(config);
   log.info({ workers: count }, 'starting workers');
   const first = await Promise.race([supervisor.start().then((ready) => ({ ready })), signals.signalled.then((signal) => ({ signal }))]).catch(async (err: unknown) => {

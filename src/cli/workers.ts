@@ -101,6 +101,11 @@ export class Supervisor {
     return done;
   }
 
+  /** Pass a signal on to every worker (SIGHUP: each reloads its certificate). */
+  signal(signal: NodeJS.Signals): void {
+    for (const slot of this.slots) slot.worker?.process.kill(signal);
+  }
+
   /** The second signal: end every worker at once. */
   kill(): void {
     for (const slot of this.slots) slot.worker?.process.kill('SIGKILL');
