@@ -133,7 +133,8 @@ export function historyCases(engine: Engine): void {
     });
 
     it.skipIf(!engine.remoteEvents)('does not store again an event another node stored; remembers it for storedOf under that id', async () => {
-      const store = await (await engine.fresh()).open();
+      const place = await engine.fresh();
+      const store = await place.open();
       store.append(say('#lobby', 'bob', 'mine'));
       const theirs: ChatEvent = { ...say('#lobby', 'carol', 'theirs'), remote: { node: 'node-2', storedId: 4242 } };
       const stored = store.append(theirs);
@@ -142,7 +143,32 @@ export function historyCases(engine: Engine): void {
       const unkept: ChatEvent = { ...say('#lobby', 'carol', 'not kept there'), remote: { node: 'node-2' } };
       expect(store.append(unkept)).toBeNull();
       expect(store.storedOf(unkept)).toBeUndefined();
-      expect(texts(await store.recent(lobby, 10))).toEqual(['mine']);
+      // Heard live here, so this node's reads may show it until its own node's row lands; it is never written here.
+      expect(texts(await store.recent(lobby, 10)).filter((t) => t !== 'theirs')).toEqual(['mine']);
+      await place.close(store);
+      const again = await place.open();
+      expect(texts(await again.recent(lobby, 10))).toEqual(['mine']);
+      await place.close(again);
+    });
+
+    it.skipIf(!engine.remoteEvents)("merges another node's event heard here into reads until its row is committed, then reads it from the store once", async () => {
+      const place = await engine.fresh();
+      const store = await place.open();
+      const other = await place.open();
+      try {
+        const local = say('#lobby', 'dave', 'sent on the other node');
+        const row = other.append(local);
+        expect(row).not.toBeNull();
+        // This node hears it live before the other node's write may have landed, under the other node's id.
+        store.append({ ...local, remote: { node: 'other', storedId: row?.id ?? 0 } });
+        expect(texts(await store.recent(lobby, 10))).toEqual(['sent on the other node']);
+        await other.recent(lobby, 1); // the other node's write has landed
+        const read = await store.recent(lobby, 10);
+        expect(read.map((e) => e.id)).toEqual([row?.id]);
+      } finally {
+        await place.close(other);
+        await place.close(store);
+      }
     });
 
     it('answers limits of 0 or less with nothing, refuses malformed targets and cursors', async () => {
