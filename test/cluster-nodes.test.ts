@@ -105,7 +105,8 @@ describe('three nodes on one Redis and one PostgreSQL (issue 13)', () => {
     const quit = await watcher.waitFor((l) => l.command === 'QUIT' && from('troll')(l), 20_000);
     expect(quit.params.at(-1)).toMatch(/banned/u);
     await until(() => nodes.every((n) => n.server.chat.find('troll') === undefined), 'troll gone everywhere', watcher);
-    // Node three refuses the name at registration.
+    // Node three refuses the name at registration, once the ban reached its copy of the store.
+    await until(() => nodes[2].server.access!.restrictions.list({ type: 'ban' }).some((r) => r.value === 'troll'), 'the ban on node three', watcher);
     const again = await clients.raw(nodes[2].irc);
     again.send('NICK troll');
     again.send('USER troll 0 * :troll');
