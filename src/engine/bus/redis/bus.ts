@@ -5,7 +5,7 @@ import { newNodeId } from '../local.js';
 import { NodeWatch } from './liveness.js';
 import { OwnState } from './own.js';
 import { DROP_PRESENCE, RedisKeys, runScript } from './scripts.js';
-import { bounded, consoleLog, isEnvelope, reason, shown, type BusLog, type Envelope } from './util.js';
+import { bounded, consoleLog, isEnvelope, reason, shown, type BusLog } from './util.js';
 
 type Client = ReturnType<typeof createClient>;
 type Handler = (body: unknown, from: string) => void;
@@ -62,6 +62,11 @@ export class RedisBus implements Bus {
   private readonly watch: NodeWatch;
   private readonly own: OwnState;
   private seq = 0;
+  /** Bodies published this turn, per channel, already JSON (see publish). */
+  private readonly outbox = new Map<BusChannel, string[]>();
+  private flushing = false;
+  /** How this node's own envelopes begin (see hear). */
+  private readonly ownPrefix: string;
   private started = false;
   private closing = false;
   private up = false;
@@ -75,6 +80,7 @@ export class RedisBus implements Bus {
 
   constructor(options: RedisBusOptions) {
     this.nodeId = options.nodeId ?? newNodeId();
+    this.ownPrefix = `{"node":${JSON.stringify(this.nodeId)},`;
     this.keys = new RedisKeys(options.prefix ?? 'default');
     this.ttl = options.ttlMs ?? 10_000;
     if (!Number.isInteger(this.ttl) || this.ttl < 100) throw new RangeError(`ttlMs must be an integer of at least 100 (got ${this.ttl})`);
@@ -122,20 +128,50 @@ export class RedisBus implements Bus {
     this.timer.unref();
   }
 
+  /**
+   * Queue `body` for the other nodes. What one event-loop turn publishes on a channel goes as one
+   * Redis message (a burst of chat is one PUBLISH per turn, not one per line: the cost per line,
+   * here and on every node that hears it, is a share of one command and one JSON parse).
+   */
   publish(channel: BusChannel, body: object): boolean {
     if (!this.usable()) return false;
     let text: string;
     try {
-      this.seq += 1;
-      text = JSON.stringify({ node: this.nodeId, seq: this.seq, at: Date.now(), body } satisfies Envelope);
+      text = JSON.stringify(body);
     } catch (error) {
       this.log.error({ channel, error: reason(error) }, 'a bus message could not be encoded');
       return false;
     }
-    this.pub.publish(this.keys.channel(channel), text).catch((error: unknown) => {
-      this.log.warn({ channel, error: reason(error) }, 'a bus message was not sent (Redis connection lost)');
-    });
+    let queued = this.outbox.get(channel);
+    if (queued === undefined) {
+      queued = [];
+      this.outbox.set(channel, queued);
+    }
+    queued.push(text);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flushOutbox());
+    }
     return true;
+  }
+
+  /** Send what this turn published, one message per channel, in the order published. */
+  private flushOutbox(): void {
+    this.flushing = false;
+    for (const [channel, bodies] of this.outbox) {
+      this.outbox.delete(channel);
+      if (bodies.length === 0) continue;
+      if (!this.usable()) {
+        this.log.warn({ channel, messages: bodies.length }, 'bus messages were not sent (Redis connection lost)');
+        continue;
+      }
+      this.seq += 1;
+      // The bodies are JSON already: the envelope is put around them without parsing them again.
+      const text = `{"node":${JSON.stringify(this.nodeId)},"seq":${this.seq},"at":${Date.now()},"bodies":[${bodies.join(',')}]}`;
+      this.pub.publish(this.keys.channel(channel), text).catch((error: unknown) => {
+        this.log.warn({ channel, messages: bodies.length, error: reason(error) }, 'bus messages were not sent (Redis connection lost)');
+      });
+    }
   }
 
   subscribe(channel: BusChannel, handler: Handler): () => void {
@@ -233,6 +269,8 @@ export class RedisBus implements Bus {
 
   async close(): Promise<void> {
     if (this.closing) return;
+    // What this turn published (a goodbye) still goes out.
+    this.flushOutbox();
     this.closing = true;
     clearInterval(this.timer);
     if (this.started && this.pub.isReady) {
@@ -311,6 +349,8 @@ export class RedisBus implements Bus {
   private hear(redisChannel: string, message: string): void {
     const channel = this.channelOf.get(redisChannel);
     if (channel === undefined) return;
+    // This node's own messages come back from Redis: recognised by their first bytes, never parsed.
+    if (message.startsWith(this.ownPrefix)) return;
     let envelope: unknown;
     try {
       envelope = JSON.parse(message);
@@ -325,11 +365,14 @@ export class RedisBus implements Bus {
     if (envelope.node === this.nodeId) return;
     this.watch.heard(envelope.node);
     this.lagMs = Math.max(0, Date.now() - envelope.at);
-    for (const handler of [...(this.handlers.get(channel) ?? [])]) {
-      try {
-        handler(envelope.body, envelope.node);
-      } catch (error) {
-        this.log.error({ channel, from: envelope.node, error: reason(error) }, 'a bus message handler threw');
+    const handlers = [...(this.handlers.get(channel) ?? [])];
+    for (const body of envelope.bodies) {
+      for (const handler of handlers) {
+        try {
+          handler(body, envelope.node);
+        } catch (error) {
+          this.log.error({ channel, from: envelope.node, error: reason(error) }, 'a bus message handler threw');
+        }
       }
     }
   }

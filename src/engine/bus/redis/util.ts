@@ -7,12 +7,12 @@ export interface BusLog {
   error(fields: object, message: string): void;
 }
 
-/** What goes on the wire: the sender, its running number, its clock at sending, the body. */
+/** What goes on the wire: the sender, its running number, its clock at sending, the bodies published in one event-loop turn, in order. */
 export interface Envelope {
   readonly node: string;
   readonly seq: number;
   readonly at: number;
-  readonly body: unknown;
+  readonly bodies: readonly unknown[];
 }
 
 /** REFRESH/RELEASE take this many keys per script call. */
@@ -46,7 +46,7 @@ export function shown(url: string): string {
 export function isEnvelope(value: unknown): value is Envelope {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.node === 'string' && typeof v.seq === 'number' && typeof v.at === 'number' && 'body' in v;
+  return typeof v.node === 'string' && typeof v.seq === 'number' && typeof v.at === 'number' && Array.isArray(v.bodies);
 }
 
 export function chunks<T>(items: readonly T[]): T[][] {
