@@ -1,18 +1,10 @@
 // What one node tells the others about its chat: each local event as the operation that replays it (JSON on the bus).
 import type { ChatEvent, LeaveReason, Member } from '../../core/chat/types.js';
 import type { ModeRequest } from '../../core/chat/modes.js';
+import type { PresenceRecord } from '../bus/bus.js';
 
-/** The member an operation is about, as its own node knows it: enough to show it here. */
-export interface WireMember {
-  readonly name: string;
-  readonly key: string;
-  readonly door: string;
-  readonly since: number;
-  readonly account?: string;
-  readonly role?: 'guest' | 'member' | 'admin';
-  readonly address?: string;
-  readonly user?: string;
-}
+/** The member an operation is about, as its own node knows it: its presence record without the node, rooms and away. */
+export type WireMember = Omit<PresenceRecord, 'node' | 'rooms' | 'away'>;
 
 /** `id`: the id the sending node's history store gave the event, so every node shows the same one. */
 export type ChatOp =

@@ -1,4 +1,5 @@
 // Small pieces of the Redis bus: its log interface, the wire envelope, error texts, batching and bounded waits.
+import { redactUrl } from '../../../config-engines.js';
 
 /** Where the bus reports what goes wrong (a pino Logger fits). */
 export interface BusLog {
@@ -34,13 +35,7 @@ export function reason(error: unknown): string {
 
 /** The URL without its password, for messages. */
 export function shown(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the configured Redis URL';
-  }
+  return redactUrl(url);
 }
 
 export function isEnvelope(value: unknown): value is Envelope {
