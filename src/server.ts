@@ -22,6 +22,7 @@ import { Access } from './core/access/access.js';
 import { Moderation } from './core/chat/moderation.js';
 import { Cluster } from './engine/cluster/cluster.js';
 import { linkLibrary } from './engine/cluster/library-link.js';
+import { linkSignInLimits } from './engine/cluster/limits-link.js';
 import { openEngines, type Engines } from './engine/engines.js';
 import { FileTlsSource, TlsFileError, type CertInfo } from './tls/files.js';
 
@@ -140,6 +141,7 @@ export class NetroomServer {
       this.cluster = new Cluster(this.chat, bus, history, this.log);
       await this.cluster.start();
       linkLibrary(this.library, bus, this.log);
+      linkSignInLimits(access.signInLimiter, bus);
     }
     this.adminToken = (await loadAdminToken(config.data, config.adminToken)).token;
     // Read now, after serve raised it: the caps keep every door together below it, with room for files (SPEC 4).

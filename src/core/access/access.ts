@@ -27,6 +27,8 @@ export class Access {
   readonly credentials: Credentials;
   readonly invitations: Invitations;
   readonly restrictions: Restrictions;
+  /** Failed sign-ins counted (shared between nodes by the cluster). */
+  readonly signInLimiter: SignInLimiter;
   private version: number;
   private watcher: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<() => void>();
@@ -35,7 +37,8 @@ export class Access {
     const now = options.now ?? Date.now;
     this.store = store;
     this.guests = options.guests ?? 'on';
-    this.accounts = new Accounts(store, { limiter: new SignInLimiter({ ...options.signIn, now }), now });
+    this.signInLimiter = new SignInLimiter({ ...options.signIn, now });
+    this.accounts = new Accounts(store, { limiter: this.signInLimiter, now });
     this.credentials = new Credentials(store, now, () => this.changed());
     this.invitations = new Invitations(store, this.accounts, now);
     this.restrictions = new Restrictions(store, now);

@@ -33,6 +33,7 @@ export class SignInLimiter {
   private readonly byPair = new Map<string, Count>();
   private readonly byAccount = new Map<string, Count>();
   private readonly trusted = new Map<string, Set<string>>();
+  private readonly observers = new Set<(outcome: 'failed' | 'succeeded', accountKey: string, address: string) => void>();
 
   constructor(limits: SignInLimits = {}) {
     this.limits = {
@@ -55,8 +56,28 @@ export class SignInLimiter {
     return Math.ceil(Math.max(...waits) / 1000);
   }
 
+  /**
+   * Hear every failure and success counted here (the cluster tells the other nodes, so that guessing
+   * spread over several nodes is counted as one). Returns the unsubscribe function.
+   */
+  observe(listener: (outcome: 'failed' | 'succeeded', accountKey: string, address: string) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  /** Count an outcome another node saw, without telling anyone again. */
+  heard(outcome: 'failed' | 'succeeded', accountKey: string, address: string): void {
+    if (outcome === 'failed') this.count(accountKey, address);
+    else this.trust(accountKey, address);
+  }
+
   /** Count a failed attempt. */
   failed(accountKey: string, address: string): void {
+    this.count(accountKey, address);
+    for (const observer of this.observers) observer('failed', accountKey, address);
+  }
+
+  private count(accountKey: string, address: string): void {
     const now = this.now();
     this.bump(this.byAddress, address, now);
     this.bump(this.byPair, `${accountKey}\n${address}`, now);
@@ -65,6 +86,11 @@ export class SignInLimiter {
 
   /** A success: this address is the owner's from now on, and its own failures are forgiven. */
   succeeded(accountKey: string, address: string): void {
+    this.trust(accountKey, address);
+    for (const observer of this.observers) observer('succeeded', accountKey, address);
+  }
+
+  private trust(accountKey: string, address: string): void {
     this.byPair.delete(`${accountKey}\n${address}`);
     let set = this.trusted.get(accountKey);
     if (set === undefined) {
