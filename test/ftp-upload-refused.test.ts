@@ -187,15 +187,19 @@ print(f.quit()[:3])
     let firstLine: () => void = () => undefined;
     const first = new Promise<void>((resolve) => (firstLine = resolve));
     child.stdout!.setEncoding('utf8');
+    // Whole lines only: a pipe may hand over "error_temp" and " 452" in two chunks.
+    let partial = '';
     child.stdout!.on('data', (text: string) => {
-      lines.push(...text.split('\n').filter((l) => l !== ''));
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts.filter((l) => l !== ''));
       if (lines.length > 0) firstLine();
     });
     let stderr = '';
     child.stderr!.on('data', (text: Buffer) => (stderr += text.toString()));
     const exited = once(child, 'exit');
     await Promise.race([first, exited]);
-    expect(lines[0], stderr).toBe('error_temp 452');
+    expect(lines[0], `${JSON.stringify(lines)} ${stderr}`).toBe('error_temp 452');
     expect(await tree(f.root)).toEqual([]);
     giveBack();
     child.stdin!.end('\n');
