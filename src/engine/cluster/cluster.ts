@@ -7,7 +7,7 @@ import type { HistoryStore } from '../../store/history.js';
 import type { Bus, PresenceRecord } from '../bus/bus.js';
 import { applyOp } from './replay.js';
 import { reconcile, recordOf } from './presence-sync.js';
-import { opOf, type ChatOp } from './wire.js';
+import { opOf, wireMember, type ChatOp } from './wire.js';
 
 /** What a member is told when the bus could not carry what it did to the other nodes. */
 export const UNDELIVERED_NOTICE = 'netroom: members on other nodes could not be reached just now; what you sent reached this node only';
@@ -180,7 +180,7 @@ export class Cluster {
 
   private connected(member: Member): void {
     if (member.node !== undefined) return;
-    this.pending.set(member, [{ op: 'connect', m: { name: member.name, key: member.key, door: member.door, since: member.since, ...whoOf(member) } }]);
+    this.pending.set(member, [{ op: 'connect', m: wireMember(member) }]);
     void this.claim(member, member.key);
   }
 
@@ -254,15 +254,6 @@ export class Cluster {
     this.toldOfOutage.add(member);
     this.chat.tell(member, UNDELIVERED_NOTICE);
   }
-}
-
-function whoOf(member: Member): Record<string, string> {
-  const who: Record<string, string> = {};
-  if (member.account !== undefined) who.account = member.account;
-  if (member.role !== undefined) who.role = member.role;
-  if (member.address !== undefined) who.address = member.address;
-  if (member.user !== undefined) who.user = member.user;
-  return who;
 }
 
 /** The folded key of a member's previous name (the member already carries the new one). */

@@ -3,22 +3,11 @@ import type { Chat } from '../../core/chat/chat.js';
 import type { Member } from '../../core/chat/types.js';
 import type { PresenceRecord } from '../bus/bus.js';
 import { ensureGhost } from './replay.js';
+import { wireMember } from './wire.js';
 
 /** What a local member looks like in the shared presence. */
 export function recordOf(chat: Chat, member: Member, node: string): PresenceRecord {
-  return {
-    key: member.key,
-    name: member.name,
-    node,
-    door: member.door,
-    since: member.since,
-    ...(member.account === undefined ? {} : { account: member.account }),
-    ...(member.role === undefined ? {} : { role: member.role }),
-    ...(member.address === undefined ? {} : { address: member.address }),
-    ...(member.user === undefined ? {} : { user: member.user }),
-    rooms: chat.roomsOf(member),
-    away: chat.awayOf(member),
-  };
+  return { ...wireMember(member), node, rooms: chat.roomsOf(member), away: chat.awayOf(member) };
 }
 
 /**
