@@ -132,8 +132,8 @@ export class NetroomServer {
     });
     // Subscribed before any door, so a door reacting to an event already finds it in recent().
     this.chat.subscribe((event) => {
-      // A notice for one member (remote from nowhere) is not history; a networked store remembers other nodes' ids.
-      if (event.remote === undefined || bus.shared) history.append(event);
+      // Every store leaves `remote` events unwritten (another node wrote them; a notice for one member is not history).
+      history.append(event);
       if (event.kind === 'message') this.metrics.messages.inc({ door: event.origin?.door ?? 'server' });
     });
     if (bus.shared) {
