@@ -7,15 +7,15 @@ import type { GuestPolicy } from './access/roles.js';
 import { Emitter } from './emitter.js';
 import { NetroomError, fromSystemError } from './errors.js';
 import type { ChangeSource, LibraryChange } from './library-events.js';
-import { checkPath, isServableName, removeLeftovers } from './library-paths.js';
+import { checkPath, removeLeftovers } from './library-paths.js';
 import { realLocation } from './real-location.js';
 import { KeptBudget } from './kept-budget.js';
 import { RootGuard, type PinnedDir } from './pinned.js';
 import { tempName } from './temp-names.js';
 import { wholeMs } from './put-change.js';
 import type { Entry, LibraryListener, LibraryOptions, OpenFile, OpenHandle, Prepared, Resolved } from './library-types.js';
-import { readEntries } from './library/listing.js';
-import { OwnerBook } from './library/owners.js';
+import { readEntries, readOwners } from './library/listing.js';
+import { OwnerBook, type OwnerRecord } from './library/owners.js';
 import { FileRights, namedSource } from './library/rights.js';
 import { Upload, UPLOAD_PREFIX } from './upload.js';
 
@@ -237,21 +237,22 @@ export class Library {
    * not there (or not servable) map to null.
    */
   async owners(input: string, names: readonly string[], by?: ChangeSource): Promise<Map<string, Owner | null>> {
+    const records = await this.ownerRecords(input, names, by);
+    return new Map([...records].map(([name, r]) => [name, r === null ? null : { role: r.role, name: r.name }]));
+  }
+
+  /** As {@link owners}, with when each record was written (when the entry was made, as netroom saw it). */
+  async ownerRecords(input: string, names: readonly string[], by?: ChangeSource): Promise<Map<string, OwnerRecord | null>> {
     await this.rights.check(by, 'list', input);
     const { abs, rel } = await this.resolve(input);
     const dir = await this.rootGuard.pin(abs, rel || '/').catch((err: unknown) => {
       throw fromSystemError(err, rel || '/');
     });
-    const found = new Map<string, Owner | null>();
     try {
-      for (const name of names) {
-        const owner = isServableName(name) ? await this.rights.ownerOfEntry(dir.at(name), name).catch(() => null) : null;
-        found.set(name, owner);
-      }
+      return await readOwners(dir, this.rights.book, names);
     } finally {
       await dir.close();
     }
-    return found;
   }
 
   /**

@@ -70,6 +70,7 @@ export async function startHttpRig(options: HttpRigOptions = {}): Promise<HttpRi
     idleTimeoutMs: options.idleTimeoutMs,
     downloadBufferBytes: options.downloadBufferBytes,
     publicUrls: options.publicUrls,
+    zip: options.zip,
   });
   await door.listen();
   const port = door.address().port;

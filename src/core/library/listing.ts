@@ -1,10 +1,11 @@
-// Reading one checked folder of the library into listing entries: visible, servable names only.
+// Reading one checked folder of the library into listing entries (visible, servable names only), and who made them.
 import * as fs from 'node:fs/promises';
 import { fromSystemError } from '../errors.js';
 import { isServableName } from '../library-paths.js';
 import type { Entry } from '../library-types.js';
 import type { PinnedDir, RootGuard } from '../pinned.js';
 import { wholeMs } from '../put-change.js';
+import type { OwnerBook, OwnerRecord } from './owners.js';
 
 /**
  * The entries of the held folder `dir` (`rel` names it in errors), sorted by name. Hidden names
@@ -40,4 +41,21 @@ async function entryOf(dir: PinnedDir, guard: RootGuard, name: string): Promise<
   } catch {
     return null; // vanished, dangling, or leading out or to a hidden entry: not there
   }
+}
+
+/**
+ * What the owner book says about each of `names` in the held folder `dir`: who made it and when,
+ * null when nobody is recorded or the name is not a servable entry there.
+ */
+export async function readOwners(dir: PinnedDir, book: OwnerBook, names: readonly string[]): Promise<Map<string, OwnerRecord | null>> {
+  const found = new Map<string, OwnerRecord | null>();
+  for (const name of names) {
+    let record: OwnerRecord | null = null;
+    if (isServableName(name)) {
+      const id = await book.identify(dir.at(name)).catch(() => null);
+      if (id !== null) record = await book.read(id.key);
+    }
+    found.set(name, record);
+  }
+  return found;
 }

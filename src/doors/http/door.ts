@@ -21,6 +21,8 @@ import { secureHttpDoor } from './tls.js';
 import { SameOriginPolicy } from './same-origin.js';
 import { uploadRoutes } from './uploads.js';
 import { webRoutes } from './web.js';
+import { storageRoutes } from './storage.js';
+import { DEFAULT_ZIP_LIMITS, zipRoutes, type ZipLimits } from './zip.js';
 
 export type { HttpDoorEvents } from './context.js';
 
@@ -50,6 +52,8 @@ export interface HttpDoorOptions {
    * (their hosts are accepted in Host, their origins may change state and open WebSockets).
    */
   readonly publicUrls?: readonly string[];
+  /** Limits of `GET /api/zip` (default 10,000 entries, 16 GiB). */
+  readonly zip?: Partial<ZipLimits>;
 }
 
 /** Largest JSON body (announce, folders): small on purpose; file bodies are streamed, never parsed. */
@@ -156,6 +160,8 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
     });
     fileRoutes(app, shared);
     moveRoutes(app, shared);
+    zipRoutes(app, shared, { ...DEFAULT_ZIP_LIMITS, ...options.zip });
+    storageRoutes(app, shared);
     apiRoutes(app, shared);
     healthRoutes(app, shared);
     await webRoutes(app, options.webRoot);

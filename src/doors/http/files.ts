@@ -62,7 +62,14 @@ export function actorName(request: FastifyRequest): string | undefined {
 export function fileRoutes(app: FastifyInstance, shared: HttpShared): void {
   const { library } = shared.ctx;
 
-  app.get('/api/files', async (request) => library.list(queryParam(request, 'path'), httpSource(request)));
+  app.get('/api/files', async (request) => {
+    const dir = queryParam(request, 'path');
+    const entries = await library.list(dir, httpSource(request));
+    // `?owners=1`: who made each entry and when, from the owner book (a read per entry, so only when asked).
+    if (!['1', 'true', 'yes'].includes(queryParam(request, 'owners'))) return entries;
+    const owners = await library.ownerRecords(dir, entries.map((e) => e.name), httpSource(request));
+    return entries.map((e) => ({ ...e, owner: owners.get(e.name) ?? null }));
+  });
 
   app.post('/api/folders', async (request, reply) => {
     let dir = queryParam(request, 'path');
