@@ -8,7 +8,8 @@ export default defineConfig({
   root: here('.'),
   // Relative asset URLs: the UI keeps working when a proxy serves netroom under a sub-path.
   base: './',
-  publicDir: false,
+  // The web app manifest and its icons (scripts/make-icons.mjs), copied as they are to dist/web.
+  publicDir: here('public'),
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: here('../dist/web'),

@@ -11,6 +11,11 @@ import type { WireAccount } from './protocol.js';
 import { SessionsPanel } from './sessions-panel.js';
 import { AccountEnter, SignInForm } from './sign-in.js';
 import { Sidebar } from './sidebar.js';
+import { PhoneTabs } from './phone-tabs.js';
+import { go } from './place.js';
+import { useChatPlace } from './use-chat-place.js';
+import { useNarrow } from './use-narrow.js';
+import { usePlace } from './use-place.js';
 
 /** The chat connection for the page's lifetime, with its state as Preact state. */
 function useChat(): [ChatState, ChatClient] {
@@ -37,6 +42,12 @@ export function App() {
   const [sessionsOpen, setSessionsOpen] = useState(false);
   const [invite, setInvite] = useState(invitationSecret);
   const t = TEXTS[lang];
+  // The address bar: which room or conversation (deep links, Back/Forward) and, on phones, which pane.
+  const place = usePlace();
+  useChatPlace(chat, client, place);
+  const narrow = useNarrow();
+  // A file open in the viewer is in the files pane: a phone shows that pane while it is open.
+  const tab = place.pane === 'files' || place.view !== null ? 'files' : 'chat';
   useEffect(() => {
     currentSession()
       .then((info) => {
@@ -131,40 +142,46 @@ export function App() {
       )}
       {sessionsOpen && me !== null && <SessionsPanel t={t} lang={lang} onClose={() => setSessionsOpen(false)} onSignedOut={signedOut} />}
       <main id="main">
+        {narrow && <PhoneTabs t={t} tab={tab} unread={unread} onPick={(next) => go({ pane: next === 'files' ? 'files' : null, view: null })} />}
         {/* The files pane is there with or without a name: browsing and downloading need no chat. */}
-        <div class={`panes${inRoom ? ' with-sidebar' : ''}`}>
-          {inRoom && <Sidebar t={t} lang={lang} chat={chat} client={client} open={drawer} onPicked={() => setDrawer(false)} />}
-          {inRoom ? (
-            <ChatPane t={t} lang={lang} chat={chat} client={client} sidebarOpen={drawer} onToggleSidebar={() => setDrawer(!drawer)} />
-          ) : (
-            <div class="pane lobby">
-              {invite !== null && me === null ? (
-                <InvitePage
-                  t={t}
-                  lang={lang}
-                  secret={invite}
-                  onJoined={(who) => {
-                    // Signed in by the invitation's answer: the address bar goes back to the app's root.
-                    history.replaceState(null, '', new URL('.', document.baseURI).href);
-                    setInvite(null);
-                    signedIn(who);
-                  }}
-                />
-              ) : me !== null ? (
-                chat.removed === null && (
-                  <AccountEnter t={t} lang={lang} account={me} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={() => client.enter(null)} />
-                )
-              ) : (
-                chat.removed === null && (
-                  <div class="entries">
-                    {guests !== 'off' && <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />}
-                    <SignInForm t={t} lang={lang} onSignedIn={signedIn} />
-                  </div>
-                )
-              )}
-            </div>
-          )}
-          <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} room={inRoom ? chat.lastRoom : null} subscribe={subscribe} />
+        <div class={`panes${inRoom ? ' with-sidebar' : ''}`} data-tab={tab}>
+          {/* Wide screens: the wrappers take no box (display: contents); narrow ones: tab panels, one shown. */}
+          <div id="panel-chat" class="tab-panel" {...(narrow ? { role: 'tabpanel', 'aria-labelledby': 'tab-chat', hidden: tab !== 'chat' } : {})}>
+            {inRoom && <Sidebar t={t} lang={lang} chat={chat} client={client} open={drawer} onPicked={() => setDrawer(false)} />}
+            {inRoom ? (
+              <ChatPane t={t} lang={lang} chat={chat} client={client} sidebarOpen={drawer} onToggleSidebar={() => setDrawer(!drawer)} />
+            ) : (
+              <div class="pane lobby">
+                {invite !== null && me === null ? (
+                  <InvitePage
+                    t={t}
+                    lang={lang}
+                    secret={invite}
+                    onJoined={(who) => {
+                      // Signed in by the invitation's answer: the address bar goes back to the app's root.
+                      history.replaceState(null, '', new URL('.', document.baseURI).href);
+                      setInvite(null);
+                      signedIn(who);
+                    }}
+                  />
+                ) : me !== null ? (
+                  chat.removed === null && (
+                    <AccountEnter t={t} lang={lang} account={me} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={() => client.enter(null)} />
+                  )
+                ) : (
+                  chat.removed === null && (
+                    <div class="entries">
+                      {guests !== 'off' && <EnterForm t={t} lang={lang} busy={chat.status === 'connecting'} error={chat.enterError} onEnter={(name) => client.enter(name)} />}
+                      <SignInForm t={t} lang={lang} onSignedIn={signedIn} />
+                    </div>
+                  )
+                )}
+              </div>
+            )}
+          </div>
+          <div id="panel-files" class="tab-panel" {...(narrow ? { role: 'tabpanel', 'aria-labelledby': 'tab-files', hidden: tab !== 'files' } : {})}>
+            <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} room={inRoom ? chat.lastRoom : null} subscribe={subscribe} />
+          </div>
         </div>
       </main>
     </>

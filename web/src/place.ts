@@ -1,5 +1,5 @@
-// Where the page is, as one value kept in the address bar: the folder shown, the file open in the viewer, the room or conversation on screen.
-import { dirOfLocation, folderHref } from './route.js';
+// Where the page is, as one value kept in the address bar: the folder shown, the file open in the viewer, the room or conversation on screen, the phone's tab.
+import { dirOfLocation, folderHref, PLACE_EVENT } from './route.js';
 
 /**
  * What a link to the page names. The folder is the path (`files/DIR/`, as before); the rest are
@@ -14,6 +14,8 @@ export interface Place {
   readonly room: string | null;
   /** The member whose conversation is on screen, or null (a room, or nothing named). */
   readonly dm: string | null;
+  /** Narrow screens show one pane at a time: 'files', or null for the chat (the default). */
+  readonly pane: 'files' | null;
 }
 
 type Listener = (place: Place) => void;
@@ -34,7 +36,9 @@ export function currentPlace(): Place {
     view: param(params, 'view'),
     // `?room=dev` is accepted for `#dev`: a hand-typed link need not escape the `#`.
     room: room === null ? null : room.startsWith('#') ? room : `#${room}`,
-    dm: param(params, 'dm'),
+    // A room wins over a conversation when a hand-made link names both (placeHref never writes both).
+    dm: room === null ? param(params, 'dm') : null,
+    pane: param(params, 'pane') === 'files' ? 'files' : null,
   };
 }
 
@@ -44,11 +48,8 @@ export function placeHref(place: Place): string {
   if (place.room !== null) url.searchParams.set('room', place.room);
   else if (place.dm !== null) url.searchParams.set('dm', place.dm);
   if (place.view !== null) url.searchParams.set('view', place.view);
+  if (place.pane !== null) url.searchParams.set('pane', place.pane);
   return url.href;
-}
-
-function notify(place: Place): void {
-  for (const listener of [...listeners]) listener(place);
 }
 
 /**
@@ -64,24 +65,32 @@ export function go(change: Partial<Place>, options: { replace?: boolean } = {}):
     view: change.view !== undefined ? change.view : dirChanged ? null : now.view,
     room: change.room !== undefined ? change.room : change.dm !== undefined && change.dm !== null ? null : now.room,
     dm: change.dm !== undefined ? change.dm : change.room !== undefined && change.room !== null ? null : now.dm,
+    pane: change.pane !== undefined ? change.pane : now.pane,
   };
   const href = placeHref(next);
   if (href === location.href) return;
   if (options.replace === true) history.replaceState(null, '', href);
   else history.pushState(null, '', href);
-  notify(next);
+  window.dispatchEvent(new Event(PLACE_EVENT));
 }
 
-/** Be told of every move: go() and the browser's Back and Forward. Returns the unsubscribe. */
+/** Be told of every move: go(), route.ts's folder moves and the browser's Back and Forward. Returns the unsubscribe. */
 export function onPlace(listener: Listener): () => void {
-  if (listeners.size === 0) window.addEventListener('popstate', popped);
+  if (listeners.size === 0) {
+    window.addEventListener('popstate', moved);
+    window.addEventListener(PLACE_EVENT, moved);
+  }
   listeners.add(listener);
   return () => {
     listeners.delete(listener);
-    if (listeners.size === 0) window.removeEventListener('popstate', popped);
+    if (listeners.size === 0) {
+      window.removeEventListener('popstate', moved);
+      window.removeEventListener(PLACE_EVENT, moved);
+    }
   };
 }
 
-function popped(): void {
-  notify(currentPlace());
+function moved(): void {
+  const place = currentPlace();
+  for (const listener of [...listeners]) listener(place);
 }

@@ -1,4 +1,4 @@
-// The folder in the address bar: `files/DIR/` below the app's root, so folders have links and Back works.
+// The folder in the address bar: `files/DIR/` below the app's root, so folders have links and Back works (place.ts adds the rest of the place).
 import { encodePath } from './api.js';
 
 /**
@@ -49,10 +49,22 @@ export function folderHref(dir: string): string {
   return dir === '' ? at.href : new URL(`files/${encodePath(dir)}/`, at).href;
 }
 
-/** Put a folder in the address bar: a new history entry, or (`replace`) the current one. */
+/** The window event place.ts listens to for moves made without popstate (go(), showFolderInAddress). */
+export const PLACE_EVENT = 'netroom:place';
+
+/**
+ * Put a folder in the address bar: a new history entry, or (`replace`) the current one. The rest
+ * of the place (room, conversation, phone tab) stays; a file open in the viewer closes when the
+ * folder changes.
+ */
 export function showFolderInAddress(dir: string, replace = false): void {
-  const href = folderHref(dir);
+  const url = new URL(folderHref(dir));
+  const params = new URLSearchParams(location.search);
+  if (dir !== dirOfLocation()) params.delete('view');
+  url.search = params.toString();
+  const href = url.href;
   if (href === location.href) return;
   if (replace) history.replaceState(null, '', href);
   else history.pushState(null, '', href);
+  window.dispatchEvent(new Event(PLACE_EVENT));
 }
