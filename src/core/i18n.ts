@@ -117,6 +117,21 @@ export function noticeText(lang: Lang, event: ChatEvent, options: NoticeOptions 
     }
     case 'moderation':
       return moderationText(zh, event);
+    case 'edit': {
+      // The new text is someone's words again: spoken like a message, so no line can pass for a notice.
+      const lead = event.room === undefined ? (zh ? `${event.name} 修改了私信: ` : `${event.name} edited a private message: `) : where(event.room) + (zh ? `${event.name} 修改了消息: ` : `${event.name} edited: `);
+      return spokenText(lead, event.name, event.text);
+    }
+    case 'delete': {
+      const lead = event.room === undefined ? '' : where(event.room);
+      if (event.author === event.name) return lead + (zh ? `${event.name} 删除了一条消息` : `${event.name} deleted a message`);
+      return lead + (zh ? `${event.name} 删除了 ${event.author} 的一条消息` : `${event.name} deleted a message by ${event.author}`);
+    }
+    case 'typing': {
+      const zhState = { active: '正在输入…', paused: '暂停了输入', done: '停止了输入' }[event.state];
+      const enState = { active: 'is typing…', paused: 'paused typing', done: 'stopped typing' }[event.state];
+      return zh ? `${event.name} ${zhState}` : `${event.name} ${enState}`;
+    }
   }
 }
 
@@ -189,7 +204,9 @@ export function errorText(lang: Lang, err: NetroomError): string {
     const zh = ZH_ERRORS[err.code];
     // A ban's or mute's reason is the moderator's own words: keep them.
     const reason = typeof err.params['reason'] === 'string' && err.params['reason'] !== '' ? `：${err.params['reason']}` : '';
-    if (zh) return `${zh}${reason} (${err.code})`;
+    // NOT_FOUND about a message (editing, deleting) is not the library's missing file.
+    const text = err.code === 'NOT_FOUND' && err.params['id'] !== undefined ? '消息不存在' : zh;
+    if (text) return `${text}${reason} (${err.code})`;
   }
   return `ERROR ${err.code}: ${err.message}`;
 }

@@ -1,5 +1,5 @@
 // The history store interface: chat events kept across restarts, per room and per conversation, with paging and search.
-import type { ChatEvent, RoomModes } from '../core/chat/types.js';
+import type { ChatEvent, FoundMessage, RoomModes } from '../core/chat/types.js';
 
 /** Kinds of stored rows. A quit or rename is kept as one `leave`/`rename` row per room it touched. */
 export type StoredKind = 'join' | 'leave' | 'message' | 'dm' | 'topic' | 'announce' | 'file' | 'rename';
@@ -26,6 +26,10 @@ export interface StoredEvent {
   readonly reason?: string;
   /** A message or direct message sent as an IRC NOTICE (named so, not `notice`: the wire's `notice` is the rendered text). */
   readonly asNotice?: boolean;
+  /** A message or direct message its author edited: when (ms) the last edit was; `text` is the edited text. */
+  readonly edited?: number;
+  /** A deleted message or direct message: a tombstone (`text` ''), kept so paging does not shift; never found by search. */
+  readonly deleted?: true;
 }
 
 /**
@@ -70,12 +74,18 @@ export interface ConversationSummary {
  */
 export interface HistoryStore {
   /**
-   * Keep one event (`closing`, `mode`, `invite` and `away` are not history). Returns the stored form
-   * of its first row, or null if nothing was kept. An event that came from another node
+   * Keep one event (`closing`, `mode`, `invite`, `away` and `typing` are not history). An `edit` or
+   * `delete` updates the row of the message it names (its text and `edited`, or the tombstone) and
+   * returns null. Returns the stored form of the event's first row, or null if nothing was kept. An event that came from another node
    * (`event.remote`) was stored by that node: it is not stored again, only remembered for storedOf
    * under the id the other node gave it.
    */
   append(event: ChatEvent): StoredEvent | null;
+  /**
+   * The message or direct message stored under `id` (deleted ones too, with `deleted` set), for the
+   * rules of editing and deleting; undefined for no such row or another kind. Sees rows still queued.
+   */
+  get(id: number): Promise<FoundMessage | undefined>;
   /** The stored form of `event` if it is the one appended last (so a door can give the same id). */
   storedOf(event: ChatEvent): StoredEvent | undefined;
   /** The most recent `limit` events of a room (announcements included) or conversation, oldest first. */

@@ -191,6 +191,10 @@ export function rowsOf(event: ChatEvent, nextId: number): PendingRow[] {
     case 'invite':
     case 'away':
     case 'closing':
+    case 'edit':
+    case 'delete':
+    case 'typing':
+      // Edits and deletes change the row they name (the store's update path); typing is never kept.
       return [];
   }
 }

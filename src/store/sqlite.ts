@@ -1,7 +1,7 @@
 // The embedded history store: chat events per room and conversation in SQLite (WAL), batched writes, paging, FTS5 search, retention.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatEvent } from '../core/chat/types.js';
+import type { ChatEvent, FoundMessage } from '../core/chat/types.js';
 import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
 import { answered, describeOpenError } from './sqlite-errors.js';
@@ -222,6 +222,11 @@ export class SqliteHistory implements HistoryStore {
     this.lastStored = first.stored;
     this.flushScheduled ??= setImmediate(this.flushLater);
     return first.stored;
+  }
+
+  /** The message or direct message under `id` (HistoryStore.get). Placeholder until the edit rows land. */
+  get(_id: number): Promise<FoundMessage | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** Another node stored it (HistoryStore.append): only remembered for storedOf, under that node's id. */

@@ -1,5 +1,5 @@
 // Test helper: a HistoryStore whose reads wait until the test lets them answer, as a networked store's may (writes pass at once).
-import type { ChatEvent } from '../../src/core/chat/types.js';
+import type { ChatEvent, FoundMessage } from '../../src/core/chat/types.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from '../../src/store/history.js';
 import { Waker } from './waker.js';
 
@@ -75,6 +75,10 @@ export class SlowHistory implements HistoryStore {
 
   conversations(name: string, limit: number, since?: number): Promise<ConversationSummary[]> {
     return this.read(() => this.inner.conversations(name, limit, since));
+  }
+
+  get(id: number): Promise<FoundMessage | undefined> {
+    return this.read(() => this.inner.get(id));
   }
 
   append(event: ChatEvent): StoredEvent | null {

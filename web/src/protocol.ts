@@ -4,6 +4,8 @@ import type { Entry } from '../../src/core/library.js';
 import type { LibraryChange } from '../../src/core/library-events.js';
 import type { MAX_MESSAGE_LENGTH as CORE_MAX_MESSAGE } from '../../src/core/chat/message.js';
 
+export type { TypingState } from '../../src/core/chat/types.js';
+
 // ServerMessage includes `library` (a LibraryChange), sent to every /ws connection, entered or not.
 export type { ClientMessage, LibraryChange, ServerMessage, WireAccount, WireEvent, WireRestriction, WireRoom };
 

@@ -1,7 +1,7 @@
 // The Chat's options, defaults and the interface of where rooms persist.
 import type { Access } from '../access/access.js';
 import type { FloodLimit } from '../limits.js';
-import type { RoomModes } from './types.js';
+import type { MessageLookup, RoomModes } from './types.js';
 
 /** Who may create rooms: any member by joining (`open`), or administrators only (`admin`). */
 export type RoomPolicy = 'open' | 'admin';
@@ -40,6 +40,11 @@ export interface ChatOptions {
    * guests on, nothing banned (unit tests, and every door before issue 12).
    */
   access?: Access;
+  /**
+   * Where editMessage and deleteMessage find the message by its history id (server.ts: the history
+   * store). Absent: every edit and delete is NOT_FOUND.
+   */
+  messages?: MessageLookup;
   /** Clock, injectable for tests. */
   now?: () => number;
   /** Where a listener's exception goes (a door bug); default stderr, the chat goes on. */

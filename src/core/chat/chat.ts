@@ -11,10 +11,10 @@ import type { Presence } from './presence.js';
 
 export { DEFAULT_MAX_ROOMS, DEFAULT_MAX_ROOMS_PER_MEMBER, DEFAULT_MAX_TOPIC_LENGTH, type ChatOptions, type RoomKeeper, type RoomPolicy } from './chat-options.js';
 import { LOBBY, type LeaveReason, type Member, type RoomInfo, type Who } from './types.js';
-import { ChatState } from './chat-state.js';
+import { ChatEdits } from './edits.js';
 
 /** The one place that decides who is connected, who is in which room, who may speak, and who hears what. */
-export class Chat extends ChatState {
+export class Chat extends ChatEdits {
   // ---- presence -------------------------------------------------------------------------------
 
   /**

@@ -146,7 +146,43 @@ export type ChatEvent =
       readonly until: number | null;
     })
   | (EventBase & { readonly kind: 'file'; readonly room: string; readonly name?: string; readonly path: string; readonly size: number })
+  /**
+   * `name` (the author: only authors edit) changed the text of message `target` (a history id) to
+   * `text`. `room` for a room message; for a direct message `to` is its addressee and `author` its
+   * sender. Live only: the store updates the original row; the audience is the room or both sides.
+   */
+  | (EventBase & { readonly kind: 'edit'; readonly target: number; readonly room?: string; readonly to?: string; readonly author: string; readonly name: string; readonly text: string })
+  /** `name` (the author, a room operator or an administrator) deleted message `target` by `author`; fields as for `edit`. */
+  | (EventBase & { readonly kind: 'delete'; readonly target: number; readonly room?: string; readonly to?: string; readonly author: string; readonly name: string })
+  /** `name` is typing (`active`), stopped for a while (`paused`) or gave up (`done`) in `room` or to `to`; never stored. */
+  | (EventBase & { readonly kind: 'typing'; readonly room?: string; readonly to?: string; readonly name: string; readonly state: TypingState })
   | (EventBase & { readonly kind: 'closing' });
+
+/** Typing states, as IRCv3 `+typing` names them. */
+export type TypingState = 'active' | 'paused' | 'done';
+
+/** Where someone types: a room, or a direct conversation with the member `to`. */
+export type TypingTarget = { readonly room: string } | { readonly to: string };
+
+/**
+ * A message found by its history id, for the rules of editing and deleting (ChatOptions.messages):
+ * a room message (`room`) or a direct message (`to`), its author's name and account (when signed in),
+ * and whether it is deleted already.
+ */
+export interface FoundMessage {
+  readonly id: number;
+  readonly kind: 'message' | 'dm';
+  readonly room?: string;
+  readonly name: string;
+  readonly to?: string;
+  readonly account?: string;
+  readonly deleted: boolean;
+}
+
+/** Where the chat looks up a message by id (server.ts: the history store's get()). */
+export interface MessageLookup {
+  find(id: number): Promise<FoundMessage | undefined>;
+}
 
 /** A receiver of every chat event; a door registers one and fans out to its own members. */
 export type ChatListener = (event: ChatEvent) => void;

@@ -3,6 +3,7 @@ import { NetroomError } from '../../core/errors.js';
 import { MAX_KEY_LENGTH } from '../../core/chat/modes.js';
 import { MAX_NAME_LENGTH } from '../../core/names.js';
 import { MAX_ROOM_NAME_LENGTH } from '../../core/chat/room-key.js';
+import type { TypingState } from '../../core/chat/types.js';
 import { MAX_PAGE, type ClientMessage, type ServerMessage, type WireAccount, type WireRoom } from './messages.js';
 
 /** Longest `resume` token accepted (ours are 24 characters); anything longer is not one of ours. */
@@ -33,6 +34,9 @@ export const CLIENT_TYPES: readonly ClientMessage['type'][] = [
   'unban',
   'unmute',
   'restrictions',
+  'edit',
+  'delete',
+  'typing',
 ];
 
 const RESTRICTION_KINDS: readonly string[] = ['account', 'name', 'address', 'mask'];
@@ -177,7 +181,28 @@ function decodeFields(type: ClientMessage['type'], fields: Fields): ClientMessag
       const room = text(fields, 'room', false, ROOM_FIELD_MAX);
       return room === undefined ? { type } : { type, room };
     }
+    case 'edit':
+      return { type, id: messageId(fields), text: text(fields, 'text', true) };
+    case 'delete':
+      return { type, id: messageId(fields) };
+    case 'typing': {
+      const state = text(fields, 'state', true, 16);
+      if (!TYPING_STATES.includes(state)) throw new FieldError(`"state" must be one of ${TYPING_STATES.join(', ')}`);
+      const room = text(fields, 'room', false, ROOM_FIELD_MAX);
+      const to = text(fields, 'to', false, NAME_FIELD_MAX);
+      if ((room === undefined) === (to === undefined)) throw new FieldError('typing is in a "room" or "to" a member (one of them)');
+      return room === undefined ? { type, to: to as string, state: state as TypingState } : { type, room, state: state as TypingState };
+    }
   }
+}
+
+const TYPING_STATES: readonly string[] = ['active', 'paused', 'done'];
+
+/** The `id` of the message an edit or delete is about: a history id. */
+function messageId(fields: Fields): number {
+  const id = count(fields, 'id', 1, Number.MAX_SAFE_INTEGER);
+  if (id === undefined) throw new FieldError('"id" is required (the id of a message)');
+  return id;
 }
 
 /** `before` and `limit` of a page, onto `out` when given. */

@@ -1,7 +1,7 @@
 // The WebSocket chat protocol (`GET /ws`): JSON, one object per frame, each with a `type`.
 // Shared by the server door, the terminal client and the web UI; see docs in README "WebSocket chat".
 import type { LibraryChange } from '../../core/library-events.js';
-import type { RoomModes } from '../../core/chat/types.js';
+import type { RoomModes, TypingState } from '../../core/chat/types.js';
 import type { ConversationSummary, StoredEvent, StoredKind } from '../../store/history.js';
 
 /**
@@ -11,8 +11,14 @@ import type { ConversationSummary, StoredEvent, StoredKind } from '../../store/h
  * A member leaving the server arrives as one `leave` per room it was in (`reason` says why).
  */
 export type WireEvent = Omit<StoredEvent, 'kind'> & {
-  readonly kind: StoredKind | 'closing' | 'mode' | 'invite' | 'away' | 'moderation';
+  readonly kind: StoredKind | 'closing' | 'mode' | 'invite' | 'away' | 'moderation' | 'edit' | 'delete' | 'typing';
   readonly notice: string;
+  /** `edit`, `delete`: the id of the message changed (its history id; the event itself has id 0). */
+  readonly target?: number;
+  /** `edit`, `delete`: who wrote the message (`name` is who edited or deleted it). */
+  readonly author?: string;
+  /** `typing`: active, paused or done. */
+  readonly state?: TypingState;
 };
 
 /** A room as listed and joined. */
@@ -64,7 +70,13 @@ export type ClientMessage =
       readonly durationMs?: number;
     }
   /** The bans and mutes in force: of `room` (its operators), or all (admins). */
-  | { readonly type: 'restrictions'; readonly room?: string };
+  | { readonly type: 'restrictions'; readonly room?: string }
+  /** Change the text of one's own message `id` (its history id). Everyone who can read it gets an `edit` event (you too); no other answer. */
+  | { readonly type: 'edit'; readonly id: number; readonly text: string }
+  /** Delete message `id`: one's own, any in a room one operates, any (administrators). Everyone who can read it gets a `delete` event. */
+  | { readonly type: 'delete'; readonly id: number }
+  /** Typing in `room` or to the member `to` (one of them): `active` while typing (at most one every few seconds), `paused`, `done`. Never answered, never refused aloud. */
+  | { readonly type: 'typing'; readonly room?: string; readonly to?: string; readonly state: TypingState };
 
 /** Server -> client. */
 export type ServerMessage =

@@ -79,7 +79,20 @@ export function wireEvent(lang: Lang, event: Exclude<ChatEvent, { kind: 'quit' }
       return { id, at, kind: 'leave', room: event.room, name: event.target, reason: 'kicked', text: event.text === '' ? `by ${event.name}` : `by ${event.name}: ${event.text}`, notice };
     case 'moderation':
       return { id: 0, at, kind: 'moderation', room: event.room, name: event.name, to: event.target, text: event.text, reason: event.action, notice };
+    // Live only (id 0): `target` is the message's history id; the client changes that line.
+    case 'edit':
+      return { id: 0, at, kind: 'edit', target: event.target, ...placeOf(event), author: event.author, name: event.name, text: event.text, notice };
+    case 'delete':
+      return { id: 0, at, kind: 'delete', target: event.target, ...placeOf(event), author: event.author, name: event.name, notice };
+    case 'typing':
+      return { id: 0, at, kind: 'typing', ...placeOf(event), name: event.name, state: event.state, notice };
   }
+}
+
+/** `room`, or `to` for a direct conversation. */
+function placeOf(event: { readonly room?: string; readonly to?: string }): { room: string } | { to: string } | Record<string, never> {
+  if (event.room !== undefined) return { room: event.room };
+  return event.to === undefined ? {} : { to: event.to };
 }
 
 /** The `leave` a quit is in one of its rooms. */

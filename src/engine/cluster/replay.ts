@@ -1,6 +1,7 @@
 // Replays another node's chat operations on this node's chat: its members appear here as members with `node` set.
 import type { Chat } from '../../core/chat/chat.js';
 import type { Member, Who } from '../../core/chat/types.js';
+import type { EditTarget } from '../../core/chat/edits.js';
 import type { ChatOp, WireMember } from './wire.js';
 
 /** The member of `node` called `name` here, if this node knows it. */
@@ -28,8 +29,13 @@ export function ensureGhost(chat: Chat, node: string, m: WireMember): Member {
  * stored or sent on). Throws what the chat throws when this node's state disagrees (a member it
  * never saw leave a room it is not in): the caller logs it; the next operations still apply.
  */
+/** What an edit or delete op is about, as the chat's replay takes it. */
+function editTarget(op: Extract<ChatOp, { op: 'edit' | 'delete' }>): EditTarget {
+  return op.room !== undefined ? { target: op.target, room: op.room, author: op.author } : { target: op.target, to: op.to ?? '', author: op.author };
+}
+
 export function applyOp(chat: Chat, node: string, op: ChatOp): void {
-  const from = op.op !== 'connect' && op.op !== 'mode' && op.op !== 'invite' && op.op !== 'away' && op.id !== undefined ? { node, storedId: op.id } : { node };
+  const from = op.op !== 'connect' && op.op !== 'mode' && op.op !== 'invite' && op.op !== 'away' && op.op !== 'edit' && op.op !== 'delete' && op.op !== 'typing' && op.id !== undefined ? { node, storedId: op.id } : { node };
   switch (op.op) {
     case 'connect':
       ensureGhost(chat, node, op.m);
@@ -90,6 +96,15 @@ export function applyOp(chat: Chat, node: string, op: ChatOp): void {
         return;
       case 'away':
         chat.setAway(ghost, op.text);
+        return;
+      case 'edit':
+        chat.replayEdit(ghost, editTarget(op), op.text);
+        return;
+      case 'delete':
+        chat.replayDelete(ghost, editTarget(op));
+        return;
+      case 'typing':
+        chat.typing(ghost, op.room !== undefined ? { room: op.room } : { to: op.to ?? '' }, op.state);
         return;
     }
   });

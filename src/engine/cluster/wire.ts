@@ -1,5 +1,5 @@
 // What one node tells the others about its chat: each local event as the operation that replays it (JSON on the bus).
-import type { ChatEvent, LeaveReason, Member } from '../../core/chat/types.js';
+import type { ChatEvent, LeaveReason, Member, TypingState } from '../../core/chat/types.js';
 import type { ModeRequest } from '../../core/chat/modes.js';
 import type { PresenceRecord } from '../bus/bus.js';
 
@@ -22,6 +22,10 @@ export type ChatOp =
   | { readonly op: 'kick'; readonly m?: WireMember; readonly by: string; readonly room: string; readonly target: string; readonly text: string; readonly id?: number }
   | { readonly op: 'announce'; readonly text: string; readonly id?: number }
   | { readonly op: 'file'; readonly room: string; readonly name?: string; readonly path: string; readonly size: number; readonly id?: number }
+  /** An edit or delete of message `target` (`room`, or a direct message `to`), by `m`, the rules passed on its node. */
+  | { readonly op: 'edit'; readonly m: WireMember; readonly target: number; readonly room?: string; readonly to?: string; readonly author: string; readonly text: string }
+  | { readonly op: 'delete'; readonly m: WireMember; readonly target: number; readonly room?: string; readonly to?: string; readonly author: string }
+  | { readonly op: 'typing'; readonly m: WireMember; readonly room?: string; readonly to?: string; readonly state: TypingState }
   | {
       readonly op: 'moderation';
       readonly action: 'ban' | 'unban' | 'mute' | 'unmute';
@@ -83,7 +87,18 @@ export function opOf(event: ChatEvent, storedId: number | undefined): ChatOp | n
       return { op: 'file', room: event.room, ...(event.name === undefined ? {} : { name: event.name }), path: event.path, size: event.size, ...id };
     case 'moderation':
       return { op: 'moderation', action: event.action, scope: event.scope, by: event.name, target: event.target, text: event.text, until: event.until, ...id };
+    case 'edit':
+      return m ? { op: 'edit', m, target: event.target, ...place(event), author: event.author, text: event.text } : null;
+    case 'delete':
+      return m ? { op: 'delete', m, target: event.target, ...place(event), author: event.author } : null;
+    case 'typing':
+      return m ? { op: 'typing', m, ...place(event), state: event.state } : null;
     case 'closing':
       return null;
   }
+}
+
+/** `room`, or `to` for a direct message. */
+function place(event: { readonly room?: string; readonly to?: string }): { room: string } | { to: string } {
+  return event.room !== undefined ? { room: event.room } : { to: event.to ?? '' };
 }

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
-import type { ChatEvent } from '../../../core/chat/types.js';
+import type { ChatEvent, FoundMessage } from '../../../core/chat/types.js';
 import { NetroomError } from '../../../core/errors.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from '../../../store/history.js';
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_EVENTS, DEFAULT_PRUNE_INTERVAL_MS, PRUNE_EVERY_APPENDS, positive, type Limits } from '../../../store/sqlite-options.js';
@@ -175,6 +175,11 @@ export class PgHistory implements HistoryStore {
     this.lastEvent = event;
     this.lastStored = first.stored;
     return first.stored;
+  }
+
+  /** The message or direct message under `id` (HistoryStore.get). Placeholder until the edit rows land. */
+  get(_id: number): Promise<FoundMessage | undefined> {
+    return Promise.resolve(undefined);
   }
 
   /** The stored form of `event` (its first row) if it is the one appended last, else undefined. */
