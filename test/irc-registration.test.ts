@@ -64,6 +64,7 @@ describe('IRC door: registration', () => {
       'away-notify',
       'batch',
       'draft/chathistory',
+      'draft/message-redaction',
       'echo-message',
       'extended-join',
       'invite-notify',

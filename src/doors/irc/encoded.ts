@@ -1,4 +1,4 @@
-// One event's wire form in the variants clients negotiate (plain, server-time, msgid, account, any mix): each built once, on first need.
+// One event's wire form in the variants clients negotiate (plain, server-time, msgid and client tags, account, any mix): each built once, on first need.
 import { escapeTagValue } from './codec.js';
 import { EncodedLines, timeTag } from './lines.js';
 
@@ -23,6 +23,11 @@ export class EventLines extends EncodedLines {
     private readonly msgid: string | undefined,
     /** The account of the member who caused the event (IRCv3 account-tag), if signed in. */
     private readonly account?: string,
+    /**
+     * Tags only message-tags clients get, beside msgid, already in wire form: `+typing=active`,
+     * `+draft/reply=42` (values the door makes itself: nothing to escape).
+     */
+    private readonly clientTags?: string,
   ) {
     super(text, time);
   }
@@ -31,7 +36,7 @@ export class EventLines extends EncodedLines {
   forMode(mode: number): Buffer {
     // Bits that have nothing to add for this event fall away first.
     let m = mode;
-    if (this.msgid === undefined) m &= ~2;
+    if (this.msgid === undefined && this.clientTags === undefined) m &= ~2;
     if (this.account === undefined) m &= ~4;
     if (m === 0) return this.plain;
     if (m === 1) return this.tagged;
@@ -39,7 +44,8 @@ export class EventLines extends EncodedLines {
     if (buf === undefined) {
       const tags: string[] = [];
       if (m & 4) tags.push(`account=${escapeTagValue(this.account ?? '')}`);
-      if (m & 2) tags.push(`msgid=${this.msgid ?? ''}`);
+      if (m & 2 && this.msgid !== undefined) tags.push(`msgid=${this.msgid}`);
+      if (m & 2 && this.clientTags !== undefined) tags.push(this.clientTags);
       if (m & 1) tags.push(timeTag(this.time).slice(1, -1));
       buf = Buffer.from(prefixLines(this.text, `@${tags.join(';')} `), 'utf8');
       this.variants[m] = buf;

@@ -1,5 +1,6 @@
 // Chat errors to the IRC wire, in one place: the numeric IRC has for each (its text carrying the reason), else a NOTICE.
 import { isNetroomError, type NetroomError } from '../../core/errors.js';
+import { serialize } from './codec.js';
 import { errorText } from '../../core/i18n.js';
 import type { IrcHub } from './hub.js';
 import { ERR } from './numerics.js';
@@ -94,4 +95,13 @@ export function replyError(hub: IrcHub, session: IrcSession, err: unknown, subje
       break;
   }
   session.notice(why);
+}
+
+/**
+ * An IRCv3 standard reply `FAIL <command> <code> [context...] :text` from the server (standard-replies),
+ * counted like the numerics above.
+ */
+export function replyFail(hub: IrcHub, session: IrcSession, command: string, code: string, context: readonly string[], text: string): void {
+  hub.ctx.metrics?.errors.inc({ door: 'irc', code });
+  session.send(serialize({ source: hub.settings.serverName, command: 'FAIL', params: [command, code, ...context, text] }));
 }

@@ -4,6 +4,7 @@ import type { ChatEvent, ChatListener, LeaveReason, Member } from '../../core/ch
 import { utf8Boundary } from '../../core/utf8.js';
 import { MAX_BODY_BYTES, serialize } from './codec.js';
 import { noteHeard } from './awaited.js';
+import { editListener } from './edits.js';
 import { EventLines } from './encoded.js';
 import type { IrcHub } from './hub.js';
 import { hostOf, textLines } from './lines.js';
@@ -55,6 +56,8 @@ export function chatListener(hub: IrcHub): ChatListener {
     const stored = hub.ctx.history?.storedOf(event);
     return stored ? String(stored.id) : undefined;
   };
+
+  const edits = editListener(hub);
 
   const sourceOf = (event: ChatEvent, name: string | undefined): string =>
     event.origin ? hub.sourceOf(event.origin) : name === undefined ? server : `${name}!${name}@netroom`;
@@ -190,6 +193,11 @@ export function chatListener(hub: IrcHub): ChatListener {
         deliver(event.audience, new EventLines(textLines(server, 'NOTICE', event.room, text), event.at, undefined), undefined, false);
         return;
       }
+      case 'edit':
+      case 'delete':
+      case 'typing':
+        edits(event);
+        return;
       case 'announce':
         noticeEach(hub, event.audience, noticeText(hub.ctx.lang, event));
         return;

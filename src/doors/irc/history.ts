@@ -18,8 +18,13 @@ function authorSource(hub: IrcHub, name: string): string {
   return present && present.name === name ? hub.sourceOf(present) : `${name}!${name}@netroom`;
 }
 
-/** True for the rows that are conversation (PRIVMSG/NOTICE on IRC), the ones CHATHISTORY returns. */
+/**
+ * True for the rows that are conversation (PRIVMSG/NOTICE on IRC), the ones CHATHISTORY returns.
+ * A deleted message is left out (IRCv3 message-redaction allows either that or the line plus a
+ * REDACT; a line with no text would tell a client without the capability nothing).
+ */
 export function isConversation(e: StoredEvent): boolean {
+  if (e.deleted === true) return false;
   return e.kind === 'message' || e.kind === 'dm' || e.kind === 'announce' || e.kind === 'file';
 }
 

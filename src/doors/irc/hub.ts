@@ -10,6 +10,7 @@ import { OVERLONG, checkLineLength, parseLine, serialize } from './codec.js';
 import { COMMANDS } from './commands/index.js';
 import { replyError } from './errors.js';
 import { awaitCommand } from './awaited.js';
+import { RedactReasons } from './edits.js';
 import { labelResponse } from './label.js';
 import { hostOf } from './lines.js';
 import { ERR } from './numerics.js';
@@ -55,6 +56,8 @@ export class IrcHub {
   readonly byMember = new Map<Member, IrcSession>();
   /** Sessions whose command awaits the history store (awaited.ts). */
   readonly awaiting = new Set<IrcSession>();
+  /** Reasons given with REDACT, while the chat deletes (edits.ts). */
+  readonly redactReasons = new RedactReasons();
   /** Registered sessions; replaced (never mutated). */
   private registeredList: readonly IrcSession[] = [];
   /** `nick!user@host` of members of other doors (and of IRC members after their session is gone). */

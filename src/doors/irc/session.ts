@@ -13,6 +13,7 @@ export const CAPABILITIES = [
   'away-notify',
   'batch',
   'draft/chathistory',
+  'draft/message-redaction',
   'echo-message',
   'extended-join',
   'invite-notify',
@@ -96,6 +97,8 @@ export class IrcSession {
   batch = false;
   labeledResponse = false;
   chathistory = false;
+  /** IRCv3 draft/message-redaction: deletions arrive as REDACT (others get a server NOTICE). */
+  redaction = false;
   inviteNotify = false;
   accountTag = false;
 
@@ -206,6 +209,7 @@ export class IrcSession {
     this.batch = has('batch');
     this.labeledResponse = has('labeled-response');
     this.chathistory = has('draft/chathistory');
+    this.redaction = has('draft/message-redaction');
     this.inviteNotify = has('invite-notify');
   }
 

@@ -23,8 +23,8 @@ export const CHATHISTORY_MAX = 100;
  * maps look-alike letters (core/skeleton.ts). No token says the latter; rfc8265 is the part a
  * client can apply itself, and `ascii` or `rfc1459` would be wrong: "Ä" and "ä" are one name, and
  * "[" and "{" two. Channel names fold the same way. NICKLEN and CHANNELLEN count characters, as
- * the chat does. CLIENTTAGDENY=*: clients may send tags (and get server-time and msgid), but no
- * client-only tag is relayed: the chat carries text only. CHANMODES: b (the room's bans: masks and
+ * the chat does. CLIENTTAGDENY=*,-typing: clients may send tags (and get server-time and msgid),
+ * but the only client-only tag relayed is `+typing` (the chat's typing indicator, every door). CHANMODES: b (the room's bans: masks and
  * `$a:account`, kept by the core's moderation), k, l, and the flags; n is always on.
  */
 export function isupportTokens(hub: IrcHub): string[][] {
@@ -37,7 +37,7 @@ export function isupportTokens(hub: IrcHub): string[][] {
       `CHANNELLEN=${MAX_ROOM_NAME_LENGTH}`,
       'CHANTYPES=#',
       `CHATHISTORY=${CHATHISTORY_MAX}`,
-      'CLIENTTAGDENY=*',
+      'CLIENTTAGDENY=*,-typing',
       'ELIST=U',
       `MAXTARGETS=${MAX_TARGETS}`,
       `MODES=${MAX_MODES}`,

@@ -24,6 +24,7 @@ import { PING } from './ping.js';
 import { PONG } from './pong.js';
 import { PRIVMSG } from './privmsg.js';
 import { QUIT } from './quit.js';
+import { REDACT } from './redact.js';
 import { TAGMSG } from './tagmsg.js';
 import { TIME } from './time.js';
 import { TOPIC } from './topic.js';
@@ -62,6 +63,7 @@ const TABLE = {
   PONG,
   PRIVMSG,
   QUIT,
+  REDACT,
   TAGMSG,
   TIME,
   TOPIC,
