@@ -81,6 +81,8 @@ export function applyRefusal(state: ChatState, error: WireError, about: string |
     }
     return { ...state, roomError: error };
   }
+  // An edit or delete refused (not yours, gone, muted...): said under the composer; no line is marked.
+  if (about === 'edit' || about === 'delete') return { ...state, sayError: error };
   if (about === 'search') return { ...state, search: { query: state.search?.query ?? '', results: [], error } };
   if (about === 'history') {
     // No more pages from there: stop asking (scrolling up again would only repeat the refusal).

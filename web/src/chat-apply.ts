@@ -1,5 +1,5 @@
 // The server's answers and events applied to the chat state: which room or conversation each one changes, and what to ask next.
-import { toItem, type ChatItem } from './chat-items.js';
+import { reviseFromHistory, toItem, type ChatItem } from './chat-items.js';
 import { LOBBY, type ChatState, type Conversation } from './chat-state.js';
 import { append, dmKey, mergeNewest, newDm, newRoom, otherSide, patch, prependPage, renamed, roomKey, sameName, upsert } from './conversations.js';
 import type { ClientMessage, ServerMessage, WireEvent, WireRoom } from './protocol.js';
@@ -32,6 +32,12 @@ export interface Applied {
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
+/** The newest history merged into a conversation, after it told what changed in the lines shown (edits, deletions, our ids). */
+function mergeReplayed(conv: Conversation, events: readonly WireEvent[], more: boolean, me: string, pending: string[]): Conversation {
+  const items = reviseFromHistory(conv.items, events, me);
+  return mergeNewest(items === conv.items ? conv : { ...conv, items }, events, more, me, pending);
+}
+
 function pendingOf(ctx: ApplyContext, key: string): string[] {
   let list = ctx.ownPending.get(key);
   if (!list) ctx.ownPending.set(key, (list = []));
@@ -61,7 +67,7 @@ export function applyWelcome(state: ChatState, msg: Msg<'welcome'>, ctx: ApplyCo
     const had = state.convs.find((c) => c.key === key);
     if (sameName(room.name, LOBBY)) {
       const base = had ? { ...had, topic: room.topic, members: [...msg.members] } : newRoom(room, msg.members, []);
-      let lobby = mergeNewest(base, msg.history, false, msg.name, pendingOf(ctx, key));
+      let lobby = mergeReplayed(base, msg.history, false, msg.name, pendingOf(ctx, key));
       if (!had) lobby = { ...lobby, more: lobby.items.some((i) => (i.id ?? 0) > 0) };
       if (reentry && had) lobby = { ...lobby, items: [...lobby.items, reconnectedLine(ctx)] };
       convs = [...convs, lobby];
@@ -121,7 +127,7 @@ export function applyJoined(state: ChatState, msg: Msg<'joined'>, ctx: ApplyCont
   const had = state.convs.find((c) => c.key === key);
   const me = state.name ?? '';
   const conv = had
-    ? mergeNewest({ ...had, name: msg.room.name, topic: msg.room.topic, members: [...msg.members], ops: msg.ops ?? [] }, msg.history, false, me, pendingOf(ctx, key))
+    ? mergeReplayed({ ...had, name: msg.room.name, topic: msg.room.topic, members: [...msg.members], ops: msg.ops ?? [] }, msg.history, false, me, pendingOf(ctx, key))
     : { ...newRoom(msg.room, [...msg.members], msg.history.map(toItem)), ops: msg.ops ?? [] };
   const answered = ctx.joins.findIndex((j) => j.key === key);
   if (answered >= 0) ctx.joins.splice(answered, 1);
@@ -148,7 +154,7 @@ export function applyHistory(state: ChatState, msg: Msg<'history'>, ctx: ApplyCo
   const mode = ctx.historyMode.get(key) ?? 'page';
   ctx.historyMode.delete(key);
   const me = state.name ?? '';
-  const convs = patch(state.convs, key, (c) => (mode === 'page' ? prependPage(c, msg.events, msg.more) : mergeNewest(c, msg.events, msg.more, me, pendingOf(ctx, key))));
+  const convs = patch(state.convs, key, (c) => (mode === 'page' ? prependPage(c, msg.events, msg.more) : mergeReplayed(c, msg.events, msg.more, me, pendingOf(ctx, key))));
   return { ...state, convs };
 }
 
@@ -163,6 +169,9 @@ export function applyConversations(state: ChatState, msg: Msg<'conversations'>):
 /** A live event: into the room or conversation it belongs to (unread where it is not on screen). */
 export function applyEvent(state: ChatState, event: WireEvent, ctx: ApplyContext): Applied {
   const me = state.name ?? '';
+  if (event.kind === 'edit' || event.kind === 'delete') return { state: applyRevision(state, event, me), send: [] };
+  // Typing is live state, never a log line (typing.ts keeps it before events get here).
+  if (event.kind === 'typing') return { state, send: [] };
   const item = toItem(event);
   const add = (convs: readonly Conversation[], key: string, line: ChatItem = item): readonly Conversation[] =>
     patch(convs, key, (c) => append(c, line, key === state.current, ctx.maxItems));
@@ -254,4 +263,32 @@ function applyDm(state: ChatState, event: WireEvent, item: ChatItem, ctx: ApplyC
     return { ...state, convs: patch(convs, key, (c) => append(c, { ...item, mine: true }, true, ctx.maxItems)) };
   }
   return { ...state, convs: patch(convs, key, (c) => append(c, item, key === state.current, ctx.maxItems)) };
+}
+
+/** An `edit` or `delete` event: which message (`target`, a history id) of which room or conversation. */
+interface RevisionEvent {
+  readonly kind: string;
+  readonly at: number;
+  readonly target?: number;
+  readonly room?: string;
+  readonly to?: string;
+  readonly author?: string;
+  readonly text?: string;
+}
+
+/** A message edited (its new text, marked edited) or deleted (a tombstone) where it is shown. */
+export function applyRevision(state: ChatState, event: RevisionEvent, me: string): ChatState {
+  const target = event.target;
+  if (target === undefined || target <= 0) return state;
+  const key = event.room !== undefined ? roomKey(event.room) : dmKey(otherSide({ name: event.author, to: event.to }, me));
+  const conv = state.convs.find((c) => c.key === key);
+  const at = conv?.items.findIndex((i) => i.id === target) ?? -1;
+  if (at < 0) return state; // not loaded here: a later history page carries the change
+  const convs = patch(state.convs, key, (c) => {
+    const had = c.items[at] as ChatItem;
+    const items = [...c.items];
+    items[at] = event.kind === 'delete' ? { ...had, deleted: true, text: '' } : { ...had, text: event.text ?? '', edited: event.at };
+    return { ...c, items };
+  });
+  return { ...state, convs };
 }

@@ -22,6 +22,20 @@ export interface ChatItem {
   readonly mine?: boolean;
   /** Our own message that the server refused, and why (RATE_LIMITED, ...): the reason stays with the line. */
   readonly failed?: WireError;
+  /** Messages: when the text was last edited (ms). */
+  readonly edited?: number;
+  /** Messages: deleted (a tombstone: the line stays, its text is gone). */
+  readonly deleted?: boolean;
+}
+
+/** The edit and delete marks a stored event may carry (history pages, welcome, joined). */
+interface Revised {
+  readonly edited?: number;
+  readonly deleted?: boolean;
+}
+
+function sameAuthor(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
 /** Refusals that a later try can get past; the others (too long, bad characters) need the text edited. */
@@ -35,8 +49,54 @@ export function retryable(error: WireError): boolean {
 /** A log line for a room event; its key is its content, identical for live and replayed copies. */
 export function toItem(event: WireEvent): ChatItem {
   const key = [event.kind, event.at, event.name ?? '', event.path ?? '', event.size ?? '', event.text ?? ''].join('\u0001');
-  const item: ChatItem = { key, kind: event.kind, at: event.at, id: event.id, name: event.name, to: event.to, room: event.room, text: event.text, path: event.path, size: event.size };
-  return event.reason === undefined ? item : { ...item, reason: event.reason };
+  let item: ChatItem = { key, kind: event.kind, at: event.at, id: event.id, name: event.name, to: event.to, room: event.room, text: event.text, path: event.path, size: event.size };
+  if (event.reason !== undefined) item = { ...item, reason: event.reason };
+  return revised(item, event);
+}
+
+/** A line with the edit/delete marks of its stored copy (a tombstone keeps no text). */
+function revised(item: ChatItem, marks: Revised): ChatItem {
+  if (marks.deleted === true) return { ...item, deleted: true, text: '' };
+  return typeof marks.edited === 'number' ? { ...item, edited: marks.edited } : item;
+}
+
+/**
+ * What a replayed history tells about lines already shown: edits and deletions made meanwhile (by
+ * id), and the ids of our own messages shown locally (the server does not echo a room message to
+ * its author, so its id is only learnt from a history; editing and deleting need it).
+ */
+export function reviseFromHistory(items: readonly ChatItem[], history: readonly WireEvent[], me: string): readonly ChatItem[] {
+  if (history.length === 0) return items;
+  const byId = new Map<number, number>();
+  items.forEach((item, at) => {
+    if (item.id !== undefined && item.id > 0) byId.set(item.id, at);
+  });
+  let next: ChatItem[] | undefined;
+  const change = (at: number, item: ChatItem): void => {
+    next ??= [...items];
+    next[at] = item;
+  };
+  // Newest first: the newest stored copy of a text pairs with the newest local one (an older
+  // message with the same words, said before, must not lend its id).
+  for (const event of [...history].reverse()) {
+    if (event.kind !== 'message' && event.kind !== 'dm') continue;
+    const marks = event as Revised;
+    const at = byId.get(event.id);
+    if (at !== undefined) {
+      const had = (next ?? items)[at];
+      if (had && ((marks.deleted === true && !had.deleted) || (typeof marks.edited === 'number' && marks.edited !== had.edited))) {
+        change(at, revised({ ...had, text: event.text }, marks));
+      }
+      continue;
+    }
+    if (!sameAuthor(event.name, me)) continue;
+    const own = (next ?? items).findLastIndex((i) => i.mine === true && i.id === undefined && !i.failed && i.text === event.text);
+    if (own < 0) continue;
+    const had = (next ?? items)[own] as ChatItem;
+    change(own, revised({ ...had, id: event.id, at: event.at }, marks));
+    byId.set(event.id, own);
+  }
+  return next ?? items;
 }
 
 /**
@@ -46,10 +106,18 @@ export function toItem(event: WireEvent): ChatItem {
  */
 export function freshHistory(have: readonly ChatItem[], history: readonly WireEvent[], me: string, ownPending: string[]): ChatItem[] {
   const keys = new Set(have.map((item) => item.key));
+  // An edited or deleted line's content (so its key) differs from its replayed copy; its id does not.
+  const ids = new Set(have.flatMap((item) => (item.id !== undefined && item.id > 0 ? [item.id] : [])));
   const fresh: ChatItem[] = [];
   for (const event of history) {
     const item = toItem(event);
     if (keys.has(item.key)) continue;
+    if (event.id > 0 && ids.has(event.id)) {
+      // Our own line that took this id from an earlier replay: its text is no longer pending.
+      const own = sameAuthor(event.name, me) ? ownPending.indexOf(event.text ?? '') : -1;
+      if (own >= 0) ownPending.splice(own, 1);
+      continue;
+    }
     if ((event.kind === 'message' || event.kind === 'dm') && event.name === me) {
       const own = ownPending.indexOf(event.text ?? '');
       if (own >= 0) {

@@ -1,10 +1,15 @@
-// One line of a chat log: a message (ours possibly refused, with its remedies), a notice, an announcement, a file.
+// One line of a chat log: a message (Markdown; ours possibly refused, with its remedies; edited or deleted), a notice, an announcement, a file with its card.
+import { useState } from 'preact/hooks';
 import { fileUrl } from './api.js';
 import { retryable } from './chat-items.js';
 import type { ChatItem } from './chat.js';
+import { FileCard } from './file-card.js';
 import { whereNow, type FileFates } from './file-fates.js';
-import { errorText, eventText, formatSize, formatTime, type Lang, type Texts } from './i18n.js';
+import { errorText, eventText, formatSize, type Lang, type Texts } from './i18n.js';
 import { FileIcon } from './icons.js';
+import { MessageMenu, MessageText, type MessageActions } from './log-message.js';
+import { LogTime } from './log-time.js';
+import type { MarkdownOptions } from './markdown.js';
 
 /** Properties of {@link ChatLine}. */
 export interface ChatLineProps {
@@ -18,24 +23,44 @@ export interface ChatLineProps {
   readonly onJoin: (room: string) => void;
   /** The line a search result pointed at. */
   readonly highlighted: boolean;
+  /** The time now (relative times are measured from it; it ticks). */
+  readonly now: number;
+  /** Same author and minute as the line above: the name and time are not shown again. */
+  readonly grouped: boolean;
+  /** Which `@name`s to mark (see renderMarkdown). */
+  readonly mention: MarkdownOptions['mention'];
+  /** Edit and delete, where one may (null: neither). */
+  readonly actions: MessageActions | null;
 }
 
 /** A log line by its kind. */
-export function ChatLine({ item, t, lang, fates, onRetry, onEdit, onJoin, highlighted }: ChatLineProps) {
+export function ChatLine({ item, t, lang, fates, onRetry, onEdit, onJoin, highlighted, now, grouped, mention, actions }: ChatLineProps) {
+  const [editing, setEditing] = useState(false);
   const mark = highlighted ? ' highlight' : '';
-  const time = (
-    <time dateTime={new Date(item.at).toISOString()} title={formatTime(lang, item.at, 'full')}>
-      {formatTime(lang, item.at)}
-    </time>
-  );
+  const time = <LogTime at={item.at} now={now} t={t} lang={lang} />;
   switch (item.kind) {
     case 'message':
-    case 'dm':
+    case 'dm': {
+      const state = `${item.mine ? ' mine' : ''}${item.failed ? ' failed' : ''}${grouped ? ' grouped' : ''}${item.deleted === true ? ' deleted' : ''}${editing ? ' editing' : ''}`;
       return (
-        <li class={`line message${item.mine ? ' mine' : ''}${item.failed ? ' failed' : ''}${mark}`} data-id={item.id}>
+        <li class={`line message${state}${mark}`} data-id={item.id}>
           {time}
           <span class="who">{item.name}</span>
-          <span class="text">{item.text}</span>
+          <MessageText
+            item={item}
+            t={t}
+            lang={lang}
+            mention={mention}
+            editing={editing && item.deleted !== true}
+            onSave={(text) => {
+              if (item.id !== undefined) actions?.onEdit(item.id, text);
+              setEditing(false);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+          {actions !== null && !editing && item.deleted !== true && !item.failed && (actions.canEdit || actions.canDelete) && (
+            <MessageMenu item={item} t={t} actions={actions} onStartEdit={() => setEditing(true)} />
+          )}
           {item.failed && (
             <>
               {/* The reason stays with the line: the composer's error is gone after the next send. */}
@@ -54,6 +79,7 @@ export function ChatLine({ item, t, lang, fates, onRetry, onEdit, onJoin, highli
           )}
         </li>
       );
+    }
     case 'announce':
       return (
         <li class={`line announce${mark}`} data-id={item.id}>
@@ -111,6 +137,8 @@ function FileLine({ item, t, fates, time, mark }: { item: ChatItem; t: Texts; fa
         {now === undefined && <span class="tag">{t.fileDeleted}</span>}
         {now !== undefined && now !== path && <span class="tag moved">{t.fileMoved(now)}</span>}
       </span>
+      {/* A deleted file has nothing left to preview; a moved one is shown from where it is now. */}
+      {now !== undefined && <FileCard path={now} size={item.size ?? 0} t={t} />}
     </li>
   );
 }

@@ -1,9 +1,15 @@
 // The chat pane: the room or conversation on screen, its topic, its log (older pages on scroll-up), its members and the composer.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { BansPanel } from './bans-panel.js';
 import { ChatLine } from './chat-line.js';
-import { currentConv, totalUnread, type ChatClient, type ChatState, type Conversation } from './chat.js';
+import { currentConv, totalUnread, type ChatClient, type ChatItem, type ChatState, type Conversation } from './chat.js';
 import { mayModerate } from './chat-moderation.js';
+import { sameName } from './conversations.js';
+import type { MessageActions } from './log-message.js';
+import { buildRows, dayKey, dayLabel, type LogRow } from './log-rows.js';
+import { useNow } from './log-time.js';
+import { extraAttr, LogView } from './log-view.js';
+import { mentionPredicate } from './mentions.js';
 import { MemberMenu } from './member-menu.js';
 import { Composer } from './composer.js';
 import type { Lang, Texts } from './i18n.js';
@@ -18,9 +24,6 @@ export interface ChatPaneProps {
   readonly sidebarOpen: boolean;
   readonly onToggleSidebar: () => void;
 }
-
-/** Close enough to the top of the log to ask for the page above. */
-const NEAR_TOP_PX = 48;
 
 /** The conversation on screen and a box to write in. */
 export function ChatPane({ t, lang, chat, client, sidebarOpen, onToggleSidebar }: ChatPaneProps) {
@@ -84,7 +87,6 @@ interface ChatBodyProps {
 
 /** The log and the member list of one conversation (remounted for each, so scrolling starts at its bottom). */
 function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
-  const log = useRef<HTMLOListElement>(null);
   // The member whose menu is open (moderators only; others click a name to talk privately).
   const [menu, setMenu] = useState<string | null>(null);
   const moderator = mayModerate(chat, conv);
@@ -92,63 +94,72 @@ function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
   useEffect(() => {
     if (menu !== null && !conv.members.includes(menu)) setMenu(null);
   }, [menu, conv.members]);
-  // Follow new lines only while the reader is at the bottom; someone reading back is left alone.
-  const following = useRef(true);
-  // What the log looked like after the last render: a page added on top shifts it by the growth.
-  const shown = useRef<{ first: string | undefined; height: number }>({ first: undefined, height: 0 });
-  useLayoutEffect(() => {
-    const el = log.current;
-    if (!el) return;
-    const first = conv.items[0]?.key;
-    if (following.current) el.scrollTop = el.scrollHeight;
-    else if (shown.current.first !== undefined && first !== shown.current.first) el.scrollTop += el.scrollHeight - shown.current.height;
-    shown.current = { first, height: el.scrollHeight };
-    // A log too short to scroll never reaches "the top" by scrolling: ask for the page above now.
-    if (conv.more && !conv.loading && el.scrollHeight <= el.clientHeight) client.loadOlder();
-  }, [conv.items, conv.more, conv.loading, client]);
-
-  // A search result opened here: bring its line into view.
-  useEffect(() => {
-    if (chat.highlight === null) return;
-    const line = log.current?.querySelector(`li[data-id="${chat.highlight}"]`);
-    if (!line) return;
-    following.current = false;
-    line.scrollIntoView({ block: 'center' });
-  }, [chat.highlight, conv.items]);
+  const rows = useMemo(() => buildRows(conv.items), [conv.items]);
+  const now = useNow();
+  const me = chat.name;
+  const mention = useMemo(() => mentionPredicate(conv.members, me), [conv.members, me]);
+  // A search result opened here: its line, brought into view once the log has it.
+  const jumpTo = chat.highlight === null ? null : (conv.items.find((i) => i.id === chat.highlight)?.key ?? null);
+  const actionsFor = (item: ChatItem): MessageActions | null => {
+    if (item.kind !== 'message' && item.kind !== 'dm') return null;
+    const own = item.mine === true || sameName(item.name, me);
+    // Only authors edit; authors, a room's operators and administrators delete (the server decides in the end).
+    if (!own && !moderator) return null;
+    return {
+      canEdit: own,
+      canDelete: true,
+      onEdit: (id, text) => client.edits.edit(id, text),
+      onDelete: (id) => client.edits.remove(id),
+      onNeedId: () => client.edits.learnIds(),
+    };
+  };
+  const renderRow = (row: LogRow) =>
+    row.kind === 'day' ? (
+      <li key={row.key} class="line day">
+        <time dateTime={dayKey(row.at)}>{dayLabel(t, lang, row.at, now)}</time>
+      </li>
+    ) : (
+      <ChatLine
+        key={row.key}
+        item={row.item}
+        t={t}
+        lang={lang}
+        fates={chat.fates}
+        highlighted={chat.highlight !== null && row.item.id === chat.highlight}
+        now={now}
+        grouped={row.grouped}
+        mention={mention}
+        actions={actionsFor(row.item)}
+        onRetry={() => client.composer.retry(row.item.key)}
+        onEdit={() => onEdit(row.item.key)}
+        onJoin={(room) => client.join(room)}
+      />
+    );
 
   return (
     <div class="chat-body">
-      <ol
-        class="log"
-        ref={log}
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-labelledby="chat-title"
-        aria-busy={conv.loading}
-        // Focusable so keyboard users can scroll the log.
-        tabIndex={0}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-          if (el.scrollTop < NEAR_TOP_PX) client.loadOlder();
-        }}
-      >
-        {conv.loading && <li class="line empty older">{t.loadingOlder}</li>}
-        {conv.items.length === 0 && !conv.loading && <li class="line empty">{t.emptyChat}</li>}
-        {conv.items.map((item) => (
-          <ChatLine
-            key={item.key}
-            item={item}
-            t={t}
-            lang={lang}
-            fates={chat.fates}
-            highlighted={chat.highlight !== null && item.id === chat.highlight}
-            onRetry={() => client.composer.retry(item.key)}
-            onEdit={() => onEdit(item.key)}
-            onJoin={(room) => client.join(room)}
-          />
-        ))}
-      </ol>
+      <LogView
+        rows={rows}
+        renderRow={renderRow}
+        labelledBy="chat-title"
+        busy={conv.loading}
+        jumpTo={jumpTo}
+        onTop={() => client.loadOlder()}
+        header={
+          <>
+            {conv.loading && (
+              <li class="line empty older" {...extraAttr}>
+                {t.loadingOlder}
+              </li>
+            )}
+            {conv.items.length === 0 && !conv.loading && (
+              <li class="line empty" {...extraAttr}>
+                {t.emptyChat}
+              </li>
+            )}
+          </>
+        }
+      />
       <aside class="members" aria-labelledby="members-title">
         <h3 id="members-title">{t.members(conv.members.length)}</h3>
         <ul>

@@ -8,6 +8,7 @@ import { ChatComposer } from './chat-compose.js';
 import { ChatModeration } from './chat-moderation.js';
 import { ChatSocket } from './chat-socket.js';
 import { applyToFates, missingFiles } from './file-fates.js';
+import { LogEdits } from './log-edits.js';
 import type { ClientMessage, CloseCodes, LibraryChange, ServerMessage, WireError, WireEvent } from './protocol.js';
 import { clearSession, loadSession, saveSession, wsUrl } from './session.js';
 
@@ -52,6 +53,8 @@ export class ChatClient {
   readonly moderation: ChatModeration;
   /** Our own messages: say, retry, take back. */
   readonly composer: ChatComposer;
+  /** Editing and deleting messages in the log (log-edits.ts). */
+  readonly edits = new LogEdits({ send: (m) => this.send(m), state: () => this.state, context: () => this.context, online: () => this.online() });
 
   constructor(
     private readonly onChange: (state: ChatState) => void,

@@ -1,6 +1,7 @@
 // The web UI's texts in English and Chinese, the language choice, and localised sizes, times and errors.
 import { ZH_ERRORS as CORE_ZH_ERRORS } from '../../src/core/i18n.js';
 import { ACCESS_EN, ACCESS_ZH, ACCESS_ZH_ERRORS } from './i18n-access.js';
+import { LOG_EN, LOG_ZH } from './i18n-log.js';
 import { SHELL_EN, SHELL_ZH } from './i18n-shell.js';
 
 /** The UI languages. */
@@ -111,6 +112,7 @@ const en = {
   noConversation: 'You are in no room. Join one from the list of rooms.',
   joining: 'Joining…',
   ...ACCESS_EN,
+  ...LOG_EN,
   ...SHELL_EN,
 };
 
@@ -222,6 +224,7 @@ const zh: Texts = {
   noConversation: '您不在任何聊天室中。请从聊天室列表加入一个。',
   joining: '正在加入…',
   ...ACCESS_ZH,
+  ...LOG_ZH,
   ...SHELL_ZH,
 };
 

@@ -1,0 +1,41 @@
+// The UI's texts for the chat log (day separators, relative times, edit and delete, file cards), in English and Chinese.
+
+export const LOG_EN = {
+  logToday: 'Today',
+  logYesterday: 'Yesterday',
+  logJustNow: 'just now',
+  logMinutesAgo: (n: number) => `${n} min ago`,
+  logEdited: '(edited)',
+  logEditedAt: (when: string) => `edited ${when}`,
+  logDeleted: 'message deleted',
+  logActions: (who: string) => `Actions for the message by ${who}`,
+  logEdit: 'Edit',
+  logDelete: 'Delete',
+  logEditLabel: 'Edit the message',
+  logEditHint: 'Enter saves, Escape cancels',
+  logSave: 'Save',
+  logCancel: 'Cancel',
+  logConfirmDelete: 'Delete this message for everyone?',
+  logOpenFile: (name: string) => `Open ${name}`,
+  logDownload: (name: string) => `Download ${name}`,
+};
+
+export const LOG_ZH: typeof LOG_EN = {
+  logToday: '今天',
+  logYesterday: '昨天',
+  logJustNow: '刚刚',
+  logMinutesAgo: (n) => `${n} 分钟前`,
+  logEdited: '（已编辑）',
+  logEditedAt: (when) => `编辑于 ${when}`,
+  logDeleted: '消息已删除',
+  logActions: (who) => `${who} 的消息的操作`,
+  logEdit: '编辑',
+  logDelete: '删除',
+  logEditLabel: '编辑消息',
+  logEditHint: '回车保存，Esc 取消',
+  logSave: '保存',
+  logCancel: '取消',
+  logConfirmDelete: '要为所有人删除这条消息吗？',
+  logOpenFile: (name) => `打开 ${name}`,
+  logDownload: (name) => `下载 ${name}`,
+};
