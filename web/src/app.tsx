@@ -180,7 +180,7 @@ export function App() {
             )}
           </div>
           <div id="panel-files" class="tab-panel" {...(narrow ? { role: 'tabpanel', 'aria-labelledby': 'tab-files', hidden: tab !== 'files' } : {})}>
-            <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} room={inRoom ? chat.lastRoom : null} subscribe={subscribe} />
+            <FilesPane t={t} lang={lang} member={inRoom ? chat.name : null} room={inRoom ? chat.lastRoom : null} subscribe={subscribe} admin={me?.role === 'admin'} />
           </div>
         </div>
       </main>

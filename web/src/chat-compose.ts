@@ -4,6 +4,7 @@ import { messageLength, type ChatItem } from './chat-items.js';
 import { MAX_MESSAGE, currentConv, type ChatState } from './chat-state.js';
 import { append, patch } from './conversations.js';
 import type { ClientMessage } from './protocol.js';
+import { TypingSender, typingMessage } from './typing.js';
 
 /** What the composer needs of the chat client. */
 export interface ComposerDeps {
@@ -18,7 +19,21 @@ export interface ComposerDeps {
 
 /** Our own messages: shown at once (the server does not echo them), marked where refused. */
 export class ChatComposer {
-  constructor(private readonly deps: ComposerDeps) {}
+  /** `typing` messages for the text being written (throttled; see TypingSender). */
+  private readonly typingSender: TypingSender;
+
+  constructor(private readonly deps: ComposerDeps) {
+    this.typingSender = new TypingSender((target, state) => {
+      if (deps.online()) deps.send(typingMessage(target, state));
+    });
+  }
+
+  /** The composer's text changed: tell the room or conversation on screen that we are typing (or stopped: empty). */
+  typed(text: string): void {
+    const conv = currentConv(this.deps.state());
+    if (!conv || !this.deps.online()) return;
+    this.typingSender.input(conv.kind === 'room' ? { room: conv.name } : { to: conv.name }, text.trim() === '');
+  }
 
   /** Send a message to the room or conversation on screen; false (with `sayError` set, the text left to the caller) when it cannot go. */
   say(text: string): boolean {
@@ -40,6 +55,7 @@ export class ChatComposer {
       return false;
     }
     deps.send(conv.kind === 'room' ? { type: 'say', text, room: conv.name } : { type: 'say', text, to: conv.name });
+    this.typingSender.done();
     deps.context.lastSaid = conv.key;
     const pending = deps.context.ownPending.get(conv.key) ?? [];
     deps.context.ownPending.set(conv.key, [...pending.slice(-99), text]);

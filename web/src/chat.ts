@@ -11,6 +11,7 @@ import { applyToFates, missingFiles } from './file-fates.js';
 import { LogEdits } from './log-edits.js';
 import type { ClientMessage, CloseCodes, LibraryChange, ServerMessage, WireError, WireEvent } from './protocol.js';
 import { clearSession, loadSession, saveSession, wsUrl } from './session.js';
+import { TypingState } from './typing.js';
 
 export type { ChatItem } from './chat-items.js';
 export {
@@ -55,6 +56,8 @@ export class ChatClient {
   readonly composer: ChatComposer;
   /** Editing and deleting messages in the log (log-edits.ts). */
   readonly edits = new LogEdits({ send: (m) => this.send(m), state: () => this.state, context: () => this.context, online: () => this.online() });
+  /** Who is typing where; live events for desktop notifications (typing.ts). */
+  readonly typing = new TypingState();
 
   constructor(
     private readonly onChange: (state: ChatState) => void,
@@ -312,6 +315,8 @@ export class ChatClient {
     }
     // Everything else is about being in the chat: late answers after leave() are noise.
     if (this.state.status === 'idle') return;
+    // Typing events are no log lines: typing.ts keeps them (and clears a name when its message comes).
+    if (message.type === 'event' && this.typing.take(message.event, this.state.name)) return;
     this.apply(applyAnswer(this.state, message, this.context));
   }
 

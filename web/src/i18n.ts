@@ -1,6 +1,7 @@
 // The web UI's texts in English and Chinese, the language choice, and localised sizes, times and errors.
 import { ZH_ERRORS as CORE_ZH_ERRORS } from '../../src/core/i18n.js';
 import { ACCESS_EN, ACCESS_ZH, ACCESS_ZH_ERRORS } from './i18n-access.js';
+import { FILES_EN, FILES_ZH } from './i18n-files.js';
 import { LOG_EN, LOG_ZH } from './i18n-log.js';
 import { SHELL_EN, SHELL_ZH } from './i18n-shell.js';
 
@@ -113,6 +114,7 @@ const en = {
   joining: 'Joining…',
   ...ACCESS_EN,
   ...LOG_EN,
+  ...FILES_EN,
   ...SHELL_EN,
 };
 
@@ -225,6 +227,7 @@ const zh: Texts = {
   joining: '正在加入…',
   ...ACCESS_ZH,
   ...LOG_ZH,
+  ...FILES_ZH,
   ...SHELL_ZH,
 };
 

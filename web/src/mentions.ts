@@ -68,7 +68,7 @@ export function mentionQuery(text: string, caret: number): MentionQuery | null {
   return { start: caret - prefix.length - 1, prefix };
 }
 
-/** Names to offer for `prefix`: members whose name starts with it (case-insensitively), not the reader, at most `max`. */
+/** Names to offer for `prefix`: members whose name starts with it (case-insensitively), not the reader, at most `max`; none when the prefix already is the only one. */
 export function mentionCandidates(members: readonly string[], prefix: string, me: string | null, max = 8): string[] {
   const want = fold(prefix);
   const mine = me === null ? null : fold(me);
@@ -81,6 +81,8 @@ export function mentionCandidates(members: readonly string[], prefix: string, me
     found.push(name);
   }
   found.sort((a, b) => fold(a).localeCompare(fold(b)));
+  // Typed out in full with nothing else to offer: no list, so Enter sends as usual.
+  if (found.length === 1 && fold(found[0] ?? '') === want) return [];
   return found.slice(0, max);
 }
 

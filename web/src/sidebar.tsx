@@ -1,8 +1,11 @@
-// The sidebar: search, the rooms we are in and our conversations (with unread counts), joining, leaving and browsing rooms.
+// The sidebar: search, the rooms we are in and our conversations (unread and mention counts), joining, leaving and browsing rooms, desktop notifications.
 import { useState } from 'preact/hooks';
 import type { ChatClient, ChatState, Conversation } from './chat.js';
 import { roomKey } from './conversations.js';
 import { errorText, type Lang, type Texts } from './i18n.js';
+import { mentionCount } from './mentions-count.js';
+import { NotifyControl } from './notify-control.js';
+import { useNotifications } from './notify.js';
 import { SearchBox } from './search-box.js';
 
 /** Properties of {@link Sidebar}. */
@@ -21,6 +24,8 @@ export interface SidebarProps {
 export function Sidebar({ t, lang, chat, client, open, onPicked }: SidebarProps) {
   const rooms = chat.convs.filter((c) => c.kind === 'room');
   const dms = chat.convs.filter((c) => c.kind === 'dm');
+  // Here rather than in the page: notifications matter only while in the chat, as the sidebar is.
+  const notes = useNotifications(client, t);
   const pick = (key: string): void => {
     client.open(key);
     onPicked();
@@ -33,7 +38,7 @@ export function Sidebar({ t, lang, chat, client, open, onPicked }: SidebarProps)
         <h3 id="rooms-title">{t.rooms}</h3>
         <ul class="convs rooms">
           {rooms.map((c) => (
-            <ConvRow key={c.key} t={t} conv={c} current={c.key === chat.current} onOpen={() => pick(c.key)} onPart={() => client.part(c.name)} />
+            <ConvRow key={c.key} t={t} conv={c} me={chat.name} current={c.key === chat.current} onOpen={() => pick(c.key)} onPart={() => client.part(c.name)} />
           ))}
         </ul>
         <JoinForm t={t} lang={lang} chat={chat} client={client} onPicked={onPicked} />
@@ -45,11 +50,12 @@ export function Sidebar({ t, lang, chat, client, open, onPicked }: SidebarProps)
         ) : (
           <ul class="convs dms">
             {dms.map((c) => (
-              <ConvRow key={c.key} t={t} conv={c} current={c.key === chat.current} onOpen={() => pick(c.key)} />
+              <ConvRow key={c.key} t={t} conv={c} me={chat.name} current={c.key === chat.current} onOpen={() => pick(c.key)} />
             ))}
           </ul>
         )}
       </section>
+      <NotifyControl t={t} notes={notes} />
     </nav>
   );
 }
@@ -57,26 +63,42 @@ export function Sidebar({ t, lang, chat, client, open, onPicked }: SidebarProps)
 interface ConvRowProps {
   readonly t: Texts;
   readonly conv: Conversation;
+  /** Our name: which unread lines mention us. */
+  readonly me: string | null;
   readonly current: boolean;
   readonly onOpen: () => void;
   /** Rooms: leave it. */
   readonly onPart?: () => void;
 }
 
-/** One room or conversation: open it (its unread count beside it), and leave a room. */
-function ConvRow({ t, conv, current, onOpen, onPart }: ConvRowProps) {
+/**
+ * One room or conversation: open it, and leave a room. Beside it the unread count, and in a room
+ * the unread mentions of us as an `@N` badge that stands out; a conversation's count has the same
+ * standing out colour, since everything in it was written to us.
+ */
+function ConvRow({ t, conv, me, current, onOpen, onPart }: ConvRowProps) {
   const data = conv.kind === 'room' ? { 'data-room': conv.name } : { 'data-with': conv.name };
+  const mentions = mentionCount(conv, me);
+  const direct = conv.kind === 'dm' && conv.unread > 0;
   return (
-    <li class={`conv${current ? ' current' : ''}${conv.unread > 0 ? ' has-unread' : ''}`} {...data}>
+    <li class={`conv${current ? ' current' : ''}${conv.unread > 0 ? ' has-unread' : ''}${mentions > 0 ? ' has-mention' : ''}`} {...data}>
       <button type="button" class="open" aria-current={current ? 'page' : undefined} onClick={onOpen}>
         <span class="conv-name">{conv.name}</span>
         {conv.unread > 0 && (
-          <>
-            <span class="unread" aria-hidden="true">
+          <span class="counts">
+            {conv.kind === 'room' && mentions > 0 && (
+              <span class="mentions" aria-hidden="true">
+                @{mentions}
+              </span>
+            )}
+            <span class={`unread${direct ? ' direct' : ''}`} aria-hidden="true">
               {conv.unread}
             </span>
-            <span class="sr-only">, {t.unread(conv.unread)}</span>
-          </>
+            <span class="sr-only">
+              , {t.unread(conv.unread)}
+              {mentions > 0 && `, ${conv.kind === 'dm' ? t.directUnread(mentions) : t.mentionsUnread(mentions)}`}
+            </span>
+          </span>
         )}
       </button>
       {onPart && (

@@ -11,10 +11,12 @@ export interface UploadListProps {
   readonly onCancel: (id: number) => void;
   readonly onAnswer: (id: number, answer: Answer) => void;
   readonly onDismiss: (id: number) => void;
+  /** The heading's id (unique on the page: the composer shows a list of its own). */
+  readonly titleId?: string;
 }
 
 /** The uploads; nothing when there are none. */
-export function UploadList({ t, lang, items, onCancel, onAnswer, onDismiss }: UploadListProps) {
+export function UploadList({ t, lang, items, onCancel, onAnswer, onDismiss, titleId = 'uploads-title' }: UploadListProps) {
   // A question needs an answer: bring the keyboard to it, unless the user is busy elsewhere (typing
   // a message, say). Each question once, so answering one does not pull focus back to the next.
   const asked = useRef(new Set<number>());
@@ -33,8 +35,8 @@ export function UploadList({ t, lang, items, onCancel, onAnswer, onDismiss }: Up
   };
   if (items.length === 0) return null;
   return (
-    <section class="uploads" aria-labelledby="uploads-title">
-      <h3 id="uploads-title">{t.uploads}</h3>
+    <section class="uploads" aria-labelledby={titleId}>
+      <h3 id={titleId}>{t.uploads}</h3>
       <ul>
         {items.map((u) => (
           <li key={u.id} class={`upload ${u.state}`} data-path={u.path} data-id={u.id}>
