@@ -176,6 +176,7 @@ export class NetroomServer {
           publicUrls: config.publicUrls,
           ...(tls ? { tls } : {}),
           ...(existsSync(join(WEB_ROOT, 'index.html')) ? { webRoot: WEB_ROOT } : {}),
+          thumbs: { dir: join(config.data, 'thumbs') },
           plugins: [wsPlugin(ctx, { historySize: config.historySize, leaveGraceMs: config.leaveGraceMs })],
           firstRequestTimeoutMs: config.firstRequestTimeoutMs,
         }),

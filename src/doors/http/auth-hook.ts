@@ -26,8 +26,8 @@ export function authOf(request: FastifyRequest | IncomingMessage): HttpAuth {
 
 /** Routes anyone may reach, signed in or not, even under --guests off; a stale cookie is ignored there. */
 function isPublic(method: string, pathname: string): boolean {
-  // Everything outside the API, the files and the WebSocket: the UI's static files, /join/SECRET, /healthz.
-  if (!/^\/(api|files|uploads|metrics|ws)(\/|$)/u.test(pathname)) return true;
+  // Everything outside the API, the files (and their thumbnails) and the WebSocket: the UI's static files, /join/SECRET, /healthz.
+  if (!/^\/(api|files|thumbs|uploads|metrics|ws)(\/|$)/u.test(pathname)) return true;
   if (pathname === '/api/session' || pathname === '/api/tokens') return true;
   return /^\/api\/invitations\/[^/]+$/u.test(pathname) && (method === 'GET' || method === 'POST');
 }

@@ -23,6 +23,8 @@ import { uploadRoutes } from './uploads.js';
 import { webRoutes } from './web.js';
 import { storageRoutes } from './storage.js';
 import { DEFAULT_ZIP_LIMITS, zipRoutes, type ZipLimits } from './zip.js';
+import { thumbRoutes } from './thumbs.js';
+import type { ThumbnailerOptions } from '../../core/thumbs/thumbnailer.js';
 
 export type { HttpDoorEvents } from './context.js';
 
@@ -54,6 +56,8 @@ export interface HttpDoorOptions {
   readonly publicUrls?: readonly string[];
   /** Limits of `GET /api/zip` (default 10,000 entries, 16 GiB). */
   readonly zip?: Partial<ZipLimits>;
+  /** `GET /thumbs/PATH`: where thumbnails are kept (the server gives DATA/thumbs) and their limits. */
+  readonly thumbs?: ThumbnailerOptions;
 }
 
 /** Largest JSON body (announce, folders): small on purpose; file bodies are streamed, never parsed. */
@@ -78,6 +82,8 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
   private readonly transfers = new Set<Promise<unknown>>();
   /** Stops following certificate reloads (HTTPS only). */
   private readonly unfollowTls: () => void = () => undefined;
+  /** Stops the thumbnails following library changes. */
+  private stopThumbs: () => void = () => undefined;
 
   constructor(ctx: DoorContext, options: HttpDoorOptions) {
     super();
@@ -143,6 +149,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
   async close(): Promise<void> {
     this.partials.stop();
     this.unfollowTls();
+    this.stopThumbs();
     await this.app.close();
     await Promise.allSettled([...this.transfers]);
   }
@@ -162,6 +169,7 @@ export class HttpDoor extends EventEmitter<HttpDoorEvents> implements Door {
     moveRoutes(app, shared);
     zipRoutes(app, shared, { ...DEFAULT_ZIP_LIMITS, ...options.zip });
     storageRoutes(app, shared);
+    this.stopThumbs = thumbRoutes(app, shared, options.thumbs ?? {});
     apiRoutes(app, shared);
     healthRoutes(app, shared);
     await webRoutes(app, options.webRoot);
