@@ -53,7 +53,7 @@ describe('web UI: files', () => {
     const [download] = await Promise.all([bob.waitForEvent('download'), notice.locator('a').click()]);
     expect(download.suggestedFilename()).toBe('report 2024 报告.bin');
     expect(sha256(await fs.readFile(await download.path()))).toBe(sha256(bytes));
-    const href = await fileRow(bob, 'report 2024 报告.bin').locator('a').getAttribute('href');
+    const href = await fileRow(bob, 'report 2024 报告.bin').getByRole('link', { name: 'Download report 2024 报告.bin' }).getAttribute('href');
     const response = await bob.request.get(new URL(href ?? '', rig.server.base).href);
     expect(response.status()).toBe(200);
     expect(sha256(await response.body())).toBe(sha256(bytes));

@@ -133,7 +133,7 @@ describe('web UI: folders in the address bar', () => {
     await page.locator('.crumbs [aria-current="page"]', { hasText: 'sub 子' }).waitFor();
     await fileRow(page, 'deep.txt').waitFor();
     // Relative URLs still lead to the server's root: downloads, and the chat's WebSocket.
-    const [download] = await Promise.all([page.waitForEvent('download'), fileRow(page, 'deep.txt').locator('a').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), fileRow(page, 'deep.txt').getByRole('link', { name: 'Download deep.txt' }).click()]);
     expect(await fs.readFile(await download.path(), 'utf8')).toBe('deep bytes');
     await enterRoom(page, 'deeplinker');
     await logLine(page, 'deeplinker joined the room').waitFor();
@@ -155,8 +155,9 @@ describe('web UI: folders in the address bar', () => {
     await fileRow(page, 'top.txt').waitFor();
     // Navigating never reloaded the page: still in the room.
     await page.locator('.status', { hasText: 'In the room as deeplinker' }).waitFor();
-    // A folder link is a real link: its address opens that folder in a new tab too.
-    expect(await page.getByRole('link', { name: 'Open folder sub 子' }).getAttribute('href')).toBe(new URL(`files/docs/${encodeURIComponent('sub 子')}/`, rig.server.base).href);
+    // A folder link is a real link: its address opens that folder in a new tab too, in the same room.
+    expect(await page.getByRole('link', { name: 'Open folder sub 子' }).getAttribute('href')).toBe(new URL(`files/docs/${encodeURIComponent('sub 子')}/?room=%23lobby`, rig.server.base).href);
+    expect(new URL(page.url()).searchParams.get('room')).toBe('#lobby'); // the room survived every folder change
   });
 
   it('opens a folder link on a phone in Chinese without a name: the name form above the folder, nothing sideways', async () => {

@@ -98,7 +98,7 @@ describe('web UI: uploads', () => {
     // The name form and the files pane side by side; no name entered.
     await page.getByRole('heading', { name: 'Enter the room' }).waitFor();
     await page.getByRole('link', { name: 'Open folder open' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), fileRow(page, 'readme.txt').locator('a').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), fileRow(page, 'readme.txt').getByRole('link', { name: 'Download readme.txt' }).click()]);
     expect(download.suggestedFilename()).toBe('readme.txt');
     expect(await fs.readFile(await download.path(), 'utf8')).toBe('no name needed');
 
