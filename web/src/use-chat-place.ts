@@ -47,26 +47,25 @@ export function useChatPlace(chat: ChatState, client: ChatClient, place: Place):
     if (want !== null) {
       if (chat.current === want.key) {
         wanted.current = null;
-        return;
-      }
-      if (!want.asked) {
+      } else if (!want.asked) {
         want.asked = true;
         if (want.room !== null) client.join(want.room);
         else if (want.dm !== null) client.openDm(want.dm);
         return;
+      } else {
+        // Still joining; a refusal (no such room to join, banned, a key needed) gives up on it.
+        if (want.room === null || chat.roomError === null) return;
+        wanted.current = null;
+        replace = true;
       }
-      // Still joining; a refusal (no such room to join, banned, a key needed) gives up on it.
-      if (want.room === null || chat.roomError === null) return;
-      wanted.current = null;
-      replace = true;
     }
     const conv = currentConv(chat);
     if (conv === undefined) return;
     const now = currentPlace();
     const shown = conv.kind === 'room' ? now.room !== null && roomKey(now.room) === conv.key : now.dm !== null && dmKey(now.dm) === conv.key;
-    if (shown) return;
     const named = now.room !== null || now.dm !== null;
-    go(conv.kind === 'room' ? { room: conv.name } : { dm: conv.name }, { replace: replace || !named });
+    // Already named (a hand-typed `?room=dev`, another case): only written the canonical way, in place.
+    go(conv.kind === 'room' ? { room: conv.name } : { dm: conv.name }, { replace: shown || replace || !named });
   };
 
   // The address moved (on its own, or by our go()): what it names is wanted.
