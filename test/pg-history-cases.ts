@@ -5,6 +5,7 @@ import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, Sto
 import { PRUNE_EVERY_APPENDS } from '../src/store/sqlite-options.js';
 import { DAY, announce, clock, dm, ev, nextTurn, say } from './helpers/store.js';
 import { searchCases } from './pg-history-search-cases.js';
+import { editCases } from './pg-history-edit-cases.js';
 
 export type Maybe<T> = T | Promise<T>;
 
@@ -247,6 +248,7 @@ export function historyCases(engine: Engine): void {
   });
 
   searchCases(engine);
+  editCases(engine);
 
   const modes: RoomModes = { noExternal: true, topicLocked: true, secret: false, inviteOnly: true, moderated: false, key: 'sesame', limit: 12 };
 

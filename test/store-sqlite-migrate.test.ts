@@ -1,4 +1,4 @@
-// Tests of the history file's schema: version 1 (one room) migrated to 2 in one transaction, newer versions refused.
+// Tests of the history file's schema: version 1 (one room) migrated to 3 in one transaction, newer versions refused.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,9 +65,10 @@ describe('history schema migration', () => {
     expect(await store.search('old', { rooms: ['#dev'] }, 5)).toEqual([]);
     expect(store.append({ id: 1, at: Date.now(), kind: 'announce', text: 'new', audience: [] })?.id).toBe(8);
     store.close();
-    expect(fileValue(dir, 'PRAGMA user_version')).toBe(2);
+    expect(fileValue(dir, 'PRAGMA user_version')).toBe(3);
     expect(fileValue(dir, "SELECT count(*) FROM sqlite_master WHERE name = 'events_at'")).toBe(0);
-    // A second open finds version 2 and changes nothing.
+    expect(fileValue(dir, "SELECT count(*) FROM pragma_table_info('events') WHERE name IN ('account', 'edited', 'deleted')")).toBe(3);
+    // A second open finds version 3 and changes nothing.
     expect(await open(dir).recent({ room: '#lobby' }, 50)).toHaveLength(7);
   });
 
@@ -94,9 +95,9 @@ describe('history schema migration', () => {
   it('refuses a file written by a newer netroom, and leaves it alone', async () => {
     const dir = await tempDir();
     const db = new Database(join(dir, HISTORY_FILE));
-    db.pragma('user_version = 3');
+    db.pragma('user_version = 4');
     db.close();
-    expect(() => SqliteHistory.open(dir)).toThrow(/newer netroom \(schema 3, this one knows 2\)/);
-    expect(fileValue(dir, 'PRAGMA user_version')).toBe(3);
+    expect(() => SqliteHistory.open(dir)).toThrow(/newer netroom \(schema 4, this one knows 3\)/);
+    expect(fileValue(dir, 'PRAGMA user_version')).toBe(4);
   });
 });

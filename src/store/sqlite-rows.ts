@@ -53,6 +53,8 @@ export interface PendingRow {
   readonly stored: StoredEvent;
   readonly conv: string;
   readonly members?: readonly [string, string];
+  /** A message's or direct message's author account, when signed in (who may edit it). */
+  readonly account?: string;
 }
 
 /** A row as read back. */
@@ -69,6 +71,9 @@ export interface Row {
   room: string | null;
   to_name: string | null;
   notice: number | null;
+  account: string | null;
+  edited: number | null;
+  deleted: number | null;
 }
 
 /** The insert's parameters, in the order of the INSERT in sqlite.ts. */
@@ -85,18 +90,19 @@ export type Params = [
   string | null,
   string | null,
   number | null,
+  string | null,
 ];
 
 /** Rows per multi-row INSERT: one statement step for many rows costs less than one per row. */
 export const ROWS_PER_INSERT = 32;
 
-/** An INSERT of `rows` rows (12 parameters each, in the order {@link pushParams} gives). */
+/** An INSERT of `rows` rows (13 parameters each, in the order {@link pushParams} gives). */
 export function insertSql(rows: number): string {
-  const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-  return `INSERT INTO events (id, at, kind, name, text, path, size, reason, conv, room, to_name, notice) VALUES ${Array(rows).fill(one).join(', ')}`;
+  const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  return `INSERT INTO events (id, at, kind, name, text, path, size, reason, conv, room, to_name, notice, account) VALUES ${Array(rows).fill(one).join(', ')}`;
 }
 
-/** Append one row's 12 parameters to `out`. */
+/** Append one row's 13 parameters to `out`. */
 export function pushParams(out: Params[number][], row: PendingRow): void {
   const e = row.stored;
   out.push(
@@ -112,6 +118,7 @@ export function pushParams(out: Params[number][], row: PendingRow): void {
     e.room ?? null,
     e.to ?? null,
     e.asNotice === true ? 1 : null,
+    row.account ?? null,
   );
 }
 
@@ -126,6 +133,12 @@ export function fromRow(row: Row): StoredEvent {
   if (row.size !== null) event.size = row.size;
   if (row.reason !== null) event.reason = row.reason;
   if (row.notice === 1) event.asNotice = true;
+  if (row.edited !== null) event.edited = row.edited;
+  if (row.deleted === 1) {
+    // A tombstone: the row keeps its place (paging does not shift), the words are gone.
+    event.deleted = true;
+    event.text = '';
+  }
   return event;
 }
 
@@ -161,14 +174,16 @@ export function rowsOf(event: ChatEvent, nextId: number): PendingRow[] {
     case 'message': {
       const stored: Mutable<StoredEvent> = { id: nextId, at, kind: 'message', room: event.room, name: event.name, text: event.text };
       if (event.notice === true) stored.asNotice = true;
-      return [{ stored, conv: roomKeyOf(event.room) }];
+      const account = event.origin?.account;
+      return [account === undefined ? { stored, conv: roomKeyOf(event.room) } : { stored, conv: roomKeyOf(event.room), account }];
     }
     case 'dm': {
       const stored: Mutable<StoredEvent> = { id: nextId, at, kind: 'dm', name: event.name, to: event.to, text: event.text };
       if (event.notice === true) stored.asNotice = true;
       const from = nameKeyOf(event.name);
       const to = nameKeyOf(event.to);
-      return [{ stored, conv: dmKeyOf(from, to), members: [from, to] }];
+      const account = event.origin?.account;
+      return [account === undefined ? { stored, conv: dmKeyOf(from, to), members: [from, to] } : { stored, conv: dmKeyOf(from, to), members: [from, to], account }];
     }
     case 'topic': {
       const stored: Mutable<StoredEvent> = { id: nextId, at, kind: 'topic', room: event.room, text: event.topic };

@@ -1,10 +1,10 @@
-// The history database's schema (version 2: rooms, conversations, full-text search) and its migration from version 1.
+// The history database's schema (version 3: rooms, conversations, full-text search, edits) and its migrations from versions 1 and 2.
 import type Database from 'better-sqlite3';
 import { roomKey } from '../core/chat/room-key.js';
 import { LOBBY } from '../core/chat/types.js';
 
 /** The schema version kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The conversation key of announcements: shown in every room, so kept under a key no room or conversation can have. */
 export const ANNOUNCE_CONV = '*';
@@ -99,6 +99,18 @@ function migrateFrom1(db: Database.Database): void {
   db.exec(`UPDATE meta SET value = (SELECT coalesce(max(id), 0) FROM events) WHERE key = 'fts_upto'`);
 }
 
+/**
+ * Version 2 to 3 (issue 14): a message's author account (who may edit it), when it was last edited
+ * (`edited`, ms) and the tombstone flag (`deleted` 1, text NULL: out of the search index).
+ */
+function migrateFrom2(db: Database.Database): void {
+  db.exec(`
+    ALTER TABLE events ADD COLUMN account TEXT;
+    ALTER TABLE events ADD COLUMN edited INTEGER;
+    ALTER TABLE events ADD COLUMN deleted INTEGER;
+  `);
+}
+
 function hasTable(db: Database.Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(name) !== undefined;
 }
@@ -113,12 +125,13 @@ export function migrate(db: Database.Database): void {
     throw new Error(`it was written by a newer netroom (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
   db.transaction(() => {
-    if (version < SCHEMA_VERSION) {
+    if (version < 2) {
       // Version 1 created its table with IF NOT EXISTS before setting user_version: a file left at
       // 0 with an events table is a version 1 file.
       if (hasTable(db, 'events')) migrateFrom1(db);
       else db.exec(EVENTS_V2 + V2_OBJECTS);
     }
+    if (version < 3) migrateFrom2(db);
     // Written even when current: this first write takes the EXCLUSIVE lock the store keeps until
     // close, so a second server on the same folder is refused here, at open.
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

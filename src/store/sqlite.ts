@@ -21,6 +21,7 @@ import {
 } from './sqlite-rows.js';
 import { ANNOUNCE_CONV, SEARCHED_KINDS, migrate } from './sqlite-schema.js';
 import { RoomTable } from './sqlite-rooms.js';
+import { EditRows, changeOf, type PendingChange } from './sqlite-edits.js';
 import { planSearch, runSearch } from './sqlite-search.js';
 import {
   DEFAULT_MAX_AGE_MS,
@@ -88,6 +89,9 @@ export class SqliteHistory implements HistoryStore {
   /** The highest id the FTS index covers. */
   private ftsUpTo: number;
   private pending: PendingRow[] = [];
+  /** Edits and deletes queued after `pending` (written after it, in the same transaction). */
+  private changes: PendingChange[] = [];
+  private readonly edits: EditRows;
   /** Conversations that got rows since the last count prune: the only ones it needs to look at. */
   private grown = new Set<string>();
   private flushScheduled: NodeJS.Immediate | null = null;
@@ -160,6 +164,7 @@ export class SqliteHistory implements HistoryStore {
       }
     });
     this.retention = new Retention(db);
+    this.edits = new EditRows(db);
     // sqlite_sequence remembers the highest id ever used, even when pruning deleted that row.
     const seq = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined;
     const max = db.prepare('SELECT max(id) FROM events').pluck().get() as number | null;
@@ -213,6 +218,15 @@ export class SqliteHistory implements HistoryStore {
   append(event: ChatEvent): StoredEvent | null {
     if (this.closed) return null;
     if (event.remote) return this.appendRemote(event, event.remote.storedId);
+    const change = changeOf(event);
+    if (change !== null) {
+      // Not a row of its own: the message's row changes at the next write.
+      this.changes.push(change);
+      this.lastEvent = event;
+      this.lastStored = undefined;
+      this.flushScheduled ??= setImmediate(this.flushLater);
+      return null;
+    }
     const rows = rowsOf(event, this.nextId);
     const first = rows[0];
     if (first === undefined) return null;
@@ -224,9 +238,13 @@ export class SqliteHistory implements HistoryStore {
     return first.stored;
   }
 
-  /** The message or direct message under `id` (HistoryStore.get). Placeholder until the edit rows land. */
-  get(_id: number): Promise<FoundMessage | undefined> {
-    return Promise.resolve(undefined);
+  /** The message or direct message under `id`, deleted ones too (HistoryStore.get); what is queued is written first. */
+  get(id: number): Promise<FoundMessage | undefined> {
+    return answered(() => {
+      if (this.closed || !Number.isSafeInteger(id)) return undefined;
+      this.safely(() => this.flush());
+      return this.edits.find(id);
+    });
   }
 
   /** Another node stored it (HistoryStore.append): only remembered for storedOf, under that node's id. */
@@ -377,17 +395,29 @@ export class SqliteHistory implements HistoryStore {
 
   /** Write the queue in one transaction. On failure the rows are dropped (the chat must go on). */
   private flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.changes.length === 0) return;
     const rows = this.pending;
+    const changes = this.changes;
     this.pending = [];
+    this.changes = [];
     this.appendsSincePrune += rows.length;
     for (const row of rows) this.grown.add(row.conv);
-    this.writeBatch(rows);
+    if (changes.length === 0) this.writeBatch(rows);
+    else this.writeWithChanges(rows, changes);
+    if (rows.length === 0) return;
     this.writtenUpTo = rows[rows.length - 1]?.stored.id ?? this.writtenUpTo;
     // The smaller backlog waits until writing pauses: while messages keep coming, full batches
     // (cheapest per row) do the work, and a search catches up by itself.
     if (this.indexTimer) this.indexTimer.refresh();
     else this.indexTimer = this.scheduleIndex();
+  }
+
+  /** Rows, then the edits and deletes queued after them, in one transaction (an edit may name a row of this very batch). */
+  private writeWithChanges(rows: readonly PendingRow[], changes: readonly PendingChange[]): void {
+    this.db.transaction(() => {
+      if (rows.length > 0) this.writeBatch(rows);
+      this.edits.apply(changes, this.ftsUpTo);
+    })();
   }
 
   private scheduleIndex(): NodeJS.Timeout {

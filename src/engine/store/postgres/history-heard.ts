@@ -1,6 +1,7 @@
 // Other nodes' events this node delivered before their rows were committed: merged into reads until PostgreSQL has them.
 import type { PendingRow } from '../../../store/sqlite-rows.js';
 import type { StoredEvent } from '../../../store/history.js';
+import type { PendingChange } from '../../../store/sqlite-edits.js';
 
 /** How long a heard row waits to be seen in PostgreSQL before it is forgotten (its node's write retries meanwhile). */
 const KEEP_MS = 60_000;
@@ -22,6 +23,19 @@ export class HeardRows {
       if (this.rows.size <= MAX_ROWS && now - entry.at < KEEP_MS) break;
       this.rows.delete(id);
     }
+  }
+
+  /** An edit or delete heard for a row kept here: the merged row shows it too. */
+  change(change: PendingChange): void {
+    const entry = this.rows.get(change.id);
+    if (entry === undefined || entry.row.stored.deleted === true) return;
+    const stored: StoredEvent = change.text === null ? { ...entry.row.stored, text: '', deleted: true } : { ...entry.row.stored, text: change.text, edited: change.at };
+    this.rows.set(change.id, { row: { ...entry.row, stored }, at: entry.at });
+  }
+
+  /** The message kept here under `id`, if any (an edit on this node of another node's message just sent). */
+  find(id: number): PendingRow | undefined {
+    return this.rows.get(id)?.row;
   }
 
   /**

@@ -2,9 +2,10 @@
 import type { RoomModes } from '../../../core/chat/types.js';
 import type { StoredEvent, StoredKind, StoredRoom } from '../../../store/history.js';
 import { roomKeyOf, type PendingRow } from '../../../store/sqlite-rows.js';
+import type { PendingChange } from '../../../store/sqlite-edits.js';
 
 /** The columns read back, in the order of {@link fromRow}'s Row. */
-export const COLUMNS = 'id, at, kind, room, name, to_name, text, path, size, reason, notice';
+export const COLUMNS = 'id, at, kind, room, name, to_name, text, path, size, reason, notice, edited, deleted';
 
 /** A row as pg returns it: bigint columns come as strings (their values can pass 2^31). */
 export interface Row {
@@ -19,6 +20,8 @@ export interface Row {
   size: string | null;
   reason: string | null;
   notice: boolean | null;
+  edited: string | null;
+  deleted: boolean | null;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -34,6 +37,12 @@ export function fromRow(row: Row): StoredEvent {
   if (row.size !== null) event.size = Number(row.size);
   if (row.reason !== null) event.reason = row.reason;
   if (row.notice === true) event.asNotice = true;
+  if (row.edited !== null) event.edited = Number(row.edited);
+  if (row.deleted === true) {
+    // A tombstone: the row keeps its place (paging does not shift), the words are gone.
+    event.deleted = true;
+    event.text = '';
+  }
   return event;
 }
 
@@ -45,7 +54,7 @@ export function pgText(s: string | undefined): string | null {
   return s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
 }
 
-/** Rows per INSERT statement: 12 parameters each, well under PostgreSQL's 65,535 per statement. */
+/** Rows per INSERT statement: 13 parameters each, well under PostgreSQL's 65,535 per statement. */
 export const ROWS_PER_STATEMENT = 1000;
 
 /** One statement: text and parameters. */
@@ -67,15 +76,45 @@ export function insertEvents(rows: readonly PendingRow[]): Statement[] {
     for (const row of chunk) {
       const e = row.stored;
       const n = values.length;
-      tuples.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10}, $${n + 11}, $${n + 12})`);
-      values.push(e.id, e.at, e.kind, row.conv, pgText(e.room), pgText(e.name), pgText(e.to), pgText(e.text), pgText(e.path), e.size ?? null, pgText(e.reason), e.asNotice === true ? true : null);
+      tuples.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9}, $${n + 10}, $${n + 11}, $${n + 12}, $${n + 13})`);
+      values.push(
+        e.id,
+        e.at,
+        e.kind,
+        row.conv,
+        pgText(e.room),
+        pgText(e.name),
+        pgText(e.to),
+        pgText(e.text),
+        pgText(e.path),
+        e.size ?? null,
+        pgText(e.reason),
+        e.asNotice === true ? true : null,
+        pgText(row.account),
+      );
     }
     out.push({
-      text: `INSERT INTO history_events (id, at, kind, conv, room, name, to_name, text, path, size, reason, notice) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
+      text: `INSERT INTO history_events (id, at, kind, conv, room, name, to_name, text, path, size, reason, notice, account) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
       values,
     });
   }
   return out;
+}
+
+/** Only live messages change: a tombstone stays one, and other kinds are never touched. */
+const CHANGEABLE = "kind IN ('message', 'dm') AND deleted IS NOT TRUE";
+
+/**
+ * The updates of queued edits and deletes, in order, after the inserts of the same batch (an edit
+ * may name a row of that very batch). Applying one twice (a batch retried after its commit was lost)
+ * sets the same values again.
+ */
+export function applyChanges(changes: readonly PendingChange[]): Statement[] {
+  return changes.map((c) =>
+    c.text === null
+      ? { text: `UPDATE history_events SET text = NULL, deleted = true WHERE id = $1 AND ${CHANGEABLE}`, values: [c.id] }
+      : { text: `UPDATE history_events SET text = $1, edited = $2 WHERE id = $3 AND ${CHANGEABLE}`, values: [pgText(c.text), c.at, c.id] },
+  );
 }
 
 /**

@@ -96,5 +96,14 @@ const V1_TRIGRAMS = `
   $$;
 `;
 
+/*
+ * Version 2 (issue 14): a message's author account (who may edit it), when it was last edited
+ * (`edited`, ms) and the tombstone flag (`deleted`, text NULL: `words` follows the text, so a
+ * deleted message is in neither index and an edited one is found by its new words).
+ */
+const V2 = `
+  ALTER TABLE history_events ADD COLUMN account text, ADD COLUMN edited bigint, ADD COLUMN deleted boolean;
+`;
+
 /** The migration steps of component 'history', in order (index + 1 = version). Never edit a shipped step: add one. */
-export const HISTORY_STEPS: readonly string[] = [V1 + V1_TRIGRAMS];
+export const HISTORY_STEPS: readonly string[] = [V1 + V1_TRIGRAMS, V2];

@@ -2,7 +2,8 @@
 import type pg from 'pg';
 import type { StoredRoom } from '../../../store/history.js';
 import { roomKeyOf, type PendingRow } from '../../../store/sqlite-rows.js';
-import { insertEvents, upsertPeers, upsertRoom, type Statement } from './history-rows.js';
+import { applyChanges, insertEvents, upsertPeers, upsertRoom, type Statement } from './history-rows.js';
+import type { PendingChange } from '../../../store/sqlite-edits.js';
 
 /** Backoff between failed attempts: doubles from the first to the last. */
 const BACKOFF_FIRST_MS = 100;
@@ -19,6 +20,8 @@ const REFUSED_TRIES = 3;
 /** What one batch holds. */
 interface Batch {
   rows: PendingRow[];
+  /** Edits and deletes, applied after the rows. */
+  changes: PendingChange[];
   rooms: Map<string, StoredRoom>;
   /** Retention to apply after the rows (see history.ts), or null. */
   prune: ((client: pg.PoolClient) => Promise<void>) | null;
@@ -51,6 +54,7 @@ export interface WriterHooks {
  */
 export class HistoryWriter {
   private rows: PendingRow[] = [];
+  private changes: PendingChange[] = [];
   private rooms = new Map<string, StoredRoom>();
   private prune: Batch['prune'] = null;
   /** Every enqueue takes the next number; `landed` is the highest whose batch committed. */
@@ -71,11 +75,17 @@ export class HistoryWriter {
 
   /** Rows and room changes waiting to be written. */
   get backlog(): number {
-    return this.rows.length + this.rooms.size;
+    return this.rows.length + this.changes.length + this.rooms.size;
   }
 
   addRows(rows: readonly PendingRow[]): void {
     for (const row of rows) this.rows.push(row);
+    this.enqueued();
+  }
+
+  /** An edit or delete of a row written before it (or queued before it). */
+  addChange(change: PendingChange): void {
+    this.changes.push(change);
     this.enqueued();
   }
 
@@ -129,6 +139,7 @@ export class HistoryWriter {
     const lost = this.backlog;
     if (lost > 0) this.report(new Error(`history: ${lost} rows and room changes were not written: PostgreSQL could not be reached before closing`));
     this.rows = [];
+    this.changes = [];
     this.rooms.clear();
     this.prune = null;
     this.rejectAll(this.hooks.unavailable(new Error('closed')));
@@ -154,8 +165,9 @@ export class HistoryWriter {
     try {
       while (!this.stopped && this.landed < this.queued) {
         const upTo = this.queued;
-        const batch: Batch = { rows: this.rows, rooms: this.rooms, prune: this.prune };
+        const batch: Batch = { rows: this.rows, changes: this.changes, rooms: this.rooms, prune: this.prune };
         this.rows = [];
+        this.changes = [];
         this.rooms = new Map();
         this.prune = null;
         try {
@@ -197,6 +209,7 @@ export class HistoryWriter {
     const statements: Statement[] = insertEvents(batch.rows);
     const peers = upsertPeers(batch.rows);
     if (peers !== null) statements.push(peers);
+    for (const s of applyChanges(batch.changes)) statements.push(s);
     for (const room of batch.rooms.values()) statements.push(upsertRoom(room));
     const client = await this.pool.connect();
     let broken: unknown;
@@ -233,6 +246,7 @@ export class HistoryWriter {
   /** A failed batch goes back in front of what was queued since, in order. */
   private putBack(batch: Batch): void {
     this.rows = batch.rows.concat(this.rows);
+    this.changes = batch.changes.concat(this.changes);
     for (const [key, room] of batch.rooms) if (!this.rooms.has(key)) this.rooms.set(key, room);
     this.prune ??= batch.prune;
   }
@@ -240,6 +254,7 @@ export class HistoryWriter {
   /** Undo putBack for a batch given up. */
   private takeBack(batch: Batch): void {
     this.rows = this.rows.slice(batch.rows.length);
+    this.changes = this.changes.slice(batch.changes.length);
     for (const [key, room] of batch.rooms) if (this.rooms.get(key) === room) this.rooms.delete(key);
     if (this.prune === batch.prune) this.prune = null;
   }

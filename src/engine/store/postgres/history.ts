@@ -8,6 +8,7 @@ import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, Sto
 import { DEFAULT_MAX_AGE_MS, DEFAULT_MAX_EVENTS, DEFAULT_PRUNE_INTERVAL_MS, PRUNE_EVERY_APPENDS, positive, type Limits } from '../../../store/sqlite-options.js';
 import { conversationKey, nameKeyOf, roomKeyOf, rowsOf, type PendingRow } from '../../../store/sqlite-rows.js';
 import { HeardRows } from './history-heard.js';
+import { changeOf } from '../../../store/sqlite-edits.js';
 import { describeTarget, isFinalError, openPool, parseDatabaseUrl, reasonOf, unavailable, type PgTarget } from './connect.js';
 import { IdClock, RENEW_MS, leaseSlot, releaseSlot, renewSlot } from './history-ids.js';
 import { pruneByAge, pruneByCount } from './history-retention.js';
@@ -36,6 +37,17 @@ export interface PgHistoryOptions {
   onError?: (err: unknown) => void;
   /** How long close() keeps retrying queued writes while PostgreSQL is away, ms. Default 10 s. */
   closeTimeoutMs?: number;
+}
+
+/** A message's row as get() reads it. */
+interface FoundRow {
+  id: string;
+  kind: 'message' | 'dm';
+  room: string | null;
+  name: string | null;
+  to_name: string | null;
+  account: string | null;
+  deleted: boolean | null;
 }
 
 /** A read's count: positive, whole, bounded (LIMIT takes a bigint). */
@@ -152,6 +164,15 @@ export class PgHistory implements HistoryStore {
    */
   append(event: ChatEvent): StoredEvent | null {
     if (this.closing !== null) return null;
+    const change = changeOf(event);
+    if (change !== null) {
+      // Not a row of its own: the message's row changes (by the node that decided it; here, what is heard).
+      if (event.remote === undefined) this.writer.addChange(change);
+      else this.heard.change(change);
+      this.lastEvent = event;
+      this.lastStored = undefined;
+      return null;
+    }
     const remote = event.remote;
     if (remote !== undefined) {
       const rows = remote.storedId === undefined ? [] : rowsOf(event, remote.storedId);
@@ -177,9 +198,40 @@ export class PgHistory implements HistoryStore {
     return first.stored;
   }
 
-  /** The message or direct message under `id` (HistoryStore.get). Placeholder until the edit rows land. */
-  get(_id: number): Promise<FoundMessage | undefined> {
-    return Promise.resolve(undefined);
+  /**
+   * The message or direct message under `id`, deleted ones too (HistoryStore.get), once this node's
+   * queued writes landed; another node's message heard here but not committed yet is found too.
+   */
+  async get(id: number): Promise<FoundMessage | undefined> {
+    if (this.closing !== null || !Number.isSafeInteger(id)) return undefined;
+    const rows = await this.query<FoundRow>({
+      text: "SELECT id, kind, room, name, to_name, account, deleted FROM history_events WHERE id = $1 AND kind IN ('message', 'dm')",
+      values: [id],
+    });
+    const row = rows[0];
+    if (row !== undefined) {
+      return {
+        id: Number(row.id),
+        kind: row.kind,
+        ...(row.room === null ? {} : { room: row.room }),
+        name: row.name ?? '',
+        ...(row.to_name === null ? {} : { to: row.to_name }),
+        ...(row.account === null ? {} : { account: row.account }),
+        deleted: row.deleted === true,
+      };
+    }
+    const heard = this.heard.find(id);
+    const e = heard?.stored;
+    if (e === undefined || (e.kind !== 'message' && e.kind !== 'dm')) return undefined;
+    return {
+      id: e.id,
+      kind: e.kind,
+      ...(e.room === undefined ? {} : { room: e.room }),
+      name: e.name ?? '',
+      ...(e.to === undefined ? {} : { to: e.to }),
+      ...(heard?.account === undefined ? {} : { account: heard.account }),
+      deleted: e.deleted === true,
+    };
   }
 
   /** The stored form of `event` (its first row) if it is the one appended last, else undefined. */
