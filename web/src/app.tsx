@@ -11,6 +11,7 @@ import type { WireAccount } from './protocol.js';
 import { SessionsPanel } from './sessions-panel.js';
 import { AccountEnter, SignInForm } from './sign-in.js';
 import { Sidebar } from './sidebar.js';
+import { Viewer } from './viewer.js';
 import { PhoneTabs } from './phone-tabs.js';
 import { go } from './place.js';
 import { useChatPlace } from './use-chat-place.js';
@@ -184,6 +185,7 @@ export function App() {
           </div>
         </div>
       </main>
+      <Viewer t={t} lang={lang} />
     </>
   );
 }

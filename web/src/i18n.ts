@@ -4,6 +4,7 @@ import { ACCESS_EN, ACCESS_ZH, ACCESS_ZH_ERRORS } from './i18n-access.js';
 import { FILES_EN, FILES_ZH } from './i18n-files.js';
 import { LOG_EN, LOG_ZH } from './i18n-log.js';
 import { SHELL_EN, SHELL_ZH } from './i18n-shell.js';
+import { VIEWER_EN, VIEWER_ZH } from './i18n-viewer.js';
 
 /** The UI languages. */
 export type Lang = 'en' | 'zh';
@@ -116,6 +117,7 @@ const en = {
   ...LOG_EN,
   ...FILES_EN,
   ...SHELL_EN,
+  ...VIEWER_EN,
 };
 
 /** Every UI text; both languages have the same keys. */
@@ -229,6 +231,7 @@ const zh: Texts = {
   ...LOG_ZH,
   ...FILES_ZH,
   ...SHELL_ZH,
+  ...VIEWER_ZH,
 };
 
 /** The texts of a language. */
