@@ -44,7 +44,7 @@ async function watched(name: string, grant: boolean): Promise<{ page: Page; cont
 }
 
 async function notes(page: Page): Promise<Note[]> {
-  return (await page.evaluate('window.__notes.map((n) => ({ title: n.title, body: n.body, tag: n.tag }))')) as Note[];
+  return page.evaluate<Note[]>('window.__notes.map((n) => ({ title: n.title, body: n.body, tag: n.tag }))');
 }
 
 async function setHidden(page: Page, hidden: boolean): Promise<void> {

@@ -117,7 +117,7 @@ describe('typing state', () => {
     expect(state.who('room:#lobby')).toEqual([]);
     // His message clears him at once, and is no typing event.
     state.take(typing('bob', 'active'), 'alice');
-    expect(state.take({ id: 5, at: 0, kind: 'message', name: 'bob', room: '#lobby', text: 'hi' }, 'alice')).toBe(false);
+    expect(state.take({ id: 5, at: 0, kind: 'message', name: 'bob', room: '#lobby', text: 'hi', notice: 'bob: hi' }, 'alice')).toBe(false);
     expect(state.who('room:#lobby')).toEqual([]);
     expect(changes).toBeGreaterThan(0);
   });

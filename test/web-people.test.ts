@@ -116,7 +116,7 @@ describe('web UI: typing indicators', () => {
     const jo = await member('jo');
     await jo.locator('.members li[data-name="ida"]').waitFor();
     await hal.locator('#typing').waitFor({ state: 'attached' });
-    await ida.locator('#composer').pressSequentially('hel');
+    await ida.locator('#composer').pressSequentially('typed by ida');
     await hal.locator('#typing', { hasText: 'ida is typing…' }).waitFor();
     // The typist does not see herself.
     expect(await ida.locator('#typing').textContent()).toBe('');
@@ -124,7 +124,7 @@ describe('web UI: typing indicators', () => {
     await hal.locator('#typing', { hasText: 'ida and jo are typing…' }).waitFor();
     await screenshot(hal.locator('section.chat'), 'screenshots/web-people-typing.png');
     await ida.locator('#composer').press('Enter');
-    await logLine(hal, 'hel').waitFor();
+    await logLine(hal, 'typed by ida').waitFor();
     await hal.locator('#typing', { hasText: /^jo is typing…$/u }).waitFor();
     // Cleared text says done.
     await jo.locator('#composer').fill('');

@@ -19,9 +19,9 @@ type Listener = () => void;
 type Typist = { readonly name: string; readonly timer: ReturnType<typeof setTimeout> };
 type EventListener = (event: WireEvent, me: string | null) => void;
 
-/** The wire message (the server's ClientMessage union has it once the WS door takes it). */
+/** The wire message. */
 export function typingMessage(target: TypingTarget, state: TypingStatus): ClientMessage {
-  return { type: 'typing', ...target, state } as unknown as ClientMessage;
+  return 'room' in target ? { type: 'typing', room: target.room, state } : { type: 'typing', to: target.to, state };
 }
 
 /**
@@ -36,13 +36,11 @@ export class TypingState {
 
   /** A live event: a `typing` one is taken (true: it is no log line); a message clears its author's indicator. */
   take(event: WireEvent, me: string | null): boolean {
-    const kind = event.kind as string;
-    if (kind === 'typing') {
+    if (event.kind === 'typing') {
       const name = event.name ?? '';
       if (name === '' || sameName(name, me)) return true;
       const key = event.room !== undefined ? roomKey(event.room) : dmKey(name);
-      const state = (event as { state?: string }).state;
-      if (state === 'active') this.set(key, name);
+      if (event.state === 'active') this.set(key, name);
       else this.drop(key, name);
       return true;
     }
