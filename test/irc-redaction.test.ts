@@ -71,7 +71,11 @@ describe('IRC REDACT (draft/message-redaction)', () => {
     const msgid = await sayWithId(bob, '#dev', 'buy cheap watches');
     await alice.waitFor('PRIVMSG');
     alice.send(`REDACT #dev ${msgid} :spam`);
-    for (const c of [alice, bob]) expect((await c.waitFor('REDACT')).raw).toBe(`:alice!alice@irc.netroom REDACT #dev ${msgid} :spam`);
+    for (const c of [alice, bob]) {
+      const line = await c.waitFor('REDACT');
+      expect(line.source).toBe('alice!alice@irc.netroom');
+      expect(line.params).toEqual(['#dev', msgid, 'spam']);
+    }
   });
 
   it('answers UNKNOWN_MSGID for a msgid that is not one, is unknown, is in another target, or is deleted already', async () => {
