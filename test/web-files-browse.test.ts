@@ -103,6 +103,9 @@ describe('web UI: browsing files', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBe('read me.txt');
     expect(new URL(page.url()).searchParams.get('room')).toBe('#dev');
     expect(new URL(page.url()).pathname).toBe('/files/viewing/');
+    // Back closes the viewer; the row's download link stays a plain download.
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBeNull();
     const [download] = await Promise.all([page.waitForEvent('download'), fileRow(page, 'read me.txt').getByRole('link', { name: 'Download read me.txt' }).click()]);
     expect(await fs.readFile(await download.path(), 'utf8')).toBe('hello');
   });

@@ -192,11 +192,16 @@ describe('web UI: files', () => {
 
   it('works on a phone-sized screen in Chinese', async () => {
     const { page } = await member('手机', { locale: 'zh-CN', viewport: { width: 390, height: 844 } });
+    // A phone shows one pane at a time: the files are behind their tab.
+    await page.locator('#tab-files').click();
     await page.setInputFiles('#upload-input', { name: '照片.jpg', mimeType: 'image/jpeg', buffer: randomBytes(2048) });
     await page.locator('.uploads li.done', { hasText: '照片.jpg' }).waitFor();
     await fileRow(page, '照片.jpg').waitFor();
     await page.getByRole('button', { name: '上传文件' }).or(page.getByText('上传文件')).first().waitFor();
+    // The chat tab has the notice.
+    await page.locator('#tab-chat').click();
     await logLine(page, '手机 分享了').waitFor();
+    await page.locator('#tab-files').click();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await page.locator('section.files').scrollIntoViewIfNeeded();
     await screenshot(page.locator('section.files'), 'web-files-zh-mobile.png');

@@ -160,11 +160,13 @@ describe('web UI: folders in the address bar', () => {
     expect(new URL(page.url()).searchParams.get('room')).toBe('#lobby'); // the room survived every folder change
   });
 
-  it('opens a folder link on a phone in Chinese without a name: the name form above the folder, nothing sideways', async () => {
+  it('opens a folder link on a phone in Chinese without a name: the name form, the folder behind the files tab, nothing sideways', async () => {
     await fs.mkdir(path.join(rig.server.dir, '照片'), { recursive: true });
     await fs.writeFile(path.join(rig.server.dir, '照片', '海边.jpg'), 'jpeg');
     const { page } = await open({ path: `files/${encodeURIComponent('照片')}/`, locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     await page.getByRole('heading', { name: '进入聊天室' }).waitFor();
+    // A phone shows one pane at a time: the folder is behind the files tab, no name needed.
+    await page.locator('#tab-files').click();
     await fileRow(page, '海边.jpg').waitFor();
     await page.locator('.crumbs [aria-current="page"]', { hasText: '照片' }).waitFor();
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);

@@ -333,7 +333,8 @@ export function FilesPane({ t, lang, member, room, subscribe, admin = false }: F
       {entries === null && <p class="muted">{t.loading}</p>}
       {entries !== null && entries.length === 0 && !error && <p class="muted">{t.emptyFolder}</p>}
       {entries !== null && entries.length > 0 && shown.length === 0 && <p class="muted">{t.noMatch(filter)}</p>}
-      <div class={`listing-area${detailed ? ' with-details' : ''}`}>
+      {detailed && <FileDetails t={t} lang={lang} dir={dir} entry={detailed} onClose={() => setDetails(null)} />}
+      <div class="listing-area">
         {shown.length > 0 &&
           (view === 'grid' ? (
             <FilesGrid t={t} dir={dir} entries={shown} selected={selected} hrefOf={hrefOf} onOpen={onOpen} onSelect={select} onMoveInto={moveInto} dragPaths={dragPaths} />
@@ -363,7 +364,6 @@ export function FilesPane({ t, lang, member, room, subscribe, admin = false }: F
               dragPaths={dragPaths}
             />
           ))}
-        {detailed && <FileDetails t={t} lang={lang} dir={dir} entry={detailed} onClose={() => setDetails(null)} />}
       </div>
     </section>
   );
