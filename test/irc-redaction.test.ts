@@ -1,5 +1,6 @@
 // IRCv3 draft/message-redaction over raw IRC lines: REDACT deletes (own, a room operator's, in a conversation), the FAIL REDACT codes, the NOTICE for clients without the capability.
 import { describe, expect, it } from 'vitest';
+import { deleteNotice, editNotice, targetOf } from '../src/doors/irc/edits.js';
 import { REDACT_CAPS, editRigPerTest, sayWithId, tagsOf } from './helpers/irc-edits.js';
 
 const start = editRigPerTest();
@@ -145,5 +146,23 @@ describe('IRC REDACT (draft/message-redaction)', () => {
     alice.send(`REDACT #lobby ${msgid}`);
     expect((await alice.waitFor('REDACT')).params).toEqual(['#lobby', msgid]);
     expect((await bob.waitFor('NOTICE')).params).toEqual(['#lobby', '* alice deleted a message by bob']);
+  });
+});
+
+describe('IRC texts of edits and deletions', () => {
+  const base = { id: 0, at: 0, audience: [] } as const;
+  it('addresses a direct message the way its PRIVMSG was: the other side as the one who acted sees it', () => {
+    expect(targetOf({ ...base, kind: 'delete', target: 7, to: 'bob', author: 'alice', name: 'Alice' })).toBe('bob');
+    expect(targetOf({ ...base, kind: 'delete', target: 7, to: 'bob', author: 'alice', name: 'bob' })).toBe('alice');
+    expect(targetOf({ ...base, kind: 'edit', target: 7, room: '#dev', author: 'alice', name: 'alice', text: 'x' })).toBe('#dev');
+  });
+
+  it('says them in the server language', () => {
+    const del = { ...base, kind: 'delete', target: 7, room: '#dev', author: 'alice', name: 'bob' } as const;
+    expect(deleteNotice('en', del)).toBe('* bob deleted a message by alice');
+    expect(deleteNotice('zh', del)).toBe('* bob 删除了 alice 的一条消息');
+    const edit = { ...base, kind: 'edit', target: 7, room: '#dev', author: 'alice', name: 'alice', text: 'one\ntwo' } as const;
+    expect(editNotice('en', edit)).toBe('* alice edited a message: one\nalice | two');
+    expect(editNotice('zh', edit)).toBe('* alice 修改了消息: one\nalice | two');
   });
 });
