@@ -120,6 +120,8 @@ export class NetroomServer {
     this.metrics.useEngines(engines);
     const { history, bus } = engines;
     this.chat.restore(history);
+    // Edits and deletes find their message here; get() sees rows still queued (an edit of a message just sent).
+    this.chat.useMessages({ find: (id) => history.get(id) });
     const access = new Access(engines.access, { guests: config.guests });
     this.access = access;
     this.chat.useAccess(access);

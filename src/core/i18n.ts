@@ -135,6 +135,12 @@ export function noticeText(lang: Lang, event: ChatEvent, options: NoticeOptions 
   }
 }
 
+/** What a line-based display shows in place of a deleted message's text, or after an edited one's. */
+export function editMark(lang: Lang, mark: 'edited' | 'deleted'): string {
+  if (mark === 'deleted') return lang === 'zh' ? '（消息已删除）' : '(message deleted)';
+  return lang === 'zh' ? '（已编辑）' : '(edited)';
+}
+
 /** "alice banned bob from #dev until 2026-12-07 10:00 UTC (spam)", and the mutes and liftings alike. */
 function moderationText(zh: boolean, event: Extract<ChatEvent, { kind: 'moderation' }>): string {
   const where = event.scope === null ? (zh ? '全站' : 'everywhere') : zh ? `在 ${event.scope}` : `in ${event.scope}`;

@@ -189,6 +189,7 @@ export async function startWsRig(options: WsRigOptions = {}): Promise<WsRig> {
   if (store) {
     chat.restore(store);
     chat.subscribe((e) => store.append(e));
+    chat.useMessages({ find: (id) => store.get(id) });
   }
   const access = options.access ? new Access(SqliteAccessStore.open(join(dataDir, ACCESS_FILE)), { guests: options.access.guests ?? 'on' }) : undefined;
   if (access) chat.useAccess(access);

@@ -25,13 +25,18 @@ export interface EditTarget {
 
 /** The chat's edit, delete and typing operations; Chat extends this (rules live here, in the core only). */
 export abstract class ChatEdits extends ChatState {
-  private readonly lookup: MessageLookup | undefined;
+  private lookup: MessageLookup | undefined;
   /** Per member: target key -> the last typing state sent there and when. */
   private readonly typed = new WeakMap<Presence, Map<string, { state: TypingState; at: number }>>();
 
   constructor(options: ChatOptions = {}) {
     super(options);
     this.lookup = options.messages;
+  }
+
+  /** Find messages through `lookup` from now on (the server wires the history store in start(), after it opened). */
+  useMessages(lookup: MessageLookup): void {
+    this.lookup = lookup;
   }
 
   /**

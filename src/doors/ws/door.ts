@@ -319,6 +319,12 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
         // Not remembered by id: the stored rows are per room, this live event names none.
         if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, false), event.audience);
         return;
+      case 'edit':
+      case 'delete':
+        // The message's JSON kept for history replays says what it said before.
+        this.history.forget(event.target);
+        if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, false), event.audience);
+        return;
       default:
         if (this.fanout.size > 0) this.fanout.push(this.frameOf(event, true), event.audience);
     }

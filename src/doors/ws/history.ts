@@ -98,7 +98,15 @@ export class RenderedHistory {
     }
   }
 
+  /** A message was edited or deleted: its JSON kept from before is stale. */
+  forget(id: number): void {
+    this.rendered.delete(id);
+  }
+
   private json(event: StoredEvent): string {
+    // An edited or deleted row is rendered each time: a read that began before the change could
+    // otherwise put the old text back in the cache after forget().
+    if (event.edited !== undefined || event.deleted === true) return JSON.stringify(wireStored(this.lang, event));
     const cached = this.rendered.get(event.id);
     if (cached !== undefined) return cached;
     const json = JSON.stringify(wireStored(this.lang, event));

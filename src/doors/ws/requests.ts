@@ -1,4 +1,4 @@
-// The WebSocket door's requests on rooms and conversations: say, join, part, topic, who, rooms, history, search, conversations.
+// The WebSocket door's requests on rooms and conversations: say, edit, delete, typing, join, part, topic, who, rooms, history, search, conversations.
 import type { Chat } from '../../core/chat/chat.js';
 import { NetroomError } from '../../core/errors.js';
 import { checkName } from '../../core/names.js';
@@ -52,6 +52,15 @@ export class WsRequests {
         else this.chat.say(member, message.room ?? LOBBY, message.text);
         return;
       }
+      // The edit or delete event, heard by everyone who reads the message (the asker too), is the answer.
+      case 'edit':
+        return this.chat.editMessage(this.memberOf(client), message.id, message.text);
+      case 'delete':
+        return this.chat.deleteMessage(this.memberOf(client), message.id);
+      case 'typing':
+        // Never answered: refused silently by the core where one could not speak.
+        this.chat.typing(this.memberOf(client), message.room !== undefined ? { room: message.room } : { to: message.to ?? '' }, message.state);
+        return;
       case 'join':
         return this.join(client, message.room, message.key);
       case 'part': {

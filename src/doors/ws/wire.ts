@@ -1,5 +1,5 @@
 // Chat events and stored history as WireEvents (messages.ts): the fields, and the notice in the server's language.
-import { noticeText, type Lang } from '../../core/i18n.js';
+import { editMark, noticeText, type Lang } from '../../core/i18n.js';
 import { roomKey } from '../../core/chat/room-key.js';
 import { LOBBY, type ChatEvent, type LeaveReason, type RoomInfo } from '../../core/chat/types.js';
 import type { StoredEvent } from '../../store/history.js';
@@ -104,9 +104,12 @@ export function wireLeave(lang: Lang, event: Extract<ChatEvent, { kind: 'quit' }
 
 /** A stored event (history, search) on the wire, with its notice rendered in the server's language now. */
 export function wireStored(lang: Lang, stored: StoredEvent): WireEvent {
-  const event = asChatEvent(stored);
+  // A tombstone's notice says so instead of an empty line; an edited message's notice says it was edited.
+  const shown = stored.deleted === true ? { ...stored, text: editMark(lang, 'deleted') } : stored;
+  const event = asChatEvent(shown);
   const room = stored.kind === 'leave' && stored.reason !== 'part' ? stored.room : undefined;
-  return { ...stored, notice: noticeOf(lang, event, room) };
+  const notice = noticeOf(lang, event, room);
+  return { ...stored, notice: stored.edited !== undefined && stored.deleted !== true ? `${notice} ${editMark(lang, 'edited')}` : notice };
 }
 
 /** The ChatEvent a stored row came from, as far as noticeText needs it. */
