@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeViolations, seriousViolations } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
 import { screenshot, type WebPage } from './helpers/browser.js';
 
@@ -72,8 +73,21 @@ async function openAt(address: string): Promise<WebPage & { dialogs: string[] }>
 
 const viewer = (page: Page) => page.getByRole('dialog');
 const focusInViewer = (page: Page): Promise<boolean> =>
-  page.evaluate('document.querySelector("#viewer").contains(document.activeElement)') as Promise<boolean>;
+  page.evaluate<boolean>('document.querySelector("#viewer").contains(document.activeElement)');
 const viewParam = (page: Page): string | null => new URL(page.url()).searchParams.get('view');
+
+/** Axe over the page with the viewer open, in light and dark (a screenshot of each): no serious or critical violations. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const violations = await seriousViolations(page);
+    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
+    await screenshot(page, `screenshots/web-viewer-${screen}-${scheme}.png`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
+}
 
 /** Nothing a file held ran: no alert, no flag set on the page. */
 async function nothingRan(page: Page, dialogs: string[]): Promise<void> {
@@ -93,7 +107,7 @@ describe('web UI: the file viewer', () => {
     // The dialog takes the focus (its close button) and is named by the file.
     await expect.poll(() => page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Close the viewer');
     await expect.poll(() => dialog.locator('.viewer-position').textContent()).toBe('Image 1 of 4');
-    await screenshot(page, 'screenshots/web-viewer-image.png');
+    await expectAccessible(page, 'image');
 
     // Right, Right, Left: b, c.jpg, b (names in reading order; the text file is not an image).
     await page.keyboard.press('ArrowRight');
@@ -152,8 +166,10 @@ describe('web UI: the file viewer', () => {
     const html = page.getByRole('dialog', { name: 'page.html' }).locator('pre.viewer-text');
     await expect.poll(() => html.textContent()).toBe(HTML);
     expect(await viewer(page).locator('iframe, object, embed, script').count()).toBe(0);
+    // Only the text is set in monospace (the dialog once shared a class name with the text's styles).
+    expect(await page.evaluate('getComputedStyle(document.querySelector("#viewer-title")).fontFamily')).not.toMatch(/mono/u);
     expect(await page.title()).not.toBe('page');
-    await screenshot(page, 'screenshots/web-viewer-text.png');
+    await expectAccessible(page, 'text');
     await nothingRan(page, dialogs);
   });
 
@@ -172,7 +188,7 @@ describe('web UI: the file viewer', () => {
     expect(await doc.textContent()).toContain('[bad](javascript:alert(1))');
     expect(await doc.locator('script, img, iframe').count()).toBe(0);
     expect(await doc.locator('a[href^="javascript"]').count()).toBe(0);
-    await screenshot(page, 'screenshots/web-viewer-markdown.png');
+    await expectAccessible(page, 'markdown');
     await nothingRan(page, dialogs);
   });
 
@@ -209,6 +225,7 @@ describe('web UI: the file viewer', () => {
     await page.goto(new URL('files/docs/?view=data.bin', rig.server.base).href);
     const other = page.getByRole('dialog', { name: 'data.bin' });
     await other.getByText('This kind of file cannot be shown here.').waitFor();
+    await expectAccessible(page, 'other');
     expect(await other.locator('.viewer-facts').textContent()).toBe('data.bin · 6 B');
     const [download] = await Promise.all([page.waitForEvent('download'), other.getByRole('link', { name: 'Download data.bin' }).press('Enter')]);
     expect(download.suggestedFilename()).toBe('data.bin');

@@ -116,7 +116,7 @@ function ViewerDialog({ t, lang, dir, name }: ViewerProps & { dir: string; name:
     <dialog
       ref={dialog}
       id="viewer"
-      class={`viewer viewer-${kind}`}
+      class="viewer"
       aria-labelledby="viewer-title"
       data-kind={kind}
       onKeyDown={onKeyDown}

@@ -37,6 +37,8 @@ export interface ThumbnailerOptions {
   readonly timeoutMs?: number;
   /** Thumbnails made at once; the rest wait their turn. Default 2. */
   readonly concurrency?: number;
+  /** Told when a make starts decoding (it has its turn): for tests and metrics. */
+  readonly onStart?: (rel: string) => void;
   /** Told of every thumbnail made (not of those read from the folder): for tests and metrics. */
   readonly onMake?: (rel: string) => void;
 }
@@ -107,6 +109,7 @@ export class Thumbnailer {
       if (file.size > this.maxInputBytes) throw new NotAnImage(`too large to make a thumbnail of (over ${this.maxInputBytes} bytes)`);
       const format = sniffImage(await readHead(file.handle));
       if (format === null) throw new NotAnImage(`not an image: ${file.rel}`);
+      this.options.onStart?.(file.rel);
       const data = await this.render(file);
       this.options.onMake?.(file.rel);
       await this.store(file, data).catch(() => undefined); // a full disk costs a remake next time, nothing more
