@@ -16,6 +16,8 @@ import { ircFanout, ircFanoutFigures } from './irc-fanout.js';
 import { concurrentRetr, curlRetr, curlStor } from './ftp-bench.js';
 import { roomsFanout, roomsFanoutFigures } from './rooms-fanout.js';
 import { caseCell, clusterBench, comparisons, CASES, loggedLines } from './cluster-fanout.js';
+import { bundleFigures, firstScreenSize } from './web-bundle.js';
+import { webRoomBench, webRoomFigures } from './web-room.js';
 
 const FANOUT_ROUNDS: Array<[number, number]> = [
   [20, 100],
@@ -35,6 +37,9 @@ const IDLE_MEMBERS = 10_000;
 const ROOMS = { rooms: 20, perRoom: 10, messages: 50 } as const;
 /** Issue 13: one room across nodes (cluster-fanout.ts), 200 members split evenly over the nodes, 50 messages each. */
 const CLUSTER = { members: 200, messages: 50 } as const;
+/** Issue 14: a room of this many messages shown in headless Chromium, median of WEB_TRIES. */
+const WEB_MESSAGES = 10_000;
+const WEB_TRIES = 3;
 const IRC_ROUNDS: Array<[number, number]> = [
   [50, 200],
   [200, 50],
@@ -188,6 +193,12 @@ async function main(): Promise<void> {
         bench: `ftp ${HTTP_CLIENTS} concurrent RETRs of 10 MiB`,
         figures: `${fmt(burst.seconds, 2)} s total | ${burst.failures} failed | server peak RSS ${burst.peakRssBytes === null ? 'n/a' : `${fmt(burst.peakRssBytes / 1e6)} MB`}`,
       });
+    }
+    if (!only || only === 'web') {
+      // The web UI (issue 14): the first screen's compressed size, and a long room in Chromium.
+      rows.push({ bench: 'web first screen (index.html JS + CSS)', figures: bundleFigures(await firstScreenSize()) });
+      const room = await webRoomBench(`${http}/`, WEB_MESSAGES, WEB_TRIES);
+      rows.push({ bench: `web room of ${fmt(WEB_MESSAGES)} messages (Chromium)`, figures: webRoomFigures(room) });
     }
     if (!only || only === 'idle') {
       rows.push(await idleRow('netroom', `ws://127.0.0.1:${server.ports.http!}/ws`, server.pid));

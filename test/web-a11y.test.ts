@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations } from './helpers/axe.js';
@@ -11,17 +12,16 @@ import { enterRoom, enterSignedIn, fileRow, logLine, say } from './helpers/brows
 
 const rig = browserRig({}, { ada: 'admin' });
 const PHONE = { width: 390, height: 844 };
+const PICTURE =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500"><defs><linearGradient id="s" x2="0" y2="1"><stop offset="0" stop-color="#7fb6ff"/><stop offset="1" stop-color="#ffe3a8"/></linearGradient></defs><rect width="800" height="500" fill="url(#s)"/><circle cx="620" cy="130" r="60" fill="#fff3c4"/><path d="M0 500 L260 240 L420 380 L560 270 L800 500z" fill="#3d7a4f"/></svg>';
 const VIEWER_BUILT = existsSync(fileURLToPath(new URL('../web/src/viewer.tsx', import.meta.url)));
 
 beforeAll(async () => {
   await mkdir(path.join(rig.server.dir, 'docs'), { recursive: true });
   await writeFile(path.join(rig.server.dir, 'docs', 'notes.txt'), 'some notes\n');
   await writeFile(path.join(rig.server.dir, 'readme.md'), '# netroom\n\nA *test* file.\n');
-  // A 4x4 PNG, for the viewer.
-  await writeFile(
-    path.join(rig.server.dir, 'x.png'),
-    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEklEQVR4nGP8z4AATAxE8wEAIqgBB4NcG9sAAAAASUVORK5CYII=', 'base64'),
-  );
+  // A picture for the viewer.
+  await sharp(Buffer.from(PICTURE)).png().toFile(path.join(rig.server.dir, 'x.png'));
 });
 
 /** Axe in light and in dark: the failure lists every violation of both. */
