@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
+import { describeViolations, seriousViolations } from './helpers/axe.js';
 import { enterRoom, logLine, say, screenshot } from './helpers/browser.js';
 import { TestWsClient } from './helpers/ws.js';
 
@@ -22,6 +23,18 @@ async function joinRoom(page: Page, room: string): Promise<void> {
   await page.locator('#join-room').fill(room);
   await page.locator('#join-room').press('Enter');
   await page.locator('#chat-title', { hasText: room }).waitFor();
+}
+
+/** Axe in light and dark over the page as it is (the list open, a badge shown): nothing serious or critical. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const violations = await seriousViolations(page);
+    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
+    await screenshot(page.locator('main'), `screenshots/web-people-${screen}-${scheme}.png`);
+  }
+  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
 }
 
 function roomRow(page: Page, room: string) {
@@ -45,7 +58,7 @@ describe('web UI: mentions', () => {
     await box.press('ArrowDown');
     await carol.locator('#mention-opt-1[aria-selected="true"]', { hasText: '@bobby' }).waitFor();
     expect(await box.getAttribute('aria-activedescendant')).toBe('mention-opt-1');
-    await screenshot(carol.locator('section.chat'), 'screenshots/web-people-completion.png');
+    await expectAccessible(carol, 'completion');
     await box.press('Tab');
     await list.waitFor({ state: 'detached' });
     expect(await box.inputValue()).toBe('hello @bobby ');
@@ -79,7 +92,7 @@ describe('web UI: mentions', () => {
     await roomRow(dana, '#lobby').locator('.unread', { hasText: '2' }).waitFor();
     expect(await roomRow(dana, '#lobby').locator('button.open').textContent()).toContain('2 unread, 1 mentions you');
     await expect.poll(() => dana.title()).toBe('(2, @1) dana · netroom');
-    await screenshot(dana, 'screenshots/web-people-mention-badge.png');
+    await expectAccessible(dana, 'mention-badge');
     // erin is not mentioned: no badge, no count in her title.
     expect(await erin.locator('#sidebar .mentions').count()).toBe(0);
     expect(await erin.title()).toBe('erin · netroom');
@@ -121,10 +134,13 @@ describe('web UI: typing indicators', () => {
     // The typist does not see herself.
     expect(await ida.locator('#typing').textContent()).toBe('');
     await jo.locator('#composer').pressSequentially('wa');
+    // A key from each keeps both fresh (after 5 s idle a composer says paused, and the name goes).
+    await ida.locator('#composer').press('!');
     await hal.locator('#typing', { hasText: 'ida and jo are typing…' }).waitFor();
     await screenshot(hal.locator('section.chat'), 'screenshots/web-people-typing.png');
     await ida.locator('#composer').press('Enter');
-    await logLine(hal, 'typed by ida').waitFor();
+    await logLine(hal, 'typed by ida!').waitFor();
+    await jo.locator('#composer').press('i');
     await hal.locator('#typing', { hasText: /^jo is typing…$/u }).waitFor();
     // Cleared text says done.
     await jo.locator('#composer').fill('');
