@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeViolations, seriousViolations } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
-import { screenshot, type WebPage } from './helpers/browser.js';
+import { screenshot, scrollWidth, type WebPage } from './helpers/browser.js';
 
 const rig = browserRig();
 
@@ -213,6 +213,19 @@ describe('web UI: the file viewer', () => {
     await video.waitFor();
     expect([await video.getAttribute('src'), await video.getAttribute('controls')]).toEqual(['files/media/clip.mp4', '']);
     own();
+  });
+
+  it('fits a phone: the image within the screen, the arrows over it, nothing sideways; Chinese texts', async () => {
+    const { page } = await rig.open({ path: 'files/pics/?view=b.png', viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const dialog = page.getByRole('dialog', { name: 'b.png' });
+    await dialog.locator('img').waitFor();
+    await dialog.getByRole('button', { name: '下一张图片' }).waitFor();
+    const box = await dialog.locator('img').boundingBox();
+    expect(box !== null && box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844).toBe(true);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'screenshots/web-viewer-phone-zh.png');
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('dialog', { name: 'c.jpg' }).waitFor();
   });
 
   it('a text over 1 MiB, a file of no known kind and a missing one: name, size and a download instead', async () => {
