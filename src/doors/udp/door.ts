@@ -324,6 +324,9 @@ export class UdpDoor implements Door {
         return;
       case 'file':
       case 'moderation':
+      case 'edit':
+      case 'delete':
+        // Edits and deletes come from other doors (the seeds have no command for them): every peer is told.
         if (event.room === this.lobbyName) this.broadcast(event, undefined);
         return;
       case 'kick':
@@ -336,7 +339,7 @@ export class UdpDoor implements Door {
         this.directMessage(event);
         return;
       default:
-        // Topics, modes, invitations, renames and away: the seeds' one room has no words for them.
+        // Topics, modes, invitations, renames, away and typing: the seeds' one room has no words for them.
         return;
     }
   };
