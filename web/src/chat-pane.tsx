@@ -141,6 +141,7 @@ function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
       <LogView
         rows={rows}
         renderRow={renderRow}
+        canAnchor={(row) => row.kind === 'item'}
         labelledBy="chat-title"
         busy={conv.loading}
         jumpTo={jumpTo}

@@ -9,6 +9,7 @@ import { ChatModeration } from './chat-moderation.js';
 import { ChatSocket } from './chat-socket.js';
 import { applyToFates, missingFiles } from './file-fates.js';
 import { LogEdits } from './log-edits.js';
+import { OLDER_PAGE } from './log-window.js';
 import type { ClientMessage, CloseCodes, LibraryChange, ServerMessage, WireError, WireEvent } from './protocol.js';
 import { clearSession, loadSession, saveSession, wsUrl } from './session.js';
 import { TypingState } from './typing.js';
@@ -214,7 +215,7 @@ export class ChatClient {
     const before = conv ? firstId(conv) : undefined;
     if (!conv || !conv.more || conv.loading || before === undefined || !this.online()) return;
     this.context.historyMode.set(conv.key, 'page');
-    this.send(conv.kind === 'room' ? { type: 'history', room: conv.name, before } : { type: 'history', with: conv.name, before });
+    this.send(conv.kind === 'room' ? { type: 'history', room: conv.name, before, limit: OLDER_PAGE } : { type: 'history', with: conv.name, before, limit: OLDER_PAGE });
     this.update({ convs: patch(this.state.convs, conv.key, (c) => ({ ...c, loading: true })) });
   }
 

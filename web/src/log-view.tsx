@@ -9,8 +9,6 @@ export const FULL_BELOW = 200;
 const MARGIN_PX = 800;
 /** A row's height before it has been measured (one line of text). */
 const ESTIMATE_PX = 30;
-/** Space above the first row and below the last (the list's own padding; CSS sets none). */
-const PAD_PX = 6;
 /** Within this of the bottom counts as "at the bottom": new lines are followed. */
 const BOTTOM_PX = 48;
 /** Within this of the top asks for the page above. */
@@ -23,6 +21,11 @@ export interface LogViewProps<R extends { readonly key: string }> {
   readonly rows: readonly R[];
   /** One row as an `<li>`; it must have no vertical margin (heights are measured from its box). */
   readonly renderRow: (row: R) => JSX.Element;
+  /**
+   * Rows that keep their place when others change around them (the reader's anchor). A day
+   * separator does not: it moves to the top of its day when an older page of the same day arrives.
+   */
+  readonly canAnchor: (row: R) => boolean;
   /** `<li data-log-extra>` lines shown above the rows (loading, empty). */
   readonly header?: ComponentChildren;
   /** Scrolled near the top, or too short to scroll: the caller may load older rows. */
@@ -40,7 +43,7 @@ interface Anchor {
 }
 
 /** The scrolling list; rows are kept in place by an anchor (the first visible row), not by scrollTop. */
-export function LogView<R extends { readonly key: string }>({ rows, renderRow, header, onTop, jumpTo, labelledBy, busy }: LogViewProps<R>) {
+export function LogView<R extends { readonly key: string }>({ rows, renderRow, canAnchor, header, onTop, jumpTo, labelledBy, busy }: LogViewProps<R>) {
   const list = useRef<HTMLOListElement>(null);
   const heights = useRef(new Map<string, number>());
   const following = useRef(true);
@@ -64,8 +67,8 @@ export function LogView<R extends { readonly key: string }>({ rows, renderRow, h
       ? (offsets[anchored] ?? 0) - anchor.current.offset
       : view.top;
   const [start, end] = rows.length <= FULL_BELOW ? [0, rows.length] : windowOf(offsets, top - MARGIN_PX, top + height + MARGIN_PX);
-  const shown = useRef({ start, rows });
-  shown.current = { start, rows };
+  const shown = useRef({ start, rows, offsets });
+  shown.current = { start, rows, offsets };
 
   /** The list's children that are rows, with their rows. */
   const rendered = (el: HTMLOListElement): { el: HTMLElement; row: R }[] => {
@@ -139,14 +142,24 @@ export function LogView<R extends { readonly key: string }>({ rows, renderRow, h
     setMeasured((n) => n + 1);
   }, [jumpTo, jumpKnown]);
 
+  /** The first row that keeps its place at the top of the view, and where it is in it. */
+  const anchorAt = (el: HTMLOListElement): Anchor | undefined => {
+    const y = el.scrollTop;
+    const first = rendered(el).find((r) => canAnchor(r.row) && r.el.offsetTop + r.el.offsetHeight > y);
+    if (first && first.el.offsetTop < y + el.clientHeight) return { key: first.row.key, offset: first.el.offsetTop - y };
+    // The view is over a spacer (a fast scroll, a jump): the row there, by the offsets.
+    const { rows: all, offsets: at } = shown.current;
+    let [i] = windowOf(at, y, y + 1);
+    while (i < all.length && !canAnchor(all[i] as R)) i++;
+    const row = all[i];
+    return row === undefined ? undefined : { key: row.key, offset: (at[i] ?? 0) - y };
+  };
+
   const onScroll = (e: Event): void => {
     const el = e.currentTarget as HTMLOListElement;
     following.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_PX;
     if (following.current) anchor.current = null;
-    else {
-      const first = rendered(el).find((r) => r.el.offsetTop + r.el.offsetHeight > el.scrollTop);
-      anchor.current = first ? { key: first.row.key, offset: first.el.offsetTop - el.scrollTop } : anchor.current;
-    }
+    else anchor.current = anchorAt(el) ?? anchor.current;
     // Re-render only when the window has to move (a quarter of the margin), not on every pixel.
     if (Math.abs(el.scrollTop - view.top) > MARGIN_PX / 4 || el.clientHeight !== view.height) setView({ top: el.scrollTop, height: el.clientHeight });
     if (el.scrollTop < TOP_PX) onTop();
@@ -162,11 +175,14 @@ export function LogView<R extends { readonly key: string }>({ rows, renderRow, h
       aria-busy={busy}
       // Focusable so keyboard users can scroll the log.
       tabIndex={0}
-      style={{ paddingTop: `${PAD_PX + (offsets[start] ?? 0)}px`, paddingBottom: `${PAD_PX + total - (offsets[end] ?? total)}px` }}
       onScroll={onScroll}
     >
+      {/* The rows above and below the window stand as empty items of their height: not padding,
+          which would make the list itself as tall (a box is never shorter than its padding). */}
+      {start > 0 && <li class="log-spacer" aria-hidden="true" {...extraAttr} style={{ height: `${offsets[start] ?? 0}px` }} />}
       {header}
       {rows.slice(start, end).map(renderRow)}
+      {end < rows.length && <li class="log-spacer" aria-hidden="true" {...extraAttr} style={{ height: `${total - (offsets[end] ?? total)}px` }} />}
     </ol>
   );
 }

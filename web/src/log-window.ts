@@ -1,4 +1,7 @@
-// Which rows of a windowed log to render: a binary search over the rows' measured (or estimated) offsets.
+// Which rows of a windowed log to render: a binary search over the rows' measured (or estimated) offsets; the size of a page of older history.
+
+/** Lines asked for per page above the log (the server's largest page): a long room is read back in fewer round trips. */
+export const OLDER_PAGE = 200;
 
 /** The rows [start, end) that overlap [from, to) of the content, by binary search over the row offsets. */
 export function windowOf(offsets: readonly number[], from: number, to: number): [number, number] {
