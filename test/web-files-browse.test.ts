@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
+import { describeViolations, seriousViolations } from './helpers/axe.js';
 import { enterSignedIn, fileRow, screenshot } from './helpers/browser.js';
 
 const rig = browserRig({}, { mia: 'member', root: 'admin' });
@@ -142,5 +143,30 @@ describe('web UI: browsing files', () => {
       await page.locator('#account, #name').first().waitFor();
       expect(await page.locator('#storage').count()).toBe(0);
     }
+  });
+
+  it('axe finds nothing serious in the selection toolbar, rename form, details panel and grid, light and dark', async () => {
+    await sample('axe');
+    const { page } = await rig.open({ as: 'root', path: 'files/axe/' });
+    await fileRow(page, 'Zed.md').waitFor();
+    await page.getByRole('checkbox', { name: 'Select big.bin' }).click();
+    await page.getByRole('button', { name: 'Move to…' }).click();
+    await page.getByRole('button', { name: 'Details of Zed.md' }).click();
+    await page.locator('aside.file-details .made-by').waitFor();
+    await page.getByRole('button', { name: 'Rename small.txt' }).click();
+    const found: string[] = [];
+    const check = async (screen: string): Promise<void> => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        const violations = await seriousViolations(page);
+        if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
+        await screenshot(page.locator('section.files'), `screenshots/web-files-${screen}-${scheme}.png`);
+      }
+    };
+    await check('tools');
+    await page.getByRole('button', { name: 'Grid' }).click();
+    await page.locator('.file-grid').waitFor();
+    await check('grid');
+    expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
   });
 });

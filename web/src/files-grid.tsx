@@ -50,8 +50,9 @@ function GridCard({ t, dir, entry, selected, hrefOf, onOpen, onSelect, onMoveInt
           {!folder && isImageName(entry.name) ? <img src={`thumbs/${encodePath(path)}`} alt="" loading="lazy" decoding="async" /> : folder ? <FolderIcon /> : <FileIcon />}
         </span>
         <span class="card-name">{entry.name}</span>
-        <span class="card-size">{folder ? t.folder : formatSize(entry.size)}</span>
       </a>
+      {/* Outside the link: its accessible name ("View NAME") must contain all its visible text. */}
+      <span class="card-size">{folder ? t.folder : formatSize(entry.size)}</span>
     </li>
   );
 }
