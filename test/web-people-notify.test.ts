@@ -110,4 +110,21 @@ describe('web UI: desktop notifications', () => {
     await mia.locator('#sidebar li[data-room="#lobby"] .mentions', { hasText: '@2' }).waitFor();
     expect(await notes(mia)).toHaveLength(2);
   });
+
+  it('counts in the title what arrives in the room on screen while the tab is hidden, until it is seen', async () => {
+    const { page: ona } = await watched('ona', false);
+    const pim = (await rig.open()).page;
+    await enterRoom(pim, 'pim');
+    await ona.locator('.members li[data-name="pim"]').waitFor();
+    await say(pim, 'said before');
+    await logLine(ona, 'said before').waitFor();
+    await setHidden(ona, true);
+    await say(pim, 'said while away');
+    await say(pim, 'and @ona, this');
+    await expect.poll(() => ona.title()).toBe('(2, @1) ona · netroom');
+    // The sidebar's counts are for the rooms not on screen: #lobby shows none.
+    expect(await ona.locator('#sidebar li[data-room="#lobby"] .unread').count()).toBe(0);
+    await setHidden(ona, false);
+    await expect.poll(() => ona.title()).toBe('ona · netroom');
+  });
 });

@@ -7,6 +7,8 @@ import { EnterForm } from './enter.js';
 import { FilesPane } from './files-pane.js';
 import { initialLang, saveLang, TEXTS, type Lang } from './i18n.js';
 import { InvitePage, invitationSecret } from './invite-page.js';
+import { titlePrefix, totalMentions } from './mentions-count.js';
+import { useUnseenWhileHidden } from './mentions-hidden.js';
 import type { WireAccount } from './protocol.js';
 import { SessionsPanel } from './sessions-panel.js';
 import { AccountEnter, SignInForm } from './sign-in.js';
@@ -76,10 +78,12 @@ export function App() {
   const subscribe = useCallback((listener: LibraryListener) => client.onLibrary(listener), [client]);
   const inRoom = chat.name !== null && (chat.status === 'in' || chat.status === 'reconnecting');
   const unread = totalUnread(chat);
+  const mentions = totalMentions(chat);
+  const unseen = useUnseenWhileHidden(chat);
   useEffect(() => {
-    const prefix = unread > 0 ? `(${unread}) ` : '';
+    const prefix = titlePrefix(unread + unseen.unread, mentions + unseen.mentions);
     document.title = inRoom && chat.name !== null ? `${prefix}${chat.name} · netroom` : 'netroom';
-  }, [inRoom, chat.name, unread]);
+  }, [inRoom, chat.name, unread, mentions, unseen.unread, unseen.mentions]);
 
   const status =
     chat.status === 'in' && chat.name !== null
@@ -185,7 +189,7 @@ export function App() {
           </div>
         </div>
       </main>
-      <Viewer t={t} lang={lang} />
+      <Viewer t={t} lang={lang} subscribe={subscribe} />
     </>
   );
 }
