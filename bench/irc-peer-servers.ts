@@ -106,11 +106,11 @@ export async function startInspircd(work: string): Promise<IrcServer | null> {
   return { name: 'InspIRCd', pid: child.pid!, port, generatorArgs: ['--oper', OPER], stop: () => stopChild(child) };
 }
 
-/** Poll-connect until `port` accepts (at most 10 s), or fail if the child exits first. */
+/** Poll-connect until `port` accepts (at most 30 s: on a busy 2-core machine a netroom start took over 10), or fail if the child exits first. */
 async function waitForListener(port: number, child: ChildProcess, name: string): Promise<void> {
   let exited = false;
   child.once('exit', () => (exited = true));
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 300; attempt++) {
     if (exited) throw new Error(`${name} exited before listening (port ${port})`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
@@ -123,7 +123,7 @@ async function waitForListener(port: number, child: ChildProcess, name: string):
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${name} did not listen on ${port} within 10 s`);
+  throw new Error(`${name} did not listen on ${port} within 30 s`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -16,6 +16,8 @@ const { values } = parseArgs({
     // More netroom builds side by side, LABEL=path/to/dist/src/cli/main.js (e.g. before/after a change).
     netroom: { type: 'string', multiple: true },
     'no-peers': { type: 'boolean', default: false },
+    // Which peers to start (ngircd, inspircd); both by default.
+    peers: { type: 'string', default: 'ngircd,inspircd' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -30,11 +32,14 @@ interface Run {
   readonly cpu: number;
   /** Server CPU time per delivery (us): less bent by a busy machine than the rates are. */
   readonly usPerDelivery: number;
+  /** How long the generator took to stamp and write its last line: near the whole run when the server keeps up. */
+  readonly sendSeconds: number;
   readonly load: number;
+  readonly round: number;
 }
 
 /** One generator run; its JSON line reduced to the figures of the table. */
-function runOnce(generator: string, server: IrcServer, clients: number, messages: number): Run {
+function runOnce(generator: string, server: IrcServer, clients: number, messages: number, round: number): Run {
   const args = [generator, '--host', '127.0.0.1', '--port', String(server.port), '--clients', String(clients), '--messages', String(messages)];
   args.push('--channel', '#lobby', '--timeout', '120', '--server-pid', String(server.pid), '--label', server.name, ...server.generatorArgs);
   const load = loadavg()[0] ?? 0;
@@ -51,6 +56,7 @@ function runOnce(generator: string, server: IrcServer, clients: number, messages
     lat_ms?: { p50?: number; p99?: number };
     cpu_pct?: { server?: number };
     elapsed_s?: number;
+    send_s?: number;
     received?: number;
   };
   if (values.json) process.stdout.write(out);
@@ -64,7 +70,9 @@ function runOnce(generator: string, server: IrcServer, clients: number, messages
     cpu: r.cpu_pct?.server ?? NaN,
     // The generator samples the server's CPU over the send phase, about elapsed_s long.
     usPerDelivery: r.received ? (((r.cpu_pct?.server ?? NaN) / 100) * (r.elapsed_s ?? NaN) * 1e6) / r.received : NaN,
+    sendSeconds: r.send_s ?? NaN,
     load,
+    round,
   };
 }
 
@@ -95,6 +103,30 @@ function table(runs: Run[], servers: readonly IrcServer[], cases: string[]): str
   return rows.join('\n');
 }
 
+/**
+ * Each server against the first one (the first --netroom build), run by run within a round: on a
+ * busy machine the load moves more between rounds than within one, so the median of these ratios
+ * says more than the ratio of the medians.
+ */
+function pairedTable(runs: Run[], servers: readonly IrcServer[], cases: string[]): string {
+  const first = servers[0];
+  if (first === undefined || servers.length < 2) return '';
+  const rows = [`| server / ${first.name} | case | pairs | deliveries/s ratio median (min-max) | p99 ratio median (min-max) | CPU us/delivery ratio median |`, '|---|---|---|---|---|---|'];
+  const span = (xs: number[]): string => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+  for (const kase of cases) {
+    const base = new Map(runs.filter((r) => r.server === first.name && r.kase === kase).map((r) => [r.round, r]));
+    for (const server of servers.slice(1)) {
+      const pairs = runs.filter((r) => r.server === server.name && r.kase === kase && base.has(r.round)).map((r) => [r, base.get(r.round) as Run] as const);
+      if (pairs.length === 0) continue;
+      rows.push(
+        `| ${server.name} | ${kase} | ${pairs.length} | ${span(pairs.map(([r, b]) => r.perSecond / b.perSecond))} | ${span(pairs.map(([r, b]) => r.p99 / b.p99))} | ` +
+          `${median(pairs.map(([r, b]) => r.usPerDelivery / b.usPerDelivery)).toFixed(2)} |`,
+      );
+    }
+  }
+  return rows.join('\n');
+}
+
 async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const cases = (values.cases ?? '').split(',').map((c) => c.trim()).filter(Boolean);
@@ -114,10 +146,12 @@ async function main(): Promise<void> {
       servers.push(await startNetroom(spec.slice(0, eq), spec.slice(eq + 1), work));
     }
     if (!values['no-peers']) {
-      for (const start of [startNgircd, startInspircd]) {
+      const wanted = new Set((values.peers ?? '').split(',').map((p) => p.trim().toLowerCase()));
+      for (const [name, start] of [['ngircd', startNgircd], ['inspircd', startInspircd]] as const) {
+        if (!wanted.has(name)) continue;
         const peer = await start(work);
         if (peer) servers.push(peer);
-        else process.stderr.write(`irc-peers: ${start === startNgircd ? 'ngircd' : 'inspircd'} not installed, skipped\n`);
+        else process.stderr.write(`irc-peers: ${name} not installed, skipped\n`);
       }
     }
     const runs: Run[] = [];
@@ -126,15 +160,17 @@ async function main(): Promise<void> {
         // Rotate who goes first, so no server always runs right after the same neighbour.
         for (let i = 0; i < servers.length; i++) {
           const server = servers[(i + round) % servers.length] as IrcServer;
-          const run = runOnce(values.generator ?? '', server, clients, messages);
+          const run = runOnce(values.generator ?? '', server, clients, messages, round);
           runs.push(run);
           process.stderr.write(
-            `round ${round + 1} ${run.kase} ${run.server}: ${m(run.perSecond)}/s p50 ${ms(run.p50)} p99 ${ms(run.p99)} ms cpu ${run.cpu}% ${run.usPerDelivery.toFixed(2)} us/delivery load ${run.load.toFixed(1)}${run.complete ? '' : ' INCOMPLETE'}\n`,
+            `round ${round + 1} ${run.kase} ${run.server}: ${m(run.perSecond)}/s p50 ${ms(run.p50)} p99 ${ms(run.p99)} ms cpu ${run.cpu}% ${run.usPerDelivery.toFixed(2)} us/delivery send ${run.sendSeconds.toFixed(3)} s load ${run.load.toFixed(1)}${run.complete ? '' : ' INCOMPLETE'}\n`,
           );
         }
       }
     }
     process.stdout.write(`${table(runs, servers, cases)}\n`);
+    const paired = pairedTable(runs, servers, cases);
+    if (paired !== '') process.stdout.write(`\n${paired}\n`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await rm(work, { recursive: true, force: true });
