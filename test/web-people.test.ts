@@ -104,7 +104,9 @@ describe('web UI: mentions', () => {
     expect(await logLine(dana, 'plain words').locator('.mention-me').count()).toBe(0);
     await expect.poll(() => dana.title()).toBe('dana · netroom');
     expect(await roomRow(dana, '#lobby').locator('.mentions').count()).toBe(0);
-    await screenshot(dana.locator('section.chat'), 'screenshots/web-people-mention-line.png');
+    // The whole line stands out for her (the log's own colours, checked by axe in light and dark).
+    expect(await dana.locator('.log li.message:has(.mention-me)').count()).toBe(1);
+    await expectAccessible(dana, 'mention-line');
     // The writer sees the name marked too, but not as naming herself.
     await logLine(erin, 'look here').locator('.mention:not(.mention-me)', { hasText: '@Dana' }).waitFor();
   });
