@@ -3,6 +3,7 @@ import { ZH_ERRORS as CORE_ZH_ERRORS } from '../../src/core/i18n.js';
 import { ACCESS_EN, ACCESS_ZH, ACCESS_ZH_ERRORS } from './i18n-access.js';
 import { FILES_EN, FILES_ZH } from './i18n-files.js';
 import { LOG_EN, LOG_ZH } from './i18n-log.js';
+import { PEOPLE_EN, PEOPLE_ZH } from './i18n-people.js';
 import { SHELL_EN, SHELL_ZH } from './i18n-shell.js';
 import { VIEWER_EN, VIEWER_ZH } from './i18n-viewer.js';
 
@@ -116,6 +117,7 @@ const en = {
   ...ACCESS_EN,
   ...LOG_EN,
   ...FILES_EN,
+  ...PEOPLE_EN,
   ...SHELL_EN,
   ...VIEWER_EN,
 };
@@ -230,6 +232,7 @@ const zh: Texts = {
   ...ACCESS_ZH,
   ...LOG_ZH,
   ...FILES_ZH,
+  ...PEOPLE_ZH,
   ...SHELL_ZH,
   ...VIEWER_ZH,
 };
