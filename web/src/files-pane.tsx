@@ -159,7 +159,10 @@ export function FilesPane({ t, lang, member, room, subscribe, admin = false }: F
   };
 
   const moveInto = (paths: string[], target: string): void => {
-    void batch(paths, t.notMoved, (path) => moveEntry(path, joinPath(target, path.slice(path.lastIndexOf('/') + 1))));
+    // Already there: nothing to move (the server would call it a move onto itself).
+    const moving = paths.filter((path) => path.slice(0, Math.max(0, path.lastIndexOf('/'))) !== target);
+    if (moving.length === 0) return;
+    void batch(moving, t.notMoved, (path) => moveEntry(path, joinPath(target, path.slice(path.lastIndexOf('/') + 1))));
   };
 
   const rename = async (entry: FileEntry, name: string | null): Promise<void> => {
