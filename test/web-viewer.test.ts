@@ -215,6 +215,25 @@ describe('web UI: the file viewer', () => {
     own();
   });
 
+  it('follows the library: a changed text is shown again, a moved file followed, a deleted one said to be gone', async () => {
+    await put('live/note.txt', 'first version\n');
+    const { page } = await openAt('files/live/?view=note.txt');
+    const text = page.getByRole('dialog', { name: 'note.txt' }).locator('pre.viewer-text');
+    await expect.poll(() => text.textContent()).toBe('first version\n');
+    const admin = { authorization: `Bearer ${rig.adminToken}` };
+    const base = rig.server.base;
+    expect((await fetch(new URL('files/live/note.txt', base), { method: 'PUT', headers: admin, body: 'second version, longer\n' })).status).toBe(200);
+    await expect.poll(() => text.textContent()).toBe('second version, longer\n');
+
+    const moved = await fetch(new URL('files/live/note.txt', base), { method: 'MOVE', headers: { ...admin, destination: '/files/live/renamed.txt' } });
+    expect(moved.status).toBe(201);
+    await page.getByRole('dialog', { name: 'renamed.txt' }).locator('pre.viewer-text', { hasText: 'second version' }).waitFor();
+    expect(viewParam(page)).toBe('renamed.txt');
+
+    expect((await fetch(new URL('files/live/renamed.txt', base), { method: 'DELETE', headers: admin })).status).toBe(204);
+    await page.getByRole('dialog', { name: 'renamed.txt' }).getByRole('alert').getByText('This file is not in the folder (any more).').waitFor();
+  });
+
   it('fits a phone: the image within the screen, the arrows over it, nothing sideways; Chinese texts', async () => {
     const { page } = await rig.open({ path: 'files/pics/?view=b.png', viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const dialog = page.getByRole('dialog', { name: 'b.png' });

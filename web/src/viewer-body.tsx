@@ -79,12 +79,11 @@ function TextBody({ t, lang, path, entry, kind }: ViewerBodyProps) {
     if (tooLarge) return undefined;
     const stop = new AbortController();
     setLoaded({ state: 'loading' });
-    // The file may have grown since it was listed: the range keeps what is read within the limit
-    // (not for an empty file, where any range is unsatisfiable).
-    const headers: Record<string, string> = entry.size > 0 ? { Range: `bytes=0-${TEXT_LIMIT - 1}` } : {};
-    request(fileUrl(path), { headers, signal: stop.signal })
+    // Read whole, never from the browser's cache: a Range request answered partly from a cached
+    // older version came back cut to the old length in Chromium. The listing said it is small.
+    request(fileUrl(path), { cache: 'no-store', signal: stop.signal })
       .then((res) => res.text())
-      .then((text) => setLoaded({ state: 'done', text }))
+      .then((text) => setLoaded({ state: 'done', text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) : text }))
       .catch((err: unknown) => {
         if (stop.signal.aborted) return;
         const error = err instanceof ApiError ? err : new ApiError('NETWORK', String(err));

@@ -1,6 +1,7 @@
 // The file viewer: a modal dialog over the page for the file the address names (`?view=NAME`), with next/previous through the folder's images.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, joinPath, listFolder } from './api.js';
+import { ApiError, dirOf, joinPath, listFolder } from './api.js';
+import type { LibraryListener } from './chat.js';
 import { errorText, formatSize, type Lang, type Texts } from './i18n.js';
 import { go } from './place.js';
 import type { FileEntry } from './protocol.js';
@@ -12,14 +13,16 @@ import { imagesOf, stepImage, viewKind } from './viewer-kinds.js';
 export interface ViewerProps {
   readonly t: Texts;
   readonly lang: Lang;
+  /** Library changes from every door: the folder is listed again, a file moved away is followed. */
+  readonly subscribe?: (listener: LibraryListener) => () => void;
 }
 
 /** The viewer, shown while the address names a file (`place.view`); nothing otherwise. */
-export function Viewer({ t, lang }: ViewerProps) {
+export function Viewer({ t, lang, subscribe }: ViewerProps) {
   const place = usePlace();
   if (place.view === null) return null;
   // Keyed by folder, not by file: stepping through images keeps the one dialog (and the focus in it).
-  return <ViewerDialog key={place.dir} t={t} lang={lang} dir={place.dir} name={place.view} />;
+  return <ViewerDialog key={place.dir} t={t} lang={lang} subscribe={subscribe} dir={place.dir} name={place.view} />;
 }
 
 const FOCUSABLE = 'a[href], button:not([disabled]), iframe, audio[controls], video[controls], [tabindex]:not([tabindex="-1"])';
@@ -49,9 +52,36 @@ type Listing = { state: 'loading' } | { state: 'done'; entries: FileEntry[] } | 
 /** Close the viewer: a step of its own in the history, so Back opens the file again. */
 const close = (): void => go({ view: null });
 
-function ViewerDialog({ t, lang, dir, name }: ViewerProps & { dir: string; name: string }) {
+/** Whether a library change touches what folder `dir` holds (or the folder itself, or one above it). */
+function touches(paths: readonly string[], dir: string): boolean {
+  return paths.some((p) => dirOf(p) === dir || p === dir || dir.startsWith(`${p}/`));
+}
+
+function ViewerDialog({ t, lang, subscribe, dir, name }: ViewerProps & { dir: string; name: string }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
+  // Bumped by library changes in this folder: the listing (sizes, images, the file itself) is read again.
+  const [version, setVersion] = useState(0);
+  const shown = useRef(name);
+  shown.current = name;
+
+  useEffect(() => {
+    if (subscribe === undefined) return undefined;
+    return subscribe((change) => {
+      // null: the connection came back; what happened meanwhile is unknown.
+      if (change === null) {
+        setVersion((v) => v + 1);
+        return;
+      }
+      const here = joinPath(dir, shown.current);
+      // The file on screen was renamed or moved: follow it (a correction of the address, not a step).
+      if (change.kind === 'rename' && change.from === here) {
+        go({ dir: dirOf(change.to), view: change.to.slice(change.to.lastIndexOf('/') + 1) }, { replace: true });
+      }
+      const paths = change.kind === 'rename' ? [change.from, change.to] : [change.path];
+      if (touches(paths, dir)) setVersion((v) => v + 1);
+    });
+  }, [subscribe, dir]);
 
   useEffect(() => {
     const stop = new AbortController();
@@ -63,7 +93,7 @@ function ViewerDialog({ t, lang, dir, name }: ViewerProps & { dir: string; name:
         setListing({ state: 'failed', message: errorText(lang, error) });
       });
     return () => stop.abort();
-  }, [dir, lang]);
+  }, [dir, lang, version]);
 
   // showModal(): the page behind is inert (focus stays in the dialog) and the dialog is in the top
   // layer. Closing gives the focus back to what had it (the link or row that opened the file).
