@@ -63,6 +63,8 @@ export class WsChatSession {
 
   /** A live event, stamped with the server's time. */
   live(event: WireEvent): void {
+    // A line every few seconds while someone types would bury the conversation: the terminal shows none.
+    if (event.kind === 'typing') return;
     if (event.kind === 'topic' && event.room !== undefined) this.topics.set(roomTarget(event.room), event.text ?? '');
     this.shown(event);
     this.parts.screen.show(`${stamp(event.at)}${eventLine(event, this.view())}`);
