@@ -7,8 +7,11 @@ import type { ConversationSummary, StoredEvent, StoredKind } from '../../store/h
 /**
  * A chat event on the wire: the stored fields (`room` for room events; `name`/`to` for direct
  * messages) plus `notice`, the text rendered in the server's language. Live events that are not
- * history (`closing`, `mode`, `invite`, `away`) have id 0; `mode` carries the change in `text`.
- * A member leaving the server arrives as one `leave` per room it was in (`reason` says why).
+ * history (`closing`, `mode`, `invite`, `away`, `moderation`, `edit`, `delete`, `typing`) have id 0;
+ * `mode` carries the change in `text`. `edit`/`delete` name the message changed in `target` (its
+ * history id) and its writer in `author` (`name` is who changed it); the stored message then carries
+ * `edited` or `deleted`. A member leaving the server arrives as one `leave` per room it was in
+ * (`reason` says why).
  */
 export type WireEvent = Omit<StoredEvent, 'kind'> & {
   readonly kind: StoredKind | 'closing' | 'mode' | 'invite' | 'away' | 'moderation' | 'edit' | 'delete' | 'typing';
