@@ -95,6 +95,18 @@ describe('edits and deletions in the log', () => {
     expect(toItem(msg(3, 'ann', NOON, 'gone', { deleted: true, text: '' }))).toMatchObject({ deleted: true, text: '' });
   });
 
+  it('pairs our local lines with their stored copies by order when the words changed (deleted or edited elsewhere)', () => {
+    const mine = (key: string, text: string): ChatItem => ({ key, kind: 'message', at: NOON, name: 'me', text, mine: true });
+    const shown = [mine('own-1', 'first'), mine('own-2', 'second'), mine('own-3', 'third')];
+    const history = [msg(7, 'me', NOON + 1, 'first'), msg(8, 'me', NOON + 2, '', { deleted: true }), msg(9, 'me', NOON + 3, 'third, edited', { edited: NOON + 9 })];
+    const revised = reviseFromHistory(shown, history, 'me');
+    expect(revised.map((i) => [i.id, i.text, i.deleted === true, i.edited])).toEqual([
+      [7, 'first', false, undefined],
+      [8, '', true, undefined],
+      [9, 'third, edited', false, NOON + 9],
+    ]);
+  });
+
   it('lends no id from an older message with the same words', () => {
     const own: ChatItem = { key: 'own-1', kind: 'message', at: NOON, name: 'me', text: 'ok', mine: true };
     const revised = reviseFromHistory([own], [msg(5, 'me', NOON - 86_400_000, 'ok'), msg(9, 'me', NOON + 5, 'ok')], 'me');

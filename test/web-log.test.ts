@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../src/core/chat/types.js';
 import { browserRig } from './helpers/browser-rig.js';
 import { enterRoom, logLine, say, screenshot } from './helpers/browser.js';
 
@@ -30,7 +29,7 @@ async function joinRoom(page: Page, room: string): Promise<void> {
 function seed(room: string, lines: readonly { name: string; text: string; at: number }[]): void {
   const history = rig.server.server.engines?.history;
   if (!history) throw new Error('the server has no history store');
-  for (const line of lines) history.append({ id: 0, audience: [], kind: 'message', room, ...line } as ChatEvent);
+  for (const line of lines) history.append({ id: 0, audience: [], kind: 'message', room, ...line });
 }
 
 /** The message line whose text is exactly `text`. */
@@ -39,7 +38,7 @@ function messageLine(page: Page, text: string) {
 }
 
 async function put(path: string, body: Buffer | string, room: string, as: string): Promise<void> {
-  const res = await fetch(new URL(`files/${path}?room=${encodeURIComponent(room)}`, rig.server.base), { method: 'PUT', body, headers: { 'X-Netroom-Name': as } });
+  const res = await fetch(new URL(`files/${path}?room=${encodeURIComponent(room)}`, rig.server.base), { method: 'PUT', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'X-Netroom-Name': as } });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
 }
 

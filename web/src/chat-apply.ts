@@ -169,7 +169,10 @@ export function applyConversations(state: ChatState, msg: Msg<'conversations'>):
 /** A live event: into the room or conversation it belongs to (unread where it is not on screen). */
 export function applyEvent(state: ChatState, event: WireEvent, ctx: ApplyContext): Applied {
   const me = state.name ?? '';
-  if (event.kind === 'edit' || event.kind === 'delete') return { state: applyRevision(state, event, me), send: [] };
+  if (event.kind === 'edit' || event.kind === 'delete') {
+    const next = applyRevision(state, event, me);
+    return { state: next, send: next === state && sameName(event.author, me) ? learnOwnIds(state, event, me, ctx) : [] };
+  }
   // Typing is live state, never a log line (typing.ts keeps it before events get here).
   if (event.kind === 'typing') return { state, send: [] };
   const item = toItem(event);
@@ -276,11 +279,27 @@ interface RevisionEvent {
   readonly text?: string;
 }
 
+/**
+ * One of our messages changed (deleted by a moderator, or edited from another tab) that is shown
+ * here without its id (our room lines are not echoed): the newest history gives it (chat-items.ts
+ * reviseFromHistory), and with it the change.
+ */
+function learnOwnIds(state: ChatState, event: RevisionEvent, me: string, ctx: ApplyContext): ClientMessage[] {
+  const key = revisionKey(event, me);
+  const conv = state.convs.find((c) => c.key === key);
+  if (!conv || conv.loading || ctx.historyMode.has(key) || !conv.items.some((i) => i.mine === true && i.id === undefined && !i.failed)) return [];
+  return [askNewest(ctx, conv)];
+}
+
+function revisionKey(event: RevisionEvent, me: string): string {
+  return event.room !== undefined ? roomKey(event.room) : dmKey(otherSide({ name: event.author, to: event.to }, me));
+}
+
 /** A message edited (its new text, marked edited) or deleted (a tombstone) where it is shown. */
 export function applyRevision(state: ChatState, event: RevisionEvent, me: string): ChatState {
   const target = event.target;
   if (target === undefined || target <= 0) return state;
-  const key = event.room !== undefined ? roomKey(event.room) : dmKey(otherSide({ name: event.author, to: event.to }, me));
+  const key = revisionKey(event, me);
   const conv = state.convs.find((c) => c.key === key);
   const at = conv?.items.findIndex((i) => i.id === target) ?? -1;
   if (at < 0) return state; // not loaded here: a later history page carries the change

@@ -76,6 +76,7 @@ export function reviseFromHistory(items: readonly ChatItem[], history: readonly 
     next ??= [...items];
     next[at] = item;
   };
+  let pairedBefore = items.length;
   // Newest first: the newest stored copy of a text pairs with the newest local one (an older
   // message with the same words, said before, must not lend its id).
   for (const event of [...history].reverse()) {
@@ -90,11 +91,23 @@ export function reviseFromHistory(items: readonly ChatItem[], history: readonly 
       continue;
     }
     if (!sameAuthor(event.name, me)) continue;
-    const own = (next ?? items).findLastIndex((i) => i.mine === true && i.id === undefined && !i.failed && i.text === event.text);
+    // Our own line shown locally: the same text, or (edited or deleted since, so the words differ)
+    // the next one back in order, as both lists are in the order the lines were said.
+    const changed = marks.deleted === true || typeof marks.edited === 'number';
+    const list = next ?? items;
+    let own = -1;
+    for (let i = Math.min(pairedBefore, list.length) - 1; i >= 0; i--) {
+      const line = list[i];
+      if (line?.mine === true && line.id === undefined && !line.failed && (changed || line.text === event.text)) {
+        own = i;
+        break;
+      }
+    }
     if (own < 0) continue;
-    const had = (next ?? items)[own] as ChatItem;
-    change(own, revised({ ...had, id: event.id, at: event.at }, marks));
+    const had = list[own] as ChatItem;
+    change(own, revised({ ...had, id: event.id, at: event.at, text: event.text }, marks));
     byId.set(event.id, own);
+    pairedBefore = own;
   }
   return next ?? items;
 }

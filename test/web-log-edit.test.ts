@@ -1,0 +1,91 @@
+// End to end in real Chromium, two browsers: editing and deleting messages from the log's menu, seen live by the other side and after a reload.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserRig } from './helpers/browser-rig.js';
+import { enterRoom, enterSignedIn, logLine, say, screenshot } from './helpers/browser.js';
+
+const rig = browserRig({ flood: 'off' }, { boss: 'admin' });
+
+async function member(name: string): Promise<Page> {
+  const { page } = await rig.open();
+  await enterRoom(page, name);
+  return page;
+}
+
+/** The message line whose text is exactly `text`. */
+function messageLine(page: Page, text: string) {
+  return page.locator('.log li.message').filter({ has: page.locator('.text').getByText(text, { exact: true }) });
+}
+
+describe('web UI: editing and deleting messages', () => {
+  it('edits and deletes one’s own messages; the other browser sees both, and a reload keeps them', async () => {
+    const ann = await member('editann');
+    const ben = await member('editben');
+    await logLine(ann, 'editben joined the room').waitFor();
+    await say(ann, 'a message with a tpyo');
+    await say(ann, 'a message to take back');
+    await messageLine(ben, 'a message to take back').waitFor();
+
+    // Ben may neither edit nor delete Ann's lines: no menu there.
+    expect(await messageLine(ben, 'a message with a tpyo').getByRole('button', { name: /Actions for the message/u }).count()).toBe(0);
+
+    // Edit with the mouse: the menu, Edit, the inline editor; Escape cancels, Enter saves.
+    const typo = messageLine(ann, 'a message with a tpyo');
+    await typo.getByRole('button', { name: 'Actions for the message by editann' }).click();
+    await ann.getByRole('menuitem', { name: 'Edit' }).and(ann.locator(':enabled')).click();
+    const editor = ann.getByRole('textbox', { name: 'Edit the message' });
+    await editor.fill('never sent');
+    await editor.press('Escape');
+    await editor.waitFor({ state: 'detached' });
+    expect(await typo.count()).toBe(1);
+    await typo.getByRole('button', { name: 'Actions for the message by editann' }).click();
+    await ann.getByRole('menuitem', { name: 'Edit' }).and(ann.locator(':enabled')).click();
+    expect(await editor.inputValue()).toBe('a message with a tpyo');
+    await editor.fill('a message with **no** typo');
+    await editor.press('Enter');
+
+    const fixed = ben.locator('.log li.message', { hasText: 'a message with no typo' });
+    await fixed.locator('.edited').waitFor();
+    expect(await fixed.locator('strong').textContent()).toBe('no');
+    expect(await fixed.locator('.edited').getAttribute('title')).toMatch(/^edited /u);
+    expect(await logLine(ben, 'tpyo').count()).toBe(0);
+    await ann.locator('.log li.message', { hasText: 'a message with no typo' }).locator('.edited').waitFor();
+
+    // Delete with the keyboard: the menu button, arrows, Enter, then the confirmation.
+    await messageLine(ann, 'a message to take back').getByRole('button', { name: 'Actions for the message by editann' }).focus();
+    await ann.keyboard.press('Enter');
+    await ann.getByRole('menuitem', { name: 'Delete' }).and(ann.locator(':enabled')).waitFor();
+    await ann.keyboard.press('ArrowDown');
+    expect(await ann.evaluate('document.activeElement.textContent')).toBe('Delete');
+    await ann.keyboard.press('Enter');
+    await ann.getByRole('button', { name: 'Delete', exact: true }).focus();
+    await ann.keyboard.press('Enter');
+    await ben.locator('.log li.message.deleted', { hasText: 'message deleted' }).waitFor();
+    await ann.locator('.log li.message.deleted', { hasText: 'message deleted' }).waitFor();
+    expect(await logLine(ben, 'a message to take back').count()).toBe(0);
+    await screenshot(ben.locator('section.chat'), 'screenshots/web-log-edited.png');
+
+    // After a reload the history carries both: the edited text with its mark, and the tombstone.
+    await ben.reload();
+    await ben.locator('.log li.message', { hasText: 'a message with no typo' }).locator('.edited').waitFor();
+    await ben.locator('.log li.message.deleted', { hasText: 'message deleted' }).waitFor();
+    expect(await logLine(ben, 'a message to take back').count()).toBe(0);
+  });
+
+  it('lets an administrator delete anyone’s message, but not edit it', async () => {
+    const dan = await member('spammer');
+    const { page: boss } = await rig.open({ as: 'boss' });
+    await enterSignedIn(boss);
+    await say(dan, 'buy cheap things');
+    const line = messageLine(boss, 'buy cheap things');
+    await line.waitFor();
+    await line.getByRole('button', { name: 'Actions for the message by spammer' }).click();
+    expect(await boss.getByRole('menuitem', { name: 'Edit' }).count()).toBe(0);
+    await boss.getByRole('menuitem', { name: 'Delete' }).click();
+    await boss.getByRole('button', { name: 'Delete', exact: true }).click();
+    const gone = (page: Page) => page.locator('.log li.message.deleted').filter({ has: page.locator('.who', { hasText: 'spammer' }) });
+    await gone(dan).locator('.tombstone', { hasText: 'message deleted' }).waitFor();
+    await gone(boss).locator('.tombstone', { hasText: 'message deleted' }).waitFor();
+    expect(await logLine(dan, 'buy cheap things').count()).toBe(0);
+  });
+});
