@@ -27,18 +27,18 @@ describe('web UI: editing and deleting messages', () => {
     await messageLine(ben, 'a message to take back').waitFor();
 
     // Ben may neither edit nor delete Ann's lines: no menu there.
-    expect(await messageLine(ben, 'a message with a tpyo').getByRole('button', { name: /Actions for the message/u }).count()).toBe(0);
+    expect(await messageLine(ben, 'a message with a tpyo').getByRole('button', { name: /Actions on the line/u }).count()).toBe(0);
 
     // Edit with the mouse: the menu, Edit, the inline editor; Escape cancels, Enter saves.
     const typo = messageLine(ann, 'a message with a tpyo');
-    await typo.getByRole('button', { name: 'Actions for the message by editann' }).click();
+    await typo.getByRole('button', { name: 'Actions on the line by editann' }).click();
     await ann.getByRole('menuitem', { name: 'Edit' }).and(ann.locator(':enabled')).click();
     const editor = ann.getByRole('textbox', { name: 'Edit the message' });
     await editor.fill('never sent');
     await editor.press('Escape');
     await editor.waitFor({ state: 'detached' });
     expect(await typo.count()).toBe(1);
-    await typo.getByRole('button', { name: 'Actions for the message by editann' }).click();
+    await typo.getByRole('button', { name: 'Actions on the line by editann' }).click();
     await ann.getByRole('menuitem', { name: 'Edit' }).and(ann.locator(':enabled')).click();
     expect(await editor.inputValue()).toBe('a message with a tpyo');
     await editor.fill('a message with **no** typo');
@@ -52,7 +52,7 @@ describe('web UI: editing and deleting messages', () => {
     await ann.locator('.log li.message', { hasText: 'a message with no typo' }).locator('.edited').waitFor();
 
     // Delete with the keyboard: the menu button, arrows, Enter, then the confirmation.
-    await messageLine(ann, 'a message to take back').getByRole('button', { name: 'Actions for the message by editann' }).focus();
+    await messageLine(ann, 'a message to take back').getByRole('button', { name: 'Actions on the line by editann' }).focus();
     await ann.keyboard.press('Enter');
     await ann.getByRole('menuitem', { name: 'Delete' }).and(ann.locator(':enabled')).waitFor();
     await ann.keyboard.press('ArrowDown');
@@ -79,7 +79,7 @@ describe('web UI: editing and deleting messages', () => {
     await say(dan, 'buy cheap things');
     const line = messageLine(boss, 'buy cheap things');
     await line.waitFor();
-    await line.getByRole('button', { name: 'Actions for the message by spammer' }).click();
+    await line.getByRole('button', { name: 'Actions on the line by spammer' }).click();
     expect(await boss.getByRole('menuitem', { name: 'Edit' }).count()).toBe(0);
     await boss.getByRole('menuitem', { name: 'Delete' }).click();
     await boss.getByRole('button', { name: 'Delete', exact: true }).click();
