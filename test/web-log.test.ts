@@ -214,7 +214,7 @@ describe('web UI: the chat log', () => {
     }
     // Every line is in the log's state: jumping to the middle shows the middle, with rows under the whole viewport.
     const covered = `(() => { const log = document.querySelector('.log'); const box = log.getBoundingClientRect();
-      return [0.1, 0.5, 0.9].every((f) => document.elementFromPoint(box.left + box.width / 2, box.top + box.height * f)?.closest('.log > li') != null); })()`;
+      return [0.1, 0.5, 0.9].every((f) => document.elementFromPoint(box.left + box.width / 2, box.top + box.height * f)?.closest('.log > li:not(.log-spacer)') != null); })()`;
     await page.evaluate("(() => { const log = document.querySelector('.log'); log.scrollTop = log.scrollHeight / 2; })()");
     await page.waitForFunction(covered);
     expect(await rows()).toBeLessThan(300);
