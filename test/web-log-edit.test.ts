@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
+import { describeViolations, seriousViolations } from './helpers/axe.js';
 import { enterRoom, enterSignedIn, logLine, say, screenshot } from './helpers/browser.js';
 
 const rig = browserRig({ flood: 'off' }, { boss: 'admin' });
@@ -10,6 +11,18 @@ async function member(name: string): Promise<Page> {
   const { page } = await rig.open();
   await enterRoom(page, name);
   return page;
+}
+
+/** Axe in light and in dark over what the page shows now (the menu, the editor, the confirmation). */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const violations = await seriousViolations(page);
+    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
 }
 
 /** The message line whose text is exactly `text`. */
@@ -34,6 +47,7 @@ describe('web UI: editing and deleting messages', () => {
     await typo.getByRole('button', { name: 'Actions on the line by editann' }).click();
     await ann.getByRole('menuitem', { name: 'Edit' }).and(ann.locator(':enabled')).click();
     const editor = ann.getByRole('textbox', { name: 'Edit the message' });
+    await expectAccessible(ann, 'the log with a line being edited');
     await editor.fill('never sent');
     await editor.press('Escape');
     await editor.waitFor({ state: 'detached' });
@@ -55,6 +69,7 @@ describe('web UI: editing and deleting messages', () => {
     await messageLine(ann, 'a message to take back').getByRole('button', { name: 'Actions on the line by editann' }).focus();
     await ann.keyboard.press('Enter');
     await ann.getByRole('menuitem', { name: 'Delete' }).and(ann.locator(':enabled')).waitFor();
+    await expectAccessible(ann, 'the log with a line menu open');
     await ann.keyboard.press('ArrowDown');
     expect(await ann.evaluate('document.activeElement.textContent')).toBe('Delete');
     await ann.keyboard.press('Enter');

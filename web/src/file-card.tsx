@@ -95,7 +95,7 @@ export function FileCard({ path, size, t }: FileCardProps) {
           <video controls preload="none" src={fileUrl(path)} aria-label={name} />
         </>
       )}
-      {kind === 'text' && <Snippet path={path} name={name} t={t} onOpen={open} />}
+      {kind === 'text' && <Snippet path={path} size={size} name={name} t={t} onOpen={open} />}
     </div>
   );
 }
@@ -109,14 +109,16 @@ function OpenButton({ name, t, onOpen }: { name: string; t: Texts; onOpen: () =>
 }
 
 /** The first lines of a text file, fetched once per file version seen. */
-function Snippet({ path, name, t, onOpen }: { path: string; name: string; t: Texts; onOpen: () => void }) {
-  const [text, setText] = useState<string | null>(snippets.get(path) ?? null);
+function Snippet({ path, size, name, t, onOpen }: { path: string; size: number; name: string; t: Texts; onOpen: () => void }) {
+  // A file replaced under the same name is another version: its own snippet.
+  const version = `${path}\u0000${size}`;
+  const [text, setText] = useState<string | null>(snippets.get(version) ?? null);
   useEffect(() => {
-    if (snippets.has(path)) return undefined;
+    if (snippets.has(version)) return undefined;
     let live = true;
     fetchSnippet(path).then(
       (got) => {
-        snippets.set(path, got);
+        snippets.set(version, got);
         if (live) setText(got);
       },
       () => {
@@ -127,12 +129,15 @@ function Snippet({ path, name, t, onOpen }: { path: string; name: string; t: Tex
     return () => {
       live = false;
     };
-  }, [path]);
+  }, [version]);
   if (text === '') return null;
+  // The name is the button (a name made of the snippet's lines would be read out whole); the
+  // lines themselves open the viewer on a click, as the rest of the card does.
   return (
-    <button type="button" class="card-open snippet" aria-label={t.logOpenFile(name)} title={t.logOpenFile(name)} onClick={onOpen}>
+    <>
+      <OpenButton name={name} t={t} onOpen={onOpen} />
       {/* Text only: whatever the file holds is shown as characters, never parsed. */}
-      <pre>{text ?? '…'}</pre>
-    </button>
+      <pre class="snippet">{text ?? '…'}</pre>
+    </>
   );
 }
