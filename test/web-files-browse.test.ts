@@ -11,7 +11,9 @@ const rig = browserRig({}, { mia: 'member', root: 'admin' });
 
 /** The names the listing shows, top to bottom. */
 async function rows(page: Page): Promise<string[]> {
-  return page.locator('.listing tbody tr[data-name]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.name ?? ''));
+  const names: string[] = [];
+  for (const row of await page.locator('.listing tbody tr[data-name]').all()) names.push((await row.getAttribute('data-name')) ?? '');
+  return names;
 }
 
 const day = 24 * 3600 * 1000;

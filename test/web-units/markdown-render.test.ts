@@ -1,7 +1,7 @@
 // renderMarkdown's Preact elements, looked at as plain objects in node (no DOM): tags, safe link attributes, text children only.
 import type { VNode } from 'preact';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../web/src/markdown-render.js';
+import { renderMarkdown } from '../../web/src/markdown-render.js';
 
 type Shape = string | { tag: string; props?: Record<string, unknown>; children: Shape[] };
 

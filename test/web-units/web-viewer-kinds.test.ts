@@ -1,6 +1,6 @@
 // The viewer's choice of how to show a file by its name, and the order of a folder's images (node, no browser).
 import { describe, expect, it } from 'vitest';
-import { imagesOf, stepImage, viewKind } from '../web/src/viewer-kinds.js';
+import { imagesOf, stepImage, viewKind } from '../../web/src/viewer-kinds.js';
 
 describe('viewKind', () => {
   it('by extension, any case', () => {

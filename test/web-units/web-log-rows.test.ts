@@ -1,14 +1,14 @@
 // The chat log's pure parts: rows (day separators, grouping), relative times, the window of a long log, and edits and deletions applied to the lines.
 import { describe, expect, it } from 'vitest';
-import { applyRevision } from '../web/src/chat-apply.js';
-import { freshHistory, reviseFromHistory, toItem, type ChatItem } from '../web/src/chat-items.js';
-import { INITIAL_CHAT, type ChatState } from '../web/src/chat-state.js';
-import { newRoom, roomKey } from '../web/src/conversations.js';
-import type { Texts } from '../web/src/i18n.js';
-import { LOG_EN } from '../web/src/i18n-log.js';
-import { buildRows, dayLabel, relativeTime } from '../web/src/log-rows.js';
-import { windowOf } from '../web/src/log-window.js';
-import type { WireEvent } from '../web/src/protocol.js';
+import { applyRevision } from '../../web/src/chat-apply.js';
+import { freshHistory, reviseFromHistory, toItem, type ChatItem } from '../../web/src/chat-items.js';
+import { INITIAL_CHAT, type ChatState } from '../../web/src/chat-state.js';
+import { newRoom, roomKey } from '../../web/src/conversations.js';
+import type { Texts } from '../../web/src/i18n.js';
+import { LOG_EN } from '../../web/src/i18n-log.js';
+import { buildRows, dayLabel, relativeTime } from '../../web/src/log-rows.js';
+import { windowOf } from '../../web/src/log-window.js';
+import type { WireEvent } from '../../web/src/protocol.js';
 
 const t = LOG_EN as unknown as Texts;
 const NOON = new Date(2026, 5, 15, 12, 0, 0).getTime();

@@ -1,12 +1,12 @@
 // The web UI's people logic in node: mentions (matching, completion), mention counts and the title, typing state and its throttled sender, pasted names.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Conversation } from '../web/src/chat-state.js';
-import type { ChatItem } from '../web/src/chat-items.js';
-import { mentionCount, titlePrefix } from '../web/src/mentions-count.js';
-import { completeMention, mentionCandidates, mentionPredicate, mentionQuery, mentionsMe } from '../web/src/mentions.js';
-import { namelessPaste, pastedName } from '../web/src/paste-name.js';
-import type { WireEvent } from '../web/src/protocol.js';
-import { TypingSender, TypingState, type TypingStatus, type TypingTarget } from '../web/src/typing.js';
+import type { Conversation } from '../../web/src/chat-state.js';
+import type { ChatItem } from '../../web/src/chat-items.js';
+import { mentionCount, titlePrefix } from '../../web/src/mentions-count.js';
+import { completeMention, mentionCandidates, mentionPredicate, mentionQuery, mentionsMe } from '../../web/src/mentions.js';
+import { namelessPaste, pastedName } from '../../web/src/paste-name.js';
+import type { WireEvent } from '../../web/src/protocol.js';
+import { TypingSender, TypingState, type TypingStatus, type TypingTarget } from '../../web/src/typing.js';
 
 describe('mentionsMe', () => {
   it('matches @name as a whole word, case-insensitively', () => {

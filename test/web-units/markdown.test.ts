@@ -1,8 +1,8 @@
 // The Markdown parser's token tree (pure data, no DOM) and renderMarkdown's Preact elements, in node.
 import { describe, expect, it } from 'vitest';
-import { parseBlocks } from '../web/src/markdown-blocks.js';
-import { parseInline } from '../web/src/markdown-inline.js';
-import { safeHref } from '../web/src/markdown-types.js';
+import { parseBlocks } from '../../web/src/markdown-blocks.js';
+import { parseInline } from '../../web/src/markdown-inline.js';
+import { safeHref } from '../../web/src/markdown-types.js';
 
 const msg = (text: string, mention?: (name: string) => boolean | 'me') => parseInline(text, 'message', mention === undefined ? {} : { mention });
 const doc = (text: string) => parseBlocks(text, 'document');
