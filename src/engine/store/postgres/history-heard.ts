@@ -25,7 +25,7 @@ export class HeardRows {
     }
   }
 
-  /** An edit or delete heard for a row kept here: the merged row shows it too. */
+  /** An edit or delete (heard, or made on this node) of a row kept here: the merged row shows it too. */
   change(change: PendingChange): void {
     const entry = this.rows.get(change.id);
     if (entry === undefined || entry.row.stored.deleted === true) return;

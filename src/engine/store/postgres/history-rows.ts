@@ -63,9 +63,35 @@ export interface Statement {
   readonly values: unknown[];
 }
 
+/*
+ * A change decided on one node may reach PostgreSQL before the row it names, written by another
+ * node (which published the message as soon as it queued the row). A plain UPDATE would then match
+ * nothing and be lost. So a change is an upsert on the row's id: when the row is not there yet it
+ * leaves a placeholder (kind PENDING_KIND, conversation PENDING_CONV: no read, search or get() ever
+ * shows it) holding the new text or the tombstone, and the insert of the real row takes them from
+ * it. Both statements conflict on the primary key, so PostgreSQL orders them whichever comes first,
+ * even when one is in an uncommitted transaction (the other waits for it): no ordering loses a change.
+ * A placeholder whose row never comes (its node died first) goes with the age prune.
+ */
+/** The kind of a placeholder row: a change waiting for its row. */
+export const PENDING_KIND = 'pending';
+/** The conversation of placeholders: neither a room (`#`), a conversation (`dm:`) nor the announcements (`*`). */
+export const PENDING_CONV = '!pending';
+
+/** Messages take over a placeholder's change; another kind (never named by a change the core allowed) ignores it. */
+const TAKE_PENDING =
+  'ON CONFLICT (id) DO UPDATE SET at = excluded.at, kind = excluded.kind, conv = excluded.conv, room = excluded.room, name = excluded.name, ' +
+  'to_name = excluded.to_name, path = excluded.path, size = excluded.size, reason = excluded.reason, notice = excluded.notice, account = excluded.account, ' +
+  "text = CASE WHEN excluded.kind NOT IN ('message', 'dm') THEN excluded.text WHEN history_events.deleted IS TRUE THEN NULL " +
+  'WHEN history_events.edited IS NOT NULL THEN history_events.text ELSE excluded.text END, ' +
+  "edited = CASE WHEN excluded.kind IN ('message', 'dm') THEN history_events.edited END, " +
+  "deleted = CASE WHEN excluded.kind IN ('message', 'dm') THEN history_events.deleted END " +
+  `WHERE history_events.kind = '${PENDING_KIND}'`;
+
 /**
- * Multi-row inserts of `rows`, in order. ON CONFLICT DO NOTHING: a batch retried after its commit
- * was lost on the wire (it did land) must not fail on its own rows.
+ * Multi-row inserts of `rows`, in order. On a conflict with a row already there nothing changes: a
+ * batch retried after its commit was lost on the wire (it did land) must not fail on its own rows.
+ * A conflict with a placeholder (see PENDING_KIND) becomes the row, with the placeholder's change.
  */
 export function insertEvents(rows: readonly PendingRow[]): Statement[] {
   const out: Statement[] = [];
@@ -94,26 +120,32 @@ export function insertEvents(rows: readonly PendingRow[]): Statement[] {
       );
     }
     out.push({
-      text: `INSERT INTO history_events (id, at, kind, conv, room, name, to_name, text, path, size, reason, notice, account) VALUES ${tuples.join(', ')} ON CONFLICT (id) DO NOTHING`,
+      text: `INSERT INTO history_events (id, at, kind, conv, room, name, to_name, text, path, size, reason, notice, account) VALUES ${tuples.join(', ')} ${TAKE_PENDING}`,
       values,
     });
   }
   return out;
 }
 
-/** Only live messages change: a tombstone stays one, and other kinds are never touched. */
-const CHANGEABLE = "kind IN ('message', 'dm') AND deleted IS NOT TRUE";
+/** Only live messages change (and placeholders): a tombstone stays one, and other kinds are never touched. */
+const CHANGEABLE = `history_events.kind IN ('message', 'dm', '${PENDING_KIND}') AND history_events.deleted IS NOT TRUE`;
 
 /**
- * The updates of queued edits and deletes, in order, after the inserts of the same batch (an edit
- * may name a row of that very batch). Applying one twice (a batch retried after its commit was lost)
- * sets the same values again.
+ * The upserts of queued edits and deletes, in order, after the inserts of the same batch (an edit
+ * may name a row of that very batch); a row not there yet gets a placeholder (see PENDING_KIND).
+ * Applying one twice (a batch retried after its commit was lost) sets the same values again.
  */
 export function applyChanges(changes: readonly PendingChange[]): Statement[] {
   return changes.map((c) =>
     c.text === null
-      ? { text: `UPDATE history_events SET text = NULL, deleted = true WHERE id = $1 AND ${CHANGEABLE}`, values: [c.id] }
-      : { text: `UPDATE history_events SET text = $1, edited = $2 WHERE id = $3 AND ${CHANGEABLE}`, values: [pgText(c.text), c.at, c.id] },
+      ? {
+          text: `INSERT INTO history_events (id, at, kind, conv, deleted) VALUES ($1, $2, '${PENDING_KIND}', '${PENDING_CONV}', true) ON CONFLICT (id) DO UPDATE SET text = NULL, deleted = true WHERE ${CHANGEABLE}`,
+          values: [c.id, c.at],
+        }
+      : {
+          text: `INSERT INTO history_events (id, at, kind, conv, text, edited) VALUES ($1, $2, '${PENDING_KIND}', '${PENDING_CONV}', $3, $2) ON CONFLICT (id) DO UPDATE SET text = excluded.text, edited = excluded.edited WHERE ${CHANGEABLE}`,
+          values: [c.id, c.at, pgText(c.text)],
+        },
   );
 }
 

@@ -166,9 +166,10 @@ export class PgHistory implements HistoryStore {
     if (this.closing !== null) return null;
     const change = changeOf(event);
     if (change !== null) {
-      // Not a row of its own: the message's row changes (by the node that decided it; here, what is heard).
+      // Not a row of its own: the message's row changes (written by the node that decided it). A
+      // message heard from another node and not committed yet shows the change here meanwhile.
       if (event.remote === undefined) this.writer.addChange(change);
-      else this.heard.change(change);
+      this.heard.change(change);
       this.lastEvent = event;
       this.lastStored = undefined;
       return null;
