@@ -4,7 +4,7 @@ import { MAX_KEY_LENGTH } from '../../core/chat/modes.js';
 import { MAX_NAME_LENGTH } from '../../core/names.js';
 import { MAX_ROOM_NAME_LENGTH } from '../../core/chat/room-key.js';
 import type { TypingState } from '../../core/chat/types.js';
-import { MAX_PAGE, type ClientMessage, type ServerMessage, type WireAccount, type WireRoom } from './messages.js';
+import { MAX_PAGE, MAX_REF_LENGTH, type ClientMessage, type ServerMessage, type WireAccount, type WireRoom } from './messages.js';
 
 /** Longest `resume` token accepted (ours are 24 characters); anything longer is not one of ours. */
 export const MAX_TOKEN_LENGTH = 128;
@@ -46,11 +46,12 @@ const REASON_FIELD_MAX = 2000;
 /** A decoded frame: a valid message, or the error to answer with (`about` when the type was known). */
 export type DecodeResult =
   | { readonly ok: true; readonly message: ClientMessage }
-  | { readonly ok: false; readonly error: NetroomError; readonly about?: ClientMessage['type'] };
+  | { readonly ok: false; readonly error: NetroomError; readonly about?: ClientMessage['type']; readonly ref?: string };
 
-function bad(message: string, about?: ClientMessage['type']): DecodeResult & { ok: false } {
+function bad(message: string, about?: ClientMessage['type'], ref?: string): DecodeResult & { ok: false } {
   const error = new NetroomError('BAD_REQUEST', message);
-  return about === undefined ? { ok: false, error } : { ok: false, error, about };
+  if (about === undefined) return { ok: false, error };
+  return ref === undefined ? { ok: false, error, about } : { ok: false, error, about, ref };
 }
 
 const CLIENT_TYPE_SET: ReadonlySet<string> = new Set(CLIENT_TYPES);
@@ -112,9 +113,11 @@ function decodeFields(type: ClientMessage['type'], fields: Fields): ClientMessag
       const message = text(fields, 'text', true);
       const room = text(fields, 'room', false, ROOM_FIELD_MAX);
       const to = text(fields, 'to', false, NAME_FIELD_MAX);
-      if (room === undefined) return to === undefined ? { type, text: message } : { type, text: message, to };
-      if (to !== undefined) throw new FieldError('say to a "room" or privately "to" a member, not both');
-      return { type, text: message, room };
+      if (room !== undefined && to !== undefined) throw new FieldError('say to a "room" or privately "to" a member, not both');
+      const ref = fields.ref;
+      if (ref === undefined || ref === null) return room !== undefined ? { type, text: message, room } : to !== undefined ? { type, text: message, to } : { type, text: message };
+      if (!isRef(ref)) throw new FieldError(`"ref" must be a string of 1 to ${MAX_REF_LENGTH} characters`);
+      return room !== undefined ? { type, text: message, room, ref } : to !== undefined ? { type, text: message, to, ref } : { type, text: message, ref };
     }
     case 'join': {
       const room = text(fields, 'room', true, ROOM_FIELD_MAX);
@@ -198,6 +201,11 @@ function decodeFields(type: ClientMessage['type'], fields: Fields): ClientMessag
 
 const TYPING_STATES: readonly string[] = ['active', 'paused', 'done'];
 
+/** A `say`'s `ref`: the client's label for the message, echoed in `sent` or in the error refusing it. */
+function isRef(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= MAX_REF_LENGTH;
+}
+
 /** The `id` of the message an edit or delete is about: a history id. */
 function messageId(fields: Fields): number {
   const id = count(fields, 'id', 1, Number.MAX_SAFE_INTEGER);
@@ -241,7 +249,9 @@ export function decodeClientMessage(data: Buffer | ArrayBuffer | Buffer[], isBin
   try {
     return { ok: true, message: decodeFields(type, fields) };
   } catch (err) {
-    return bad(err instanceof FieldError ? err.message : 'the message could not be read', type);
+    // A refused `say` whose own `ref` was fine names it, so the client knows which message it was.
+    const ref = type === 'say' && isRef(fields.ref) ? fields.ref : undefined;
+    return bad(err instanceof FieldError ? err.message : 'the message could not be read', type, ref);
   }
 }
 

@@ -21,6 +21,7 @@ import { WsPending } from './pending.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
 import { WsReplies } from './replies.js';
 import { WsRequests } from './requests.js';
+import { SaidWatch } from './said.js';
 import { WsSessions } from './sessions.js';
 import { wireEvent, wireLeave, wireRoom } from './wire.js';
 import { notHeard } from './held-frames.js';
@@ -54,6 +55,8 @@ const CLOSE_GRACE_MS = 2000;
  *   once (a quit once per room it touched, to that room's members), batched per turn
  *   (audience-fanout.ts). The author of a join, message or part does not get it back (it has its
  *   `joined`/`parted`); a direct message goes to both sides, the sender's other clients included.
+ *   A `say` with a `ref` is answered `sent` with its event's id (said.ts): how the author of a room
+ *   message learns the id it edits or deletes it by.
  * - `enter` with the `resume` token of the live connection holding that name moves the member to
  *   the new connection: nobody sees a leave and a join; the old connection is closed with 4000
  *   (sessions.ts).
@@ -82,6 +85,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   private readonly moderation: WsModeration;
   private readonly feed: WsLibraryFeed;
   private readonly pending: WsPending;
+  private readonly said: SaidWatch;
   private readonly maxInvalidFrames: number;
   private readonly leaveGraceMs: number;
   /** Encoded once: every connection starts with the same frame. */
@@ -109,7 +113,8 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.history = new RenderedHistory(ctx.history, settings.historySize, ctx.lang, this.log);
     this.keepalive = new WsKeepalive(settings.pingIntervalMs, this.connections, this.timedOut);
     this.replies = new WsReplies(this.log, ctx.metrics, settings.maxBufferedBytes, this.tooSlow);
-    this.requests = new WsRequests(ctx.chat, this.history, this.replies, this.fanout);
+    this.said = new SaidWatch(this.history);
+    this.requests = new WsRequests(ctx.chat, this.history, this.replies, this.fanout, this.said);
     this.moderation = new WsModeration(ctx.chat, ctx.moderation, this.replies, this.fanout.flush);
     this.feed = new WsLibraryFeed(settings.maxBufferedBytes, this.tooSlow);
     this.pending = new WsPending(
@@ -222,7 +227,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
         : decodeClientMessage(data, isBinary);
     if (!decoded.ok) {
       client.invalid += 1;
-      this.replies.sendError(client, decoded.error, decoded.about);
+      this.replies.sendError(client, decoded.error, decoded.about, decoded.ref);
       if (client.invalid > this.maxInvalidFrames) {
         this.log.info({ from: client.from, name: client.member?.name }, 'ws client closed: too many invalid frames');
         this.drop(client, 'disconnect', CLOSE_CODES.policy, 'too many invalid messages');
@@ -235,7 +240,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       const pending = this.dispatch(client, message);
       if (pending) this.pending.start(client, pending, message.type);
     } catch (err) {
-      this.replies.sendError(client, err, message.type);
+      this.replies.sendError(client, err, message.type, message.type === 'say' ? message.ref : undefined);
     }
   }
 
@@ -302,6 +307,8 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
 
   /** Chat events -> `event` frames for this door's members in the audience, encoded and framed once, batched by the fan-out. */
   private readonly onChatEvent = (event: ChatEvent): void => {
+    // A `say` with a `ref` of ours may be waiting for this event's id (said.ts).
+    this.said.hear(event);
     switch (event.kind) {
       case 'closing':
         this.onClosing(event);

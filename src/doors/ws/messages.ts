@@ -41,8 +41,10 @@ export type ClientMessage =
    *  connection of ours (signed in as the same account, or a guest as before) that has not noticed it
    *  is dead yet, or within the leave grace after that connection closed. */
   | { readonly type: 'enter'; readonly name?: string; readonly resume?: string }
-  /** Say `text` in `room` (default #lobby), or privately to the member `to`. */
-  | { readonly type: 'say'; readonly text: string; readonly room?: string; readonly to?: string }
+  /** Say `text` in `room` (default #lobby), or privately to the member `to`. With `ref` (the client's own
+   *  label for this message, 1 to {@link MAX_REF_LENGTH} characters) the server answers `sent` (or an
+   *  error carrying the same `ref`); without, a room message gets no answer at all. */
+  | { readonly type: 'say'; readonly text: string; readonly room?: string; readonly to?: string; readonly ref?: string }
   /** Join a room (creating it where the server lets members create rooms); `key` for a `+k` room. */
   | { readonly type: 'join'; readonly room: string; readonly key?: string }
   | { readonly type: 'part'; readonly room: string }
@@ -103,6 +105,11 @@ export type ServerMessage =
   | { readonly type: 'parted'; readonly room: string }
   /** Something happened in a room you are in, or a direct message to or from you (not echoed to its author for join/message/leave). */
   | { readonly type: 'event'; readonly event: WireEvent }
+  /** Answer to a `say` with a `ref`: the message was said, and `id` is the id everyone else sees on
+   *  its event (its history id, the one `edit` and `delete` take; 0 if the server keeps no history of
+   *  it), `at` its time. The author of a room message gets no event for it: this is how it learns the
+   *  id. For a direct message it comes as well as the sender's copy of the event (before it). */
+  | { readonly type: 'sent'; readonly ref: string; readonly id: number; readonly at: number }
   /** The library changed (any door): sent to every connection from `hello` on, entered or not. */
   | { readonly type: 'library'; readonly change: LibraryChange }
   /** Answer to `who`: `room` and its operators (`ops`) when a room was asked about. */
@@ -123,9 +130,10 @@ export type ServerMessage =
   | { readonly type: 'restrictions'; readonly restrictions: readonly WireRestriction[] }
   /** A refused request: stable `code` (NAME_TAKEN, RATE_LIMITED, BAD_REQUEST, NO_SUCH_ROOM, NAME_RESERVED,
    *  ACCOUNTS_ONLY, BANNED, MUTED, NOT_OPERATOR, ...), English `message`, and `about`, the type of the
-   *  client message it answers when known. Also sent, without `about`, as the last frame before a close
-   *  4003: code KICKED or BANNED, `message` the moderator's reason. */
-  | { readonly type: 'error'; readonly code: string; readonly message: string; readonly about?: string };
+   *  client message it answers when known, and `ref`, the `ref` of the refused `say` when it had one.
+   *  Also sent, without `about`, as the last frame before a close 4003: code KICKED or BANNED,
+   *  `message` the moderator's reason. */
+  | { readonly type: 'error'; readonly code: string; readonly message: string; readonly about?: string; readonly ref?: string };
 
 /** An account as the chat shows it to its owner. */
 export interface WireAccount {
@@ -150,6 +158,9 @@ export interface WireRestriction {
 
 /** Largest frame the server accepts, in bytes (a 2000-character message is at most ~8 KB of UTF-8). */
 export const MAX_FRAME_BYTES = 16 * 1024;
+
+/** Longest `ref` of a `say`, in characters (UTF-16 units). */
+export const MAX_REF_LENGTH = 64;
 
 /** Largest history page and search answer. */
 export const MAX_PAGE = 200;

@@ -27,8 +27,8 @@ export class WsReplies {
     if (client.socket.writableLength > this.maxBufferedBytes) this.onSlow(client);
   }
 
-  /** The one place errors become `error` messages (ARCHITECTURE 4); `about` is the request's type. */
-  sendError(client: WsClient, err: unknown, about: string | undefined): void {
+  /** The one place errors become `error` messages (ARCHITECTURE 4); `about` is the request's type, `ref` a refused `say`'s. */
+  sendError(client: WsClient, err: unknown, about: string | undefined, ref?: string): void {
     let error: NetroomError;
     if (isNetroomError(err)) {
       error = err;
@@ -38,6 +38,8 @@ export class WsReplies {
       error = new NetroomError('IO_ERROR', 'internal server error');
     }
     this.metrics?.errors.inc({ door: 'ws', code: error.code });
-    this.send(client, about === undefined ? { type: 'error', code: error.code, message: error.message } : { type: 'error', code: error.code, message: error.message, about });
+    if (about === undefined) this.send(client, { type: 'error', code: error.code, message: error.message });
+    else if (ref === undefined) this.send(client, { type: 'error', code: error.code, message: error.message, about });
+    else this.send(client, { type: 'error', code: error.code, message: error.message, about, ref });
   }
 }

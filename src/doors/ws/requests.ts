@@ -12,6 +12,7 @@ import type { RenderedHistory } from './history.js';
 import type { ClientMessage, WireRoom } from './messages.js';
 import type { ModerationRequest } from './moderate.js';
 import type { WsReplies } from './replies.js';
+import type { SaidWatch } from './said.js';
 import { wireRoom } from './wire.js';
 
 /** Conversations listed by `conversations`. */
@@ -34,6 +35,8 @@ export class WsRequests {
     private readonly replies: WsReplies,
     /** Flushed before a reply that must come after the events already queued (joined, parted). */
     private readonly fanout: AudienceFanOut<WsClient>,
+    /** Notes the id of a `say`'s event as the door hears it (said.ts). */
+    private readonly said: SaidWatch,
   ) {}
 
   /** The member a connection speaks for; NOT_IN_ROOM before `enter` (the one-room code old clients know). */
@@ -48,8 +51,17 @@ export class WsRequests {
       case 'say': {
         const member = this.memberOf(client);
         // Counted in netroom_messages_total by the server's own chat listener (by the origin's door).
-        if (message.to !== undefined) this.chat.dm(member, message.to, message.text);
-        else this.chat.say(member, message.room ?? LOBBY, message.text);
+        const say = (): void => {
+          if (message.to !== undefined) this.chat.dm(member, message.to, message.text);
+          else this.chat.say(member, message.room ?? LOBBY, message.text);
+        };
+        if (message.ref === undefined) {
+          say();
+          return;
+        }
+        // Sent at once, ahead of this turn's batched events: a direct message's own copy follows it.
+        const { id, at } = this.said.run(member, say);
+        this.replies.send(client, { type: 'sent', ref: message.ref, id, at });
         return;
       }
       // The edit or delete event, heard by everyone who reads the message (the asker too), is the answer.
