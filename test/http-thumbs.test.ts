@@ -1,88 +1,11 @@
 // GET /thumbs/PATH over real HTTP: WebP within 320x320, made once per file version and kept, refusals (not an image, truncated, bomb, missing, `..`), read permission.
 import * as fs from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Chat } from '../src/core/chat/chat.js';
-import { Library } from '../src/core/library.js';
-import { HttpDoor } from '../src/doors/http/door.js';
-import { silentLogger } from '../src/log.js';
 import { startAccessServer } from './helpers/access-server.js';
-import { errorCode, request, type RawResponse } from './helpers/http.js';
-
-interface ThumbRig {
-  readonly top: string;
-  readonly root: string;
-  readonly thumbs: string;
-  readonly library: Library;
-  readonly port: number;
-  /** Library paths of the thumbnails made (not those read back from the folder), in order. */
-  readonly made: string[];
-  get(rel: string, headers?: Record<string, string>): Promise<RawResponse>;
-  close(): Promise<void>;
-}
-
-/** An HTTP door on a temp library with thumbnails kept in a temp folder, counting the makes. */
-async function startThumbRig(): Promise<ThumbRig> {
-  const top = await fs.mkdtemp(path.join(tmpdir(), 'netroom-thumbs-'));
-  const root = path.join(top, 'files');
-  const thumbs = path.join(top, 'data', 'thumbs');
-  const library = new Library(root);
-  await library.init();
-  const made: string[] = [];
-  const door = new HttpDoor(
-    { chat: new Chat({ flood: null }), library, lang: 'en', log: silentLogger() },
-    { host: '127.0.0.1', port: 0, adminToken: 'thumbs-admin-token-0123456789', thumbs: { dir: thumbs, onMake: (rel) => made.push(rel) } },
-  );
-  await door.listen();
-  const port = door.address().port;
-  return {
-    top,
-    root,
-    thumbs,
-    library,
-    port,
-    made,
-    get: (rel, headers = {}) => request({ port, path: `/thumbs/${rel.split('/').map(encodeURIComponent).join('/')}` }, { headers }),
-    async close() {
-      await door.close();
-      await fs.rm(top, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A real image made by sharp: a gradient-free solid colour is enough for sizes and formats. */
-function image(width: number, height: number, format: 'png' | 'jpeg', r = 200): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r, g: 80, b: 40 } } })
-    .toFormat(format)
-    .toBuffer();
-}
-
-async function put(rig: ThumbRig, rel: string, data: Buffer | string): Promise<void> {
-  await fs.mkdir(path.dirname(path.join(rig.root, rel)), { recursive: true });
-  await fs.writeFile(path.join(rig.root, rel), data);
-}
-
-/** Every file kept under the thumbnails folder, relative to it. */
-async function kept(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const shard of await fs.readdir(dir).catch(() => [] as string[])) {
-    for (const name of await fs.readdir(path.join(dir, shard))) out.push(`${shard}/${name}`);
-  }
-  return out.sort();
-}
-
-/** A PNG whose header claims `width` x `height` (CRC recomputed), over a small real image's data. */
-async function bombPng(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await image(8, 8, 'png'));
-  // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4)...; the CRC covers type + 13 data bytes.
-  png.writeUInt32BE(width, 16);
-  png.writeUInt32BE(height, 20);
-  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-  return png;
-}
+import { errorCode, request } from './helpers/http.js';
+import { bombPng, image, kept, put, startThumbRig, type ThumbRig } from './helpers/thumb-rig.js';
 
 describe('GET /thumbs/PATH', () => {
   let rig: ThumbRig;

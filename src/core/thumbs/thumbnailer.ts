@@ -1,9 +1,7 @@
 // Thumbnails of library images (sharp): 320x320 WebP, made once per file version, kept on disk, at most two made at a time.
-import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import sharp from 'sharp';
 import type { OpenHandle } from '../library-types.js';
+import { ThumbCache } from './cache.js';
 import { readHead, sniffImage } from './sniff.js';
 
 /** The box a thumbnail fits in, in CSS pixels. */
@@ -41,6 +39,8 @@ export interface ThumbnailerOptions {
   readonly onStart?: (rel: string) => void;
   /** Told of every thumbnail made (not of those read from the folder): for tests and metrics. */
   readonly onMake?: (rel: string) => void;
+  /** Told when the thumbnails of a deleted or moved-away file or folder are gone from the folder: for tests. */
+  readonly onForgotten?: (rel: string) => void;
 }
 
 /** A thumbnail: WebP bytes and the validator of the file version it was made from. */
@@ -52,6 +52,11 @@ export interface Thumb {
 /** The ETag of the thumbnail of a file version (known before the thumbnail is made or read). */
 export function thumbEtag(size: number, mtime: number): string {
   return `"${RECIPE}-${size.toString(36)}-${mtime.toString(36)}"`;
+}
+
+/** A file version's name in the cache. */
+function versionName(file: OpenHandle): string {
+  return `${RECIPE}-${file.size}-${file.mtime}.webp`;
 }
 
 /** Thumbnails of the library's images: one job per file version, a bounded number at a time, kept in `dir`. */
@@ -66,12 +71,15 @@ export class Thumbnailer {
   private readonly failures = new Map<string, NotAnImage>();
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** The thumbnails kept on disk (none without a folder). */
+  private readonly cache: ThumbCache | null;
 
   constructor(private readonly options: ThumbnailerOptions = {}) {
     this.maxPixels = options.maxPixels ?? 50_000_000;
     this.maxInputBytes = options.maxInputBytes ?? 100 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.cache = options.dir === undefined ? null : new ThumbCache(options.dir);
   }
 
   /**
@@ -87,23 +95,34 @@ export class Thumbnailer {
       if (known !== undefined) throw known;
       return shared as Promise<Thumb>;
     }
-    const cached = await this.readCached(file).catch(() => null);
+    // Taken before the file is read: a sweep of it from here on means its thumbnail is not kept.
+    const mark = this.cache?.mark() ?? 0;
+    const data = (await this.cache?.read(file.rel, versionName(file))) ?? null;
     const started = this.jobs.get(key);
-    if (cached !== null || started !== undefined) {
+    if (data !== null || started !== undefined) {
       await file.handle.close();
-      return cached ?? (started as Promise<Thumb>);
+      return data !== null ? { data, etag: thumbEtag(file.size, file.mtime) } : (started as Promise<Thumb>);
     }
-    const job = this.make(file, key).finally(() => this.jobs.delete(key));
+    const job = this.make(file, key, mark).finally(() => this.jobs.delete(key));
     this.jobs.set(key, job);
     return job;
   }
 
-  /** Forget every kept thumbnail of `rel` (the file was deleted or moved away). */
-  async forget(rel: string): Promise<void> {
-    await this.removeVersions(rel, null);
+  /**
+   * Forget every kept thumbnail of the file `rel`, or of every file under the folder `rel` (it was
+   * deleted or moved away). Resolves once they are gone from the folder; a request never waits for it.
+   */
+  async forget(rel: string, type: 'file' | 'dir' = 'file'): Promise<void> {
+    if (this.cache !== null) await (type === 'dir' ? this.cache.forgetFolder(rel) : this.cache.forgetFile(rel));
+    this.options.onForgotten?.(rel);
   }
 
-  private async make(file: OpenHandle, key: string): Promise<Thumb> {
+  /** Resolves when the cache's background deletions asked for so far are done (for tests). */
+  async idle(): Promise<void> {
+    await this.cache?.idle();
+  }
+
+  private async make(file: OpenHandle, key: string, mark: number): Promise<Thumb> {
     await this.turn();
     try {
       if (file.size > this.maxInputBytes) throw new NotAnImage(`too large to make a thumbnail of (over ${this.maxInputBytes} bytes)`);
@@ -112,7 +131,8 @@ export class Thumbnailer {
       this.options.onStart?.(file.rel);
       const data = await this.render(file);
       this.options.onMake?.(file.rel);
-      await this.store(file, data).catch(() => undefined); // a full disk costs a remake next time, nothing more
+      // A full disk costs a remake next time, nothing more.
+      await this.cache?.store(file.rel, versionName(file), data, mark).catch(() => undefined);
       return { data, etag: thumbEtag(file.size, file.mtime) };
     } catch (err) {
       const refusal = err instanceof NotAnImage ? err : new NotAnImage(`cannot make a thumbnail of ${file.rel}: ${(err as Error).message}`);
@@ -157,54 +177,6 @@ export class Thumbnailer {
       // The decoder holds this job's turn until it has really stopped, so "two at a time" stays true.
       await made.catch(() => undefined);
     }
-  }
-
-  /** Where a version's thumbnail is kept: `DIR/ab/<hash of the path>.<recipe>-<size>-<mtime>.webp`. */
-  private place(rel: string): { shard: string; prefix: string } | null {
-    if (this.options.dir === undefined) return null;
-    const hash = createHash('sha256').update(rel).digest('hex').slice(0, 40);
-    return { shard: path.join(this.options.dir, hash.slice(0, 2)), prefix: `${hash}.` };
-  }
-
-  private versionName(file: OpenHandle): string {
-    return `${RECIPE}-${file.size}-${file.mtime}.webp`;
-  }
-
-  private async readCached(file: OpenHandle): Promise<Thumb | null> {
-    const where = this.place(file.rel);
-    if (where === null) return null;
-    try {
-      const data = await fs.readFile(path.join(where.shard, where.prefix + this.versionName(file)));
-      return { data, etag: thumbEtag(file.size, file.mtime) };
-    } catch {
-      return null;
-    }
-  }
-
-  /** Keep the new version (written aside, then renamed: a reader never sees half a file) and drop the older ones. */
-  private async store(file: OpenHandle, data: Buffer): Promise<void> {
-    const where = this.place(file.rel);
-    if (where === null) return;
-    const name = where.prefix + this.versionName(file);
-    await fs.mkdir(where.shard, { recursive: true, mode: 0o700 });
-    const temp = path.join(where.shard, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await fs.writeFile(temp, data, { mode: 0o600 });
-      await fs.rename(temp, path.join(where.shard, name));
-    } catch (err) {
-      await fs.rm(temp, { force: true });
-      throw err;
-    }
-    await this.removeVersions(file.rel, name);
-  }
-
-  private async removeVersions(rel: string, keep: string | null): Promise<void> {
-    const where = this.place(rel);
-    if (where === null) return;
-    const names = await fs.readdir(where.shard).catch(() => [] as string[]);
-    await Promise.all(
-      names.filter((n) => n.startsWith(where.prefix) && n !== keep).map((n) => fs.rm(path.join(where.shard, n), { force: true })),
-    );
   }
 
   private async turn(): Promise<void> {

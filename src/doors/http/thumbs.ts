@@ -44,10 +44,14 @@ export function thumbRoutes(app: FastifyInstance, shared: HttpShared, options: T
   return unsubscribe;
 }
 
-/** A deleted or moved-away file's thumbnails go with it (a changed file's are replaced when next asked for). */
+/**
+ * A deleted or moved-away file's thumbnails go with it, and a deleted or moved folder's take every
+ * thumbnail under it (from any door, or another node); a changed file's are replaced when next
+ * asked for. The work runs after the change, never inside a request.
+ */
 function forgetOnChange(library: Library, thumbs: Thumbnailer): () => void {
   return library.subscribe((change) => {
-    const gone = change.kind === 'delete' && change.type === 'file' ? change.path : change.kind === 'rename' && change.type === 'file' ? change.from : null;
-    if (gone !== null) void thumbs.forget(gone).catch(() => undefined);
+    if (change.kind === 'delete') void thumbs.forget(change.path, change.type).catch(() => undefined);
+    else if (change.kind === 'rename') void thumbs.forget(change.from, change.type).catch(() => undefined);
   });
 }
