@@ -6,21 +6,11 @@ import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '..
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
 import { answered, describeOpenError } from './sqlite-errors.js';
 import { Retention } from './sqlite-retention.js';
-import {
-  ROWS_PER_INSERT,
-  conversationKey,
-  fromRow,
-  insertSql,
-  nameKeyOf,
-  pushParams,
-  roomKeyOf,
-  rowsOf,
-  type Params,
-  type PendingRow,
-  type Row,
-} from './sqlite-rows.js';
-import { ANNOUNCE_CONV, SEARCHED_KINDS, migrate } from './sqlite-schema.js';
+import { conversationKey, fromRow, nameKeyOf, roomKeyOf, rowsOf, type PendingRow, type Row } from './sqlite-rows.js';
+import { ANNOUNCE_CONV, migrate } from './sqlite-schema.js';
 import { RoomTable } from './sqlite-rooms.js';
+import { ReadRows } from './sqlite-reads.js';
+import { batchWriter, ftsIndexer } from './sqlite-writes.js';
 import { EditRows, changeOf, type PendingChange } from './sqlite-edits.js';
 import { planSearch, runSearch } from './sqlite-search.js';
 import {
@@ -39,8 +29,6 @@ import {
 } from './sqlite-options.js';
 
 export { conversationKey } from './sqlite-rows.js';
-
-type PeerParams = [string, string, string, number, number];
 
 /** Reads past the end: the cursor of recent(). */
 const NEWEST = Number.MAX_SAFE_INTEGER;
@@ -67,13 +55,7 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
  * does not slow a burst of messages (see the README's history section for the figures).
  */
 export class SqliteHistory implements HistoryStore {
-  private readonly insertOne: Database.Statement<Params[number][]>;
-  private readonly insertMany: Database.Statement<Params[number][]>;
-  private readonly upsertPeer: Database.Statement<PeerParams>;
-  private readonly selectRoomPage: Database.Statement<[string, number, number, number, string, number, number, number, number], Row>;
-  private readonly selectConvPage: Database.Statement<[string, number, number, number], Row>;
-  private readonly selectPeers: Database.Statement<[string, number, number], { other: string; last_id: number; last_at: number }>;
-  private readonly selectPeerConvs: Database.Statement<[string], string>;
+  private readonly reads: ReadRows;
   private readonly roomTable: RoomTable;
   private readonly indexRange: (from: number, to: number) => void;
   private readonly writeBatch: (rows: readonly PendingRow[]) => void;
@@ -111,58 +93,10 @@ export class SqliteHistory implements HistoryStore {
     this.maxAgeMs = limits.maxAgeMs;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? ((err) => console.error('netroom: history store write failed:', err));
-    this.insertOne = db.prepare<Params[number][]>(insertSql(1));
-    this.insertMany = db.prepare<Params[number][]>(insertSql(ROWS_PER_INSERT));
-    this.upsertPeer = db.prepare<PeerParams>(
-      'INSERT INTO dm_peers (member, conv, other, last_id, last_at) VALUES (?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (member, conv) DO UPDATE SET other = excluded.other, last_id = excluded.last_id, last_at = excluded.last_at',
-    );
-    // A room's page is its own rows and the announcements, each read newest first from
-    // (conv, id) and cut at `limit`, then merged: two bounded index walks, never a sort of the room.
-    this.selectRoomPage = db.prepare(
-      'SELECT * FROM (' +
-        'SELECT * FROM (SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?) ' +
-        'UNION ALL ' +
-        'SELECT * FROM (SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?)' +
-        ') ORDER BY id DESC LIMIT ?',
-    );
-    this.selectConvPage = db.prepare('SELECT * FROM events WHERE conv = ? AND id < ? AND at >= ? ORDER BY id DESC LIMIT ?');
-    this.selectPeers = db.prepare('SELECT other, last_id, last_at FROM dm_peers WHERE member = ? AND last_at >= ? ORDER BY last_id DESC LIMIT ?');
-    this.selectPeerConvs = db.prepare<[string], string>('SELECT conv FROM dm_peers WHERE member = ?').pluck();
+    this.reads = new ReadRows(db);
     this.roomTable = new RoomTable(db);
-    const indexFts = db.prepare<[number, number]>(
-      `INSERT INTO events_fts (rowid, text) SELECT id, text FROM events WHERE id > ? AND id <= ? AND kind IN ${SEARCHED_KINDS} AND text IS NOT NULL`,
-    );
-    const setFtsUpTo = db.prepare<[number]>("UPDATE meta SET value = ? WHERE key = 'fts_upto'");
-    this.indexRange = db.transaction((from: number, to: number) => {
-      indexFts.run(from, to);
-      setFtsUpTo.run(to);
-    });
-    this.writeBatch = db.transaction((rows: readonly PendingRow[]) => {
-      // Whole groups of ROWS_PER_INSERT in one statement each, the rest one by one. The values go
-      // as arguments, not as one array: better-sqlite3 reads an array element by element through
-      // V8's generic property lookup, which measured (callgrind) about 11k instructions a row.
-      const whole = rows.length - (rows.length % ROWS_PER_INSERT);
-      const params: Params[number][] = [];
-      for (let i = 0; i < whole; i += ROWS_PER_INSERT) {
-        params.length = 0;
-        for (let j = i; j < i + ROWS_PER_INSERT; j++) pushParams(params, rows[j] as PendingRow);
-        this.insertMany.run(...params);
-      }
-      for (let i = whole; i < rows.length; i++) {
-        params.length = 0;
-        pushParams(params, rows[i] as PendingRow);
-        this.insertOne.run(...params);
-      }
-      for (const row of rows) {
-        const members = row.members;
-        if (members !== undefined) {
-          const e = row.stored;
-          this.upsertPeer.run(members[0], row.conv, e.to ?? '', e.id, e.at);
-          this.upsertPeer.run(members[1], row.conv, e.name ?? '', e.id, e.at);
-        }
-      }
-    });
+    this.indexRange = ftsIndexer(db);
+    this.writeBatch = batchWriter(db);
     this.retention = new Retention(db);
     this.edits = new EditRows(db);
     // sqlite_sequence remembers the highest id ever used, even when pruning deleted that row.
@@ -290,7 +224,7 @@ export class SqliteHistory implements HistoryStore {
     return answered(() => {
       if (this.closed || !(limit > 0)) return [];
       this.safely(() => this.flush());
-      return this.selectPeers.all(nameKeyOf(name), Math.max(this.since(), since), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
+      return this.reads.peers(nameKeyOf(name), Math.max(this.since(), since), Math.floor(limit)).map((r) => ({ with: r.other, lastId: r.last_id, lastAt: r.last_at }));
     });
   }
 
@@ -305,7 +239,7 @@ export class SqliteHistory implements HistoryStore {
     const convs = new Set<string>([ANNOUNCE_CONV]);
     for (const room of scope.rooms) convs.add(roomKeyOf(room));
     if (scope.member !== undefined) {
-      for (const conv of this.selectPeerConvs.all(nameKeyOf(scope.member))) convs.add(conv);
+      for (const conv of this.reads.peerConvs(nameKeyOf(scope.member))) convs.add(conv);
     }
     const found = runSearch(this.db, plan, {
       convs: [...convs],
@@ -366,11 +300,11 @@ export class SqliteHistory implements HistoryStore {
     if ('room' in target && typeof target.room === 'string') {
       // A failed write is reported, and what the database holds is still worth showing.
       this.safely(() => this.flush());
-      rows = this.selectRoomPage.all(roomKeyOf(target.room), before, since, n, ANNOUNCE_CONV, before, since, n, n);
+      rows = this.reads.roomPage(roomKeyOf(target.room), before, since, n, ANNOUNCE_CONV);
     } else if ('between' in target && Array.isArray(target.between) && target.between.length === 2 && target.between.every((x) => typeof x === 'string')) {
       const [a, b] = target.between;
       this.safely(() => this.flush());
-      rows = this.selectConvPage.all(conversationKey(a, b), before, Math.max(since, target.since ?? 0), n);
+      rows = this.reads.convPage(conversationKey(a, b), before, Math.max(since, target.since ?? 0), n);
     } else {
       throw new TypeError('a history target is { room } or { between: [name, name] }');
     }
