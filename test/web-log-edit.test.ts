@@ -30,6 +30,16 @@ function messageLine(page: Page, text: string) {
   return page.locator('.log li.message').filter({ has: page.locator('.text').getByText(text, { exact: true }) });
 }
 
+/** Edit our line `text` into `next` through its menu (Edit waits for the line's id). */
+async function editLine(page: Page, text: string, next: string): Promise<void> {
+  await messageLine(page, text).getByRole('button', { name: /^Actions on the line by /u }).click();
+  await page.getByRole('menuitem', { name: 'Edit' }).and(page.locator(':enabled')).click();
+  const editor = page.getByRole('textbox', { name: 'Edit the message' });
+  await editor.fill(next);
+  await editor.press('Enter');
+  await editor.waitFor({ state: 'detached' });
+}
+
 describe('web UI: editing and deleting messages', () => {
   it('edits and deletes one’s own messages; the other browser sees both, and a reload keeps them', async () => {
     const ann = await member('editann');
@@ -85,6 +95,32 @@ describe('web UI: editing and deleting messages', () => {
     await ben.locator('.log li.message', { hasText: 'a message with no typo' }).locator('.edited').waitFor();
     await ben.locator('.log li.message.deleted', { hasText: 'message deleted' }).waitFor();
     expect(await logLine(ben, 'a message to take back').count()).toBe(0);
+  });
+
+  it('edits a message the moment it is sent, and one of ours older than the newest 50 lines', async () => {
+    const ann = await member('quickann');
+    const ben = await member('quickben');
+    await logLine(ann, 'quickben joined the room').waitFor();
+
+    // Just sent: the server's `sent` gives the line its id; Edit is there without asking for history.
+    await say(ann, 'said and fixed at once');
+    await editLine(ann, 'said and fixed at once', 'said and fixed at once!');
+    await messageLine(ben, 'said and fixed at once!').locator('.edited').waitFor();
+
+    // Sixty more from this tab: the first is beyond the newest 50 lines of the room (a history page
+    // of the newest would not find it), yet it knows its id too.
+    for (let i = 1; i <= 60; i++) await say(ann, `numbered line ${i}`);
+    await messageLine(ben, 'numbered line 60').waitFor();
+    await editLine(ann, 'numbered line 60', 'numbered line sixty');
+    await messageLine(ben, 'numbered line sixty').locator('.edited').waitFor();
+    await ann.evaluate("document.querySelector('.log').scrollTop = 0");
+    await editLine(ann, 'numbered line 1', 'numbered line one');
+    await messageLine(ann, 'numbered line one').locator('.edited').waitFor();
+    // The other browser sees the change on the right line (the id was the one it has).
+    await ben.evaluate("document.querySelector('.log').scrollTop = 0");
+    await messageLine(ben, 'numbered line one').locator('.edited').waitFor();
+    expect(await messageLine(ben, 'numbered line 1').count()).toBe(0);
+    expect(await messageLine(ben, 'numbered line 2').count()).toBe(1);
   });
 
   it('lets an administrator delete anyone’s message, but not edit it', async () => {

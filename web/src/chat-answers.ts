@@ -1,5 +1,5 @@
-// Answers to the chat client's requests (joined, parted, members, rooms, history, results, conversations) and refusals of them.
-import { applyConversations, applyEvent, applyHistory, applyJoined, applyParted, type ApplyContext, type Applied } from './chat-apply.js';
+// Answers to the chat client's requests (joined, parted, sent, members, rooms, history, results, conversations) and refusals of them.
+import { applyConversations, applyEvent, applyHistory, applyJoined, applyParted, applySent, type ApplyContext, type Applied } from './chat-apply.js';
 import { markRefused, type ChatItem } from './chat-items.js';
 import type { ChatState } from './chat-state.js';
 import { patch, roomKey } from './conversations.js';
@@ -47,6 +47,8 @@ export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyCon
       return done(state.search?.query === message.query ? { ...state, search: { ...state.search, results: [...message.events] } } : state);
     case 'conversations':
       return done(applyConversations(state, message));
+    case 'sent':
+      return done(applySent(state, message));
     case 'left':
       return done(state); // leave() has already reset the state
     case 'moderated':
@@ -59,9 +61,9 @@ export function applyAnswer(state: ChatState, message: ChatAnswer, ctx: ApplyCon
 /**
  * A refused request other than `enter`: room requests say why in the sidebar, a search in its
  * results, a history page stops the paging; anything else refused a message (RATE_LIMITED, ...),
- * whose line is marked where it was said.
+ * whose line is marked where it was said: the line sent with `ref`, when the refusal names one.
  */
-export function applyRefusal(state: ChatState, error: WireError, about: string | undefined, ctx: ApplyContext): ChatState {
+export function applyRefusal(state: ChatState, error: WireError, about: string | undefined, ctx: ApplyContext, ref?: string): ChatState {
   if (about === 'who' || about === 'conversations') return state; // background requests; not the user's business
   if (about !== undefined && MODERATION_REQUESTS.has(about)) {
     const restrictions = about === 'restrictions' && state.restrictions !== null ? { ...state.restrictions, list: [] } : state.restrictions;
@@ -89,6 +91,8 @@ export function applyRefusal(state: ChatState, error: WireError, about: string |
     ctx.historyMode.clear();
     return { ...state, convs: state.convs.map((c) => (c.loading ? { ...c, loading: false, more: false } : c)) };
   }
+  if (ref !== undefined) return refusedByRef(state, error, ref, ctx);
+  // A refusal naming no line (a server that does not echo refs): the newest unmarked one where we last spoke.
   const key = ctx.lastSaid ?? state.current ?? '';
   const conv = state.convs.find((c) => c.key === key);
   if (!conv) return { ...state, sayError: error };
@@ -100,4 +104,16 @@ export function applyRefusal(state: ChatState, error: WireError, about: string |
     if (at >= 0) pending.splice(at, 1);
   }
   return { ...state, sayError: error, convs: patch(state.convs, key, (c) => ({ ...c, items: marked.items })) };
+}
+
+/** The refused message is the line sent with `ref`: marked, wherever it is, and no longer expected in a replayed history (never stored). */
+function refusedByRef(state: ChatState, error: WireError, ref: string, ctx: ApplyContext): ChatState {
+  const conv = state.convs.find((c) => c.items.some((i) => i.ref === ref && i.mine === true && !i.failed));
+  if (!conv) return { ...state, sayError: error }; // the line is gone meanwhile: the reason still shows under the composer
+  const items = conv.items.map((i) => (i.ref === ref ? { ...i, failed: error } : i));
+  const text = items.find((i) => i.ref === ref)?.text ?? '';
+  const pending = ctx.ownPending.get(conv.key) ?? [];
+  const at = pending.lastIndexOf(text);
+  if (at >= 0) pending.splice(at, 1);
+  return { ...state, sayError: error, convs: patch(state.convs, conv.key, (c) => ({ ...c, items })) };
 }

@@ -169,10 +169,7 @@ export function applyConversations(state: ChatState, msg: Msg<'conversations'>):
 /** A live event: into the room or conversation it belongs to (unread where it is not on screen). */
 export function applyEvent(state: ChatState, event: WireEvent, ctx: ApplyContext): Applied {
   const me = state.name ?? '';
-  if (event.kind === 'edit' || event.kind === 'delete') {
-    const next = applyRevision(state, event, me);
-    return { state: next, send: next === state && sameName(event.author, me) ? learnOwnIds(state, event, me, ctx) : [] };
-  }
+  if (event.kind === 'edit' || event.kind === 'delete') return { state: applyRevision(state, event, me), send: [] };
   // Typing is live state, never a log line (typing.ts keeps it before events get here).
   if (event.kind === 'typing') return { state, send: [] };
   const item = toItem(event);
@@ -248,7 +245,10 @@ function applyDm(state: ChatState, event: WireEvent, item: ChatItem, ctx: ApplyC
   const key = dmKey(other);
   let convs = state.convs.some((c) => c.key === key) ? state.convs : [...state.convs, newDm(other, me)];
   if (sameName(event.name, me)) {
-    // Our own, back from the server (it sends direct messages to both sides): the local copy takes its id.
+    // Our own, back from the server (it sends direct messages to both sides). Its `sent`, which comes
+    // first, has already given the local line this id: nothing to add.
+    if (convs.some((c) => c.key === key && c.items.some((i) => i.mine === true && i.id === event.id))) return { ...state, convs };
+    // Otherwise (a server that sends no `sent`) the local copy takes its id by its text.
     const pending = pendingOf(ctx, key);
     const at = pending.indexOf(event.text ?? '');
     if (at >= 0) {
@@ -268,6 +268,20 @@ function applyDm(state: ChatState, event: WireEvent, item: ChatItem, ctx: ApplyC
   return { ...state, convs: patch(convs, key, (c) => append(c, item, key === state.current, ctx.maxItems)) };
 }
 
+/**
+ * The server's answer to one of our messages (`say` with a `ref`): its line, wherever it is, takes
+ * the id everyone else sees (so it can be edited and deleted at once) and the server's time. A
+ * replayed history then knows it by that id (chat-items.ts freshHistory, which also consumes its
+ * text in `ownPending` there).
+ */
+export function applySent(state: ChatState, msg: Msg<'sent'>): ChatState {
+  const conv = state.convs.find((c) => c.items.some((i) => i.ref === msg.ref));
+  if (!conv) return state; // gone meanwhile (the room left, the line taken back)
+  // Id 0: the server keeps no history of it; there is nothing to edit it by.
+  const confirm = (i: ChatItem): ChatItem => (i.ref !== msg.ref ? i : msg.id > 0 ? { ...i, id: msg.id, at: msg.at } : { ...i, at: msg.at });
+  return { ...state, convs: patch(state.convs, conv.key, (c) => ({ ...c, items: c.items.map(confirm) })) };
+}
+
 /** An `edit` or `delete` event: which message (`target`, a history id) of which room or conversation. */
 interface RevisionEvent {
   readonly kind: string;
@@ -277,18 +291,6 @@ interface RevisionEvent {
   readonly to?: string;
   readonly author?: string;
   readonly text?: string;
-}
-
-/**
- * One of our messages changed (deleted by a moderator, or edited from another tab) that is shown
- * here without its id (our room lines are not echoed): the newest history gives it (chat-items.ts
- * reviseFromHistory), and with it the change.
- */
-function learnOwnIds(state: ChatState, event: RevisionEvent, me: string, ctx: ApplyContext): ClientMessage[] {
-  const key = revisionKey(event, me);
-  const conv = state.convs.find((c) => c.key === key);
-  if (!conv || conv.loading || ctx.historyMode.has(key) || !conv.items.some((i) => i.mine === true && i.id === undefined && !i.failed)) return [];
-  return [askNewest(ctx, conv)];
 }
 
 function revisionKey(event: RevisionEvent, me: string): string {

@@ -17,7 +17,7 @@ export interface ComposerDeps {
   readonly maxItems: number;
 }
 
-/** Our own messages: shown at once (the server does not echo them), marked where refused. */
+/** Our own messages: shown at once (the server does not echo a room message; its `sent` gives the line its id), marked where refused. */
 export class ChatComposer {
   /** `typing` messages for the text being written (throttled; see TypingSender). */
   private readonly typingSender: TypingSender;
@@ -54,12 +54,14 @@ export class ChatComposer {
       deps.update({ sayError: { code: 'NO_ROOM', message: 'open a room or a conversation first' } });
       return false;
     }
-    deps.send(conv.kind === 'room' ? { type: 'say', text, room: conv.name } : { type: 'say', text, to: conv.name });
+    // The line's key is the `ref`: the server's `sent` gives that line its id (editing needs it at once), a refusal names it.
+    const ref = `own-${deps.context.nextKey()}`;
+    deps.send(conv.kind === 'room' ? { type: 'say', text, room: conv.name, ref } : { type: 'say', text, to: conv.name, ref });
     this.typingSender.done();
     deps.context.lastSaid = conv.key;
     const pending = deps.context.ownPending.get(conv.key) ?? [];
     deps.context.ownPending.set(conv.key, [...pending.slice(-99), text]);
-    const item: ChatItem = { key: `own-${deps.context.nextKey()}`, kind: conv.kind === 'room' ? 'message' : 'dm', at: Date.now(), name: state.name ?? '', text, mine: true };
+    const item: ChatItem = { key: ref, ref, kind: conv.kind === 'room' ? 'message' : 'dm', at: Date.now(), name: state.name ?? '', text, mine: true };
     deps.update({ sayError: null, convs: patch(state.convs, conv.key, (c) => append(c, item, true, deps.maxItems)) });
     return true;
   }

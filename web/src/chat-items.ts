@@ -20,6 +20,8 @@ export interface ChatItem {
   readonly size?: number;
   /** Our own message (the server does not echo it back). */
   readonly mine?: boolean;
+  /** Our own message: the `ref` it was sent with, which the server's `sent` (its id) or refusal names. */
+  readonly ref?: string;
   /** Our own message that the server refused, and why (RATE_LIMITED, ...): the reason stays with the line. */
   readonly failed?: WireError;
   /** Messages: when the text was last edited (ms). */
@@ -62,8 +64,8 @@ function revised(item: ChatItem, marks: Revised): ChatItem {
 
 /**
  * What a replayed history tells about lines already shown: edits and deletions made meanwhile (by
- * id), and the ids of our own messages shown locally (the server does not echo a room message to
- * its author, so its id is only learnt from a history; editing and deleting need it).
+ * id), and the ids of our own messages shown locally that no `sent` gave one (the connection
+ * dropped before it came, or a server that sends none; editing and deleting need the id).
  */
 export function reviseFromHistory(items: readonly ChatItem[], history: readonly WireEvent[], me: string): readonly ChatItem[] {
   if (history.length === 0) return items;

@@ -110,7 +110,6 @@ function ChatBody({ t, lang, chat, conv, client, onEdit }: ChatBodyProps) {
       canDelete: true,
       onEdit: (id, text) => client.edits.edit(id, text),
       onDelete: (id) => client.edits.remove(id),
-      onNeedId: () => client.edits.learnIds(),
     };
   };
   const renderRow = (row: LogRow) =>

@@ -56,7 +56,7 @@ export class ChatClient {
   /** Our own messages: say, retry, take back. */
   readonly composer: ChatComposer;
   /** Editing and deleting messages in the log (log-edits.ts). */
-  readonly edits = new LogEdits({ send: (m) => this.send(m), state: () => this.state, context: () => this.context, online: () => this.online() });
+  readonly edits = new LogEdits({ send: (m) => this.send(m), online: () => this.online() });
   /** Who is typing where; live events for desktop notifications (typing.ts). */
   readonly typing = new TypingState();
 
@@ -380,7 +380,7 @@ export class ChatClient {
       this.sendEnter();
       return;
     }
-    this.update(applyRefusal(this.state, error, about, this.context));
+    this.update(applyRefusal(this.state, error, about, this.context, message.ref));
   }
 
   /** Apply an answer: the new state, then the requests it calls for. */

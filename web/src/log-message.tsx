@@ -10,8 +10,6 @@ export interface MessageActions {
   readonly canDelete: boolean;
   readonly onEdit: (id: number, text: string) => void;
   readonly onDelete: (id: number) => void;
-  /** The line has no id yet (our own, shown locally): ask for it. */
-  readonly onNeedId: () => void;
 }
 
 /** The text of a message: rendered Markdown, the tombstone of a deleted one, or the inline editor. */
@@ -117,7 +115,6 @@ export function MessageMenu({ item, t, actions, onStartEdit }: { item: ChatItem;
       setOpen('closed');
       return;
     }
-    if (!ready) actions.onNeedId();
     setOpen('menu');
   };
   return (
