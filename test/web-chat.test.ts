@@ -245,20 +245,36 @@ describe('web UI: language and layout', () => {
     await page.getByRole('heading', { name: '聊天', exact: true }).waitFor();
   });
 
-  it('is usable on a phone-sized screen: panes stack, nothing overflows sideways', async () => {
+  it('is usable on a phone-sized screen: chat and files are tabs, nothing overflows sideways', async () => {
     const { page } = await open({ viewport: { width: 390, height: 844 } });
     await page.getByRole('heading', { name: 'Enter the room' }).waitFor();
     await screenshot(page, 'web-mobile-enter.png');
     await enterRoom(page, 'pocket');
+    // The chat tab: the composer is usable, the long line wraps, nothing is wider than the screen.
+    expect(await page.getByRole('tab', { name: 'Chat' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('section.files').isHidden()).toBe(true);
     await say(page, 'typed on a phone: a message long enough to wrap onto more than one line of this narrow screen');
+    await logLine(page, 'typed on a phone').waitFor();
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('');
     const chat = await page.locator('section.chat').boundingBox();
-    const files = await page.locator('section.files').boundingBox();
-    expect(chat && files).toBeTruthy();
-    if (!chat || !files) return;
-    expect(files.y).toBeGreaterThanOrEqual(chat.y + chat.height); // stacked, not side by side
-    expect(chat.width).toBeLessThanOrEqual(390);
+    expect(chat?.width).toBeLessThanOrEqual(390);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
     await screenshot(page, 'web-mobile.png');
+
+    // The files tab: the files pane instead of the chat, within the screen too.
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.getByRole('tabpanel', { name: 'Files' }).waitFor();
+    const files = page.locator('section.files');
+    await files.waitFor();
+    expect(await page.locator('section.chat').isHidden()).toBe(true);
+    expect((await files.boundingBox())?.width).toBeLessThanOrEqual(390);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'web-mobile-files.png');
+
+    // Back to the chat: the composer takes a message again.
+    await page.getByRole('tab', { name: 'Chat' }).click();
+    await say(page, 'back on the chat tab');
+    await logLine(page, 'back on the chat tab').waitFor();
   });
 
   it('is keyboard accessible: labelled controls, visible focus, a polite live log', async () => {
@@ -271,12 +287,12 @@ describe('web UI: language and layout', () => {
     await page.keyboard.press('Enter');
     await page.locator('#composer').waitFor();
     expect(await page.locator('.log').getAttribute('aria-live')).toBe('polite');
-    await page.getByLabel('Message').focus();
+    await page.getByLabel('Message', { exact: true }).focus();
     expect(await focused(page)).toBe('composer');
     expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).not.toBe('none');
     await page.keyboard.type('sent with the keyboard');
     await page.keyboard.press('Enter');
     await logLine(page, 'sent with the keyboard').waitFor();
-    expect(await page.getByLabel('Message').inputValue()).toBe('');
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('');
   });
 });
