@@ -2,20 +2,20 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket } from 'ws';
 import { VERSION } from '../../cli/version.js';
-import { NetroomError } from '../../core/errors.js';
 import { guest, type Actor } from '../../core/access/roles.js';
-import { LOBBY, type ChatEvent, type LeaveReason, type Member } from '../../core/chat/types.js';
+import type { ChatEvent, LeaveReason, Member } from '../../core/chat/types.js';
 import type { DoorContext } from '../door.js';
 import { AudienceFanOut } from './audience-fanout.js';
-import { decodeClientMessage, encodeEventMessage, encodeServerMessage, encodeWelcome, frameText } from './codec.js';
+import { encodeEventMessage, encodeServerMessage, frameText } from './codec.js';
 import { WsClient } from './client.js';
 import { RenderedHistory } from './history.js';
 import { WsKeepalive } from './keepalive.js';
 import { WsLibraryFeed } from './library-feed.js';
-import { accountOf, endRevoked, whoOf } from './auth.js';
-import { CLOSE_CODES, type ClientMessage } from './messages.js';
+import { endRevoked } from './auth.js';
+import { CLOSE_CODES } from './messages.js';
+import { WsIncoming } from './incoming.js';
 import { WsModeration } from './moderate.js';
 import { WsPending } from './pending.js';
 import { resolveWsOptions, type WsOptions } from './options.js';
@@ -23,8 +23,7 @@ import { WsReplies } from './replies.js';
 import { WsRequests } from './requests.js';
 import { SaidWatch } from './said.js';
 import { WsSessions } from './sessions.js';
-import { wireEvent, wireLeave, wireRoom } from './wire.js';
-import { notHeard } from './held-frames.js';
+import { wireEvent, wireLeave } from './wire.js';
 
 // Moved to options.ts; re-exported so importers of door.js keep working.
 export {
@@ -48,8 +47,9 @@ const CLOSE_GRACE_MS = 2000;
 
 /**
  * The WebSocket chat door. Behaviour beyond messages.ts:
- * - `enter` connects the name server-wide and joins #lobby (Chat.enter); every other request acts
- *   on the member's rooms and conversations (requests.ts). A request that names no room means
+ * - Frames are checked, decoded and dispatched in incoming.ts. `enter` connects the name
+ *   server-wide and joins #lobby (Chat.enter); every other request acts on the member's rooms and
+ *   conversations (requests.ts). A request that names no room means
  *   #lobby, so a client that only sends enter/say/who/leave works as it did with one room.
  * - Chat events go to this door's members in the event's audience, each event rendered and framed
  *   once (a quit once per room it touched, to that room's members), batched per turn
@@ -86,7 +86,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
   private readonly feed: WsLibraryFeed;
   private readonly pending: WsPending;
   private readonly said: SaidWatch;
-  private readonly maxInvalidFrames: number;
+  private readonly incoming: WsIncoming;
   private readonly leaveGraceMs: number;
   /** Encoded once: every connection starts with the same frame. */
   private readonly hello: string;
@@ -104,7 +104,6 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     super();
     this.log = ctx.log.child({ door: 'ws' });
     const settings = resolveWsOptions(options);
-    this.maxInvalidFrames = settings.maxInvalidFrames;
     this.leaveGraceMs = settings.leaveGraceMs;
     this.maxFrameBytes = settings.maxFrameBytes;
     this.hardMaxFrameBytes = settings.hardMaxFrameBytes;
@@ -118,7 +117,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     this.moderation = new WsModeration(ctx.chat, ctx.moderation, this.replies, this.fanout.flush);
     this.feed = new WsLibraryFeed(settings.maxBufferedBytes, this.tooSlow);
     this.pending = new WsPending(
-      (client, frame) => this.onFrame(client, frame.data, frame.isBinary),
+      (client, frame) => this.incoming.onFrame(client, frame.data, frame.isBinary),
       (client, err, about) => this.replies.sendError(client, err, about),
       (client) => {
         if (client.raw.writableLength <= settings.maxBufferedBytes) return false;
@@ -126,6 +125,21 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
         return true;
       },
     );
+    this.incoming = new WsIncoming({
+      ctx,
+      log: this.log,
+      name: this.name,
+      sessions: this.sessions,
+      history: this.history,
+      replies: this.replies,
+      requests: this.requests,
+      moderation: this.moderation,
+      pending: this.pending,
+      maxFrameBytes: this.maxFrameBytes,
+      maxInvalidFrames: settings.maxInvalidFrames,
+      isClosed: () => this.closed,
+      drop: (client, reason, code, text) => this.drop(client, reason, code, text),
+    });
     this.hello = encodeServerMessage({ type: 'hello', server: 'netroom', version: VERSION, lang: ctx.lang });
   }
 
@@ -166,7 +180,7 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
       if (err.code?.startsWith('WS_ERR_') === true) client.broken = true;
     });
     this.connections.add(client);
-    ws.on('message', (data, isBinary) => this.onFrame(client, data, isBinary));
+    ws.on('message', (data, isBinary) => this.incoming.onFrame(client, data, isBinary));
     ws.on('pong', () => (client.alive = true));
     ws.on('close', () => this.onClose(client));
     ws.send(this.hello);
@@ -207,102 +221,6 @@ export class WsDoor extends EventEmitter<WsDoorEvents> {
     clearTimeout(timer);
     for (const client of this.connections) client.ws.terminate();
     this.fanout.stop();
-  }
-
-  private onFrame(client: WsClient, data: RawData, isBinary: boolean): void {
-    client.alive = true;
-    if (this.closed) return;
-    if (this.pending.busy(client)) {
-      // A request of this client awaits the store: this frame waits its turn (pending.ts).
-      if (!this.pending.wait(client, { data, isBinary })) {
-        this.log.info({ from: client.from, name: client.member?.name }, 'ws client closed: too many requests while one waited');
-        this.drop(client, 'disconnect', CLOSE_CODES.policy, 'too many requests at once');
-      }
-      return;
-    }
-    const size = Buffer.isBuffer(data) ? data.length : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    const decoded =
-      size > this.maxFrameBytes
-        ? { ok: false as const, error: new NetroomError('TOO_LARGE', `a frame is at most ${this.maxFrameBytes} bytes (this one has ${size})`) }
-        : decodeClientMessage(data, isBinary);
-    if (!decoded.ok) {
-      client.invalid += 1;
-      this.replies.sendError(client, decoded.error, decoded.about, decoded.ref);
-      if (client.invalid > this.maxInvalidFrames) {
-        this.log.info({ from: client.from, name: client.member?.name }, 'ws client closed: too many invalid frames');
-        this.drop(client, 'disconnect', CLOSE_CODES.policy, 'too many invalid messages');
-      }
-      return;
-    }
-    client.invalid = 0;
-    const message = decoded.message;
-    try {
-      const pending = this.dispatch(client, message);
-      if (pending) this.pending.start(client, pending, message.type);
-    } catch (err) {
-      this.replies.sendError(client, err, message.type, message.type === 'say' ? message.ref : undefined);
-    }
-  }
-
-  private dispatch(client: WsClient, message: ClientMessage): void | Promise<void> {
-    switch (message.type) {
-      case 'enter':
-        return this.enter(client, message.name, message.resume);
-      case 'kick':
-      case 'ban':
-      case 'mute':
-      case 'unban':
-      case 'unmute':
-      case 'restrictions':
-        this.moderation.handle(client, message);
-        return;
-      case 'leave':
-        // The quit event detaches the client (onChatEvent); the connection stays and may enter again.
-        this.ctx.chat.disconnect(this.requests.memberOf(client), 'quit');
-        this.replies.send(client, { type: 'left' });
-        return;
-      default:
-        return this.requests.handle(client, message);
-    }
-  }
-
-  private async enter(client: WsClient, asked: string | undefined, resume: string | undefined): Promise<void> {
-    if (client.member) {
-      throw new NetroomError('ALREADY_IN_ROOM', `this connection is already in the chat as ${client.member.name}`);
-    }
-    const { actor } = client;
-    const name = asked ?? actor.account;
-    if (name === undefined) throw new NetroomError('BAD_REQUEST', '"name" is required: pick a name, or sign in to enter under your account');
-    // A token takes back only a member of the same account (or a guest's, by a guest): signing out
-    // and reconnecting must not bring the signed-in member back on a guest connection.
-    const found = resume === undefined ? undefined : this.sessions.resumable(name, resume);
-    const previous = found !== undefined && found.member.account === actor.account ? found : undefined;
-    let member: Member;
-    if (previous?.client) {
-      member = previous.member;
-      this.sessions.detach(previous.client);
-      previous.client.ws.close(CLOSE_CODES.takenOver, 'resumed by another connection');
-      this.log.info({ name: member.name, from: client.from, previous: previous.client.from }, 'ws member resumed');
-    } else if (previous) {
-      // Back within the leave grace (a reload, a blip): the chat never saw it go.
-      member = previous.member;
-      this.sessions.unpark(member);
-      this.log.info({ name: member.name, from: client.from }, 'ws member resumed within the leave grace');
-    } else {
-      member = this.ctx.chat.enter(name, this.name, whoOf(client.actor, client.address));
-      this.log.info({ name: member.name, from: client.from }, 'ws member entered');
-    }
-    const token = this.sessions.attach(client, member);
-    const { chat } = this.ctx;
-    const members = chat.members(LOBBY).map((m) => m.name);
-    // Every room the member is in: after a resume there may be several (their history is a `history` request away).
-    const rooms = chat.roomsOf(member).flatMap((room) => {
-      const info = chat.room(room);
-      return info ? [wireRoom(info, true)] : [];
-    });
-    // Events heard live while the read waited follow the welcome: not in its history too (pending.ts).
-    const history = chat.mayRead(member, LOBBY) ? this.history.render(notHeard(client, await this.history.recent({ room: LOBBY }))) : [];
-    this.replies.sendText(client, encodeWelcome(member.name, members, history, token.toString('base64url'), rooms, accountOf(member)));
   }
 
   /** Chat events -> `event` frames for this door's members in the audience, encoded and framed once, batched by the fan-out. */

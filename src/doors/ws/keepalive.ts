@@ -31,7 +31,7 @@ export class WsKeepalive {
         this.onDead(client);
         continue;
       }
-      // Set again by the pong (or any frame, see the door's onFrame).
+      // Set again by the pong (or any frame, see onFrame in incoming.ts).
       client.alive = false;
       client.ws.ping();
     }

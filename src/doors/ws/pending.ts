@@ -23,7 +23,7 @@ export class WsPending {
   private readonly holding = new Set<WsClient>();
 
   constructor(
-    /** Handle one frame again (the door's onFrame). */
+    /** Handle one frame again (the door's onFrame, in incoming.ts). */
     private readonly handle: (client: WsClient, frame: WaitingFrame) => void,
     /** Answer a failed request (the door's error mapping). */
     private readonly fail: (client: WsClient, err: unknown, about: string) => void,
@@ -52,7 +52,7 @@ export class WsPending {
     pending
       .catch((err: unknown) => this.fail(client, err, about))
       .finally(() => this.settle(client))
-      // settle runs frames through the door's onFrame, which answers every error itself: a throw here is a bug, answered as one.
+      // settle runs frames through the door's onFrame (incoming.ts), which answers every error itself: a throw here is a bug, answered as one.
       .catch((err: unknown) => this.fail(client, err, about));
   }
 
