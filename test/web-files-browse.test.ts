@@ -2,6 +2,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
 import { describeViolations, seriousViolations } from './helpers/axe.js';
@@ -76,19 +77,35 @@ describe('web UI: browsing files', () => {
     expect(await filter.inputValue()).toBe('');
   });
 
-  it('switches to a grid (thumbnails for images, icons otherwise), remembered after a reload', async () => {
+  it('switches to a grid (thumbnails for images, icons otherwise, an icon where the server has no thumbnail), remembered after a reload', async () => {
     await fs.mkdir(path.join(rig.server.dir, 'grid'));
-    await fs.writeFile(path.join(rig.server.dir, 'grid', 'photo.png'), 'not decoded here');
+    await fs.writeFile(path.join(rig.server.dir, 'grid', 'photo.png'), await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } }).png().toBuffer());
+    // Named as an image, really text: the server answers 415 NOT_AN_IMAGE.
+    await fs.writeFile(path.join(rig.server.dir, 'grid', 'x.png'), 'not a picture, only words');
+    // A format the server makes no thumbnails of: never asked for.
+    await fs.writeFile(path.join(rig.server.dir, 'grid', 'old.bmp'), Buffer.from('BM'));
     await fs.writeFile(path.join(rig.server.dir, 'grid', 'notes.txt'), 'words');
     const { page } = await rig.open({ path: 'files/grid/' });
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/thumbs/')) asked.push(new URL(r.url()).pathname);
+    });
     await fileRow(page, 'photo.png').waitFor();
     await page.getByRole('button', { name: 'Grid' }).click();
     const card = (name: string) => page.locator(`.file-grid li[data-name="${name}"]`);
     await card('photo.png').waitFor();
     expect(await page.getByRole('button', { name: 'Grid' }).getAttribute('aria-pressed')).toBe('true');
     expect(await card('photo.png').locator('img').getAttribute('src')).toBe('thumbs/grid/photo.png');
-    expect(await card('notes.txt').locator('img').count()).toBe(0);
-    expect(await card('notes.txt').locator('svg.icon').count()).toBe(1);
+    // The refused thumbnail gives way to the file icon (no broken image left in the card).
+    await card('x.png').locator('.thumb svg.icon').waitFor();
+    expect(await card('x.png').locator('img').count()).toBe(0);
+    expect(await card('photo.png').locator('img').count()).toBe(1);
+    for (const name of ['notes.txt', 'old.bmp']) {
+      expect(await card(name).locator('img').count()).toBe(0);
+      expect(await card(name).locator('svg.icon').count()).toBe(1);
+    }
+    expect(asked.sort()).toEqual(['/thumbs/grid/photo.png', '/thumbs/grid/x.png']);
+    await screenshot(page.locator('section.files'), 'screenshots/web-files-grid-icons.png');
     expect(await page.locator('.listing').count()).toBe(0);
     await page.reload();
     await card('notes.txt').waitFor();

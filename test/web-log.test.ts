@@ -202,6 +202,21 @@ describe('web UI: the chat log', () => {
     expect(await card('photo.png').count()).toBe(0);
   });
 
+  it('shows the file icon, not a broken image, for a shared x.png that is really text (its thumbnail refused)', async () => {
+    const page = await member('faker');
+    await joinRoom(page, '#fakes');
+    await mkdir(path.join(rig.server.dir, 'fakes'), { recursive: true });
+    await put('fakes/x.png', 'only words, not a picture\n', '#fakes', 'faker');
+    const card = page.locator('.log li.file', { hasText: 'x.png' }).locator('.file-card');
+    const open = card.getByRole('button', { name: 'Open x.png' });
+    await open.locator('svg.icon').waitFor();
+    expect(await card.locator('img').count()).toBe(0);
+    await screenshot(page.locator('section.chat'), 'screenshots/web-log-card-no-thumbnail.png');
+    // Still the way to the viewer.
+    await open.click();
+    await page.waitForURL((url) => url.searchParams.get('view') === 'x.png');
+  });
+
   it('keeps a 10,000-message room to a few hundred rows in the DOM while it scrolls and loads back to the start', async () => {
     const start = Date.now() - 20 * 60_000;
     seed(

@@ -1,14 +1,16 @@
 // A shared file's card in the chat log, by its kind: an image thumbnail, an audio or video player, the first lines of a text; clicking it opens the viewer.
 import { useEffect, useState } from 'preact/hooks';
-import { dirOf, encodePath, fileUrl } from './api.js';
+import { dirOf, fileUrl } from './api.js';
 import type { Texts } from './i18n.js';
+import { FileIcon } from './icons.js';
 import { go } from './place.js';
+import { hasThumbnail, ThumbImage } from './thumb-image.js';
 
 /** What a card shows for a file, by its name's extension. */
 export type CardKind = 'image' | 'audio' | 'video' | 'text' | 'other';
 
-const KINDS: Record<Exclude<CardKind, 'other'>, ReadonlySet<string>> = {
-  image: new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'tif', 'tiff']),
+// Images are the names the server makes thumbnails of (thumb-image.ts): one list, the server's.
+const KINDS: Record<Exclude<CardKind, 'other' | 'image'>, ReadonlySet<string>> = {
   audio: new Set(['mp3', 'ogg', 'oga', 'opus', 'wav', 'flac', 'm4a', 'aac']),
   video: new Set(['mp4', 'm4v', 'webm', 'ogv', 'mov']),
   text: new Set(
@@ -28,15 +30,11 @@ export function cardKind(path: string, size: number): CardKind {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   const ext = dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
-  for (const kind of ['image', 'audio', 'video', 'text'] as const) {
+  if (hasThumbnail(name)) return 'image';
+  for (const kind of ['audio', 'video', 'text'] as const) {
     if (KINDS[kind].has(ext)) return kind === 'text' && size > SNIPPET_MAX_FILE ? 'other' : kind;
   }
   return 'other';
-}
-
-/** Where a file's thumbnail is made (`thumbs/PATH`, relative to the page like every URL). */
-export function thumbUrl(path: string): string {
-  return `thumbs/${encodePath(path)}`;
 }
 
 /** Open a library file in the viewer: its folder, and it. */
@@ -80,7 +78,8 @@ export function FileCard({ path, size, t }: FileCardProps) {
     <div class={`file-card ${kind}`} data-kind={kind} onClick={onCardClick}>
       {kind === 'image' && (
         <button type="button" class="card-open" aria-label={t.logOpenFile(name)} title={t.logOpenFile(name)} onClick={open}>
-          <img src={thumbUrl(path)} alt={name} loading="lazy" decoding="async" />
+          {/* Refused (not really an image) or gone: the file-type icon, never a broken image. */}
+          <ThumbImage path={path} version={String(size)} alt={name} fallback={<FileIcon />} />
         </button>
       )}
       {kind === 'audio' && (

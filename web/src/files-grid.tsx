@@ -1,11 +1,11 @@
 // The grid view of the listing: a card per entry with a thumbnail (images, from the server's thumbs/) or an icon, its name and a checkbox.
 import { useState } from 'preact/hooks';
-import { encodePath, joinPath } from './api.js';
+import { joinPath } from './api.js';
 import { dropInto, startDrag } from './files-drag.js';
-import { isImageName } from './files-sort.js';
 import { formatSize, type Texts } from './i18n.js';
 import { FileIcon, FolderIcon } from './icons.js';
 import type { FileEntry } from './protocol.js';
+import { hasThumbnail, ThumbImage } from './thumb-image.js';
 
 /** Properties of {@link FilesGrid}. */
 export interface FilesGridProps {
@@ -47,7 +47,13 @@ function GridCard({ t, dir, entry, selected, hrefOf, onOpen, onSelect, onMoveInt
       <input type="checkbox" class="pick" checked={picked} aria-label={t.selectEntry(entry.name)} onClick={(e) => onSelect(entry, e.shiftKey)} />
       <a href={hrefOf(entry)} onClick={onOpen(entry)} aria-label={folder ? t.open(entry.name) : t.viewFile(entry.name)}>
         <span class="thumb">
-          {!folder && isImageName(entry.name) ? <img src={`thumbs/${encodePath(path)}`} alt="" loading="lazy" decoding="async" /> : folder ? <FolderIcon /> : <FileIcon />}
+          {folder ? (
+            <FolderIcon />
+          ) : hasThumbnail(entry.name) ? (
+            <ThumbImage path={path} version={`${entry.size}-${entry.mtime}`} alt="" fallback={<FileIcon />} />
+          ) : (
+            <FileIcon />
+          )}
         </span>
         <span class="card-name">{entry.name}</span>
       </a>

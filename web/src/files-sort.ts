@@ -66,13 +66,6 @@ export function rangeOf(shown: readonly FileEntry[], from: string, to: string): 
   return shown.slice(Math.min(a, b), Math.max(a, b) + 1).map((e) => e.name);
 }
 
-const IMAGE = /\.(?:png|jpe?g|gif|webp|avif|bmp|tiff?)$/iu;
-
-/** Whether the server can make a thumbnail of a file by this name (an image type sharp reads). */
-export function isImageName(name: string): boolean {
-  return IMAGE.test(name);
-}
-
 /** The extension of a name, without the dot ('' for none). */
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -1,8 +1,8 @@
 // Which image format a file's first bytes say it is: only formats worth a thumbnail get as far as the decoder.
 import type { FileHandle } from 'node:fs/promises';
+import type { ImageFormat } from './formats.js';
 
-/** The formats a thumbnail is made from (SVG is left out: it is text, and the viewer shows it itself). */
-export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'avif';
+export type { ImageFormat };
 
 /** Bytes enough for every signature below. */
 export const SNIFF_BYTES = 32;
