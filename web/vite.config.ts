@@ -20,9 +20,11 @@ export default defineConfig({
   },
   server: {
     // `npx vite --config web/vite.config.ts` next to `netroom serve` (HTTP on 8080) for UI work.
+    // The manifest and icons need no entry: Vite serves them from publicDir as the server serves dist/web's copy.
     proxy: {
       '/api': 'http://127.0.0.1:8080',
       '/files': 'http://127.0.0.1:8080',
+      '/thumbs': 'http://127.0.0.1:8080',
       '/healthz': 'http://127.0.0.1:8080',
       '/ws': { target: 'ws://127.0.0.1:8080', ws: true },
     },
