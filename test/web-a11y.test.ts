@@ -1,12 +1,10 @@
 // Accessibility measured in Chromium: axe-core over every screen in light and dark (no serious or critical violations), and the main flow with the keyboard alone.
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, seriousViolations } from './helpers/axe.js';
+import { expectAccessible } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
 import { enterRoom, enterSignedIn, fileRow, logLine, say } from './helpers/browser.js';
 
@@ -14,7 +12,6 @@ const rig = browserRig({}, { ada: 'admin' });
 const PHONE = { width: 390, height: 844 };
 const PICTURE =
   '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500"><defs><linearGradient id="s" x2="0" y2="1"><stop offset="0" stop-color="#7fb6ff"/><stop offset="1" stop-color="#ffe3a8"/></linearGradient></defs><rect width="800" height="500" fill="url(#s)"/><circle cx="620" cy="130" r="60" fill="#fff3c4"/><path d="M0 500 L260 240 L420 380 L560 270 L800 500z" fill="#3d7a4f"/></svg>';
-const VIEWER_BUILT = existsSync(fileURLToPath(new URL('../web/src/viewer.tsx', import.meta.url)));
 
 beforeAll(async () => {
   await mkdir(path.join(rig.server.dir, 'docs'), { recursive: true });
@@ -23,18 +20,6 @@ beforeAll(async () => {
   // A picture for the viewer.
   await sharp(Buffer.from(PICTURE)).png().toFile(path.join(rig.server.dir, 'x.png'));
 });
-
-/** Axe in light and in dark: the failure lists every violation of both. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const found: string[] = [];
-  for (const scheme of ['light', 'dark'] as const) {
-    // Reduced motion: lines fading in would be measured half-transparent (a moment, not what one reads).
-    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    const violations = await seriousViolations(page);
-    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
-  }
-  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
-}
 
 describe('axe: no serious or critical violations', () => {
   it('the entry page (name and sign-in forms, files beside)', async () => {
@@ -102,7 +87,7 @@ describe('axe: no serious or critical violations', () => {
     await expectAccessible(page, 'phone files');
   });
 
-  it.runIf(VIEWER_BUILT)('the viewer (files/?view=x.png)', async () => {
+  it('the viewer (files/?view=x.png)', async () => {
     const { page } = await rig.open({ path: 'files/?view=x.png' });
     await page.locator('.viewer, [role="dialog"]').first().waitFor();
     await expectAccessible(page, 'viewer');

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
-import { describeViolations, seriousViolations } from './helpers/axe.js';
+import { violationsInBothSchemes } from './helpers/axe.js';
 import { enterSignedIn, fileRow, screenshot } from './helpers/browser.js';
 
 const rig = browserRig({}, { mia: 'member', root: 'admin' });
@@ -173,19 +173,11 @@ describe('web UI: browsing files', () => {
     await page.getByRole('button', { name: 'Details of Zed.md' }).click();
     await page.locator('aside.file-details .made-by').waitFor();
     await page.getByRole('button', { name: 'Rename small.txt' }).click();
-    const found: string[] = [];
-    const check = async (screen: string): Promise<void> => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-        const violations = await seriousViolations(page);
-        if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
-        await screenshot(page.locator('section.files'), `screenshots/web-files-${screen}-${scheme}.png`);
-      }
-    };
-    await check('tools');
+    const check = (screen: string): Promise<string> => violationsInBothSchemes(page, screen, { stem: `screenshots/web-files-${screen}`, target: page.locator('section.files') });
+    const found = [await check('tools')];
     await page.getByRole('button', { name: 'Grid' }).click();
     await page.locator('.file-grid').waitFor();
-    await check('grid');
-    expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
+    found.push(await check('grid'));
+    expect(found.filter((x) => x !== '').join('\n'), 'axe found serious or critical violations').toBe('');
   });
 });

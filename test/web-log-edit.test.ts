@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
-import { describeViolations, seriousViolations } from './helpers/axe.js';
+import { expectAccessible } from './helpers/axe.js';
 import { enterRoom, enterSignedIn, logLine, say, screenshot } from './helpers/browser.js';
 
 const rig = browserRig({ flood: 'off' }, { boss: 'admin' });
@@ -11,18 +11,6 @@ async function member(name: string): Promise<Page> {
   const { page } = await rig.open();
   await enterRoom(page, name);
   return page;
-}
-
-/** Axe in light and in dark over what the page shows now (the menu, the editor, the confirmation). */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const found: string[] = [];
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    const violations = await seriousViolations(page);
-    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
 }
 
 /** The message line whose text is exactly `text`. */

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { describeViolations, seriousViolations } from './helpers/axe.js';
+import { expectAccessible } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
 import { enterRoom, logLine, say, screenshot } from './helpers/browser.js';
 
@@ -175,14 +175,7 @@ describe('web UI: the chat log', () => {
     // Another kind: no card, the name, the size and the download link as before.
     expect(await card('archive.bin').count()).toBe(0);
     expect(await page.locator('.log li.file', { hasText: 'archive.bin' }).locator('a[download]').getAttribute('href')).toBe('files/cards/archive.bin');
-    await screenshot(page.locator('section.chat'), 'screenshots/web-log-cards.png');
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-      const violations = await seriousViolations(page);
-      expect(violations.length === 0 ? '' : describeViolations(`file cards, ${scheme}`, violations)).toBe('');
-    }
-    await screenshot(page.locator('section.chat'), 'screenshots/web-log-cards-dark.png');
-    await page.emulateMedia({ colorScheme: 'light' });
+    await expectAccessible(page, 'file cards', { stem: 'screenshots/web-log-cards', target: page.locator('section.chat') });
 
     // A click on the thumbnail opens the viewer on that file (the address says which).
     await card('photo.png').getByRole('button', { name: 'Open photo.png' }).click();

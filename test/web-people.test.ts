@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
-import { describeViolations, seriousViolations } from './helpers/axe.js';
+import { expectAccessible as expectAccessibleIn } from './helpers/axe.js';
 import { enterRoom, logLine, say, screenshot } from './helpers/browser.js';
 import { TestWsClient } from './helpers/ws.js';
 
@@ -25,20 +25,13 @@ async function joinRoom(page: Page, room: string): Promise<void> {
   await page.locator('#chat-title', { hasText: room }).waitFor();
 }
 
-/** Axe in light and dark over the page as it is (the list open, a badge shown): nothing serious or critical. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const found: string[] = [];
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    const violations = await seriousViolations(page);
-    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
-    await screenshot(page.locator('main'), `screenshots/web-people-${screen}-${scheme}.png`);
-  }
-  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
-}
-
 function roomRow(page: Page, room: string) {
   return page.locator(`#sidebar li[data-room="${room}"]`);
+}
+
+/** Axe in light and dark, with a screenshot of each. */
+function expectAccessible(page: Page, screen: string): Promise<void> {
+  return expectAccessibleIn(page, screen, { stem: `screenshots/web-people-${screen}`, target: page.locator('main') });
 }
 
 describe('web UI: mentions', () => {

@@ -1,8 +1,6 @@
 // Screenshots of every screen in light and dark, English and Chinese, desktop and phone (test-results/screenshots/NAME-THEME-LANG-DEVICE.png), each checked for its key element.
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -13,7 +11,6 @@ import { TestWsClient } from './helpers/ws.js';
 const rig = browserRig({ flood: 'off' }, { ada: 'admin' });
 const PICTURE =
   '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500"><defs><linearGradient id="s" x2="0" y2="1"><stop offset="0" stop-color="#7fb6ff"/><stop offset="1" stop-color="#ffe3a8"/></linearGradient></defs><rect width="800" height="500" fill="url(#s)"/><circle cx="620" cy="130" r="60" fill="#fff3c4"/><path d="M0 500 L260 240 L420 380 L560 270 L800 500z" fill="#3d7a4f"/></svg>';
-const VIEWER_BUILT = existsSync(fileURLToPath(new URL('../web/src/viewer.tsx', import.meta.url)));
 const DEVICES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 const LOCALES = { en: 'en-US', zh: 'zh-CN' } as const;
 let bob: TestWsClient | undefined;
@@ -88,10 +85,8 @@ describe('screenshots', () => {
       await fileRow(entry, 'docs').locator('a').first().click();
       await shoot(entry, fileRow(entry, 'notes.txt'), 'files', ...at);
 
-      if (VIEWER_BUILT) {
-        const viewer = await open(...at, { path: 'files/?view=x.png' });
-        await shoot(viewer, viewer.locator('.viewer, [role="dialog"]').first(), 'viewer', ...at);
-      }
+      const viewer = await open(...at, { path: 'files/?view=x.png' });
+      await shoot(viewer, viewer.locator('.viewer, [role="dialog"]').first(), 'viewer', ...at);
     });
   }
 });

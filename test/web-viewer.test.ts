@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeViolations, seriousViolations } from './helpers/axe.js';
+import { expectAccessible as expectAccessibleIn } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
 import { screenshot, scrollWidth, type WebPage } from './helpers/browser.js';
 
@@ -76,24 +76,16 @@ const focusInViewer = (page: Page): Promise<boolean> =>
   page.evaluate<boolean>('document.querySelector("#viewer").contains(document.activeElement)');
 const viewParam = (page: Page): string | null => new URL(page.url()).searchParams.get('view');
 
-/** Axe over the page with the viewer open, in light and dark (a screenshot of each): no serious or critical violations. */
-async function expectAccessible(page: Page, screen: string): Promise<void> {
-  const found: string[] = [];
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    const violations = await seriousViolations(page);
-    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
-    await screenshot(page, `screenshots/web-viewer-${screen}-${scheme}.png`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  expect(found.join('\n'), 'axe found serious or critical violations').toBe('');
-}
-
 /** Nothing a file held ran: no alert, no flag set on the page. */
 async function nothingRan(page: Page, dialogs: string[]): Promise<void> {
   const flags = await page.evaluate('[window.__mdRan, window.__imgRan, window.__htmlRan, window.__svgRan].filter((v) => v !== undefined).length');
   expect(flags).toBe(0);
   expect(dialogs).toEqual([]);
+}
+
+/** Axe in light and dark, with a screenshot of each. */
+function expectAccessible(page: Page, screen: string): Promise<void> {
+  return expectAccessibleIn(page, screen, { stem: `screenshots/web-viewer-${screen}` });
 }
 
 describe('web UI: the file viewer', () => {

@@ -1,6 +1,8 @@
 // axe-core in a Playwright page: inject node_modules/axe-core/axe.min.js, run it, and keep the serious and critical violations, printed readably.
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { screenshot } from './browser.js';
 
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 
@@ -31,4 +33,32 @@ export function describeViolations(screen: string, violations: readonly AxeViola
       ].join('\n'),
     )
     .join('\n');
+}
+
+/** Where each scheme's screenshot goes: `stem-light.png` and `stem-dark.png` under test-results/, of `target` (default the page). */
+export interface SchemeShots {
+  readonly stem: string;
+  readonly target?: Locator;
+}
+
+/**
+ * Axe over what `page` shows now, in light and then in dark (reduced motion: lines fading in would
+ * be measured half-transparent, a moment rather than what one reads); the serious and critical
+ * violations described, '' when none. The page is left in light.
+ */
+export async function violationsInBothSchemes(page: Page, screen: string, shots?: SchemeShots): Promise<string> {
+  const found: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const violations = await seriousViolations(page);
+    if (violations.length > 0) found.push(describeViolations(`${screen}, ${scheme}`, violations));
+    if (shots !== undefined) await screenshot(shots.target ?? page, `${shots.stem}-${scheme}.png`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found.join('\n');
+}
+
+/** Fails the test when axe finds a serious or critical violation on `page` in light or dark. */
+export async function expectAccessible(page: Page, screen: string, shots?: SchemeShots): Promise<void> {
+  expect(await violationsInBothSchemes(page, screen, shots), 'axe found serious or critical violations').toBe('');
 }
