@@ -15,25 +15,42 @@ export interface WebRoomResult {
   readonly linesShown: number;
 }
 
-/** Fill `room` with `count` messages through one WebSocket member; resolves once the server has sent back the last. */
+/**
+ * Fill `room` with `count` messages through one WebSocket member. A sender is not sent its own
+ * messages back: a `history` request after them is answered once the server has handled them all.
+ */
 async function seed(wsUrl: string, room: string, count: number): Promise<void> {
   const socket = new WebSocket(wsUrl);
+  let waiting: { type: string; resolve: () => void; reject: (err: Error) => void } | null = null;
+  socket.on('message', (data: Buffer) => {
+    const text = data.toString();
+    if (waiting === null) return; // between steps: nothing is awaited
+    if (text.includes('"type":"error"')) waiting.reject(new Error(`seeding: ${text}`));
+    else if (text.startsWith(`{"type":"${waiting.type}"`)) waiting.resolve();
+  });
+  /** Send `message` (if any) and wait for the first answer of `type` (one step at a time: each waits for the one before). */
+  const step = (type: string, ...messages: object[]): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`seeding: no ${type} within 60 s`)), 60_000);
+      waiting = {
+        type,
+        resolve: () => {
+          clearTimeout(timer);
+          waiting = null;
+          resolve();
+        },
+        reject,
+      };
+      for (const message of messages) socket.send(JSON.stringify(message));
+    });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  const last = `message ${count}`;
-  const done = new Promise<void>((resolve, reject) => {
-    socket.on('message', (data: Buffer) => {
-      const text = data.toString();
-      if (text.includes('"type":"error"')) reject(new Error(`seeding: ${text}`));
-      else if (text.includes(`"text":"${last}"`)) resolve();
-    });
-  });
-  socket.send(JSON.stringify({ type: 'enter', name: 'seeder' }));
-  socket.send(JSON.stringify({ type: 'join', room }));
-  for (let i = 1; i <= count; i++) socket.send(JSON.stringify({ type: 'say', room, text: `message ${i}` }));
-  await done;
+  await step('welcome', { type: 'enter', name: `seeder${Date.now().toString(36).slice(-4)}` });
+  await step('joined', { type: 'join', room });
+  const says = Array.from({ length: count }, (_, i) => ({ type: 'say', room, text: `message ${i + 1}` }));
+  await step('history', ...says, { type: 'history', room });
   socket.close();
 }
 
