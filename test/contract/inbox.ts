@@ -1,8 +1,13 @@
 // A log of received items that tests await by predicate (never by sleeping); shared by the contract adapters.
 import { Waker } from '../helpers/waker.js';
 
-/** Default wait for an item; a miss fails the test and shows what did arrive. */
-export const CONTRACT_WAIT_MS = 5000;
+/**
+ * Default wait for an item; a miss fails the test and shows what did arrive. A deadline, not a
+ * measure: a wait ends as soon as the item arrives. Generous because the networked contract runs
+ * cross a PostgreSQL write and a Redis hop on a machine running two test files at once (5 s was
+ * missed once that way).
+ */
+export const CONTRACT_WAIT_MS = 15_000;
 
 /** Items in arrival order; `waitFor` consumes up to the first match, `all` shows everything. */
 export class Inbox<T> {
