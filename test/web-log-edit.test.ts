@@ -3,15 +3,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
 import { expectAccessible } from './helpers/axe.js';
-import { enterRoom, enterSignedIn, logLine, say, screenshot } from './helpers/browser.js';
+import { enterSignedIn, logLine, say, screenshot } from './helpers/browser.js';
 
 const rig = browserRig({ flood: 'off' }, { boss: 'admin' });
-
-async function member(name: string): Promise<Page> {
-  const { page } = await rig.open();
-  await enterRoom(page, name);
-  return page;
-}
 
 /** The message line whose text is exactly `text`. */
 function messageLine(page: Page, text: string) {
@@ -30,8 +24,8 @@ async function editLine(page: Page, text: string, next: string): Promise<void> {
 
 describe('web UI: editing and deleting messages', () => {
   it('edits and deletes one’s own messages; the other browser sees both, and a reload keeps them', async () => {
-    const ann = await member('editann');
-    const ben = await member('editben');
+    const ann = await rig.enter('editann');
+    const ben = await rig.enter('editben');
     await logLine(ann, 'editben joined the room').waitFor();
     await say(ann, 'a message with a tpyo');
     await say(ann, 'a message to take back');
@@ -86,8 +80,8 @@ describe('web UI: editing and deleting messages', () => {
   });
 
   it('edits a message the moment it is sent, and one of ours older than the newest 50 lines', async () => {
-    const ann = await member('quickann');
-    const ben = await member('quickben');
+    const ann = await rig.enter('quickann');
+    const ben = await rig.enter('quickben');
     await logLine(ann, 'quickben joined the room').waitFor();
 
     // Just sent: the server's `sent` gives the line its id; Edit is there without asking for history.
@@ -112,7 +106,7 @@ describe('web UI: editing and deleting messages', () => {
   });
 
   it('lets an administrator delete anyone’s message, but not edit it', async () => {
-    const dan = await member('spammer');
+    const dan = await rig.enter('spammer');
     const { page: boss } = await rig.open({ as: 'boss' });
     await enterSignedIn(boss);
     await say(dan, 'buy cheap things');

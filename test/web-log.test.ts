@@ -6,25 +6,12 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
-import { enterRoom, logLine, say, screenshot } from './helpers/browser.js';
+import { enterRoom, joinRoom, logLine, say, screenshot } from './helpers/browser.js';
 
 // No flood limit; history kept past 10,000 lines a room (the long room has 10,000 and a join).
 const rig = browserRig({ flood: 'off', retentionCount: '20000' });
 
 const DAY = 86_400_000;
-
-async function member(name: string): Promise<Page> {
-  const { page } = await rig.open();
-  await enterRoom(page, name);
-  return page;
-}
-
-/** Join (or create) a room from the sidebar and wait until it is on screen. */
-async function joinRoom(page: Page, room: string): Promise<void> {
-  await page.locator('#join-room').fill(room);
-  await page.locator('#join-room').press('Enter');
-  await page.locator('#chat-title', { hasText: room }).waitFor();
-}
 
 /** Messages kept in the server's history as if said at `at` (the store keeps the time it is given). */
 function seed(room: string, lines: readonly { name: string; text: string; at: number }[]): void {
@@ -64,8 +51,8 @@ function wav(samples = 800): Buffer {
 
 describe('web UI: the chat log', () => {
   it('renders a Markdown subset as elements, never as HTML, with safe links only', async () => {
-    const ann = await member('mdann');
-    const ben = await member('mdben');
+    const ann = await rig.enter('mdann');
+    const ben = await rig.enter('mdben');
     await logLine(ann, 'mdben joined the room').waitFor();
     const text = [
       '**bold** and _italic_ and `inline code`',
@@ -148,7 +135,7 @@ describe('web UI: the chat log', () => {
   });
 
   it('shows shared files as cards: a thumbnail, players, a text snippet; a click opens the viewer; a deleted file is struck through', async () => {
-    const page = await member('carder');
+    const page = await rig.enter('carder');
     await joinRoom(page, '#cards');
     await mkdir(path.join(rig.server.dir, 'cards'), { recursive: true });
     const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#3366cc' } }).png().toBuffer();
@@ -196,7 +183,7 @@ describe('web UI: the chat log', () => {
   });
 
   it('shows the file icon, not a broken image, for a shared x.png that is really text (its thumbnail refused)', async () => {
-    const page = await member('faker');
+    const page = await rig.enter('faker');
     await joinRoom(page, '#fakes');
     await mkdir(path.join(rig.server.dir, 'fakes'), { recursive: true });
     await put('fakes/x.png', 'only words, not a picture\n', '#fakes', 'faker');
@@ -216,7 +203,7 @@ describe('web UI: the chat log', () => {
       '#long',
       Array.from({ length: 10_000 }, (_, i) => ({ name: i % 3 === 0 ? 'ann' : 'bob', text: `long line ${i + 1}`, at: start + i * 100 })),
     );
-    const page = await member('scroller');
+    const page = await rig.enter('scroller');
     await joinRoom(page, '#long');
     await messageLine(page, 'long line 10000').waitFor();
     const rows = (): Promise<number> => page.locator('.log > li').count();

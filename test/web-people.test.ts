@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
 import { expectAccessible as expectAccessibleIn } from './helpers/axe.js';
-import { enterRoom, logLine, say, screenshot } from './helpers/browser.js';
+import { joinRoom, logLine, say, screenshot } from './helpers/browser.js';
 import { TestWsClient } from './helpers/ws.js';
 
 const rig = browserRig({ flood: 'off' });
@@ -12,18 +12,6 @@ const wsClients: TestWsClient[] = [];
 afterEach(() => {
   for (const c of wsClients.splice(0)) c.close();
 });
-
-async function member(name: string): Promise<Page> {
-  const { page } = await rig.open();
-  await enterRoom(page, name);
-  return page;
-}
-
-async function joinRoom(page: Page, room: string): Promise<void> {
-  await page.locator('#join-room').fill(room);
-  await page.locator('#join-room').press('Enter');
-  await page.locator('#chat-title', { hasText: room }).waitFor();
-}
 
 function roomRow(page: Page, room: string) {
   return page.locator(`#sidebar li[data-room="${room}"]`);
@@ -36,10 +24,10 @@ function expectAccessible(page: Page, screen: string): Promise<void> {
 
 describe('web UI: mentions', () => {
   it('completes @name from the keyboard (arrows, Tab, Enter, Escape), as a listbox tied to the message box', async () => {
-    const alice = await member('alice');
-    await member('bob');
-    await member('bobby');
-    const carol = await member('carol');
+    const alice = await rig.enter('alice');
+    await rig.enter('bob');
+    await rig.enter('bobby');
+    const carol = await rig.enter('carol');
     await carol.locator('.members li[data-name="bobby"]').waitFor();
     const box = carol.locator('#composer');
     await box.pressSequentially('hello @B');
@@ -72,8 +60,8 @@ describe('web UI: mentions', () => {
   });
 
   it('shows the mentioned reader the highlight, an @ badge on the room and the count in the title', async () => {
-    const dana = await member('dana');
-    const erin = await member('erin');
+    const dana = await rig.enter('dana');
+    const erin = await rig.enter('erin');
     await joinRoom(dana, '#side');
     await expect.poll(() => dana.title()).toBe('dana · netroom');
     await say(erin, 'plain words');
@@ -105,8 +93,8 @@ describe('web UI: mentions', () => {
   });
 
   it('counts a direct message in the conversation row in the mention colour and in the title', async () => {
-    const fay = await member('fay');
-    const gus = await member('gus');
+    const fay = await rig.enter('fay');
+    const gus = await rig.enter('gus');
     await gus.locator('.members button.member', { hasText: 'fay' }).click();
     await gus.locator('#chat-title', { hasText: 'fay' }).waitFor();
     await say(gus, 'just for you');
@@ -119,9 +107,9 @@ describe('web UI: mentions', () => {
 
 describe('web UI: typing indicators', () => {
   it('shows who is typing to the others, and clears it when the message arrives', async () => {
-    const hal = await member('hal');
-    const ida = await member('ida');
-    const jo = await member('jo');
+    const hal = await rig.enter('hal');
+    const ida = await rig.enter('ida');
+    const jo = await rig.enter('jo');
     await jo.locator('.members li[data-name="ida"]').waitFor();
     await hal.locator('#typing').waitFor({ state: 'attached' });
     await ida.locator('#composer').pressSequentially('typed by ida');
@@ -144,7 +132,7 @@ describe('web UI: typing indicators', () => {
   });
 
   it('drops an indicator not refreshed within 6 s, and shows a conversation\'s only there', async () => {
-    const kay = await member('kay');
+    const kay = await rig.enter('kay');
     const ws = await TestWsClient.open(`${rig.server.base.replace(/^http/u, 'ws')}ws`);
     wsClients.push(ws);
     await ws.enter('lee');

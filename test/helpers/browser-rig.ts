@@ -1,10 +1,10 @@
 // One server and one Chromium per test file; every page a test opened is closed after it, and its problems fail it.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Access } from '../../src/core/access/access.js';
 import type { AccountRole } from '../../src/core/access/roles.js';
 import type { RawOptions } from '../../src/config.js';
-import { launchBrowser, openPage, startServer, type E2eServer, type PageOptions, type WebPage } from './browser.js';
+import { enterRoom, launchBrowser, openPage, startServer, type E2eServer, type PageOptions, type WebPage } from './browser.js';
 import { PASSWORD } from './ftp.js';
 
 export { PASSWORD };
@@ -25,6 +25,8 @@ export interface BrowserRig {
   readonly adminToken: string;
   /** A page in a fresh context (see openPage), closed after the current test. */
   open(options?: RigPageOptions): Promise<WebPage>;
+  /** A fresh page (see open) that has entered the chat as the guest `name`, its composer ready. */
+  enter(name: string): Promise<Page>;
   /** A new API token of `account`, for `Authorization: Bearer` (another person's script or CLI). */
   token(account: string): string;
 }
@@ -69,6 +71,11 @@ export function browserRig(flags: RawOptions = {}, accounts: Readonly<Record<str
     },
     get adminToken(): string {
       return rig.server.server.adminToken;
+    },
+    async enter(name: string): Promise<Page> {
+      const { page } = await rig.open();
+      await enterRoom(page, name);
+      return page;
     },
     async open(options: RigPageOptions = {}): Promise<WebPage> {
       const { as, ...rest } = options;

@@ -167,6 +167,13 @@ export async function enterRoom(page: Page, name: string): Promise<void> {
   await page.locator('#composer').waitFor();
 }
 
+/** Join (or create) a room from the sidebar and wait until it is on screen. */
+export async function joinRoom(page: Page, room: string): Promise<void> {
+  await page.locator('#join-room').fill(room);
+  await page.locator('#join-room').press('Enter');
+  await page.locator('#chat-title', { hasText: room }).waitFor();
+}
+
 /** Signed in (see PageOptions.session): enter the room under the account's name and wait for the chat pane. */
 export async function enterSignedIn(page: Page): Promise<void> {
   await page.locator('#enter-account').click();
