@@ -1,10 +1,9 @@
 // Issue 14 across nodes: a delete and an edit decided on node B for node A's message before A's row reached PostgreSQL are kept (real Redis and PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { ServerMessage, WireEvent } from '../src/doors/ws/messages.js';
 import { clusterEngines, type ClusterEngines, type TestCluster, type TestNode } from './helpers/cluster.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
-import { TestWsClient } from './helpers/ws.js';
+import { nextEvent, wsMember } from './helpers/cluster-clients.js';
 
 let engines: ClusterEngines;
 let cluster: TestCluster;
@@ -29,19 +28,6 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-type EventMessage = Extract<ServerMessage, { type: 'event' }>;
-
-async function member(node: TestNode, name: string): Promise<TestWsClient> {
-  const c = await TestWsClient.open(`ws://127.0.0.1:${node.http}/ws`);
-  await c.nextOf('hello');
-  await c.enter(name);
-  return c;
-}
-
-async function nextEvent(c: TestWsClient, match: (e: WireEvent) => boolean): Promise<WireEvent> {
-  return (await c.waitFor<EventMessage>((m) => m.type === 'event' && match(m.event), 10_000)).event;
-}
-
 /** The row as PostgreSQL has it, or undefined while it has not landed. */
 async function rowOf(id: number): Promise<{ kind: string; text: string | null; deleted: boolean | null } | undefined> {
   return (await db.query<{ kind: string; text: string | null; deleted: boolean | null }>('SELECT kind, text, deleted FROM history_events WHERE id = $1', [id])).rows[0];
@@ -49,8 +35,8 @@ async function rowOf(id: number): Promise<{ kind: string; text: string | null; d
 
 describe("two nodes: a change on B to A's message not yet in PostgreSQL (issue 14)", () => {
   it("a room operator on B deletes a message A has not written yet: once A's row lands it is a tombstone; B's history showed the delete meanwhile", async () => {
-    const bob = await member(nodeB, 'bob');
-    const alice = await member(nodeA, 'alice');
+    const bob = await wsMember(nodeB, 'bob');
+    const alice = await wsMember(nodeA, 'alice');
     try {
       // bob opens #ops (its first member is its operator); alice joins it from A.
       await bob.ask({ type: 'join', room: '#ops' }, 'joined');

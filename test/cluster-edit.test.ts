@@ -1,8 +1,7 @@
 // Issue 14 across nodes: an edit, a delete and typing on node A reach a client on node B, and B's history shows the edit (real Redis and PostgreSQL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerMessage, WireEvent } from '../src/doors/ws/messages.js';
 import { clusterEngines, type ClusterEngines, type TestCluster, type TestNode } from './helpers/cluster.js';
-import { TestWsClient } from './helpers/ws.js';
+import { nextEvent, wsMember } from './helpers/cluster-clients.js';
 
 let engines: ClusterEngines;
 let cluster: TestCluster;
@@ -16,23 +15,10 @@ afterAll(async () => {
   await engines?.stop();
 });
 
-type EventMessage = Extract<ServerMessage, { type: 'event' }>;
-
-async function member(node: TestNode, name: string): Promise<TestWsClient> {
-  const c = await TestWsClient.open(`ws://127.0.0.1:${node.http}/ws`);
-  await c.nextOf('hello');
-  await c.enter(name);
-  return c;
-}
-
-async function nextEvent(c: TestWsClient, match: (e: WireEvent) => boolean): Promise<WireEvent> {
-  return (await c.waitFor<EventMessage>((m) => m.type === 'event' && match(m.event), 10_000)).event;
-}
-
 describe('two nodes: edit, delete, typing (issue 14)', () => {
   it("an edit and a delete on node A reach a client on node B, whose history then shows them; typing too, not back to the typer", async () => {
-    const alice = await member(nodes[0], 'alice');
-    const bob = await member(nodes[1], 'bob');
+    const alice = await wsMember(nodes[0], 'alice');
+    const bob = await wsMember(nodes[1], 'bob');
     await nextEvent(alice, (e) => e.kind === 'join' && e.name === 'bob');
     try {
       alice.send({ type: 'say', text: 'helo from A' });
@@ -54,7 +40,7 @@ describe('two nodes: edit, delete, typing (issue 14)', () => {
           ['hello from A', false],
           ['', true],
         ]);
-      const carol = await member(nodes[1], 'carol');
+      const carol = await wsMember(nodes[1], 'carol');
       const page = await carol.ask({ type: 'history', room: '#lobby' }, 'history');
       if (page.type !== 'history') throw new Error(JSON.stringify(page));
       expect(page.events.find((e) => e.id === typo)).toMatchObject({ text: 'hello from A', notice: 'alice: hello from A (edited)' });
@@ -71,8 +57,8 @@ describe('two nodes: edit, delete, typing (issue 14)', () => {
   });
 
   it('a direct message sent on B and edited there at once reaches its addressee on A, as does typing to A', async () => {
-    const alice = await member(nodes[0], 'dora');
-    const bob = await member(nodes[1], 'eric');
+    const alice = await wsMember(nodes[0], 'dora');
+    const bob = await wsMember(nodes[1], 'eric');
     await nextEvent(alice, (e) => e.kind === 'join' && e.name === 'eric');
     try {
       bob.send({ type: 'say', to: 'dora', text: 'meet at 5' });

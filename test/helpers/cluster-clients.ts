@@ -1,6 +1,9 @@
-// IRC clients on several nodes, and waits that end on what the nodes show (never on a clock), for the cluster failure tests.
+// IRC and WebSocket clients on several nodes, and waits that end on what the nodes show (never on a clock), for the cluster tests.
 import pg from 'pg';
+import type { ServerMessage, WireEvent } from '../../src/doors/ws/messages.js';
+import type { TestNode } from './cluster.js';
 import { RawIrcClient, type Line } from './irc.js';
+import { TestWsClient } from './ws.js';
 
 /** IRC clients opened by one test, closed together. */
 export class Clients {
@@ -79,4 +82,17 @@ export async function query<T extends pg.QueryResultRow>(url: string, sql: strin
   } finally {
     await client.end();
   }
+}
+
+/** A WebSocket member entered as `name` on `node`. */
+export async function wsMember(node: TestNode, name: string): Promise<TestWsClient> {
+  const c = await TestWsClient.open(`ws://127.0.0.1:${node.http}/ws`);
+  await c.nextOf('hello');
+  await c.enter(name);
+  return c;
+}
+
+/** The next chat event `c` receives that `match` accepts (10 s: it may cross a Redis hop and a PostgreSQL write). */
+export async function nextEvent(c: TestWsClient, match: (e: WireEvent) => boolean): Promise<WireEvent> {
+  return (await c.waitFor<Extract<ServerMessage, { type: 'event' }>>((m) => m.type === 'event' && match(m.event), 10_000)).event;
 }
