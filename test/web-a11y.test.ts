@@ -142,7 +142,7 @@ describe('keyboard only', () => {
     expect(await focusVisible(page)).toBe(true);
     await page.keyboard.press('Enter');
     await fileRow(page, 'notes.txt').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/files/docs/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/files/docs/');
   });
 
   it('switches the phone tabs with the keyboard', async () => {

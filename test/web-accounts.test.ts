@@ -68,7 +68,7 @@ describe('web UI: accounts', () => {
     await page.locator('#composer').waitFor();
     await page.locator('#account', { hasText: 'Signed in as newbie' }).waitFor();
     expect(access().accounts.find('newbie')).toMatchObject({ name: 'newbie', role: 'member' });
-    expect(new URL(page.url()).pathname).toBe('/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
 
     const again = await rig.open({ path: `join/${secret}` });
     await again.page.locator('#invite-refused', { hasText: 'BAD_INVITATION' }).waitFor();

@@ -66,7 +66,7 @@ describe('web UI: the library, live', () => {
     try {
       await ftp.rename('/old-name', '/new-name');
       await page.locator('.crumbs [aria-current="page"]', { hasText: 'new-name' }).waitFor();
-      expect(new URL(page.url()).pathname).toBe('/files/new-name/');
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/files/new-name/');
       await fileRow(page, 'inside.txt').waitFor();
       await ftp.remove('/new-name/inside.txt');
       await fileRow(page, 'inside.txt').waitFor({ state: 'detached' });
@@ -141,23 +141,23 @@ describe('web UI: folders in the address bar', () => {
 
     await page.locator('.crumbs').getByRole('link', { name: 'docs' }).click();
     await fileRow(page, 'top.txt').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/files/docs/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/files/docs/');
     await page.locator('.crumbs').getByRole('link', { name: 'All files' }).click();
     await fileRow(page, 'docs').waitFor();
-    expect(new URL(page.url()).pathname).toBe('/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
 
     await page.goBack();
     await fileRow(page, 'top.txt').waitFor();
     await page.goBack();
     await fileRow(page, 'deep.txt').waitFor();
-    expect(new URL(page.url()).pathname).toBe(`/files/docs/${encodeURIComponent('sub 子')}/`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/files/docs/${encodeURIComponent('sub 子')}/`);
     await page.goForward();
     await fileRow(page, 'top.txt').waitFor();
     // Navigating never reloaded the page: still in the room.
     await page.locator('.status', { hasText: 'In the room as deeplinker' }).waitFor();
     // A folder link is a real link: its address opens that folder in a new tab too, in the same room.
     expect(await page.getByRole('link', { name: 'Open folder sub 子' }).getAttribute('href')).toBe(new URL(`files/docs/${encodeURIComponent('sub 子')}/?room=%23lobby`, rig.server.base).href);
-    expect(new URL(page.url()).searchParams.get('room')).toBe('#lobby'); // the room survived every folder change
+    await expect.poll(() => new URL(page.url()).searchParams.get('room')).toBe('#lobby'); // the room survived every folder change
   });
 
   it('opens a folder link on a phone in Chinese without a name: the name form, the folder behind the files tab, nothing sideways', async () => {

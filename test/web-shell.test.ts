@@ -112,13 +112,13 @@ describe('web UI: the address follows the chat', () => {
     const { page } = await rig.open({ path: 'files/docs/?room=%23dev' });
     await enterRoom(page, 'ivan');
     await onScreen(page, '#dev');
-    expect(new URL(page.url()).pathname).toBe('/files/docs/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/files/docs/');
     await page.locator('#sidebar li[data-room="#lobby"] button.open').click();
     await waitForQuery(page, { room: '#lobby' });
-    expect(new URL(page.url()).pathname).toBe('/files/docs/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/files/docs/');
     await page.goBack();
     await onScreen(page, '#dev');
-    expect(new URL(page.url()).pathname).toBe('/files/docs/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/files/docs/');
   });
 
   it('leaving the chat takes the room out of the address', async () => {

@@ -104,7 +104,7 @@ describe('web UI: the file viewer', () => {
     // Right, Right, Left: b, c.jpg, b (names in reading order; the text file is not an image).
     await page.keyboard.press('ArrowRight');
     await page.getByRole('dialog', { name: 'b.png' }).waitFor();
-    expect(viewParam(page)).toBe('b.png');
+    await expect.poll(() => viewParam(page)).toBe('b.png');
     await page.keyboard.press('ArrowRight');
     await page.getByRole('dialog', { name: 'c.jpg' }).waitFor();
     expect(await viewer(page).locator('img').getAttribute('src')).toBe('files/pics/c.jpg');
@@ -135,8 +135,8 @@ describe('web UI: the file viewer', () => {
 
     await page.keyboard.press('Escape');
     await viewer(page).waitFor({ state: 'detached' });
-    expect(viewParam(page)).toBeNull();
-    expect(new URL(page.url()).pathname).toMatch(/\/files\/pics\/$/u);
+    await expect.poll(() => viewParam(page)).toBeNull();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/\/files\/pics\/$/u);
     // Closing was a step too: Back opens the image again.
     await page.goBack();
     await page.getByRole('dialog', { name: 'c.jpg' }).waitFor();
@@ -220,7 +220,7 @@ describe('web UI: the file viewer', () => {
     const moved = await fetch(new URL('files/live/note.txt', base), { method: 'MOVE', headers: { ...admin, destination: '/files/live/renamed.txt' } });
     expect(moved.status).toBe(201);
     await page.getByRole('dialog', { name: 'renamed.txt' }).locator('pre.viewer-text', { hasText: 'second version' }).waitFor();
-    expect(viewParam(page)).toBe('renamed.txt');
+    await expect.poll(() => viewParam(page)).toBe('renamed.txt');
 
     expect((await fetch(new URL('files/live/renamed.txt', base), { method: 'DELETE', headers: admin })).status).toBe(204);
     await page.getByRole('dialog', { name: 'renamed.txt' }).getByRole('alert').getByText('This file is not in the folder (any more).').waitFor();
