@@ -6,6 +6,7 @@ import { EngineHealth, type EnginesReport, type HealthSources } from './engine/h
 /** The server's metrics; doors increment the counters, /metrics renders the registry. */
 export class Metrics {
   readonly registry = new Registry();
+  /** Read it through a scrape: messages are counted in {@link countMessage} and handed over when one collects. */
   readonly messages: Counter<'door'>;
   readonly bytesIn: Counter<'door'>;
   readonly bytesOut: Counter<'door'>;
@@ -13,6 +14,8 @@ export class Metrics {
   readonly errors: Counter<'door' | 'code'>;
   /** The engines' reachability once the server opened them (useEngines); /healthz asks it too. */
   engines: EngineHealth | undefined;
+  /** Messages said since the last scrape, by door. */
+  private readonly said = new Map<string, number>();
 
   constructor(chat: Chat) {
     // prom-client's own names already say what they are (process_cpu_user_seconds_total,
@@ -29,7 +32,19 @@ export class Metrics {
         for (const member of chat.online()) this.inc({ door: member.door });
       },
     });
-    this.messages = new Counter({ name: 'netroom_messages_total', help: 'Chat messages said, by door', labelNames: ['door'], registers });
+    // Counted per message in a plain map and handed over at scrape time: prom-client's inc(labels)
+    // hashes the label set on each call, 4% of the CPU of a busy room's fan-out.
+    const said = this.said;
+    this.messages = new Counter({
+      name: 'netroom_messages_total',
+      help: 'Chat messages said, by door',
+      labelNames: ['door'],
+      registers,
+      collect() {
+        for (const [door, count] of said) if (count > 0) this.inc({ door }, count);
+        said.clear();
+      },
+    });
     this.bytesIn = new Counter({ name: 'netroom_bytes_in_total', help: 'File bytes received, by door', labelNames: ['door'], registers });
     this.bytesOut = new Counter({ name: 'netroom_bytes_out_total', help: 'File bytes sent, by door', labelNames: ['door'], registers });
     this.uploads = new Counter({ name: 'netroom_uploads_total', help: 'Completed uploads, by door', labelNames: ['door'], registers });
@@ -73,6 +88,11 @@ export class Metrics {
         if (lag !== null) this.set(lag / 1000);
       },
     });
+  }
+
+  /** One chat message said through `door` (the chat's hot path: a map update, no label hashing). */
+  countMessage(door: string): void {
+    this.said.set(door, (this.said.get(door) ?? 0) + 1);
   }
 
   /** Report the engines' health from now on (the server calls it once they are open). */

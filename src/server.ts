@@ -136,7 +136,7 @@ export class NetroomServer {
     this.chat.subscribe((event) => {
       // Every store leaves `remote` events unwritten (another node wrote them; a notice for one member is not history).
       history.append(event);
-      if (event.kind === 'message') this.metrics.messages.inc({ door: event.origin?.door ?? 'server' });
+      if (event.kind === 'message') this.metrics.countMessage(event.origin?.door ?? 'server');
     });
     if (bus.shared) {
       // After the history's listener (the cluster sends the stored id) and before any door opens.

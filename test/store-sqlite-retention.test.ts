@@ -4,7 +4,7 @@ import type { RoomModes } from '../src/core/chat/types.js';
 import type { StoredRoom } from '../src/store/history.js';
 import { PRUNE_EVERY_APPENDS } from '../src/store/sqlite-options.js';
 import { SqliteHistory } from '../src/store/sqlite.js';
-import { DAY, announce, cleanUp, clock, dm, ev, fileValue, nextTurn, open, say, tempDir } from './helpers/store.js';
+import { DAY, announce, cleanUp, clock, dm, ev, fileValue, written, open, say, tempDir } from './helpers/store.js';
 
 afterEach(cleanUp);
 
@@ -38,7 +38,7 @@ describe('SqliteHistory: retention', () => {
     const dir = await tempDir();
     const store = open(dir, { maxEvents: 10 });
     for (let i = 0; i < PRUNE_EVERY_APPENDS; i++) store.append(say(i % 2 ? '#a' : '#b', 'x', `m${i}`));
-    await nextTurn();
+    await written();
     expect((await store.recent({ room: '#a' }, 1))[0]?.text).toBe(`m${PRUNE_EVERY_APPENDS - 1}`);
     store.close();
     expect(count(dir)).toBe(20);

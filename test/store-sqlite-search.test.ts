@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchScope, StoredEvent } from '../src/store/history.js';
 import type { SqliteHistory } from '../src/store/sqlite.js';
-import { announce, cleanUp, dm, ev, nextTurn, open, say, tempDir } from './helpers/store.js';
+import { announce, cleanUp, dm, ev, written, open, say, tempDir } from './helpers/store.js';
 
 afterEach(cleanUp);
 
@@ -113,9 +113,9 @@ describe('SqliteHistory.search: scope', () => {
     const store = open(dir);
     store.append(say('#lobby', 'x', 'fresh words'));
     expect(texts(await store.search('fresh', alice, 5))).toEqual(['fresh words']);
-    await nextTurn();
+    await written();
     store.append(say('#lobby', 'x', 'second fresh'));
-    await nextTurn(); // written, the index step not yet run
+    await written(); // written, the index step not yet run
     expect(texts(await store.search('fresh', alice, 5))).toEqual(['second fresh', 'fresh words']);
     store.close();
     const again = open(dir);

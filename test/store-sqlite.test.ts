@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryTarget, StoredEvent } from '../src/store/history.js';
 import { HISTORY_FILE } from '../src/store/sqlite-options.js';
 import { SqliteHistory } from '../src/store/sqlite.js';
-import { announce, cleanUp, clock, dm, ev, fileValue, nextTurn, open, say, tempDir } from './helpers/store.js';
+import { announce, cleanUp, clock, dm, ev, fileValue, written, open, say, tempDir } from './helpers/store.js';
 
 afterEach(cleanUp);
 
@@ -116,7 +116,7 @@ describe('SqliteHistory: what is kept, where', () => {
     store.append(announce('one'));
     store.append(announce('two'));
     expect((await store.recent(lobby, 5)).map((e) => e.text)).toEqual(['one', 'two']);
-    await nextTurn();
+    await written();
     store.append(announce('three'));
     expect((await store.recent(lobby, 2)).map((e) => e.text)).toEqual(['two', 'three']);
     store.close();

@@ -11,6 +11,8 @@ import { ANNOUNCE_CONV, migrate } from './sqlite-schema.js';
 import { RoomTable } from './sqlite-rooms.js';
 import { ReadRows } from './sqlite-reads.js';
 import { batchWriter, ftsIndexer } from './sqlite-writes.js';
+import { performance } from 'node:perf_hooks';
+import { afterOutput } from '../net/after-output.js';
 import { EditRows, changeOf, type PendingChange } from './sqlite-edits.js';
 import { planSearch, runSearch } from './sqlite-search.js';
 import {
@@ -23,6 +25,8 @@ import {
   HISTORY_COMPANIONS,
   HISTORY_FILE,
   PRUNE_EVERY_APPENDS,
+  WRITE_BEHIND_MS,
+  WRITE_BEHIND_ROWS,
   positive,
   type Limits,
   type SqliteHistoryOptions,
@@ -40,7 +44,9 @@ const NEWEST = Number.MAX_SAFE_INTEGER;
  * a prune); they are the paging cursor.
  *
  * `append` is on the chat's hot path, so it does not write at once: it assigns the id in memory
- * and queues the row; all rows queued during one event-loop turn are written in one transaction.
+ * and queues the row; the queue is written in one transaction once the turn's output has left
+ * (afterOutput), or, while a burst is still being read, once it pauses (write-behind, bounded by
+ * WRITE_BEHIND_MS and WRITE_BEHIND_ROWS).
  * Every read writes the queue first, so it sees every event appended so far. Reads run at once,
  * synchronously; they return promises only because the interface's reads are async (a networked
  * store answers over the network), so a read started after an append still sees it. Assigning ids in
@@ -76,7 +82,10 @@ export class SqliteHistory implements HistoryStore {
   private readonly edits: EditRows;
   /** Conversations that got rows since the last count prune: the only ones it needs to look at. */
   private grown = new Set<string>();
-  private flushScheduled: NodeJS.Immediate | null = null;
+  /** A write is queued with afterOutput (at most one at a time). */
+  private flushScheduled = false;
+  /** When the oldest queued row or change was queued (performance.now()), for write-behind's bound. */
+  private queuedSince = 0;
   private indexTimer: NodeJS.Timeout | null = null;
   private appendsSincePrune = 0;
   private closed = false;
@@ -148,17 +157,18 @@ export class SqliteHistory implements HistoryStore {
     }
   }
 
-  /** Queue one event (written at the end of this event-loop turn). Events that are not history: null. */
+  /** Queue one event (written after this turn's output, or once a burst pauses). Events that are not history: null. */
   append(event: ChatEvent): StoredEvent | null {
     if (this.closed) return null;
     if (event.remote) return this.appendRemote(event, event.remote.storedId);
     const change = changeOf(event);
+    if (this.pending.length === 0 && this.changes.length === 0) this.queuedSince = performance.now();
     if (change !== null) {
       // Not a row of its own: the message's row changes at the next write.
       this.changes.push(change);
       this.lastEvent = event;
       this.lastStored = undefined;
-      this.flushScheduled ??= setImmediate(this.flushLater);
+      this.scheduleFlush();
       return null;
     }
     const rows = rowsOf(event, this.nextId);
@@ -168,7 +178,7 @@ export class SqliteHistory implements HistoryStore {
     for (const row of rows) this.pending.push(row);
     this.lastEvent = event;
     this.lastStored = first.stored;
-    this.flushScheduled ??= setImmediate(this.flushLater);
+    this.scheduleFlush();
     return first.stored;
   }
 
@@ -196,6 +206,11 @@ export class SqliteHistory implements HistoryStore {
    */
   storedOf(event: ChatEvent): StoredEvent | undefined {
     return event === this.lastEvent ? this.lastStored : undefined;
+  }
+
+  /** Rows and changes queued, not yet written (reads write them first). */
+  get queued(): number {
+    return this.pending.length + this.changes.length;
   }
 
   /** Rows written to the database but not yet in the full-text index (search() indexes them first). */
@@ -280,9 +295,7 @@ export class SqliteHistory implements HistoryStore {
     this.safely(() => this.indexAll());
     this.closed = true;
     clearInterval(this.pruneTimer);
-    if (this.flushScheduled) clearImmediate(this.flushScheduled);
     if (this.indexTimer) clearTimeout(this.indexTimer);
-    this.flushScheduled = null;
     this.indexTimer = null;
     this.db.close();
   }
@@ -317,8 +330,26 @@ export class SqliteHistory implements HistoryStore {
     this.retention.byCount(null, this.maxEvents, this.ftsUpTo);
   }
 
-  private readonly flushLater = (): void => {
-    this.flushScheduled = null;
+  /**
+   * Write the queue once this turn's output has left (afterOutput): the IRC door flushes its
+   * sockets first, so no line of a busy room waits for the commit of its own history row.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    afterOutput(this.flushLater);
+  }
+
+  private readonly flushLater = (inputWaiting: boolean): void => {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    const queued = this.pending.length + this.changes.length;
+    if (queued === 0) return;
+    // Write-behind while a burst is being read (see WRITE_BEHIND_MS); reads write the queue first.
+    if (inputWaiting && queued < WRITE_BEHIND_ROWS && performance.now() - this.queuedSince < WRITE_BEHIND_MS) {
+      this.scheduleFlush();
+      return;
+    }
     this.safely(() => {
       this.flush();
       if (this.appendsSincePrune >= PRUNE_EVERY_APPENDS) this.prune();

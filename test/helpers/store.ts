@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { ChatEvent, NewChatEvent } from '../../src/core/chat/types.js';
 import { HISTORY_FILE, type SqliteHistoryOptions } from '../../src/store/sqlite-options.js';
 import { SqliteHistory } from '../../src/store/sqlite.js';
+import { afterOutput } from '../../src/net/after-output.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -61,3 +62,5 @@ export function fileValue(dir: string, sql: string): unknown {
 
 /** Wait one event-loop turn: the store writes its queue in a setImmediate. */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Once the SQLite store's queued write has run: it waits for the turn's output (afterOutput), and this is queued behind it. */
+export const written = (): Promise<void> => new Promise((resolve) => afterOutput(() => resolve()));

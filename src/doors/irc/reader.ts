@@ -46,7 +46,9 @@ export class ReadMeter {
   constructor(
     private readonly scheduler: FlushScheduler,
     private readonly fanout: () => number,
-  ) {}
+  ) {
+    scheduler.inputWaiting = () => this.waiting.length > 0;
+  }
 
   /** Meter `socket`: from now on its `data` listeners get what this reads for them. */
   attach(socket: Socket): void {

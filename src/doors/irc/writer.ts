@@ -1,5 +1,6 @@
 // Per-connection output: lines queue during an event-loop turn and leave in one socket write, bounded.
 import type { Socket } from 'node:net';
+import { runAfterOutput } from '../../net/after-output.js';
 
 /**
  * Flushes every writer that got lines during this turn, once, on the next `setImmediate`: by
@@ -10,6 +11,8 @@ export class FlushScheduler {
   private dirty: LineWriter[] = [];
   private after: Array<() => void> = [];
   private scheduled = false;
+  /** Whether the door's reader has input left for its next turn (set by it; see ReadMeter). */
+  inputWaiting: () => boolean = () => false;
 
   /** Queue `writer` for the next flush (a writer calls this once per turn). */
   add(writer: LineWriter): void {
@@ -43,6 +46,8 @@ export class FlushScheduler {
   private readonly run = (): void => {
     this.scheduled = false;
     this.flushWriters();
+    // The work that waited for this output (history commits) goes now, before more input is read.
+    runAfterOutput(this.inputWaiting());
     if (this.after.length === 0) return;
     // What these queue (more input, more output) is for the next run: one turn per run.
     const after = this.after;
