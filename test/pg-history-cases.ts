@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatEvent, RoomModes } from '../src/core/chat/types.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from '../src/store/history.js';
 import { PRUNE_EVERY_APPENDS } from '../src/store/sqlite-options.js';
-import { DAY, announce, clock, dm, ev, nextTurn, say } from './helpers/store.js';
+import { DAY, announce, clock, dm, ev, say, written } from './helpers/store.js';
 import { searchCases } from './pg-history-search-cases.js';
 import { editCases } from './pg-history-edit-cases.js';
 
@@ -318,7 +318,8 @@ export function historyCases(engine: Engine): void {
     it(`prunes by count by itself after ${PRUNE_EVERY_APPENDS} appends`, async () => {
       const store = await (await engine.fresh()).open({ maxEvents: 10 });
       for (let i = 0; i < PRUNE_EVERY_APPENDS; i++) store.append(say(i % 2 ? '#a' : '#b', 'x', `m${i}`));
-      await nextTurn();
+      // SQLite writes (and prunes) once the turn's output has left; PostgreSQL's writer goes a turn later.
+      await written();
       expect((await store.recent({ room: '#a' }, 1))[0]?.text).toBe(`m${PRUNE_EVERY_APPENDS - 1}`);
       // The prune the writes started is done before a later read answers.
       expect(await store.recent({ room: '#a' }, 100)).toHaveLength(10);

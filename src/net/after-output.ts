@@ -9,11 +9,11 @@ let fallback: NodeJS.Immediate | null = null;
 let fallbackArmed = false;
 
 /**
- * Run `task` once this turn's output is on its way (a commit of history rows, say). A door that
- * batches its writes per turn calls {@link runAfterOutput} right after its flush; without one, the
- * task runs in the second check phase from now, which is after any flush queued in this turn.
- * Either way it runs before the next input is read, so deferred work never piles up. A task must
- * not throw (it runs inside the door's flush): it handles its own errors.
+ * Run `task` once this turn's output is on its way (a commit of history rows, say). The IRC door,
+ * which meters its input, calls {@link runAfterOutput} right after its flush, before it reads
+ * more, and says whether input is still waiting. Otherwise the task runs in the second check phase
+ * from now: after any flush queued in this turn (the WebSocket door's), and it is told false. A
+ * task must not throw (it may run inside a door's flush): it handles its own errors.
  */
 export function afterOutput(task: OutputTask): void {
   tasks.push(task);

@@ -1,7 +1,6 @@
 // Shared by the WebSocket fan-outs: a turn's frames joined once, and written to one socket as one buffer or corked views of it.
 import type { Writable } from 'node:stream';
 import type { Member } from '../../core/chat/types.js';
-import { runAfterOutput } from '../../net/after-output.js';
 
 /** Where a connection's frames are written: its raw socket, or frames held back for it (held-frames.ts). */
 export type FrameSink = Pick<Writable, 'writable' | 'writableLength' | 'cork' | 'uncork'> & { write(chunk: Buffer): boolean };
@@ -24,18 +23,11 @@ export class TurnQueue {
 
   constructor(private readonly flush: () => void) {}
 
-  /** The end-of-turn write, then the work that waited for it (history commits; see afterOutput). */
-  private readonly endTurn = (): void => {
-    this.flush();
-    // The WebSocket door does not meter its input, so it cannot say whether more is waiting.
-    runAfterOutput(false);
-  };
-
   /** Queue a frame; the first of a turn arms the end-of-turn flush. */
   push(frame: Buffer, author: Member | undefined): void {
     this.frames.push(frame);
     this.authors.push(author);
-    this.scheduled ??= setImmediate(this.endTurn);
+    this.scheduled ??= setImmediate(this.flush);
   }
 
   /** Stop the timer and hand over what is queued, leaving the queue empty; undefined when nothing was queued. */
