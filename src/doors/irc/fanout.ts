@@ -31,13 +31,31 @@ export function chatListener(hub: IrcHub): ChatListener {
   const server = hub.settings.serverName;
   const sessions = hub.byMember;
 
+  /**
+   * This door's session of each member of `audience` (undefined for other doors'), index for index.
+   * A room's member list is copied when it changes, so one array always holds the same members:
+   * its sessions are looked up once and kept until this door's sessions change (sessionEpoch).
+   */
+  const recipients = new WeakMap<readonly Member[], { epoch: number; sessions: (IrcSession | undefined)[] }>();
+  const sessionsOf = (audience: readonly Member[]): (IrcSession | undefined)[] => {
+    let known = recipients.get(audience);
+    if (known === undefined || known.epoch !== hub.sessionEpoch) {
+      const list = new Array<IrcSession | undefined>(audience.length);
+      for (let i = 0; i < audience.length; i++) list[i] = sessions.get(audience[i]!);
+      known = { epoch: hub.sessionEpoch, sessions: list };
+      recipients.set(audience, known);
+    }
+    return known.sessions;
+  };
+
   /** Queue `lines` for this door's members in `audience`, except `skip` (unless it asked for echo-message). */
   const deliver = (audience: readonly Member[], lines: EventLines, skip: Member | undefined, echo: boolean): void => {
+    // A room's events: its cached sessions. A direct message's audience is a fresh pair: looked up.
+    const list = audience.length > 2 ? sessionsOf(audience) : undefined;
     for (let i = 0; i < audience.length; i++) {
-      const member = audience[i]!;
-      const session = sessions.get(member);
+      const session = list === undefined ? sessions.get(audience[i]!) : list[i];
       if (session === undefined) continue;
-      if (member === skip && !(echo && session.echoMessage)) continue;
+      if (audience[i] === skip && !(echo && session.echoMessage)) continue;
       const mode = session.tagMode;
       session.sendRaw(mode === 0 ? lines.plain : mode === 1 ? lines.tagged : lines.forMode(mode));
     }

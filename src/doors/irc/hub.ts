@@ -54,6 +54,8 @@ export class IrcHub {
   readonly whowas = new WhowasRing(200);
   /** This door's members and their sessions: the fan-out looks each audience member up here. */
   readonly byMember = new Map<Member, IrcSession>();
+  /** Changes whenever byMember does: the fan-out's cached recipients of an audience are then stale. */
+  sessionEpoch = 0;
   /** Sessions whose command awaits the history store (awaited.ts). */
   readonly awaiting = new Set<IrcSession>();
   /** Reasons given with REDACT, while the chat deletes (edits.ts). */
@@ -259,6 +261,7 @@ export class IrcHub {
     session.source = `${member.name}!${session.user}@${hostOf('irc')}`;
     this.identities.set(member, { user: session.user, realname: session.realname });
     this.byMember.set(member, session);
+    this.sessionEpoch++;
     this.registeredList = [...this.registeredList, session];
     this.maxUsers = Math.max(this.maxUsers, this.chat.size);
     this.log.info({ name: member.name, account: member.account, peer: session.peer }, 'irc member registered');
@@ -347,6 +350,7 @@ export class IrcHub {
     const member = session.member;
     if (!member || this.byMember.get(member) !== session) return;
     this.byMember.delete(member);
+    this.sessionEpoch++;
     this.sources.set(member, session.source);
     this.registeredList = this.registeredList.filter((s) => s !== session);
   }
