@@ -116,9 +116,9 @@ describe('netroom serve', () => {
     await new Promise<void>((resolve) => blocker.bind(0, '127.0.0.1', resolve));
     try {
       const port = String(blocker.address().port);
-      const result = await runCli(['serve', '--port', port, '--http', 'off', '--irc', 'off', '--ftp', 'off', '--dir', join(dir, 'f'), '--log-level', 'silent']);
+      const result = await runCli(['serve', '--port', port, '--http', 'off', '--irc', 'off', '--ftp', 'off', '--dir', join(dir, 'f'), '--data', join(dir, 'd'), '--log-level', 'silent']);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
       expect(result.stderr).toMatch(/udp door could not listen on 127\.0\.0\.1:\d+: the port is in use/u);
     } finally {
       blocker.close();
