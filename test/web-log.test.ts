@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './helpers/axe.js';
 import { browserRig } from './helpers/browser-rig.js';
-import { enterRoom, joinRoom, logLine, say, screenshot } from './helpers/browser.js';
+import { enterRoom, joinRoom, logLine, say, screenshot, scrollLogTopUntil } from './helpers/browser.js';
 
 // No flood limit; history kept past 10,000 lines a room (the long room has 10,000 and a join).
 const rig = browserRig({ flood: 'off', retentionCount: '20000' });
@@ -211,8 +211,7 @@ describe('web UI: the chat log', () => {
     for (let pages = 0; (await messageLine(page, 'long line 1').count()) === 0; pages++) {
       expect(pages).toBeLessThan(60);
       const before = await oldestShown();
-      await page.evaluate("document.querySelector('.log').scrollTop = 0");
-      await page.waitForFunction(`Math.min(...[...document.querySelectorAll('.log li[data-id]')].map((li) => Number(li.dataset.id))) < ${before}`);
+      await scrollLogTopUntil(page, `Math.min(...[...document.querySelectorAll('.log li[data-id]')].map((li) => Number(li.dataset.id))) < ${before}`);
       expect(await rows()).toBeLessThan(300);
     }
     // Every line is in the log's state: jumping to the middle shows the middle, with rows under the whole viewport.

@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserRig } from './helpers/browser-rig.js';
-import { enterRoom, logLine, say, screenshot, scrollWidth, waitForMembers } from './helpers/browser.js';
+import { enterRoom, logLine, say, screenshot, scrollLogTopUntil, scrollWidth, waitForMembers } from './helpers/browser.js';
 import { TestWsClient } from './helpers/ws.js';
 
 // No flood limit: the paging test seeds 120 messages as fast as a socket takes them.
@@ -164,8 +164,7 @@ describe('web UI: rooms', () => {
       expect(pages).toBeLessThan(5);
       const before = await page.locator('.log li.message').count();
       const firstText = (await page.locator('.log li.message .text').first().textContent()) ?? '';
-      await page.evaluate("document.querySelector('.log').scrollTop = 0");
-      await page.waitForFunction(`document.querySelectorAll('.log li.message').length > ${before}`);
+      await scrollLogTopUntil(page, `document.querySelectorAll('.log li.message').length > ${before}`);
       // The line that was at the top is still in view: the page went on top without moving the reader.
       const box = await messageLine(page, firstText).boundingBox();
       const view = await log.boundingBox();

@@ -167,6 +167,20 @@ export async function enterRoom(page: Page, name: string): Promise<void> {
   await page.locator('#composer').waitFor();
 }
 
+/**
+ * Scroll the chat log to its top until `condition` (a JavaScript expression) holds in the page: the
+ * log loads older history when scrolled to the top. The scroll is made again on each check, since a
+ * render that keeps the reader's place can undo a scroll made before its scroll event was handled.
+ */
+export async function scrollLogTopUntil(page: Page, condition: string): Promise<void> {
+  await page.waitForFunction(`(() => {
+    if (${condition}) return true;
+    const log = document.querySelector('.log');
+    if (log) log.scrollTop = 0;
+    return false;
+  })()`);
+}
+
 /** Join (or create) a room from the sidebar and wait until it is on screen. */
 export async function joinRoom(page: Page, room: string): Promise<void> {
   await page.locator('#join-room').fill(room);
