@@ -41,7 +41,7 @@ export class Metrics {
       labelNames: ['door'],
       registers,
       collect() {
-        for (const [door, count] of said) if (count > 0) this.inc({ door }, count);
+        for (const [door, count] of said) this.inc({ door }, count);
         said.clear();
       },
     });

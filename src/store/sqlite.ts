@@ -1,7 +1,9 @@
 // The embedded history store: chat events per room and conversation in SQLite (WAL), batched writes, paging, FTS5 search, retention.
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { ChatEvent, FoundMessage } from '../core/chat/types.js';
+import { afterOutput } from '../net/after-output.js';
 import { ensurePrivateDirSync, ensurePrivateFileSync, tightenFileSync } from '../private-mode.js';
 import type { ConversationSummary, HistoryStore, HistoryTarget, SearchScope, StoredEvent, StoredRoom } from './history.js';
 import { answered, describeOpenError } from './sqlite-errors.js';
@@ -11,8 +13,6 @@ import { ANNOUNCE_CONV, migrate } from './sqlite-schema.js';
 import { RoomTable } from './sqlite-rooms.js';
 import { ReadRows } from './sqlite-reads.js';
 import { batchWriter, ftsIndexer } from './sqlite-writes.js';
-import { performance } from 'node:perf_hooks';
-import { afterOutput } from '../net/after-output.js';
 import { EditRows, changeOf, type PendingChange } from './sqlite-edits.js';
 import { planSearch, runSearch } from './sqlite-search.js';
 import {
